@@ -1,0 +1,49 @@
+"""Alembic environment: runs migrations on the connection chengxin hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import pool
+
+from archive.db import make_engine
+from archive.settings import Settings
+from web.schema import load_models
+
+target_metadata = load_models()
+config = context.config
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Render our column types by import path so revisions import them."""
+    if type_ == "type" and type(obj).__module__ == "archive.db":
+        return f"archive.db.{type(obj).__name__}()"
+    return False
+
+
+def run_migrations_online() -> None:
+    """Migrate through the connection given in attributes, or one made from settings."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(Settings.from_env(), poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        _run(conn)
+        conn.commit()
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        render_item=_render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline migrations are not supported; run `chengxin db upgrade`")
+run_migrations_online()

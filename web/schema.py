@@ -1,0 +1,33 @@
+"""Every model module of every package, loaded together for migrations and checks.
+
+Alembic must see the whole schema; the web layer is the one place allowed to import all
+packages, so the list lives here. Add a module when a package gains models.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from sqlalchemy import MetaData
+
+from archive.db import Base
+
+MODEL_MODULES = (
+    "archive.accounts",
+    "archive.audit",
+    "archive.files",
+    "archive.records",
+    "archive.corpus",
+    "archive.submissions",
+    "casework.models",
+    "casework.credit_models",
+)
+
+
+def load_models() -> MetaData:
+    """Import every model module that exists and return the shared metadata."""
+    for name in MODEL_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+    return Base.metadata
