@@ -16,6 +16,7 @@ from archive.db import Base
 MODEL_MODULES = (
     "archive.accounts",
     "archive.audit",
+    "archive.scheduler",
     "archive.files",
     "archive.records",
     "archive.corpus",

@@ -1,0 +1,59 @@
+"""Core JSON API: who am I, health, and a CSRF token for scripts running in our pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import text
+
+from archive.errors import QueueUnavailable
+from archive.queue import redis_connection
+from web.auth import current_user, login_required
+from web.db import get_session
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.route("/me")
+@login_required
+def me() -> Any:
+    """The acting user, their roles and permissions."""
+    user = current_user()
+    assert user is not None
+    return jsonify(
+        {
+            "id": user.id,
+            "username": user.username,
+            "display_name": user.display_name,
+            "roles": sorted(r.value for r in user.roles),
+            "permissions": sorted(p.value for p in user.permissions),
+        }
+    )
+
+
+@bp.route("/health")
+def health() -> Any:
+    """Database and queue status; 200 when the database answers, the queue reported as is."""
+    settings = current_app.extensions["chengxin"].settings
+    get_session().execute(text("SELECT 1"))
+    queue = "inline"
+    if settings.redis_url:
+        try:
+            redis_connection(settings)
+            queue = "redis"
+        except QueueUnavailable:
+            queue = "unavailable"
+    return jsonify({"database": "ok", "queue": queue})
+
+
+@bp.route("/csrf")
+def csrf_token() -> Any:
+    """A CSRF token for fetch() calls from our own pages."""
+    return jsonify({"csrf_token": generate_csrf()})
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint."""
+    app.register_blueprint(bp)

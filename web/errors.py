@@ -1,0 +1,126 @@
+"""One handler per error category: JSON for /api/ (or Accept: json), error.html otherwise."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from archive.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ServiceUnavailable,
+)
+from web.auth import LoginRequired
+from web.ratelimit import TooManyRequests
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_CATEGORY: list[tuple[type[DomainError], int]] = [
+    (LoginRequired, 401),
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidInput, 422),
+    (PermissionDenied, 403),
+    (TooManyRequests, 429),
+    (ServiceUnavailable, 503),
+]
+
+TITLES = {
+    400: "请求无效",
+    401: "需要登录",
+    403: "无权访问",
+    404: "未找到",
+    405: "不允许的请求方法",
+    409: "操作冲突",
+    413: "文件过大",
+    422: "输入有误",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
+}
+
+
+def wants_json() -> bool:
+    """API paths and clients that ask for JSON get the JSON error shape."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> Any:
+    """The one error shape: {"error": {"code", "message", "details"}} or the error page."""
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "details": details or {}}}
+        return jsonify(body), status
+    title = _(TITLES.get(status, "错误"))
+    return render_template(
+        "error.html", status=status, title=title, message=message, code=code
+    ), status
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a domain error's category."""
+    for category, status in STATUS_BY_CATEGORY:
+        if isinstance(error, category):
+            return status
+    return 400
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Any:
+        status = status_for(error)
+        if isinstance(error, LoginRequired) and not wants_json():
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        safe_details = {
+            k: v
+            for k, v in error.details.items()
+            if isinstance(v, str | int | float | bool | None)
+        }
+        return error_response(status, error.code, error.message, safe_details)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> Any:
+        return error_response(
+            400,
+            "csrf_failed",
+            _("表单已过期或缺少安全令牌，请刷新页面后重试")
+            + " (CSRF token missing or invalid)",
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        status = error.code or 500
+        message = _(TITLES.get(status, "错误"))
+        if status == 413:
+            limit = app.extensions["chengxin"].settings.max_upload_mb
+            message = (
+                _("上传的文件超过大小上限（%(mb)s MB）", mb=limit)
+                + f" (upload larger than {limit} MB)"
+            )
+        return error_response(
+            status, (error.name or "error").lower().replace(" ", "_"), message
+        )
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(
+            500, "internal_error", _("服务器内部错误，已记录，请联系管理员")
+        )
