@@ -17,6 +17,7 @@ MODEL_MODULES = (
     "archive.accounts",
     "archive.audit",
     "archive.scheduler",
+    "archive.people",
     "archive.files",
     "archive.records",
     "archive.corpus",
