@@ -28,8 +28,9 @@ AREA_MODULES = (
     "web.api",
     "web.screening",
     "web.cases",
-    "web.public",
+    "web.tips",
     "web.credit",
+    "web.credit_public",
     "web.me",
     "web.archive",
 )

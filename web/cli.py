@@ -23,8 +23,8 @@ from archive.db import make_engine, session_scope
 from archive.errors import DomainError
 from archive.settings import Settings, SettingsError
 
-CLI_MODULES = ("archive.cli", "casework.cli", "web.cli_screening")
-JOB_MODULES = ("archive.jobs", "casework.jobs", "web.jobs")
+CLI_MODULES = ("archive.cli", "casework.cli", "casework.credit.cli", "web.cli_screening")
+JOB_MODULES = ("archive.jobs", "archive.screening_jobs", "casework.jobs", "casework.credit.jobs")
 
 
 class DomainAwareGroup(click.Group):

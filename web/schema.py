@@ -23,7 +23,7 @@ MODEL_MODULES = (
     "archive.corpus",
     "archive.submissions",
     "casework.models",
-    "casework.credit_models",
+    "casework.credit.models",
 )
 
 
