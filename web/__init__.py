@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +16,7 @@ from archive import runtime
 from archive.db import make_engine, make_session_factory
 from archive.errors import DatabaseNotMigrated
 from archive.settings import Settings
+from web.schema import module_exists
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def create_app(
     app.before_request(_csrf_unless_token)
     errors.init_app(app)
     for name in AREA_MODULES:
-        if importlib.util.find_spec(name) is not None:
+        if module_exists(name):
             importlib.import_module(name).init_app(app)
 
     @app.after_request

@@ -7,7 +7,6 @@ becomes a clean error message and exit status 1, never a traceback.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 import secrets
 import sys
@@ -22,6 +21,7 @@ from archive.accounts import Role
 from archive.db import make_engine, session_scope
 from archive.errors import DomainError
 from archive.settings import Settings, SettingsError
+from web.schema import module_exists
 
 CLI_MODULES = ("archive.cli", "casework.cli", "casework.credit.cli", "web.cli_screening")
 JOB_MODULES = ("archive.jobs", "archive.screening_jobs", "casework.jobs", "casework.credit.jobs")
@@ -48,7 +48,7 @@ def load_settings() -> Settings:
 def load_job_modules() -> None:
     """Import every jobs module so daily jobs register themselves."""
     for name in JOB_MODULES:
-        if importlib.util.find_spec(name) is not None:
+        if module_exists(name):
             importlib.import_module(name)
 
 
@@ -296,7 +296,7 @@ def demo(password: str | None) -> None:
                 )
                 created.append(username)
     for name in ("web.demo",):
-        if importlib.util.find_spec(name) is not None:
+        if module_exists(name):
             importlib.import_module(name).load_demo(rt)
     if created:
         click.echo(f"demo accounts (password for all: {password}):")
@@ -312,7 +312,7 @@ def demo(password: str | None) -> None:
 
 
 for _module in CLI_MODULES:
-    if importlib.util.find_spec(_module) is not None:
+    if module_exists(_module):
         importlib.import_module(_module).register(main)
 
 

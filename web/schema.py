@@ -27,9 +27,17 @@ MODEL_MODULES = (
 )
 
 
+def module_exists(name: str) -> bool:
+    """True when `name` can be imported (its parent packages exist and it is there)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def load_models() -> MetaData:
     """Import every model module that exists and return the shared metadata."""
     for name in MODEL_MODULES:
-        if importlib.util.find_spec(name) is not None:
+        if module_exists(name):
             importlib.import_module(name)
     return Base.metadata
