@@ -1,0 +1,1 @@
+"""Credit: files, commitments, evaluation, the sanction list, repair, provincial export."""
