@@ -1,0 +1,426 @@
+"""A lean, persistent MinHash-LSH index of corpus passages.
+
+No per-passage Python objects: each immutable segment holds, per LSH band, a sorted
+uint32 array of band keys and the matching passage ids, searched with
+`np.searchsorted`; plus each passage's document number and character span.  New
+documents go to a new segment (adding costs what is added), removals are tombstones
+until `compact()`, and a JSON manifest replaced atomically (`os.replace`) names the
+segments, so a reader always loads a consistent snapshot while one writer works.
+Keys found in more than `max_df` documents (boilerplate, stock phrases) are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import uuid
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from screening.fingerprint import FingerprintParams, fingerprint_passages
+from screening.normalize import NormalizedText, normalize
+
+__all__ = ["CorpusIndex", "Candidate", "Region"]
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A query span and the source span whose passages share LSH keys with it.
+
+    Offsets are code points into the normalised texts (`normalize(text).text`).
+    """
+
+    query_start: int
+    query_end: int
+    source_start: int
+    source_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A candidate source document, its evidence score and where the evidence lies."""
+
+    doc_id: str
+    score: float
+    regions: tuple[Region, ...]
+
+
+class _Segment:
+    """One immutable block of passages: per-band sorted keys and passage ids."""
+
+    __slots__ = ("name", "passage_doc", "spans", "keys", "pids")
+
+    def __init__(
+        self,
+        name: str,
+        passage_doc: np.ndarray,
+        spans: np.ndarray,
+        keys: np.ndarray,
+        pids: np.ndarray,
+    ) -> None:
+        self.name = name
+        self.passage_doc = passage_doc  # int32 [n]
+        self.spans = spans  # int32 [n, 2]
+        self.keys = keys  # uint32 [bands, n], each row sorted
+        self.pids = pids  # uint32 [bands, n]
+
+    @classmethod
+    def build(
+        cls, name: str, passage_doc: np.ndarray, spans: np.ndarray, bands: np.ndarray
+    ) -> _Segment:
+        """Sort each band's keys once so lookups are binary searches."""
+        n, nb = bands.shape
+        keys = np.empty((nb, n), dtype=np.uint32)
+        pids = np.empty((nb, n), dtype=np.uint32)
+        for b in range(nb):
+            order = np.argsort(bands[:, b], kind="stable")
+            keys[b] = bands[order, b]
+            pids[b] = order
+        return cls(
+            name, passage_doc.astype(np.int32), spans.astype(np.int32), keys, pids
+        )
+
+    def save(self, directory: Path) -> None:
+        """Write the arrays as .npy files into a fresh segment directory."""
+        tmp = directory / (self.name + ".tmp")
+        tmp.mkdir(parents=True, exist_ok=False)
+        for field in ("passage_doc", "spans", "keys", "pids"):
+            np.save(tmp / f"{field}.npy", getattr(self, field))
+        os.replace(tmp, directory / self.name)
+
+    @classmethod
+    def load(cls, directory: Path, name: str, mmap: bool) -> _Segment:
+        """Memory-map (or read) a saved segment."""
+        mode = "r" if mmap else None
+        arrays = [
+            np.load(directory / name / f"{f}.npy", mmap_mode=mode)
+            for f in ("passage_doc", "spans", "keys", "pids")
+        ]
+        return cls(name, *arrays)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the arrays."""
+        return int(
+            self.passage_doc.nbytes
+            + self.spans.nbytes
+            + self.keys.nbytes
+            + self.pids.nbytes
+        )
+
+
+class CorpusIndex:
+    """Passage-level MinHash-LSH index over corpus documents, in segments on disk.
+
+    Args:
+        directory: where segments and the manifest live; None keeps everything in memory.
+            If it already holds an index, that index is opened (its parameters win).
+        max_df: a band key seen in more than max(min_df_cap, max_df * documents)
+            documents (capped at max_df_docs) is boilerplate and ignored in queries.
+        **params: `FingerprintParams` fields (num_perm, band_rows, seed, shingle,
+            window, stride).
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        max_df: float = 0.005,
+        min_df_cap: int = 5,
+        max_df_docs: int = 200,
+        mmap: bool = True,
+        **params: Any,
+    ) -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self.max_df = max_df
+        self.min_df_cap = min_df_cap
+        self.max_df_docs = max_df_docs
+        self.mmap = mmap
+        self.params = FingerprintParams(**params)
+        self._doc_ids: list[str | None] = []  # doc number -> id (None once removed)
+        self._doc_lengths: list[int] = []
+        self._live: dict[str, int] = {}
+        self._segments: list[_Segment] = []
+        self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self._unsaved: list[_Segment] = []
+        if self.directory is not None and (self.directory / MANIFEST).exists():
+            self._read_manifest(params)
+
+    # ----------------------------------------------------------------- persistence
+    @classmethod
+    def load(
+        cls, directory: str | os.PathLike[str], *, mmap: bool = True
+    ) -> CorpusIndex:
+        """Open the index saved in `directory` (a consistent snapshot of its manifest)."""
+        path = Path(directory)
+        if not (path / MANIFEST).exists():
+            raise FileNotFoundError(f"no index manifest in {path}")
+        return cls(path, mmap=mmap)
+
+    def _read_manifest(self, params: dict[str, Any]) -> None:
+        assert self.directory is not None
+        manifest = json.loads((self.directory / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported index format {manifest.get('format')!r}")
+        stored = FingerprintParams(**manifest["params"])
+        if params and FingerprintParams(**params) != stored:
+            raise ValueError(
+                "index parameters differ from those stored in the manifest"
+            )
+        self.params = stored
+        self.max_df = manifest.get("max_df", self.max_df)
+        self.min_df_cap = manifest.get("min_df_cap", self.min_df_cap)
+        self.max_df_docs = manifest.get("max_df_docs", self.max_df_docs)
+        self._doc_ids = list(manifest["doc_ids"])
+        self._doc_lengths = list(manifest["doc_lengths"])
+        self._live = {d: i for i, d in enumerate(self._doc_ids) if d is not None}
+        self._segments = [
+            _Segment.load(self.directory, name, self.mmap)
+            for name in manifest["segments"]
+        ]
+
+    def save(self) -> None:
+        """Write pending documents as a new segment, then atomically swap the manifest."""
+        if self.directory is None:
+            raise ValueError("this index has no directory; pass one to CorpusIndex()")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._flush_pending()
+        for segment in self._unsaved:
+            segment.save(self.directory)
+            if self.mmap:
+                idx = self._segments.index(segment)
+                self._segments[idx] = _Segment.load(self.directory, segment.name, True)
+        self._unsaved = []
+        manifest = {
+            "format": FORMAT_VERSION,
+            "params": self.params.to_dict(),
+            "max_df": self.max_df,
+            "min_df_cap": self.min_df_cap,
+            "max_df_docs": self.max_df_docs,
+            "segments": [s.name for s in self._segments],
+            "doc_ids": self._doc_ids,
+            "doc_lengths": self._doc_lengths,
+        }
+        tmp = self.directory / f"{MANIFEST}.{uuid.uuid4().hex}.tmp"
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.directory / MANIFEST)
+
+    def _flush_pending(self) -> _Segment | None:
+        """Turn buffered documents into one sorted segment (time ~ what was added)."""
+        if not self._pending:
+            return None
+        docs = np.concatenate(
+            [np.full(len(sp), d, dtype=np.int32) for d, sp, _ in self._pending]
+        )
+        spans = np.concatenate([sp for _, sp, _ in self._pending]).reshape(-1, 2)
+        bands = np.concatenate([bd for _, _, bd in self._pending]).reshape(
+            -1, self.params.bands
+        )
+        segment = _Segment.build(f"seg-{uuid.uuid4().hex[:12]}", docs, spans, bands)
+        self._pending = []
+        self._segments.append(segment)
+        self._unsaved.append(segment)
+        return segment
+
+    def compact(self) -> None:
+        """Merge all segments into one, dropping removed documents' passages."""
+        self._flush_pending()
+        if not self._segments:
+            return
+        docs, spans, bands = [], [], []
+        alive = np.array([d is not None for d in self._doc_ids], dtype=bool)
+        for seg in self._segments:
+            mask = alive[np.asarray(seg.passage_doc)]
+            n = len(seg.passage_doc)
+            seg_bands = np.empty((n, self.params.bands), dtype=np.uint32)
+            for b in range(self.params.bands):
+                seg_bands[np.asarray(seg.pids[b]), b] = seg.keys[b]
+            docs.append(np.asarray(seg.passage_doc)[mask])
+            spans.append(np.asarray(seg.spans)[mask])
+            bands.append(seg_bands[mask])
+        old = [s.name for s in self._segments]
+        merged = _Segment.build(
+            f"seg-{uuid.uuid4().hex[:12]}",
+            np.concatenate(docs),
+            np.concatenate(spans).reshape(-1, 2),
+            np.concatenate(bands).reshape(-1, self.params.bands),
+        )
+        self._segments = [merged]
+        self._unsaved = [merged]
+        if self.directory is not None:
+            self.save()
+            # Readers that mapped the old files keep them alive until they close.
+            for name in old:
+                shutil.rmtree(self.directory / name, ignore_errors=True)
+
+    # ------------------------------------------------------------------ documents
+    def add(self, doc_id: str, text: str | NormalizedText) -> None:
+        """Fingerprint a document and buffer it for the next segment (replaces an old one)."""
+        if doc_id in self._live:
+            self.remove(doc_id)
+        norm = text if isinstance(text, NormalizedText) else normalize(text)
+        fp = fingerprint_passages(norm.text, self.params)
+        number = len(self._doc_ids)
+        self._doc_ids.append(doc_id)
+        self._doc_lengths.append(len(norm.text))
+        self._live[doc_id] = number
+        if len(fp):
+            self._pending.append((number, fp.spans, fp.bands))
+
+    def remove(self, doc_id: str) -> None:
+        """Tombstone a document; its passages are dropped for good by `compact()`."""
+        number = self._live.pop(doc_id)
+        self._doc_ids[number] = None
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._live
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def doc_ids(self) -> list[str]:
+        """Ids of the live documents, in the order they were added."""
+        return [d for d in self._doc_ids if d is not None]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.doc_ids())
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the segment arrays (memory-mapped or not)."""
+        return sum(s.nbytes for s in self._segments)
+
+    @property
+    def n_passages(self) -> int:
+        """Passages stored, including those of removed documents not yet compacted."""
+        return sum(len(s.passage_doc) for s in self._segments) + sum(
+            len(sp) for _, sp, _ in self._pending
+        )
+
+    def _df_cap(self) -> int:
+        n = max(len(self._live), 1)
+        return int(
+            min(self.max_df_docs, max(self.min_df_cap, math.ceil(self.max_df * n)))
+        )
+
+    # ---------------------------------------------------------------------- query
+    def query(
+        self,
+        text: str | NormalizedText,
+        *,
+        top_k: int = 30,
+        exclude: Collection[str] = (),
+        min_hits: int = 2,
+    ) -> list[Candidate]:
+        """Rank documents sharing passage fingerprints with `text`, with matched regions.
+
+        A document needs `min_hits` (query passage, band) key matches; documents are
+        ranked by the sum over query passages of the share of bands they match,
+        weighted by the keys' inverse document frequency.
+        """
+        norm = text if isinstance(text, NormalizedText) else normalize(text)
+        fp = fingerprint_passages(norm.text, self.params)
+        if not len(fp) or not self._live:
+            return []
+        self._flush_pending()
+        nb = self.params.bands
+        cap = self._df_cap()
+        hard_cap = cap * 4 + 16
+        q_all, b_all, d_all, sp_all = [], [], [], []
+        for seg in self._segments:
+            for b in range(nb):
+                keys = seg.keys[b]
+                qk = fp.bands[:, b]
+                lo = np.searchsorted(keys, qk, side="left")
+                hi = np.searchsorted(keys, qk, side="right")
+                counts = hi - lo
+                counts[counts > hard_cap] = 0
+                total = int(counts.sum())
+                if total == 0:
+                    continue
+                q_idx = np.repeat(np.arange(len(qk)), counts)
+                starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+                pos = starts + np.arange(total)
+                pids = np.asarray(seg.pids[b][pos]).astype(np.int64)
+                q_all.append(q_idx)
+                b_all.append(np.full(total, b, dtype=np.int64))
+                d_all.append(np.asarray(seg.passage_doc)[pids].astype(np.int64))
+                sp_all.append(np.asarray(seg.spans)[pids])
+        if not q_all:
+            return []
+        q = np.concatenate(q_all)
+        band = np.concatenate(b_all)
+        doc = np.concatenate(d_all)
+        spans = np.concatenate(sp_all)
+        # Document frequency of each query key = distinct documents behind (q, band).
+        n_docs = len(self._doc_ids)
+        group = q * nb + band
+        pair = np.unique(group * n_docs + doc)
+        g_of_pair = pair // n_docs
+        ug, df = np.unique(g_of_pair, return_counts=True)
+        df_of_hit = df[np.searchsorted(ug, group)]
+        alive = np.array(
+            [d is not None and d not in exclude for d in self._doc_ids], dtype=bool
+        )
+        keep = (df_of_hit <= cap) & alive[doc]
+        if not keep.any():
+            return []
+        q, band, doc, spans, df_of_hit = (
+            q[keep],
+            band[keep],
+            doc[keep],
+            spans[keep],
+            df_of_hit[keep],
+        )
+        idf = np.log((1.0 + len(self._live)) / (1.0 + df_of_hit)) + 1.0
+        out: list[Candidate] = []
+        order = np.lexsort((q, doc))
+        q, band, doc, spans, idf = (
+            q[order],
+            band[order],
+            doc[order],
+            spans[order],
+            idf[order],
+        )
+        bounds = np.flatnonzero(np.diff(doc)) + 1
+        for lo_i, hi_i in zip(np.r_[0, bounds], np.r_[bounds, len(doc)], strict=True):
+            if hi_i - lo_i < min_hits:
+                continue
+            d = int(doc[lo_i])
+            dq = q[lo_i:hi_i]
+            score = float(idf[lo_i:hi_i].sum()) / nb
+            regions = _regions(dq, fp.spans, spans[lo_i:hi_i])
+            doc_id = self._doc_ids[d]
+            assert doc_id is not None
+            out.append(Candidate(doc_id, score, regions))
+        out.sort(key=lambda c: (-c.score, c.doc_id))
+        return out[:top_k]
+
+
+def _regions(
+    q: np.ndarray, q_spans: np.ndarray, s_spans: np.ndarray, gap: int = 2
+) -> tuple[Region, ...]:
+    """Group hits of consecutive query passages into (query span, source span) regions."""
+    regions: list[Region] = []
+    uq = np.unique(q)
+    breaks = np.flatnonzero(np.diff(uq) > gap) + 1
+    for group in np.split(uq, breaks):
+        mask = (q >= group[0]) & (q <= group[-1])
+        regions.append(
+            Region(
+                int(q_spans[group[0], 0]),
+                int(q_spans[group[-1], 1]),
+                int(s_spans[mask, 0].min()),
+                int(s_spans[mask, 1].max()),
+            )
+        )
+    return tuple(regions)

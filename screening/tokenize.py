@@ -1,0 +1,259 @@
+"""Tokens, sentences and n-grams for Chinese, English and mixed text.
+
+One `jieba.Tokenizer` instance per `Tokenizer` (never jieba's global one), built lazily
+and quietly, and dropped on pickling so worker processes re-create their own.  The
+fingerprinting and alignment layers use `token_stream`, which is vectorised: each CJK
+character is a token, each run of other letters/digits (an English word) is a token.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import warnings
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from screening.normalize import is_cjk_array
+
+__all__ = [
+    "Tokenizer",
+    "TokenStream",
+    "get_tokenizer",
+    "token_stream",
+    "sentences",
+    "ngram_hashes",
+    "mix32",
+]
+
+_M1 = np.uint64(0x9E3779B97F4A7C15)
+_M2 = np.uint64(0xBF58476D1CE4E5B9)
+_M3 = np.uint64(0x94D049BB133111EB)
+
+
+def mix32(values: np.ndarray) -> np.ndarray:
+    """Avalanche uint64 values (splitmix64 finaliser) down to stable uint32 hashes."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64) * _M1
+        z = (z ^ (z >> np.uint64(30))) * _M2
+        z = (z ^ (z >> np.uint64(27))) * _M3
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(32)).astype(np.uint32)
+
+
+@lru_cache(maxsize=1)
+def _word_char_table() -> np.ndarray:
+    """Which code points belong to non-CJK words (letters, digits, marks)."""
+    table = np.zeros(0x110000, dtype=bool)
+    for cp in range(0x3000):
+        ch = chr(cp)
+        if ch.isalnum() or ch == "_":
+            table[cp] = True
+    table[0xFF10:0xFF1A] = True
+    table[0xFF21:0xFF3B] = True
+    table[0xFF41:0xFF5B] = True
+    return table
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TokenStream:
+    """Tokens of a text: stable uint32 ids and half-open character spans."""
+
+    ids: np.ndarray  # uint32
+    starts: np.ndarray  # int32
+    ends: np.ndarray  # int32
+    is_cjk: np.ndarray  # bool: token is one CJK character
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def token_stream(text: str) -> TokenStream:
+    """Split text into CJK-character and word tokens, punctuation and spaces dropped."""
+    if not text:
+        empty = np.zeros(0, dtype=np.int32)
+        return TokenStream(empty.astype(np.uint32), empty, empty, empty.astype(bool))
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    cjk = is_cjk_array(cps)
+    word = _word_char_table()[cps] & ~cjk
+    n = len(cps)
+    prev_word = np.concatenate(([False], word[:-1]))
+    next_word = np.concatenate((word[1:], [False]))
+    w_starts = np.flatnonzero(word & ~prev_word)
+    w_ends = np.flatnonzero(word & ~next_word) + 1
+    c_pos = np.flatnonzero(cjk)
+    w_ids = np.fromiter(
+        (
+            zlib.crc32(text[s:e].encode("utf-8")) | 0x80000000
+            for s, e in zip(w_starts, w_ends, strict=True)
+        ),
+        dtype=np.uint32,
+        count=len(w_starts),
+    )
+    starts = np.concatenate((c_pos, w_starts))
+    ends = np.concatenate((c_pos + 1, w_ends))
+    ids = np.concatenate((cps[c_pos].astype(np.uint32), w_ids))
+    flags = np.concatenate(
+        (np.ones(len(c_pos), dtype=bool), np.zeros(len(w_starts), dtype=bool))
+    )
+    if len(w_starts) and len(c_pos):
+        order = np.argsort(starts, kind="stable")
+        starts, ends, ids, flags = starts[order], ends[order], ids[order], flags[order]
+    del n
+    return TokenStream(ids, starts.astype(np.int32), ends.astype(np.int32), flags)
+
+
+def ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
+    """Stable uint32 hash of every run of `n` consecutive token ids (len - n + 1)."""
+    count = len(ids) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint32)
+    acc = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            acc = (
+                acc * np.uint64(0x100000001B3)
+                + ids[j : j + count].astype(np.uint64)
+                + np.uint64(j + 1)
+            )
+    return mix32(acc)
+
+
+# A sentence ends at . ! ? ; (normalised forms), their CJK originals, or a line break.
+# "." only counts when it is not between two digits/letters (3.14, e.g., U.S.).
+_SENTENCE_END = re.compile(r"[!?;。！？；\n]+|\.(?![0-9a-z])")
+_CLAUSE_BREAK = re.compile(r"[,:，：、]")
+
+
+def sentences(
+    text: str, *, max_chars: int = 150, min_chars: int = 8
+) -> list[tuple[int, int]]:
+    """Half-open sentence spans, long sentences cut at clause marks near max_chars."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if end > start:
+            spans.append((start, end))
+        start = end
+    if start < n:
+        spans.append((start, n))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if e - s > max_chars:
+            out.extend(_split_long(text, s, e, max_chars))
+        else:
+            out.append((s, e))
+    # Trim surrounding spaces; merge fragments too short to stand alone into neighbours.
+    trimmed: list[tuple[int, int]] = []
+    for s, e in out:
+        while s < e and text[s] == " ":
+            s += 1
+        while e > s and text[e - 1] == " ":
+            e -= 1
+        if e <= s:
+            continue
+        if (
+            trimmed
+            and (e - s < min_chars)
+            and trimmed[-1][1] - trimmed[-1][0] < max_chars
+        ):
+            trimmed[-1] = (trimmed[-1][0], e)
+        else:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def _split_long(text: str, s: int, e: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut an over-long sentence at clause marks (or hard) into pieces <= max_chars."""
+    pieces: list[tuple[int, int]] = []
+    cur = s
+    breaks = [m.end() + s for m in _CLAUSE_BREAK.finditer(text[s:e])]
+    last_break = cur
+    for b in breaks:
+        if b - cur > max_chars and last_break > cur:
+            pieces.append((cur, last_break))
+            cur = last_break
+        last_break = b
+    while e - cur > max_chars:
+        cut = last_break if cur < last_break < cur + max_chars else cur + max_chars
+        pieces.append((cur, cut))
+        cur = cut
+    pieces.append((cur, e))
+    return pieces
+
+
+class Tokenizer:
+    """Owns one lazily built, quiet jieba.Tokenizer; picklable for worker processes."""
+
+    def __init__(self, dictionary: str | None = None) -> None:
+        self.dictionary = dictionary
+        self._jieba: Any = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"dictionary": self.dictionary}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["dictionary"])  # type: ignore[misc]
+
+    def _get(self) -> Any:
+        """Build the jieba tokenizer on first use, without its log chatter or warnings."""
+        if self._jieba is None:
+            with self._lock:
+                if self._jieba is None:
+                    with warnings.catch_warnings():
+                        # jieba imports pkg_resources, deprecated in recent setuptools.
+                        warnings.filterwarnings(
+                            "ignore", category=UserWarning, message=".*pkg_resources.*"
+                        )
+                        warnings.filterwarnings("ignore", category=DeprecationWarning)
+                        import jieba
+
+                        logger = logging.getLogger("jieba")
+                        level = logger.level
+                        jieba_logger = getattr(jieba, "default_logger", logger)
+                        jieba_level = jieba_logger.level
+                        logger.setLevel(logging.WARNING)
+                        jieba_logger.setLevel(logging.WARNING)
+                        try:
+                            tok = (
+                                jieba.Tokenizer(self.dictionary)
+                                if self.dictionary
+                                else jieba.Tokenizer()
+                            )
+                            tok.initialize()
+                        finally:
+                            logger.setLevel(level)
+                            jieba_logger.setLevel(jieba_level)
+                    self._jieba = tok
+        return self._jieba
+
+    def words(self, text: str) -> list[tuple[str, int, int]]:
+        """Words with half-open spans; spaces dropped, punctuation kept as its own token."""
+        out: list[tuple[str, int, int]] = []
+        for word, start, end in self._get().tokenize(text, HMM=True):
+            if word.strip():
+                out.append((word, start, end))
+        return out
+
+    def cut(self, text: str) -> list[str]:
+        """Words only (spaces dropped), for callers that need no offsets."""
+        return [w for w in self._get().lcut(text, HMM=True) if w.strip()]
+
+
+_default: Tokenizer | None = None
+
+
+def get_tokenizer() -> Tokenizer:
+    """Process-wide shared Tokenizer (its jieba instance is built on first use)."""
+    global _default
+    if _default is None:
+        _default = Tokenizer()
+    return _default
