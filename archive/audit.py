@@ -250,9 +250,8 @@ def _is_audited(obj: Any) -> bool:
 
 def _identity(obj: Any) -> str:
     """The primary key as a string ("1", or "1,2" for composite keys)."""
-    ident = inspect(obj).identity
-    if ident is None:
-        return "?"
+    # New objects have no identity key yet inside after_flush, but their columns are set.
+    ident = inspect(obj).mapper.primary_key_from_instance(obj)
     return ",".join(str(v) for v in ident)
 
 

@@ -128,6 +128,7 @@ def enqueue_after_commit(
     **kwargs: Any,
 ) -> None:
     """Queue `fn(*args)` once the session's transaction commits; dropped on rollback."""
+    session.connection()  # begin the transaction now, so its rollback drops the job too
     pending: list[tuple[Any, ...]] = session.info.setdefault(_PENDING_KEY, [])
     pending.append((fn, args, job_id, kwargs))
 
@@ -143,10 +144,11 @@ def _flush_pending_jobs(session: Session) -> None:
         enqueue(settings, fn, *args, job_id=job_id, **kwargs)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending_jobs(session: Session) -> None:
-    """A rolled-back transaction queues nothing."""
-    session.info.pop(_PENDING_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending_jobs(session: Session, previous_transaction: Any) -> None:
+    """A rolled-back transaction queues nothing (an inner savepoint's rollback keeps them)."""
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING_KEY, None)
 
 
 def wait_for_background_jobs(timeout_seconds: float = 60) -> None:

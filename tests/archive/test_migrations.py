@@ -1,0 +1,53 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, make_url, text
+
+from archive.db import make_engine
+from web.migrate import head_revisions, is_current, upgrade
+from web.schema import load_models
+
+
+@pytest.fixture
+def fresh_engine(tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """An empty database of the kind under test."""
+    base = os.environ.get("CHENGXIN_TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    url = make_url(base)
+    name = f"chengxin_mig_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_migrations_and_models_agree(fresh_engine):
+    assert not is_current(fresh_engine)
+    upgrade(fresh_engine)
+    assert is_current(fresh_engine)
+    metadata = load_models()
+    with fresh_engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_a_single_line_of_history_per_area_joins_at_the_foundation():
+    assert "0001_foundation" not in head_revisions() or len(head_revisions()) == 1
