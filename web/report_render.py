@@ -350,9 +350,7 @@ def _render(
     labels = LABELS[lang]
     counter = CharCounter.for_report(report, text)
     runs = text_runs(report, text)
-    listed = [
-        s for s in report.sources if s.excluded is None and s.copied_chars > 0
-    ]
+    listed = [s for s in report.sources if s.excluded is None and s.copied_chars > 0]
     numbers = {s.source_id: i for i, s in enumerate(listed, 1)}
     passages = _passages(
         report, text, fetch_source_text, numbers, labels, context_chars
@@ -369,8 +367,9 @@ def _render(
         chapters.append(
             {
                 "figures": chapter,
-                "name": _chapter_name(chapter.title, chapter.index, chapter.is_segment,
-                                      labels),
+                "name": _chapter_name(
+                    chapter.title, chapter.index, chapter.is_segment, labels
+                ),
                 "strip": _strip(runs, counter, chapter.start, chapter.end),
                 "passages": mine,
             }
@@ -405,7 +404,9 @@ def _timestamp(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S}" + (f" {zone}" if zone else "")
 
 
-def _chapter_name(title: str, index: int, is_segment: bool, labels: Mapping[str, str]) -> str:
+def _chapter_name(
+    title: str, index: int, is_segment: bool, labels: Mapping[str, str]
+) -> str:
     """A chapter's heading, or a label for segments and untitled stretches."""
     if is_segment:
         return f"{labels['segment']} {index}"
@@ -479,9 +480,7 @@ def _pieces(
             continue
         covering = [s for s in spans if s[0] < b and s[1] > a]
         kind = max((s[2] for s in covering), key=_PRIORITY.__getitem__, default=None)
-        marks = tuple(
-            sorted({s[3] for s in spans if s[0] == a and s[3] is not None})
-        )
+        marks = tuple(sorted({s[3] for s in spans if s[0] == a and s[3] is not None}))
         pieces.append(_Piece(text[a:b], kind, marks))
     return pieces
 
@@ -523,7 +522,9 @@ def _passages(
                 s_end = max(s_start, min(m.source_offset + m.source_length, len(src)))
                 s_lo = max(0, s_start - context_chars)
                 s_hi = min(len(src), s_end + context_chars)
-                excerpt = _pieces(src, s_lo, s_hi, [(s_start, s_end, match_kind(m), None)])
+                excerpt = _pieces(
+                    src, s_lo, s_hi, [(s_start, s_end, match_kind(m), None)]
+                )
                 if s_lo > 0:
                     excerpt.insert(0, _Piece("…", None))
                 if s_hi < len(src):
@@ -534,7 +535,9 @@ def _passages(
                     "number": numbers.get(m.source),
                     "info": share.info,
                     "kind": match_kind(m),
-                    "reason": labels.get(f"reason_{m.excluded}") if m.excluded else None,
+                    "reason": labels.get(f"reason_{m.excluded}")
+                    if m.excluded
+                    else None,
                     "excerpt": excerpt,
                 }
             )
@@ -554,4 +557,3 @@ def _passages(
             }
         )
     return out
-
