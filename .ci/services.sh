@@ -6,12 +6,13 @@ REDIS_PORT=${REDIS_PORT:-56379}
 PGDATA=${PGDATA:-/tmp/chengxin-ci-pg}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
-if ! "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+if ! "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
   rm -rf "$PGDATA"
   mkdir -p "$PGDATA"
   chown postgres:postgres "$PGDATA"
   su postgres -c "$PGBIN/initdb -D $PGDATA -A trust -U postgres -E UTF8 --locale=C.UTF-8" >/dev/null
-  su postgres -c "$PGBIN/pg_ctl -D $PGDATA -l $PGDATA/server.log -o '-c listen_addresses=127.0.0.1 -p $PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off' -w start" >/dev/null
+  su postgres -c "$PGBIN/pg_ctl -D $PGDATA -l $PGDATA/server.log -o '-c listen_addresses=127.0.0.1 -p $PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off' -w start" >/dev/null \
+    || { echo "PostgreSQL did not start:" >&2; tail -n 20 "$PGDATA/server.log" >&2; exit 1; }
 fi
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='chengxin_test'" | grep -q 1 \
   || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE chengxin_test" >/dev/null
