@@ -44,7 +44,7 @@ class AlignParams:
     max_ngram_freq: int = 4
     gap_near: int = 120
     gap_far: int = 800
-    min_sim: float = 0.3
+    min_sim: float = 0.47
     min_chars: int = 40
     sentence_max_chars: int = 150
 
@@ -58,6 +58,7 @@ class _Side:
     tokens: TokenStream
     feat: np.ndarray  # uint32 feature hashes, in text order
     feat_pos: np.ndarray  # int32 start char of each feature
+    feat_end: np.ndarray  # int32 end char of each feature
     feat_sent: np.ndarray  # int64 sentence index of each feature (-1 outside)
 
 
@@ -92,15 +93,51 @@ def _features(text: str, params: AlignParams) -> _Side:
         (bigram[b_idx], tokens.ids[w_idx] | np.uint32(1), tokens.ids[u_idx])
     )
     pos_tok = np.concatenate((b_idx, w_idx, u_idx))
+    end_tok = np.concatenate((b_idx + 1, w_idx, u_idx))
     order = np.argsort(pos_tok, kind="stable")
     pos_tok = pos_tok[order]
-    return _Side(text, sents, tokens, feat[order], tokens.starts[pos_tok], sid[pos_tok])
+    end_tok = end_tok[order]
+    return _Side(
+        text,
+        sents,
+        tokens,
+        feat[order],
+        tokens.starts[pos_tok],
+        tokens.ends[end_tok],
+        sid[pos_tok],
+    )
 
 
 def _fragment_features(side: _Side, start: int, end: int) -> np.ndarray:
     lo = np.searchsorted(side.feat_pos, start, side="left")
     hi = np.searchsorted(side.feat_pos, end, side="left")
     return side.feat[lo:hi]
+
+
+def _trim(side: _Side, start: int, end: int, other: np.ndarray) -> tuple[int, int]:
+    """Shrink a span to run from the first to the last pair of adjacent shared features.
+
+    Sentence seeds cover whole sentences; a sentence glued to its neighbour (no end
+    mark, a heading) would otherwise drag unrelated text into the passage.
+    """
+    lo = int(np.searchsorted(side.feat_pos, start, side="left"))
+    hi = int(np.searchsorted(side.feat_pos, end, side="left"))
+    if hi - lo < 2:
+        return start, end
+    shared = np.isin(side.feat[lo:hi], other)
+    both = np.flatnonzero(shared[:-1] & shared[1:])
+    if not len(both):
+        return start, end
+    new_start = int(side.feat_pos[lo + both[0]])
+    new_end = int(side.feat_end[lo + both[-1] + 1])
+    # Keep the end mark of the last sentence when the span already reached it.
+    if (
+        new_end < end
+        and end - new_end <= 2
+        and not side.text[new_end:end].strip(".!?;,:\"' ")
+    ):
+        new_end = end
+    return max(start, new_start), min(end, max(new_end, new_start))
 
 
 def _set_cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -113,10 +150,22 @@ def _set_cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / np.sqrt(len(ua) * len(ub)))
 
 
+def _token_trigrams(side: _Side, start: int, end: int) -> np.ndarray:
+    lo = int(np.searchsorted(side.tokens.starts, start, side="left"))
+    hi = int(np.searchsorted(side.tokens.starts, end, side="left"))
+    return ngram_hashes(side.tokens.ids[lo:hi], 3)
+
+
+def _trigram_cosine(a: _Side, a0: int, a1: int, b: _Side, b0: int, b1: int) -> float:
+    """Passage score: cosine of the token-trigram sets (sharper than bigrams on topic)."""
+    return _set_cosine(_token_trigrams(a, a0, a1), _token_trigrams(b, b0, b1))
+
+
 def similarity(a: str, b: str) -> float:
-    """Symmetric similarity of two (normalised) fragments in [0, 1]."""
+    """Symmetric similarity of two (normalised) fragments in [0, 1]: the passage score."""
     params = AlignParams()
-    return _set_cosine(_features(a, params).feat, _features(b, params).feat)
+    sa, sb = _features(a, params), _features(b, params)
+    return _trigram_cosine(sa, 0, len(a), sb, 0, len(b))
 
 
 def _sentence_seeds(a: _Side, b: _Side, params: AlignParams) -> np.ndarray:
@@ -163,7 +212,17 @@ def _sentence_seeds(a: _Side, b: _Side, params: AlignParams) -> np.ndarray:
     denom = norm_a[i] * norm_b[j]
     cos = np.divide(dots, denom, out=np.zeros_like(dots), where=denom > 0)
     ok = cos > params.th_cos
-    i, j = i[ok], j[ok]
+    i, j, cos = i[ok], j[ok], cos[ok]
+    if not len(i):
+        return np.zeros((0, 4), dtype=np.int64)
+    # One-to-one: keep a pair only if each sentence is the other's best match, so a
+    # copied sentence does not also pull in a similar sentence elsewhere in the source.
+    best_a = np.zeros(na)
+    best_b = np.zeros(nb)
+    np.maximum.at(best_a, i, cos)
+    np.maximum.at(best_b, j, cos)
+    mutual = (cos >= best_a[i] - 1e-9) & (cos >= best_b[j] - 1e-9)
+    i, j = i[mutual], j[mutual]
     return np.stack(
         (a.sents[i, 0], a.sents[i, 1], b.sents[j, 0], b.sents[j, 1]), axis=1
     ).astype(np.int64)
@@ -208,6 +267,29 @@ def _exact_seeds(a: _Side, b: _Side, params: AlignParams) -> np.ndarray:
     last = np.r_[brk, len(ia)] - 1
     a_tok_s, a_tok_e = ia[first], ia[last] + k - 1
     b_tok_s, b_tok_e = ib[first], ib[last] + k - 1
+    # Where runs overlap in either text, the longest wins: a phrase repeated elsewhere
+    # in the source must not stretch the passage to cover that repetition.
+    run_len = a_tok_e - a_tok_s
+    keep: list[int] = []
+    for r in np.argsort(-run_len, kind="stable"):
+        clash = False
+        for q in keep:
+            ov_a = min(a_tok_e[r], a_tok_e[q]) - max(a_tok_s[r], a_tok_s[q])
+            ov_b = min(b_tok_e[r], b_tok_e[q]) - max(b_tok_s[r], b_tok_s[q])
+            if ov_a >= 0 or ov_b >= 0:
+                clash = True
+                break
+        if not clash:
+            keep.append(int(r))
+        if len(keep) > 2000:
+            break
+    sel = np.array(sorted(keep), dtype=np.int64)
+    a_tok_s, a_tok_e, b_tok_s, b_tok_e = (
+        a_tok_s[sel],
+        a_tok_e[sel],
+        b_tok_s[sel],
+        b_tok_e[sel],
+    )
     ts_a, ts_b = a.tokens, b.tokens
     return np.stack(
         (
@@ -268,11 +350,13 @@ def _align_sides(
     for group in _cluster(seeds, params):
         a0, a1 = int(group[:, 0].min()), int(group[:, 1].max())
         b0, b1 = int(group[:, 2].min()), int(group[:, 3].max())
+        fa = _fragment_features(a, a0, a1)
+        fb = _fragment_features(b, b0, b1)
+        a0, a1 = _trim(a, a0, a1, fb)
+        b0, b1 = _trim(b, b0, b1, fa)
         if min(a1 - a0, b1 - b0) < params.min_chars:
             continue
-        score = _set_cosine(
-            _fragment_features(a, a0, a1), _fragment_features(b, b0, b1)
-        )
+        score = _trigram_cosine(a, a0, a1, b, b0, b1)
         if score < params.min_sim:
             continue
         found.append((a0, a1, b0, b1, score))
