@@ -23,6 +23,8 @@ from screening.report import (
     CharCounter,
     Match,
     ScreeningReport,
+    SourceShare,
+    TextRun,
     match_kind,
     percent,
     text_runs,
@@ -413,7 +415,7 @@ def _chapter_name(
     return title or labels["untitled"]
 
 
-def _max_source(report: ScreeningReport) -> Any:
+def _max_source(report: ScreeningReport) -> SourceShare | None:
     """The source behind 单篇最大文字复制比, if any."""
     source_id = report.figures.max_source_id
     return report.source(source_id) if source_id is not None else None
@@ -437,7 +439,9 @@ def _qr(report: ScreeningReport, verify_url: str | None) -> str:
     return data_uri
 
 
-def _strip(runs: Sequence[Any], counter: CharCounter, start: int, end: int) -> dict:
+def _strip(
+    runs: Sequence[TextRun], counter: CharCounter, start: int, end: int
+) -> dict[str, Any]:
     """Rectangles (x, width in counted characters, kind) for a strip over [start, end)."""
     rects: list[dict[str, Any]] = []
     x = 0
