@@ -611,6 +611,8 @@ class _Layout:
         if newline != -1:
             reach = newline
         i = bisect_left(self.citations, (m.offset, -1))
+        if i > 0 and self.citations[i - 1][1] > m.offset:
+            return True  # the match starts inside a citation mark
         return i < len(self.citations) and self.citations[i][0] < reach
 
     def is_quoted_or_cited(self, m: Match) -> bool:

@@ -4,6 +4,8 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.document import Chapter, DocumentStructure, Span
 from screening.report import (
@@ -363,3 +365,72 @@ def test_text_runs_cover_the_text_and_agree_with_the_figures():
 )
 def test_percent_rounds_half_up_for_display_only(ratio, shown):
     assert percent(ratio) == shown
+
+
+@st.composite
+def screened(draw):
+    length = draw(st.integers(1, 300))
+    text = "".join(
+        draw(st.lists(st.sampled_from("甲乙a \n"), min_size=length, max_size=length))
+    )
+
+    def spans(max_size):
+        out = []
+        for _ in range(draw(st.integers(0, max_size))):
+            start = draw(st.integers(0, length))
+            out.append(Span(start, draw(st.integers(start, length))))
+        return tuple(out)
+
+    cuts = sorted(draw(st.lists(st.integers(0, length), max_size=4)))
+    bounds = [0, *cuts, length]
+    chapters = tuple(
+        Chapter(f"第{i}章", a, b)
+        for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))
+        if b > a
+    )
+    structure = DocumentStructure(
+        chapters=chapters if draw(st.booleans()) else (),
+        references=spans(1),
+        quotations=spans(3),
+        citations=spans(3),
+        templates=spans(2),
+    )
+    matches = []
+    for _ in range(draw(st.integers(0, 12))):
+        start = draw(st.integers(0, length))
+        end = draw(st.integers(start, length))
+        matches.append(m(draw(st.sampled_from("abcd")), start, end - start))
+    options = ReportOptions(
+        min_match_chars=draw(st.integers(0, 20)),
+        own_work_sources=frozenset(draw(st.sets(st.sampled_from("abcd")))),
+        excluded_sources=dict.fromkeys(draw(st.sets(st.sampled_from("abcd"))), "other"),
+        exclude_quotes=draw(st.booleans()),
+        exclude_references=draw(st.booleans()),
+        exclude_templates=draw(st.booleans()),
+    )
+    return text, matches, structure, options
+
+
+@settings(max_examples=150, deadline=None)
+@given(screened())
+def test_figures_keep_their_invariants(case):
+    text, matches, structure, options = case
+    report = make(text, matches, structure, options)
+    f = report.figures
+    assert 0 <= f.copied_chars <= f.total_chars
+    assert f.copied_chars <= sum(x.length for x in matches)
+    assert f.copied_chars_without_quotes <= f.copied_chars
+    assert f.copied_chars_without_own <= f.copied_chars
+    assert f.max_source_chars <= f.copied_chars
+    assert all(0.0 <= r <= 1.0 for r in (f.copy_ratio, f.max_source_ratio))
+    assert f.front_copied_chars + f.back_copied_chars == f.copied_chars
+    assert sum(c.total_chars for c in report.chapters) == f.total_chars
+    assert sum(c.copied_chars for c in report.chapters) == f.copied_chars
+    assert sum(c.copied_chars_without_own for c in report.chapters) == (
+        f.copied_chars_without_own
+    )
+    assert len(report.matches) == len(matches)
+    runs = text_runs(report, text)
+    assert sum(r.chars for r in runs if r.kind != "ok") == f.copied_chars
+    assert ScreeningReport.from_dict(json.loads(json.dumps(report.to_dict()))) == report
+    assert recompute(report, options, text=text) == report
