@@ -109,13 +109,13 @@ def enqueue(
             pass
     job = queue.enqueue(
         fn,
-        *args,
+        args=args,
+        kwargs=kwargs or None,
         job_id=job_id,
         job_timeout=job_timeout_seconds or settings.job_timeout_seconds,
         retry=Retry(max=2, interval=[5, 30]),
         failure_ttl=7 * 24 * 3600,
         result_ttl=24 * 3600,
-        kwargs=kwargs or None,
     )
     return str(job.id)
 
