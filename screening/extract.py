@@ -12,6 +12,7 @@ engine, fonts without Unicode maps raise `UnmappedFonts` and are never returned 
 
 from __future__ import annotations
 
+import bisect
 import io
 import os
 import re
@@ -470,6 +471,16 @@ def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
                 while i < count:
                     index, unit = i, units[i]
                     i += 1
+                    if unit in " \u3000\xa0" and not raw.FPDFText_IsGenerated(
+                        tp, index
+                    ):
+                        # A drawn space glyph: kept as evidence of a typed space.
+                        raw.FPDFText_GetLooseCharBox(tp, index, rect)
+                        raw.FPDFText_GetCharOrigin(tp, index, origin_x, origin_y)
+                        page.chars.append(
+                            _Char(" ", rect.left, rect.right, origin_y.value, 0.0)
+                        )
+                        continue
                     if unit.isspace() or unit < " ":
                         continue
                     if "\ud800" <= unit <= "\udbff" and i < count:
@@ -524,6 +535,11 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = "。！？；：.!?;:"
+_HEADING = re.compile(
+    r"^(?:第\s*[一二三四五六七八九十百\d]+\s*[章节]|\d{1,2}(?:\.\d{1,2}){0,3}\s+\S"
+    r"|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|chapter\s+\d)",
+    re.IGNORECASE,
+)
 #: Share of the page height at the top and bottom where headers and footers live.
 _MARGIN_ZONE = 0.1
 
@@ -540,10 +556,12 @@ def _build_lines(page: _Page) -> list[_Line]:
     """Group a page's glyphs, in content order, into lines on a shared baseline."""
     lines: list[_Line] = []
     line: _Line | None = None
+    spaces: dict[int, list[float]] = {}
     for ch in page.chars:
         if ch.text.isspace():
-            # Space glyphs are dropped: some producers draw them out of order, and the
-            # gaps they leave are measured instead (so both engines agree).
+            # Space glyphs are not placed in lines (some producers draw them out of
+            # order); they only tell `_line_text` that a gap holds a typed space.
+            spaces.setdefault(round(ch.base), []).append((ch.x0 + ch.x1) / 2)
             continue
         if ch.size <= 0:
             ch.size = max(ch.x1 - ch.x0, 1.0)
@@ -552,6 +570,14 @@ def _build_lines(page: _Page) -> list[_Line]:
             overlap = min(line.y1, _char_top(ch)) - max(line.y0, _char_bottom(ch))
             height = min(line.y1 - line.y0, ch.size)
             same_band = overlap >= 0.5 * height
+            if (
+                same_band
+                and abs(ch.x0 - last.x0) < 0.01
+                and abs(ch.x1 - last.x1) < 0.01
+                and ch.text != last.text
+            ):
+                last.text += ch.text  # pdfium splits a ligature over one glyph box.
+                continue
             if (
                 same_band
                 and ch.text == last.text
@@ -563,14 +589,29 @@ def _build_lines(page: _Page) -> list[_Line]:
                 continue
         line = _Line([ch], ch.x0, _char_bottom(ch), ch.x1, _char_top(ch))
         lines.append(line)
+    for centres in spaces.values():
+        centres.sort()
     for item in lines:
         item.size = statistics.median(c.size for c in item.chars)
-        item.text = _line_text(item.chars)
+        item.text = _line_text(item.chars, spaces)
     return [item for item in lines if item.text]
 
 
-def _line_text(chars: Sequence[_Char]) -> str:
-    """A line's text, with spaces where the gaps say a space was typed."""
+def _has_space_glyph(
+    spaces: dict[int, list[float]], base: float, left: float, right: float
+) -> bool:
+    """Is a space glyph drawn on this baseline between `left` and `right`?"""
+    for key in (round(base) - 1, round(base), round(base) + 1):
+        centres = spaces.get(key)
+        if centres:
+            k = bisect.bisect_left(centres, left)
+            if k < len(centres) and centres[k] <= right:
+                return True
+    return False
+
+
+def _line_text(chars: Sequence[_Char], spaces: dict[int, list[float]]) -> str:
+    """A line's text, with a space where a space glyph or a wide gap says one was typed."""
     parts: list[str] = []
     prev: _Char | None = None
     for ch in chars:
@@ -583,7 +624,10 @@ def _line_text(chars: Sequence[_Char]) -> str:
             wide = _is_wide(parts[-1][-1]) or _is_wide(text[0])
             # LibreOffice/Word put ~0.2 em between CJK and Latin text without a space
             # glyph; a typed space is ~0.3 em or more. Latin words need less.
-            if gap > (0.28 if wide else 0.15) * size:
+            if gap > (0.28 if wide else 0.15) * size or (
+                gap > 0.1 * size
+                and _has_space_glyph(spaces, ch.base, prev.x1 - 1, ch.x0 + 1)
+            ):
                 parts.append(" ")
         parts.append(" " if text.isspace() else text)
         prev = ch
@@ -675,8 +719,10 @@ def _is_break(
     is_b_indented = b.x0 > b_edges[0] + 0.8 * b.size
     if is_a_short or is_b_indented:
         return True
+    # A heading set like body text after a full last line: only numbered ones are safe
+    # to tell from the short last line of a paragraph.
     is_b_short = b.x1 < b_edges[1] - 1.5 * b.size
-    return a.text[-1] in _SENTENCE_END and is_b_short and a.text[-1] != "."
+    return a.text[-1] in _SENTENCE_END and is_b_short and bool(_HEADING.match(b.text))
 
 
 def _layout(pages: list[_Page]) -> tuple[str, list[int], int]:
@@ -1054,30 +1100,22 @@ def _decode(data: bytes) -> tuple[str, str] | None:
                 return data[len(bom) :].decode(encoding), encoding
             except UnicodeDecodeError:
                 return None
-    if b"\x00" in data:
-        # ASCII-heavy UTF-16 without a BOM: NULs fill every other byte.
-        even, odd = data[0::2].count(0), data[1::2].count(0)
-        half = len(data) // 2 or 1
-        if odd > 0.2 * half and even < 0.02 * half:
-            encoding = "utf-16-le"
-        elif even > 0.2 * half and odd < 0.02 * half:
-            encoding = "utf-16-be"
-        else:
-            return None
+    has_nul = b"\x00" in data
+    if not has_nul:
         try:
-            text = data.decode(encoding)
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            return None
-        return (text, encoding) if _plausibility(text) >= 0.95 else None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
-        return (text, "utf-8") if controls <= max(2, len(text) // 1000) else None
+            pass
+        else:
+            controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
+            return (text, "utf-8") if controls <= max(2, len(text) // 1000) else None
+    # NULs rule out UTF-8 and GB18030 text; UTF-16 without a BOM has them only in ASCII
+    # characters, so Chinese UTF-16 may have none at all: every reading gets scored.
+    candidates = (
+        ("utf-16-le", "utf-16-be") if has_nul else ("gb18030", "utf-16-le", "utf-16-be")
+    )
     scored: list[tuple[float, str, str]] = []
-    for encoding in ("gb18030", "utf-16-le", "utf-16-be"):
+    for encoding in candidates:
         if encoding.startswith("utf-16") and len(data) % 2:
             continue
         try:
@@ -1111,7 +1149,7 @@ def _extract_text(
             file_name=file_name,
         )
     text, encoding = decoded
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         raise EmptyDocument(
             "文件中只有空白，没有文字 (only whitespace)", file_name=file_name
         )

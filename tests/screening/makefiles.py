@@ -172,6 +172,27 @@ def write_reportlab_pdf(
     return path
 
 
+def write_platypus_pdf(path: Path, paragraphs: Sequence[str]) -> Path:
+    """Write justified, word-wrapped paragraphs with ReportLab's platypus (Times-Roman)."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    style = ParagraphStyle(
+        "body",
+        fontName="Times-Roman",
+        fontSize=11,
+        leading=15,
+        alignment=TA_JUSTIFY,
+        firstLineIndent=22,
+    )
+    SimpleDocTemplate(str(path), pagesize=A4).build(
+        [Paragraph(p, style) for p in paragraphs]
+    )
+    return path
+
+
 def write_image_pdf(path: Path) -> Path:
     """Write a PDF whose only page is a picture (like a scanned thesis)."""
     from PIL import Image, ImageDraw
