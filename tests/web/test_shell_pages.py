@@ -114,5 +114,6 @@ def test_english_can_be_chosen(client):
     client.get("/lang/en")
     page = client.get("/login")
     assert 'lang="en"' in page.get_data(as_text=True)
+    assert "Sign in" in text_of(page)
     token = csrf_token(client)
     assert token
