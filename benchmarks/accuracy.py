@@ -78,18 +78,29 @@ def load_abstracts() -> list[str]:
     return _drop_near_duplicates(out)
 
 
-def _drop_near_duplicates(abstracts: list[str], k: int = 40) -> list[str]:
-    """Keep abstracts whose normalised text shares no k-char run with one kept before."""
+def _drop_near_duplicates(
+    abstracts: list[str], k: int = 8, share: float = 0.15
+) -> list[str]:
+    """Keep abstracts sharing < `share` of their k-char runs (or < 30) with any kept one.
+
+    Independent of the screener (plain exact k-grams), this removes re-published or
+    self-reused abstracts, whose reuse would be real but missing from the truth.
+    """
+    from collections import Counter
+
     from screening.normalize import normalize
 
-    seen: set[str] = set()
+    owner: dict[str, int] = {}
     kept: list[str] = []
     for text in abstracts:
         norm = normalize(text).text
         grams = {norm[i : i + k] for i in range(0, max(len(norm) - k + 1, 1))}
-        if grams & seen:
+        hits = Counter(owner[g] for g in grams if g in owner)
+        if hits and hits.most_common(1)[0][1] >= min(share * len(grams), 30):
             continue
-        seen |= grams
+        number = len(kept)
+        for g in grams:
+            owner.setdefault(g, number)
         kept.append(text)
     return kept
 
@@ -275,6 +286,8 @@ def build(n_docs: int, n_per_type: int, seed: int) -> Bench:
                         sents
                     ):
                         last += 1
+                    while sents[last][1] - sents[first][0] < lo_len and first > 0:
+                        first -= 1
                     while sents[last][1] - sents[first][0] > hi_len and last > first:
                         last -= 1
                     s0, s1 = sents[first][0], sents[last][1]

@@ -310,7 +310,7 @@ def _gaps(
     )
 
 
-def _cluster(seeds: np.ndarray, params: AlignParams) -> list[np.ndarray]:
+def _cluster(seeds: np.ndarray, params: AlignParams, gap_far: int) -> list[np.ndarray]:
     """Connected components of seeds close in both texts (near in one, within far in the other)."""
     n = len(seeds)
     if n == 0:
@@ -322,7 +322,7 @@ def _cluster(seeds: np.ndarray, params: AlignParams) -> list[np.ndarray]:
     # Seeds sorted by target start: only pairs within gap_far in the target can link.
     bs, be = seeds[:, 2], seeds[:, 3]
     max_end = np.maximum.accumulate(be)
-    limit = np.searchsorted(bs, max_end + params.gap_far, side="right")
+    limit = np.searchsorted(bs, max_end + gap_far, side="right")
     for i in range(n):
         j = np.arange(i + 1, limit[i])
         if not len(j):
@@ -330,8 +330,8 @@ def _cluster(seeds: np.ndarray, params: AlignParams) -> list[np.ndarray]:
         ii = np.full(len(j), i)
         gb = _gaps(seeds[:, 2], seeds[:, 3], ii, j)
         ga = _gaps(seeds[:, 0], seeds[:, 1], ii, j)
-        ok = ((gb <= params.gap_near) & (ga <= params.gap_far)) | (
-            (ga <= params.gap_near) & (gb <= params.gap_far)
+        ok = ((gb <= params.gap_near) & (ga <= gap_far)) | (
+            (ga <= params.gap_near) & (gb <= gap_far)
         )
         rows.append(ii[ok])
         cols.append(j[ok])
@@ -342,24 +342,41 @@ def _cluster(seeds: np.ndarray, params: AlignParams) -> list[np.ndarray]:
     return [seeds[labels == k] for k in range(n_comp)]
 
 
+def _validate(
+    a: _Side, b: _Side, group: np.ndarray, params: AlignParams
+) -> tuple[int, int, int, int, float] | None:
+    """The passage a seed cluster spans (trimmed), if long and similar enough."""
+    a0, a1 = int(group[:, 0].min()), int(group[:, 1].max())
+    b0, b1 = int(group[:, 2].min()), int(group[:, 3].max())
+    fa = _fragment_features(a, a0, a1)
+    fb = _fragment_features(b, b0, b1)
+    a0, a1 = _trim(a, a0, a1, fb)
+    b0, b1 = _trim(b, b0, b1, fa)
+    if min(a1 - a0, b1 - b0) < params.min_chars:
+        return None
+    score = _trigram_cosine(a, a0, a1, b, b0, b1)
+    if score < params.min_sim:
+        return None
+    return a0, a1, b0, b1, score
+
+
 def _align_sides(
     a: _Side, b: _Side, params: AlignParams
 ) -> list[tuple[int, int, int, int, float]]:
     seeds = np.concatenate((_sentence_seeds(a, b, params), _exact_seeds(a, b, params)))
     found: list[tuple[int, int, int, int, float]] = []
-    for group in _cluster(seeds, params):
-        a0, a1 = int(group[:, 0].min()), int(group[:, 1].max())
-        b0, b1 = int(group[:, 2].min()), int(group[:, 3].max())
-        fa = _fragment_features(a, a0, a1)
-        fb = _fragment_features(b, b0, b1)
-        a0, a1 = _trim(a, a0, a1, fb)
-        b0, b1 = _trim(b, b0, b1, fa)
-        if min(a1 - a0, b1 - b0) < params.min_chars:
-            continue
-        score = _trigram_cosine(a, a0, a1, b, b0, b1)
-        if score < params.min_sim:
-            continue
-        found.append((a0, a1, b0, b1, score))
+    # A cluster failing validation is re-clustered with a smaller gap (Sanchez-Perez et
+    # al.): one stray seed linked from afar must not sink a real passage.
+    gaps = [g for g in (params.gap_far, 300, params.gap_near) if g <= params.gap_far]
+    stack: list[tuple[np.ndarray, int]] = [(seeds, 0)]
+    while stack:
+        group_seeds, level = stack.pop()
+        for group in _cluster(group_seeds, params, gaps[level]):
+            passage = _validate(a, b, group, params)
+            if passage is not None:
+                found.append(passage)
+            elif level + 1 < len(gaps) and len(group) > 1:
+                stack.append((group, level + 1))
     # Overlap filter: of passages overlapping in either text, keep the stronger one.
     found.sort(key=lambda p: -(p[4] * (p[3] - p[2] + p[1] - p[0])))
     kept: list[tuple[int, int, int, int, float]] = []

@@ -37,12 +37,12 @@ _FMIX = (
 class FingerprintParams:
     """How passages are cut and hashed; stored with an index so queries match it."""
 
-    num_perm: int = 32
+    num_perm: int = 24
     band_rows: int = 2
     seed: int = 1
     shingle: int = 3
-    window: int = 40
-    stride: int = 20
+    window: int = 50
+    stride: int = 25
     scheme: str = "affine32"
 
     def __post_init__(self) -> None:
@@ -98,12 +98,23 @@ class PassageFingerprints:
 
 
 def fingerprint_passages(
-    text: str, params: FingerprintParams, tokens: TokenStream | None = None
+    text: str,
+    params: FingerprintParams,
+    tokens: TokenStream | None = None,
+    stride: int | None = None,
 ) -> PassageFingerprints:
-    """MinHash every window of `window` tokens (stride `stride`) of normalised text."""
+    """MinHash every window of `window` tokens (every `stride` tokens) of normalised text.
+
+    The index stores windows at `params.stride`; queries pass a finer stride (a divisor
+    of the window) so that some query window lines up with each stored one wherever a
+    copied passage starts.
+    """
     if tokens is None:
         tokens = token_stream(text)
     k = params.shingle
+    s = stride or params.stride
+    if params.window % s:
+        raise ValueError("stride must divide the window")
     shingles = ngram_hashes(tokens.ids, k)
     n_sh = len(shingles)
     if n_sh == 0:
@@ -115,17 +126,16 @@ def fingerprint_passages(
     a, b = permutations(params.num_perm, params.seed)
     with np.errstate(over="ignore"):
         phv = _fmix32(shingles)[:, None] * a[None, :] + b[None, :]
-    s = params.stride
+    m = params.window // s
     block_starts = np.arange(0, n_sh, s)
     block_min = np.minimum.reduceat(phv, block_starts, axis=0)
-    if len(block_starts) == 1:
-        sigs = block_min
-        win_first = np.array([0])
-        win_last_sh = np.array([n_sh - 1])
-    else:
-        sigs = np.minimum(block_min[:-1], block_min[1:])
-        win_first = block_starts[:-1]
-        win_last_sh = np.minimum(block_starts[:-1] + 2 * s, n_sh) - 1
+    n_win = max(1, len(block_starts) - m + 1)
+    sigs = block_min[:n_win].copy()
+    for j in range(1, m):
+        part = block_min[j : j + n_win]
+        sigs[: len(part)] = np.minimum(sigs[: len(part)], part)
+    win_first = block_starts[:n_win]
+    win_last_sh = np.minimum(win_first + params.window, n_sh) - 1
     # A window covers its shingles' tokens: [first, last shingle start + k).
     last_tok = np.minimum(win_last_sh + k - 1, len(tokens) - 1)
     spans = np.stack((tokens.starts[win_first], tokens.ends[last_tok]), axis=1).astype(

@@ -138,6 +138,7 @@ class CorpusIndex:
         min_df_cap: int = 5,
         max_df_docs: int = 200,
         mmap: bool = True,
+        query_stride: int = 5,
         **params: Any,
     ) -> None:
         self.directory = Path(directory) if directory is not None else None
@@ -145,6 +146,7 @@ class CorpusIndex:
         self.min_df_cap = min_df_cap
         self.max_df_docs = max_df_docs
         self.mmap = mmap
+        self.query_stride = query_stride
         self.params = FingerprintParams(**params)
         self._doc_ids: list[str | None] = []  # doc number -> id (None once removed)
         self._doc_lengths: list[int] = []
@@ -328,7 +330,7 @@ class CorpusIndex:
         weighted by the keys' inverse document frequency.
         """
         norm = text if isinstance(text, NormalizedText) else normalize(text)
-        fp = fingerprint_passages(norm.text, self.params)
+        fp = fingerprint_passages(norm.text, self.params, stride=self.query_stride)
         if not len(fp) or not self._live:
             return []
         self._flush_pending()
