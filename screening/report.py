@@ -59,6 +59,13 @@ SOFT_EXCLUSIONS = frozenset({QUOTATION, CITATION, OWN_WORK})
 
 # Why a user excluded a source: 本人作品 / 非原始来源 / 合作 / 其他 (Turnitin's reasons).
 SOURCE_EXCLUSION_REASONS = ("own_work", "not_original", "collaboration", "other")
+# The same reasons as the users write them; stored as the codes above.
+_REASON_ALIASES = {
+    "本人作品": "own_work",
+    "非原始来源": "not_original",
+    "合作": "collaboration",
+    "其他": "other",
+}
 
 # A citation mark this many code points after a match (same line) still cites it:
 # "……已有研究证明[12]。" usually ends the copied sentence just before the mark.
@@ -108,7 +115,8 @@ class ReportOptions:
 
     Attributes:
         excluded_sources: source id -> reason ("own_work", "not_original",
-            "collaboration", "other"); an iterable of ids is taken as reason "other".
+            "collaboration", "other", or 本人作品/非原始来源/合作/其他, stored as the
+            codes); an iterable of ids is taken as reason "other".
         min_match_chars: matches with fewer non-whitespace characters leave the figures
             (CNKI-like small-match filter; 0 turns it off).
         own_work_sources: sources by the same author, as the caller determined them.
@@ -138,6 +146,7 @@ class ReportOptions:
         """Freeze the mappings and reject reasons and limits a report could not explain."""
         raw = self.excluded_sources
         pairs = dict(raw) if isinstance(raw, Mapping) else dict.fromkeys(raw, "other")
+        pairs = {k: _REASON_ALIASES.get(v, v) for k, v in pairs.items()}
         for source, reason in pairs.items():
             if reason not in SOURCE_EXCLUSION_REASONS:
                 raise ValueError(f"unknown exclusion reason {reason!r} for {source!r}")

@@ -181,6 +181,11 @@ def test_unknown_exclusion_reason_is_rejected():
     assert dict(ReportOptions(excluded_sources=frozenset({"a"})).excluded_sources) == {
         "a": "other"
     }
+    chinese = ReportOptions(excluded_sources={"a": "合作", "b": "本人作品"})
+    assert dict(chinese.excluded_sources) == {"a": "collaboration", "b": "own_work"}
+    assert hash(chinese) == hash(
+        ReportOptions(excluded_sources=chinese.excluded_sources)
+    )
 
 
 def test_minimum_match_length_filters_small_matches():
