@@ -589,12 +589,36 @@ def _build_lines(page: _Page) -> list[_Line]:
                 continue
         line = _Line([ch], ch.x0, _char_bottom(ch), ch.x1, _char_top(ch))
         lines.append(line)
+    lines = _merge_runs(lines)
     for centres in spaces.values():
         centres.sort()
     for item in lines:
         item.size = statistics.median(c.size for c in item.chars)
         item.text = _line_text(item.chars, spaces)
     return [item for item in lines if item.text]
+
+
+def _merge_runs(lines: list[_Line]) -> list[_Line]:
+    """Put back runs drawn out of order (LibreOffice draws Western-font runs such as
+    quotation marks and citation brackets after the CJK text of the same line)."""
+    merged: list[_Line] = []
+    for line in lines:
+        target = None
+        for candidate in reversed(merged[-80:]):
+            overlap = min(candidate.y1, line.y1) - max(candidate.y0, line.y0)
+            height = min(candidate.y1 - candidate.y0, line.y1 - line.y0)
+            size = min(candidate.chars[0].size, line.chars[0].size)
+            distance = max(candidate.x0, line.x0) - min(candidate.x1, line.x1)
+            if overlap >= 0.5 * height and distance < size:
+                target = candidate
+                break
+        if target is None:
+            merged.append(line)
+            continue
+        for ch in line.chars:
+            target.add(ch)
+        target.chars.sort(key=lambda c: c.x0)
+    return merged
 
 
 def _has_space_glyph(
