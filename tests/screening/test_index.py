@@ -1,0 +1,162 @@
+"""The passage index: retrieval, persistence, incremental add, removal, df cut-off."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from screening.fingerprint import FingerprintParams, fingerprint_passages
+from screening.index import CorpusIndex
+from screening.tokenize import ngram_hashes, token_stream
+
+_CHARS = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞"
+
+
+def _doc(rng: random.Random, n: int) -> str:
+    out = []
+    while len(out) < n:
+        out.extend(rng.choice(_CHARS) for _ in range(rng.randint(10, 30)))
+        out.append("。")
+    return "".join(out)
+
+
+@pytest.fixture
+def corpus() -> dict[str, str]:
+    rng = random.Random(42)
+    docs = {f"d{i:03d}": _doc(rng, 800) for i in range(60)}
+    docs["en"] = " ".join(
+        rng.choice(
+            [
+                "integrity",
+                "research",
+                "copy",
+                "text",
+                "method",
+                "data",
+                "model",
+                "result",
+            ]
+        )
+        for _ in range(300)
+    )
+    return docs
+
+
+def _thesis_with(
+    corpus: dict[str, str], doc_id: str, rng: random.Random
+) -> tuple[str, int]:
+    passage = corpus[doc_id][200:500]
+    filler = _doc(rng, 5000)
+    at = filler.index("。", 2000) + 1
+    return filler[:at] + passage + filler[at:], at
+
+
+def test_minhash_matches_datasketch() -> None:
+    params = FingerprintParams(num_perm=8, band_rows=2, window=10, stride=5)
+    text = "本文研究了基于深度学习的图像识别方法并进行实验验证"
+    fp = fingerprint_passages(text, params)
+    shingles = ngram_hashes(token_stream(text).ids, params.shingle)
+    m = MinHash(num_perm=8, seed=params.seed, scheme="affine32", hashfunc=lambda x: x)
+    m.update_batch([int(x) for x in shingles[:10]])
+    assert np.array_equal(m.hashvalues, fp.signatures[0])
+
+
+def test_query_finds_the_source_region(corpus: dict[str, str]) -> None:
+    index = CorpusIndex(None)
+    for doc_id, text in corpus.items():
+        index.add(doc_id, text)
+    thesis, at = _thesis_with(corpus, "d007", random.Random(1))
+    cands = index.query(thesis)
+    assert cands[0].doc_id == "d007"
+    region = cands[0].regions[0]
+    assert region.query_start <= at + 100 and region.query_end >= at + 200
+    assert region.source_start <= 300 and region.source_end >= 400
+
+
+def test_persist_load_and_incremental_add(
+    corpus: dict[str, str], tmp_path: Path
+) -> None:
+    index = CorpusIndex(tmp_path / "idx")
+    items = list(corpus.items())
+    for doc_id, text in items[:30]:
+        index.add(doc_id, text)
+    index.save()
+    first = set((tmp_path / "idx").iterdir())
+    loaded = CorpusIndex.load(tmp_path / "idx")
+    assert len(loaded) == 30 and "d005" in loaded and "d040" not in loaded
+    for doc_id, text in items[30:]:
+        loaded.add(doc_id, text)
+    loaded.save()
+    # Adding wrote one new segment and left the old one untouched.
+    assert first < set((tmp_path / "idx").iterdir())
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    assert len(manifest["segments"]) == 2
+    again = CorpusIndex.load(tmp_path / "idx")
+    assert again.doc_ids() == [d for d, _ in items]
+    assert again.params == loaded.params
+    thesis, _ = _thesis_with(corpus, "d045", random.Random(2))
+    assert again.query(thesis)[0].doc_id == "d045"
+
+
+def test_remove_tombstones_then_compact(corpus: dict[str, str], tmp_path: Path) -> None:
+    index = CorpusIndex(tmp_path / "idx")
+    for doc_id, text in corpus.items():
+        index.add(doc_id, text)
+    index.save()
+    thesis, _ = _thesis_with(corpus, "d010", random.Random(3))
+    index.remove("d010")
+    assert "d010" not in index
+    assert all(c.doc_id != "d010" for c in index.query(thesis))
+    before = index.n_passages
+    index.compact()
+    assert index.n_passages < before
+    reopened = CorpusIndex.load(tmp_path / "idx")
+    assert "d010" not in reopened and len(reopened) == len(corpus) - 1
+    assert all(c.doc_id != "d010" for c in reopened.query(thesis))
+    assert len(list((tmp_path / "idx").glob("seg-*"))) == 1
+
+
+def test_readding_replaces_the_document(corpus: dict[str, str]) -> None:
+    index = CorpusIndex(None)
+    index.add("x", corpus["d001"])
+    index.add("x", corpus["d002"])
+    assert len(index) == 1
+    thesis, _ = _thesis_with(corpus, "d002", random.Random(4))
+    assert [c.doc_id for c in index.query(thesis)] == ["x"]
+
+
+def test_df_cutoff_ignores_boilerplate(corpus: dict[str, str]) -> None:
+    boiler = "本论文作者郑重声明所呈交的学位论文是本人在导师指导下独立进行研究工作所取得的成果"
+    index = CorpusIndex(None, max_df=0.01, min_df_cap=3)
+    for doc_id, text in corpus.items():
+        index.add(doc_id, boiler + text[:300])
+    rng = random.Random(5)
+    thesis = _doc(rng, 2000) + boiler + _doc(rng, 2000)
+    assert index.query(thesis) == []
+    loose = CorpusIndex(None, max_df=1.0, min_df_cap=1000, max_df_docs=1000)
+    for doc_id, text in corpus.items():
+        loose.add(doc_id, boiler + text[:300])
+    assert len(loose.query(thesis)) > 3
+
+
+def test_parameters_are_pinned_in_the_manifest(tmp_path: Path) -> None:
+    index = CorpusIndex(tmp_path / "idx", num_perm=16, band_rows=2, seed=9)
+    index.add("a", "学术诚信" * 50)
+    index.save()
+    assert CorpusIndex.load(tmp_path / "idx").params.seed == 9
+    with pytest.raises(ValueError):
+        CorpusIndex(tmp_path / "idx", num_perm=32)
+
+
+def test_memory_per_indexed_char(corpus: dict[str, str]) -> None:
+    index = CorpusIndex(None)
+    for doc_id, text in corpus.items():
+        index.add(doc_id, text)
+    index.query("查询")
+    chars = sum(len(t) for t in corpus.values())
+    assert index.nbytes / chars < 6

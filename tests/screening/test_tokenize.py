@@ -1,0 +1,64 @@
+"""Tokens, sentences and n-grams for Chinese, English and mixed text."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+
+from screening.tokenize import Tokenizer, ngram_hashes, sentences, token_stream
+
+MIXED = "本文提出一种基于Transformer的方法. Results show 3.5% gains! 结论:方法有效;未来工作如下。"
+
+
+def test_token_stream_mixed() -> None:
+    ts = token_stream(MIXED)
+    words = [MIXED[s:e] for s, e in zip(ts.starts, ts.ends, strict=True)]
+    assert words[:6] == ["本", "文", "提", "出", "一", "种"]
+    assert "Transformer" in words and "Results" in words and "3" in words
+    assert np.all(np.diff(ts.starts) > 0)
+    assert ts.is_cjk.sum() == sum(
+        1 for w in words if len(w) == 1 and "\u4e00" <= w <= "\u9fff"
+    )
+
+
+def test_token_ids_are_stable_across_calls() -> None:
+    a = token_stream("deep learning 深度学习")
+    b = token_stream("deep learning 深度学习")
+    assert a.ids.tolist() == b.ids.tolist()
+    assert a.ids[0] == token_stream("xx deep").ids[1]
+
+
+def test_sentences_split_chinese_and_english_but_not_decimals() -> None:
+    spans = sentences(MIXED, min_chars=1)
+    parts = [MIXED[s:e] for s, e in spans]
+    assert parts[0].endswith("方法.")
+    assert any("3.5%" in p for p in parts)
+    assert parts[-1].endswith("。")
+    assert all(0 <= s < e <= len(MIXED) for s, e in spans)
+
+
+def test_long_sentences_are_cut_at_clauses() -> None:
+    text = ",".join(["这是一个相当长的分句内容"] * 40) + "."
+    spans = sentences(text, max_chars=100)
+    assert len(spans) > 3
+    assert all(e - s <= 100 for s, e in spans)
+
+
+def test_ngram_hashes() -> None:
+    ids = token_stream("abc 中文字符串").ids
+    assert len(ngram_hashes(ids, 3)) == len(ids) - 2
+    assert len(ngram_hashes(ids[:2], 3)) == 0
+
+
+def test_jieba_tokenizer_is_private_lazy_and_picklable() -> None:
+    tok = Tokenizer()
+    assert tok._jieba is None
+    words = tok.words("我们研究学术诚信 and plagiarism detection。")
+    assert ("学术", 4, 6) in words or ("学术诚信", 4, 8) in words
+    clone = pickle.loads(pickle.dumps(tok))
+    assert clone._jieba is None
+    assert clone.dictionary == tok.dictionary
+    import jieba
+
+    assert tok._get() is not jieba.dt
