@@ -241,6 +241,7 @@ class _Page:
     width: float
     height: float
     bottom: float
+    left: float = 0.0
     chars: list[_Char] = field(default_factory=list)
     has_images: bool = False
     lines: list[_Line] = field(default_factory=list)
@@ -354,7 +355,7 @@ def _read_pdfminer(data: bytes, file_name: str) -> _PdfRead:
             interpreter.process_page(pdf_page)
             layout = device.get_result()
             x0, y0, x1, y1 = layout.bbox
-            page = _Page(width=x1 - x0, height=y1 - y0, bottom=y0)
+            page = _Page(width=x1 - x0, height=y1 - y0, bottom=y0, left=x0)
 
             def walk(item: LTItem, page: _Page = page) -> None:
                 if isinstance(item, LTChar):
@@ -456,7 +457,7 @@ def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
             page_obj = pdf[index]
             try:
                 x0, y0, x1, y1 = page_obj.get_mediabox()
-                page = _Page(width=x1 - x0, height=y1 - y0, bottom=y0)
+                page = _Page(width=x1 - x0, height=y1 - y0, bottom=y0, left=x0)
                 textpage = page_obj.get_textpage()
                 tp = textpage.raw
                 count = raw.FPDFText_CountChars(tp)
@@ -700,13 +701,23 @@ def _strip_margins(pages: list[list[_Line]], geometry: list[_Page]) -> int:
     return removed
 
 
-def _column_edges(line: _Line, lines: Sequence[_Line]) -> tuple[float, float]:
-    """Left and right edges of the text column a line sits in (lines it overlaps)."""
+def _column_edges(
+    line: _Line, lines: Sequence[_Line], page: _Page
+) -> tuple[float, float]:
+    """Left and right edges of the text column a line sits in (lines it overlaps).
+
+    On a sparse page of short lines only (a heading and a one-line paragraph) no line
+    shows the right edge, so it is assumed to mirror the left margin.
+    """
     left, right = line.x0, line.x1
     for other in lines:
         if other.x0 < line.x1 and other.x1 > line.x0:
             left = min(left, other.x0)
             right = max(right, other.x1)
+    mirrored = page.left + page.width - (left - page.left)
+    is_sparse = len(lines) < 10  # Not a two-column page, whose columns look short.
+    if is_sparse and mirrored > left and right - left < 0.75 * (mirrored - left):
+        right = mirrored
     return left, right
 
 
@@ -743,10 +754,19 @@ def _is_break(
     is_b_indented = b.x0 > b_edges[0] + 0.8 * b.size
     if is_a_short or is_b_indented:
         return True
-    # A heading set like body text after a full last line: only numbered ones are safe
-    # to tell from the short last line of a paragraph.
-    is_b_short = b.x1 < b_edges[1] - 1.5 * b.size
-    return a.text[-1] in _SENTENCE_END and is_b_short and bool(_HEADING.match(b.text))
+    # Headings set in the body font with no spacing: only numbered ones ("第二章 方法",
+    # "2.1 模型") can be told from a paragraph's short last line or a wrapped sentence.
+    if _is_heading(b) and b.x1 < b_edges[1] - 1.5 * b.size:
+        return True
+    return _is_heading(a) and a.x1 < b.x1 - 2 * size
+
+
+def _is_heading(line: _Line) -> bool:
+    return (
+        len(line.text) <= 40
+        and line.text[-1] not in _SENTENCE_END + "，,、"
+        and bool(_HEADING.match(line.text))
+    )
 
 
 def _layout(pages: list[_Page]) -> tuple[str, list[int], int]:
@@ -758,11 +778,11 @@ def _layout(pages: list[_Page]) -> tuple[str, list[int], int]:
     page_starts: list[int] = []
     prev: _Line | None = None
     prev_edges = (0.0, 0.0)
-    for lines in page_lines:
+    for lines, page in zip(page_lines, pages, strict=True):
         pitch = _pitch(lines)
         started = False
         for index, line in enumerate(lines):
-            edges = _column_edges(line, lines)
+            edges = _column_edges(line, lines, page)
             if prev is not None:
                 if _is_break(
                     prev,
@@ -863,7 +883,9 @@ def _safe_xml(data: bytes, file_name: str, part: str) -> etree._Element:
     return root
 
 
-def _paragraphs(element: etree._Element) -> Iterator[str]:
+def _paragraphs(
+    element: etree._Element, numbering: _Numbering | None = None
+) -> Iterator[str]:
     """Paragraph texts in document order; tables give one paragraph per cell paragraph,
     text boxes come after the paragraph that anchors them."""
     for child in element:
@@ -874,11 +896,185 @@ def _paragraphs(element: etree._Element) -> Iterator[str]:
             parts: list[str] = []
             nested: list[etree._Element] = []
             _runs(child, parts, nested)
-            yield "".join(parts)
+            label = numbering.label(child) if numbering is not None else ""
+            text = "".join(parts)
+            yield f"{label} {text}" if label and text.strip() else text
             for box in nested:
-                yield from _paragraphs(box)
+                yield from _paragraphs(box, numbering)
         else:
-            yield from _paragraphs(child)
+            yield from _paragraphs(child, numbering)
+
+
+_CN_NUMERALS = "〇一二三四五六七八九"
+
+
+def _chinese_count(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 105 -> 一百零五 (Word's chineseCounting)."""
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN_NUMERALS[n]
+    if n < 20:
+        return "十" + (_CN_NUMERALS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_NUMERALS[n // 10] + "十" + (_CN_NUMERALS[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" if rest < 10 else "") + _chinese_count(rest)
+    if 10 <= rest < 20:
+        tail = "一" + tail
+    return _CN_NUMERALS[n // 100 % 10] + "百" + tail
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list number in one of Word's numbering formats (w:numFmt)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting",
+               "taiwaneseCounting", "taiwaneseCountingThousand"):  # fmt: skip
+        return _chinese_count(n)
+    if fmt in ("ideographDigital", "taiwaneseDigital"):
+        return "".join(_CN_NUMERALS[int(d)] for d in str(n))
+    if fmt == "chineseLegalSimplified":
+        return "".join("零壹贰叁肆伍陆柒捌玖"[int(d)] for d in str(n))
+    if fmt == "ideographTraditional":
+        return "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10]
+    if fmt in ("upperRoman", "lowerRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    if fmt in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(d) - ord("0") + 0xFF10) for d in str(n))
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    return str(n)
+
+
+@dataclass(slots=True)
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = ""
+    style: str = ""
+    is_legal: bool = False
+
+
+class _Numbering:
+    """Word's automatic numbering (numbering.xml + styles.xml): the "第一章" or "1.1" that
+    Word shows but document.xml does not hold, so DOCX text matches the PDF Word prints."""
+
+    def __init__(self, numbering: etree._Element | None, styles: etree._Element | None):
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.style_num: dict[str, tuple[str, int | None]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        if numbering is not None:
+            for abstract in numbering.iter(_W + "abstractNum"):
+                levels: dict[int, _Level] = {}
+                for lvl in abstract.iter(_W + "lvl"):
+                    levels[_int(lvl.get(_W + "ilvl"), 0)] = _Level(
+                        start=_int(_val(lvl, "start"), 1),
+                        fmt=_val(lvl, "numFmt") or "decimal",
+                        text=_val(lvl, "lvlText") or "",
+                        style=_val(lvl, "pStyle") or "",
+                        is_legal=lvl.find(_W + "isLgl") is not None,
+                    )
+                self.abstract[abstract.get(_W + "abstractNumId", "")] = levels
+            for num in numbering.iter(_W + "num"):
+                overrides = {
+                    _int(o.get(_W + "ilvl"), 0): _int(_val(o, "startOverride"), 1)
+                    for o in num.iter(_W + "lvlOverride")
+                    if _val(o, "startOverride") is not None
+                }
+                self.nums[num.get(_W + "numId", "")] = (
+                    _val(num, "abstractNumId") or "",
+                    overrides,
+                )
+        if styles is not None:
+            based: dict[str, str] = {}
+            for style in styles.iter(_W + "style"):
+                sid = style.get(_W + "styleId", "")
+                if (parent := _val(style, "basedOn")) is not None:
+                    based[sid] = parent
+                num_pr = style.find(f"{_W}pPr/{_W}numPr")
+                if num_pr is not None and (num_id := _val(num_pr, "numId")) is not None:
+                    ilvl = _val(num_pr, "ilvl")
+                    self.style_num[sid] = (
+                        num_id,
+                        None if ilvl is None else _int(ilvl, 0),
+                    )
+            for sid, parent in based.items():
+                seen = {sid}
+                while (
+                    sid not in self.style_num and parent in based and parent not in seen
+                ):
+                    seen.add(parent)
+                    parent = based[parent]
+                if sid not in self.style_num and parent in self.style_num:
+                    self.style_num[sid] = self.style_num[parent]
+
+    def label(self, paragraph: etree._Element) -> str:
+        """The number Word shows before this paragraph ("" for none or a bullet)."""
+        ppr = paragraph.find(_W + "pPr")
+        if ppr is None:
+            return ""
+        style = _val(ppr, "pStyle") or ""
+        num_pr = ppr.find(_W + "numPr")
+        num_id: str | None = None
+        ilvl: int | None = None
+        if num_pr is not None:
+            num_id = _val(num_pr, "numId")
+            ilvl_text = _val(num_pr, "ilvl")
+            ilvl = None if ilvl_text is None else _int(ilvl_text, 0)
+        if num_id is None and style in self.style_num:
+            num_id, ilvl = self.style_num[style]
+        if num_id is None or num_id == "0" or num_id not in self.nums:
+            return ""
+        abstract_id, overrides = self.nums[num_id]
+        levels = self.abstract.get(abstract_id, {})
+        if ilvl is None:
+            ilvl = next((k for k, v in levels.items() if v.style == style and style), 0)
+        level = levels.get(ilvl)
+        if level is None or level.fmt in ("bullet", "none"):
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, overrides.get(ilvl, level.start) - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+
+        def number(match: re.Match[str]) -> str:
+            k = int(match.group(1)) - 1
+            lvl = levels.get(k, _Level())
+            value = counters.get(k, overrides.get(k, lvl.start))
+            # Legal numbering (w:isLgl) prints "1.2" under a chapter numbered "第一章".
+            return _format_number(value, "decimal" if level.is_legal else lvl.fmt)
+
+        return re.sub(r"%([1-9])", number, level.text).strip()
+
+
+def _val(element: etree._Element, name: str) -> str | None:
+    child = element.find(_W + name)
+    return None if child is None else child.get(_W + "val")
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _runs(
@@ -951,7 +1147,13 @@ def _extract_docx(
         if info.file_size > 1024 * 1024 and ratio > MAX_ZIP_RATIO:
             raise _zip_bomb(file_name, f"{info.filename} compressed {ratio:.0f}:1")
     budget = [max_expanded_bytes]
-    parts = ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"]
+    parts = [
+        "word/document.xml",
+        "word/footnotes.xml",
+        "word/endnotes.xml",
+        "word/numbering.xml",
+        "word/styles.xml",
+    ]
     roots: dict[str, etree._Element] = {}
     try:
         for part in parts:
@@ -971,7 +1173,10 @@ def _extract_docx(
             f"DOCX 已损坏，无法解压 (damaged DOCX: {exc})", file_name=file_name
         ) from exc
     body = roots["word/document.xml"].find(_W + "body")
-    lines = [p for p in _paragraphs(body)] if body is not None else []
+    numbering = _Numbering(
+        roots.get("word/numbering.xml"), roots.get("word/styles.xml")
+    )
+    lines = list(_paragraphs(body, numbering)) if body is not None else []
     for part, kind in (
         ("word/footnotes.xml", "footnote"),
         ("word/endnotes.xml", "endnote"),

@@ -269,6 +269,8 @@ def write_raw_docx(
     *,
     footnotes: Sequence[str] = (),
     endnotes: Sequence[str] = (),
+    numbering_xml: str = "",
+    styles_xml: str = "",
 ) -> Path:
     """Write a minimal DOCX by hand, with footnotes and endnotes python-docx cannot add."""
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -294,15 +296,60 @@ def write_raw_docx(
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
             '<Override PartName="/word/document.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            "</Types>",
+            + "".join(
+                f'<Override PartName="/word/{part}.xml" ContentType="application/'
+                f'vnd.openxmlformats-officedocument.wordprocessingml.{part}+xml"/>'
+                for part in ("numbering", "styles", "footnotes", "endnotes")
+            )
+            + "</Types>",
+        )
+        rels = [("officeDocument", "word/document.xml")]
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'{rels[0][0]}" Target="{rels[0][1]}"/></Relationships>',
+        )
+        parts = [
+            ("numbering", "numbering.xml", numbering_xml),
+            ("styles", "styles.xml", styles_xml),
+            ("footnotes", "footnotes.xml", footnotes),
+            ("endnotes", "endnotes.xml", endnotes),
+        ]
+        archive.writestr(
+            "word/_rels/document.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships">'
+            + "".join(
+                f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/'
+                f'officeDocument/2006/relationships/{kind}" Target="{target}"/>'
+                for n, (kind, target, present) in enumerate(parts, start=1)
+                if present
+            )
+            + "</Relationships>",
         )
         archive.writestr(
             "word/document.xml",
             f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body>'
             f"{body_xml}</w:body></w:document>",
         )
+        if numbering_xml:
+            archive.writestr(
+                "word/numbering.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {ns}>'
+                f"{numbering_xml}</w:numbering>",
+            )
+        if styles_xml:
+            archive.writestr(
+                "word/styles.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><w:styles {ns}>'
+                f"{styles_xml}</w:styles>",
+            )
         if footnotes:
             archive.writestr("word/footnotes.xml", notes("footnote", footnotes))
         if endnotes:

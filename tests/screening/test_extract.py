@@ -25,6 +25,7 @@ from screening.errors import (
 from screening.extract import extract
 from tests.screening.makefiles import (
     SOFFICE,
+    WQY_ZENHEI,
     chinese_paragraph,
     soffice_convert,
     w_paragraph,
@@ -481,6 +482,120 @@ def test_empty_docx_is_empty(tmp_path):
 
     with pytest.raises(EmptyDocument):
         extract(path)
+
+
+NUMBERING = (
+    '<w:abstractNum w:abstractNumId="0">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+    '<w:pStyle w:val="Heading1"/><w:lvlText w:val="第%1章"/><w:suff w:val="space"/>'
+    "</w:lvl>"
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:isLgl/>'
+    '<w:pStyle w:val="Heading2"/><w:lvlText w:val="%1.%2"/><w:suff w:val="space"/>'
+    "</w:lvl></w:abstractNum>"
+    '<w:abstractNum w:abstractNumId="1">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimalEnclosedCircle"/>'
+    '<w:lvlText w:val="%1"/></w:lvl></w:abstractNum>'
+    '<w:abstractNum w:abstractNumId="2">'
+    '<w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>'
+    "</w:abstractNum>"
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+    '<w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num>'
+)
+STYLES = (
+    '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/>'
+    '<w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr>'
+    '<w:rPr><w:sz w:val="32"/></w:rPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/>'
+    '<w:basedOn w:val="Heading1"/><w:pPr><w:numPr><w:ilvl w:val="1"/>'
+    '<w:numId w:val="1"/></w:numPr></w:pPr><w:rPr><w:sz w:val="28"/></w:rPr></w:style>'
+)
+
+
+def styled(style: str, text: str) -> str:
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+        f"<w:r><w:t>{text}</w:t></w:r></w:p>"
+    )
+
+
+def listed(num_id: int, text: str) -> str:
+    return (
+        f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+        f"</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+    )
+
+
+def test_docx_automatic_numbering_is_part_of_the_text(tmp_path):
+    body = (
+        styled("Heading1", "绪论")
+        + styled("Heading2", "研究背景")
+        + w_paragraph("正文。")
+        + listed(2, "第一点")
+        + listed(2, "第二点")
+        + listed(3, "无序要点")
+        + styled("Heading2", "研究内容")
+        + styled("Heading1", "方法")
+        + styled("Heading2", "模型")
+    )
+    path = write_raw_docx(
+        tmp_path / "numbered.docx", body, numbering_xml=NUMBERING, styles_xml=STYLES
+    )
+
+    doc = extract(path)
+
+    assert doc.text == (
+        "第一章 绪论\n1.1 研究背景\n正文。\n① 第一点\n② 第二点\n无序要点\n"
+        "1.2 研究内容\n第二章 方法\n2.1 模型"
+    )
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_docx_and_the_pdf_libreoffice_prints_from_it_agree(tmp_path):
+    paragraphs = [chinese_paragraph(seed, 7) for seed in range(3)]
+    # LibreOffice ignores w:isLgl, so this document avoids it (Word would print "1.1").
+    numbering = NUMBERING.replace("<w:isLgl/>", "").replace("%1.%2", "（%2）")
+    body = (
+        styled("Heading1", "绪论")
+        + styled("Heading2", "研究背景")
+        + "".join(w_paragraph(p) for p in paragraphs)
+        + styled("Heading1", "方法")
+    )
+    docx = write_raw_docx(
+        tmp_path / "same.docx", body, numbering_xml=numbering, styles_xml=STYLES
+    )
+    pdf = soffice_convert(docx, "pdf", tmp_path)
+
+    from_docx = extract(docx).text
+    from_pdf = both_engines(pdf).text
+
+    assert from_docx == "\n".join(
+        ["第一章 绪论", "（1） 研究背景", *paragraphs, "第二章 方法"]
+    )
+    assert from_pdf == from_docx
+
+
+def test_two_column_pdf_reads_column_by_column(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY2", WQY_ZENHEI, subfontIndex=0))
+    left, right = chinese_paragraph(61, 4), chinese_paragraph(62, 4)
+    pdf = canvas.Canvas(str(tmp_path / "two.pdf"), pagesize=A4)
+    pdf.setFont("WQY2", 10)
+    for x, paragraph in ((60, left), (310, right)):
+        # 22 characters of 10 pt: columns 220 pt wide with a 30 pt gutter.
+        for row, k in enumerate(range(0, len(paragraph), 22)):
+            pdf.drawString(x, 760 - 14 * row, paragraph[k : k + 22])
+    pdf.showPage()
+    pdf.save()
+
+    doc = both_engines(tmp_path / "two.pdf")
+
+    assert doc.text == f"{left}\n{right}"
 
 
 # --- old DOC -----------------------------------------------------------------------------
