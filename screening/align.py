@@ -215,14 +215,19 @@ def _sentence_seeds(a: _Side, b: _Side, params: AlignParams) -> np.ndarray:
     i, j, cos = i[ok], j[ok], cos[ok]
     if not len(i):
         return np.zeros((0, 4), dtype=np.int64)
-    # One-to-one: keep a pair only if each sentence is the other's best match, so a
-    # copied sentence does not also pull in a similar sentence elsewhere in the source.
-    best_a = np.zeros(na)
-    best_b = np.zeros(nb)
-    np.maximum.at(best_a, i, cos)
-    np.maximum.at(best_b, j, cos)
-    mutual = (cos >= best_a[i] - 1e-9) & (cos >= best_b[j] - 1e-9)
-    i, j = i[mutual], j[mutual]
+    # One-to-one (greedy by cosine): a copied sentence must not also pull in a similar
+    # or repeated sentence elsewhere in the source, nor two sentences claim one.
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    chosen: list[int] = []
+    for k in np.lexsort((j, i, -cos)).tolist():
+        ii, jj = int(i[k]), int(j[k])
+        if ii in used_a or jj in used_b:
+            continue
+        used_a.add(ii)
+        used_b.add(jj)
+        chosen.append(k)
+    i, j = i[chosen], j[chosen]
     return np.stack(
         (a.sents[i, 0], a.sents[i, 1], b.sents[j, 0], b.sents[j, 1]), axis=1
     ).astype(np.int64)
@@ -305,9 +310,10 @@ def _exact_seeds(a: _Side, b: _Side, params: AlignParams) -> np.ndarray:
 def _gaps(
     s: np.ndarray, e: np.ndarray, idx_i: np.ndarray, idx_j: np.ndarray
 ) -> np.ndarray:
-    return np.maximum(
+    gaps: np.ndarray = np.maximum(
         0, np.maximum(s[idx_i], s[idx_j]) - np.minimum(e[idx_i], e[idx_j])
     )
+    return gaps
 
 
 def _cluster(seeds: np.ndarray, params: AlignParams, gap_far: int) -> list[np.ndarray]:

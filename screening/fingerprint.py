@@ -82,7 +82,8 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
         hv = hv * m1
         hv = hv ^ (hv >> s2)
         hv = hv * m2
-        return hv ^ (hv >> s3)
+        out: np.ndarray = hv ^ (hv >> s3)
+    return out
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -100,7 +100,7 @@ class _Segment:
     @classmethod
     def load(cls, directory: Path, name: str, mmap: bool) -> _Segment:
         """Memory-map (or read) a saved segment."""
-        mode = "r" if mmap else None
+        mode: Literal["r"] | None = "r" if mmap else None
         arrays = [
             np.load(directory / name / f"{f}.npy", mmap_mode=mode)
             for f in ("passage_doc", "spans", "keys", "pids")
@@ -393,19 +393,19 @@ class CorpusIndex:
             spans[order],
             idf[order],
         )
-        bounds = np.flatnonzero(np.diff(doc)) + 1
-        for lo_i, hi_i in zip(np.r_[0, bounds], np.r_[bounds, len(doc)], strict=True):
-            if hi_i - lo_i < min_hits:
-                continue
-            d = int(doc[lo_i])
-            dq = q[lo_i:hi_i]
-            score = float(idf[lo_i:hi_i].sum()) / nb
-            regions = _regions(dq, fp.spans, spans[lo_i:hi_i])
-            doc_id = self._doc_ids[d]
-            assert doc_id is not None
-            out.append(Candidate(doc_id, score, regions))
-        out.sort(key=lambda c: (-c.score, c.doc_id))
-        return out[:top_k]
+        starts = np.r_[0, np.flatnonzero(np.diff(doc)) + 1]
+        ends = np.r_[starts[1:], len(doc)]
+        scores = np.add.reduceat(idf, starts) / nb
+        ok = (ends - starts) >= min_hits
+        ids = [self._doc_ids[int(d)] or "" for d in doc[starts]]
+        ranked = sorted(
+            np.flatnonzero(ok).tolist(), key=lambda k: (-scores[k], ids[k])
+        )[:top_k]
+        for k in ranked:
+            lo_i, hi_i = int(starts[k]), int(ends[k])
+            regions = _regions(q[lo_i:hi_i], fp.spans, spans[lo_i:hi_i])
+            out.append(Candidate(ids[k], float(scores[k]), regions))
+        return out
 
 
 def _regions(

@@ -218,7 +218,8 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def is_cjk_array(codepoints: np.ndarray) -> np.ndarray:
     """Boolean mask of CJK ideographs (and kana/bopomofo) in a code-point array."""
-    return _tables()[2][codepoints]
+    mask: np.ndarray = _tables()[2][codepoints]
+    return mask
 
 
 def _codepoints(text: str) -> np.ndarray:
