@@ -275,19 +275,21 @@ def _exact_seeds(a: _Side, b: _Side, params: AlignParams) -> np.ndarray:
     # Where runs overlap in either text, the longest wins: a phrase repeated elsewhere
     # in the source must not stretch the passage to cover that repetition.
     run_len = a_tok_e - a_tok_s
+    cov_a = np.zeros(len(a.tokens) + 1, dtype=bool)
+    cov_b = np.zeros(len(b.tokens) + 1, dtype=bool)
     keep: list[int] = []
-    for r in np.argsort(-run_len, kind="stable"):
-        clash = False
-        for q in keep:
-            ov_a = min(a_tok_e[r], a_tok_e[q]) - max(a_tok_s[r], a_tok_s[q])
-            ov_b = min(b_tok_e[r], b_tok_e[q]) - max(b_tok_s[r], b_tok_s[q])
-            if ov_a >= 0 or ov_b >= 0:
-                clash = True
-                break
-        if not clash:
-            keep.append(int(r))
-        if len(keep) > 2000:
-            break
+    for r in np.argsort(-run_len, kind="stable").tolist():
+        sa, ea, sb, eb = (
+            int(a_tok_s[r]),
+            int(a_tok_e[r]) + 1,
+            int(b_tok_s[r]),
+            int(b_tok_e[r]) + 1,
+        )
+        if cov_a[sa:ea].any() or cov_b[sb:eb].any():
+            continue
+        cov_a[sa:ea] = True
+        cov_b[sb:eb] = True
+        keep.append(r)
     sel = np.array(sorted(keep), dtype=np.int64)
     a_tok_s, a_tok_e, b_tok_s, b_tok_e = (
         a_tok_s[sel],

@@ -155,7 +155,15 @@ class CorpusIndex:
         self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []
         self._unsaved: list[_Segment] = []
         if self.directory is not None and (self.directory / MANIFEST).exists():
-            self._read_manifest(params)
+            # A writer may compact between our reading the manifest and opening its
+            # segments; the new manifest then names segments that exist, so retry.
+            for attempt in range(3):
+                try:
+                    self._read_manifest(params)
+                    break
+                except FileNotFoundError:
+                    if attempt == 2:
+                        raise
 
     # ----------------------------------------------------------------- persistence
     @classmethod

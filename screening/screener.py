@@ -122,7 +122,7 @@ class Screener:
         if peer_texts:
             peer_index = CorpusIndex(None, **self.index_.params.to_dict())
             for peer_id, peer_text in peer_texts.items():
-                if peer_text is not text:
+                if peer_text is not text and peer_text != text:
                     peer_index.add(peer_id, peer_text)
             peer_cands = peer_index.query(norm, top_k=self.top_k)
             matches += self._align_candidates(
