@@ -568,6 +568,17 @@ def _build_lines(page: _Page) -> list[_Line]:
             ch.size = max(ch.x1 - ch.x0, 1.0)
         if line is not None:
             last = line.chars[-1]
+            if (
+                ch.base == last.base
+                and ch.size == last.size
+                and ch.x0 - last.x0 >= 0.3 * ch.size
+                and ch.x0 >= last.x1 - 0.5 * ch.size
+            ):
+                # The common case, kept cheap: the next glyph on the same baseline.
+                line.chars.append(ch)
+                if ch.x1 > line.x1:
+                    line.x1 = ch.x1
+                continue
             overlap = min(line.y1, _char_top(ch)) - max(line.y0, _char_bottom(ch))
             height = min(line.y1 - line.y0, ch.size)
             same_band = overlap >= 0.5 * height
@@ -635,12 +646,17 @@ def _has_space_glyph(
     return False
 
 
+_fixed: dict[str, str] = {}
+
+
 def _line_text(chars: Sequence[_Char], spaces: dict[int, list[float]]) -> str:
     """A line's text, with a space where a space glyph or a wide gap says one was typed."""
     parts: list[str] = []
     prev: _Char | None = None
     for ch in chars:
-        text = "".join(_fix_char(c) for c in ch.text)
+        text = _fixed.get(ch.text)
+        if text is None:
+            text = _fixed[ch.text] = "".join(_fix_char(c) for c in ch.text)
         if not text:
             continue
         if prev is not None and not text.isspace() and not parts[-1].endswith(" "):

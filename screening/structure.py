@@ -105,11 +105,14 @@ _TOC_LEADERS = re.compile(r"[.．·…‥_]{3,}|…{2,}")
 # --- template text -------------------------------------------------------------------------
 
 _DECLARATION = re.compile(
-    r"(?:原创性声明|独创性声明|原创性说明|独创性说明|学术诚信声明|诚信声明|"
+    r"原创性声明|独创性声明|原创性说明|独创性说明|学术诚信声明|诚信声明|"
     r"版权使用授权书|使用授权书|授权声明|授权使用说明|使用授权说明|使用授权声明|论文使用授权|"
-    r"关于学位论文使用授权|学位论文原创性|"
-    r"declarationoforiginality|statementoforiginality|declaration|copyrightstatement|"
-    r"authorization)",
+    r"关于学位论文使用授权|学位论文原创性"
+)
+# English headings must be the whole line: "Authorization" may be a chapter of a CS thesis.
+_DECLARATION_EN = re.compile(
+    r"(?:authors?'?s?)?declaration(?:oforiginality|ofauthorship)?|statementoforiginality|"
+    r"copyright(?:statement|declaration|notice)|declarationandcopyright\w{0,30}",
     re.IGNORECASE,
 )
 _SIGNATURE = re.compile(
@@ -351,7 +354,10 @@ def _find_declarations(
         if not in_toc[i]
         and len(line.compact) <= 40
         and not line.text.endswith(_SENTENCE_END)
-        and _DECLARATION.search(line.compact)
+        and (
+            _DECLARATION.search(line.compact)
+            or _DECLARATION_EN.fullmatch(line.compact.strip(":："))
+        )
     ]
     out: list[tuple[int, int]] = []
     for n, i in enumerate(heads):
