@@ -288,6 +288,14 @@ def test_image_only_pdf_has_no_text_layer(tmp_path, engine):
     assert_message(caught.value, "scan.pdf")
 
 
+def test_kangxi_radicals_from_word_fonts_become_ordinary_characters(tmp_path):
+    # Some Word/WPS fonts map 文, 大, 方 to the look-alike Kangxi radicals ⽂ ⼤ ⽅ in
+    # their ToUnicode tables; a search or a comparison would then miss them.
+    pdf = write_reportlab_pdf(tmp_path / "word.pdf", [["参考⽂献和⼤学的⽅法。"]])
+
+    assert both_engines(pdf).text == "参考文献和大学的方法。"
+
+
 def test_pdf_is_sniffed_whatever_its_name(tmp_path):
     pdf = write_reportlab_pdf(tmp_path / "x.pdf", [["按内容识别的文件。"]])
 
@@ -687,6 +695,14 @@ def test_english_only_text_extracts():
     doc = extract(text.encode("ascii"), name="english.txt")
 
     assert doc.text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["BMW and MZ are not magic numbers in a sentence.", "Notes: %PDF-1.7 is a header."],
+)
+def test_text_that_starts_like_a_binary_format_is_text(text):
+    assert extract(text.encode(), name="notes.txt").text == text
 
 
 def test_binary_junk_named_txt_is_unknown_encoding():
