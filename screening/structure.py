@@ -161,7 +161,8 @@ def analyse(text: str) -> DocumentStructure:
     }
     declarations = _find_declarations(lines, specials, in_toc)
     in_declaration = _membership(lines, declarations)
-    cover = _find_cover(lines, specials, in_toc, in_declaration)
+    first_numbered = _numbered_headings(lines, in_toc)[:1]
+    cover = _find_cover(lines, specials, in_toc, in_declaration, first_numbered)
     templates_lines = declarations + ([cover] if cover else []) + ([toc] if toc else [])
     in_template = _membership(lines, templates_lines)
     numbered = _numbered_headings(
@@ -206,8 +207,9 @@ def _special_kind(line: _Line) -> str | None:
         return "abstract"
     if len(line.compact) > 40 or line.text.endswith(_SENTENCE_END):
         return None
-    bare = _NUMBER_PREFIX.sub("", line.compact, count=1).strip(":：")
-    for candidate in (line.compact.strip(":："), bare):
+    compact = line.compact.strip(":：[]【】")
+    bare = _NUMBER_PREFIX.sub("", compact, count=1).strip(":：")
+    for candidate in (compact, bare):
         for kind, pattern in _SPECIAL:
             if pattern.fullmatch(candidate):
                 return kind
@@ -384,11 +386,12 @@ def _find_cover(
     specials: dict[int, str],
     in_toc: Sequence[bool],
     in_declaration: Sequence[bool],
+    first_numbered: Sequence[int],
 ) -> tuple[int, int] | None:
     """The cover: lines before the abstract, declarations, TOC or first chapter, when they
     carry cover words (学号, 指导教师, 学位论文 ...)."""
-    stop = len(lines)
-    for i, line in enumerate(lines):
+    stop = first_numbered[0] if first_numbered else len(lines)
+    for i, line in enumerate(lines[:stop]):
         if (
             in_toc[i]
             or in_declaration[i]

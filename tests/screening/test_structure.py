@@ -345,3 +345,21 @@ def test_structure_of_an_extracted_libreoffice_thesis(tmp_path):
     assert texts(doc.text, s.quotations) == ["“复用问题值得重视”"]
     (cover,) = texts(doc.text, s.templates)
     assert cover.startswith("学号") and cover.endswith("某某大学硕士学位论文")
+
+
+def test_cover_ends_at_the_first_numbered_chapter():
+    text = (
+        "本科毕业论文\n学号：2020001\n指导教师：王五\n"
+        "1 引言\n正文第一段。\n2 方法\n正文第二段。\n【参考文献】\n[1] 文献。\n"
+    )
+
+    s = analyse(text)
+
+    assert texts(text, s.templates) == ["本科毕业论文\n学号：2020001\n指导教师：王五"]
+    assert [c.title for c in s.chapters] == [
+        FRONT_MATTER,
+        "1 引言",
+        "2 方法",
+        "【参考文献】",
+    ]
+    assert texts(text, s.references) == ["【参考文献】\n[1] 文献。"]
