@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=1200)
     ap.add_argument(
-        "--theses", type=int, default=30, help="theses per obfuscation type"
+        "--theses", type=int, default=40, help="theses per obfuscation type"
     )
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--skip-pan", action="store_true")

@@ -69,7 +69,7 @@ class Screener:
         peers: Mapping[str, str] | None = None,
         top_k: int = 40,
         max_candidates: int = 20,
-        min_rank_score: float = 0.05,
+        min_rank_score: float = 0.2,
         margin: int = 600,
         align_params: AlignParams | None = None,
         index_params: Mapping[str, Any] | None = None,
