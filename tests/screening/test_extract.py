@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening import extract as extract_module
 from screening.errors import (
@@ -744,3 +746,16 @@ def test_unknown_binary_types_are_unsupported(head, name):
         extract(head, name=name)
 
     assert_message(caught.value, name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from("\n\r\t")
+        ),
+        min_size=1,
+    ).filter(lambda t: t.strip() and not t.startswith("\ufeff"))
+)
+def test_any_utf8_text_comes_back_unchanged(text):
+    assert extract(text.encode("utf-8"), name="any.txt").text == text

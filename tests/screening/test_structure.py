@@ -4,6 +4,8 @@ not taken for chapters, references, quotations, citations and template pages are
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.document import Span
 from screening.structure import FRONT_MATTER, WHOLE_TEXT, analyse
@@ -363,3 +365,56 @@ def test_cover_ends_at_the_first_numbered_chapter():
         "【参考文献】",
     ]
     assert texts(text, s.references) == ["【参考文献】\n[1] 文献。"]
+
+
+LINE_POOL = [
+    "第一章 绪论",
+    "第二章 方法",
+    "1 引言",
+    "2 Related Work",
+    "1.1 研究背景",
+    "一、工作概况",
+    "目  录",
+    "第一章 绪论........1",
+    "摘  要",
+    "Abstract",
+    "参考文献",
+    "References",
+    "[1] 张三. 研究[J]. 学报, 2019.",
+    "致谢",
+    "附录A",
+    "独创性声明",
+    "作者签名：　日期：",
+    "学号：2021001",
+    "指导教师：王五",
+    "正如“引文中的话”所说[1]。",
+    "他说「直角引号」（张三，2019）。",
+    'Smith et al. (2020) say "so".',
+    "普通的正文句子。",
+    "",
+    "   ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(LINE_POOL), st.text(max_size=30)),
+        max_size=40,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_any_text_gets_tiling_chapters_and_spans_inside_it(lines, newline):
+    text = newline.join(lines)
+
+    s = analyse(text)
+
+    if not text.strip():
+        return
+    assert_tiles(text, s)
+    for group in (s.references, s.quotations, s.citations, s.templates):
+        for span in group:
+            assert 0 <= span.start < span.end <= len(text)
+    for group in (s.quotations, s.citations, s.templates):
+        for left, right in zip(group, group[1:], strict=False):
+            assert left.end <= right.start
