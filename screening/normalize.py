@@ -224,7 +224,9 @@ def is_cjk_array(codepoints: np.ndarray) -> np.ndarray:
 
 def _codepoints(text: str) -> np.ndarray:
     """The text's code points as an int32 array (no Python loop)."""
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    return np.frombuffer(
+        text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    ).astype(np.int32)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -282,7 +284,7 @@ def normalize(text: str) -> NormalizedText:
         keep2 = ~ws | keep_ws
         chars = np.where(ws, 0x20, chars)[keep2]
         idx = idx[keep2]
-    out = chars.astype(np.uint32).tobytes().decode("utf-32-le")
+    out = chars.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     to_original = np.empty(len(idx) + 1, dtype=np.int32)
     to_original[:-1] = idx
     to_original[-1] = len(text)

@@ -78,7 +78,9 @@ def token_stream(text: str) -> TokenStream:
     if not text:
         empty = np.zeros(0, dtype=np.int32)
         return TokenStream(empty.astype(np.uint32), empty, empty, empty.astype(bool))
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    cps = np.frombuffer(
+        text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    ).astype(np.int32)
     # CJK punctuation (U+3000-U+303F) is not a token; ideographs and kana are.
     cjk = is_cjk_array(cps) & ~((cps >= 0x3000) & (cps < 0x3040))
     word = _word_char_table()[cps] & ~cjk

@@ -64,3 +64,9 @@ def test_speed_in_millions_of_chars_per_second() -> None:
     normalize(text)
     rate = len(text) / (time.perf_counter() - start)
     assert rate > 1_000_000  # ~6M chars/s measured; margin for loaded CI machines
+
+
+def test_lone_surrogates_from_bad_decoding_do_not_crash() -> None:
+    norm = normalize("abc\ud800中文")
+    assert norm.text.endswith("中文")
+    assert len(norm.to_original) == len(norm.text) + 1
