@@ -2,10 +2,13 @@
 
 After Sanchez-Perez, Sidorov & Gelbukh (PAN 2014): sentence pairs whose TF-ISF cosine
 and Dice coefficient both pass a threshold are seeds, plus exact token n-gram runs for
-verbatim copies; seeds close in both texts are clustered into passages (one text may be
-reordered, as in mosaic plagiarism); clusters are validated by their similarity and
-filtered for overlap and length.  Sentence features are CJK character bigrams and
-non-CJK words, so Chinese, English and mixed text align the same way.
+verbatim copies.  Sentence seeds are one-to-one (greedy by cosine) and exact runs may not
+overlap, so a phrase repeated elsewhere cannot stretch a passage.  Seeds close in both
+texts are clustered into passages (one text may be reordered, as in mosaic plagiarism);
+a cluster is trimmed to its shared features and validated by the cosine of its token
+trigram sets (the passage score), and one that fails is re-clustered with a smaller gap.
+Overlapping and short passages are filtered.  Sentence features are CJK character
+bigrams and non-CJK words, so Chinese, English and mixed text align the same way.
 
 The computation is done on a canonical ordering of the two texts, so swapping them
 gives mirrored passages with identical scores.

@@ -409,9 +409,11 @@ class CorpusIndex:
         ranked = sorted(
             np.flatnonzero(ok).tolist(), key=lambda k: (-scores[k], ids[k])
         )[:top_k]
+        # Query windows closer than one window length belong to the same region.
+        gap = max(2, self.params.window // (self.query_stride or self.params.stride))
         for k in ranked:
             lo_i, hi_i = int(starts[k]), int(ends[k])
-            regions = _regions(q[lo_i:hi_i], fp.spans, spans[lo_i:hi_i])
+            regions = _regions(q[lo_i:hi_i], fp.spans, spans[lo_i:hi_i], gap=gap)
             out.append(Candidate(ids[k], float(scores[k]), regions))
         return out
 
