@@ -41,6 +41,7 @@ from screening.errors import (
     EmptyDocument,
     EncryptedDocument,
     NoTextLayer,
+    ScreeningError,
     UnknownEncoding,
     UnmappedFonts,
     UnreadableDocument,
@@ -268,16 +269,19 @@ def _extract_pdf(
     data: bytes, file_name: str, *, engine: PdfEngine
 ) -> ExtractedDocument:
     """Read a PDF with the chosen engine, then lay its characters out as text."""
-    if engine == "pdfium":
-        read = _read_pdfium(data, file_name)
-    elif engine == "pdfminer":
-        read = _read_pdfminer(data, file_name)
-    else:
-        count = _pdfium_page_count(data, file_name)
-        if count is not None and count > PDFMINER_MAX_PAGES:
+    try:
+        if engine == "auto":
+            count = _pdfium_page_count(data)
+            engine = "pdfium" if count and count > PDFMINER_MAX_PAGES else "pdfminer"
+        if engine == "pdfium":
             read = _read_pdfium(data, file_name)
         else:
             read = _read_pdfminer(data, file_name)
+    except (ScreeningError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged file must not crash the caller
+        # pdfminer in particular raises almost anything on damaged files.
+        raise _broken(file_name, f"{type(exc).__name__}: {exc}") from exc
     if read.unmapped and read.unmapped >= max(3, read.total * 0.02):
         raise UnmappedFonts(
             "PDF 字体缺少 Unicode 映射，提取出的只是字形编号而不是文字；"
@@ -429,7 +433,7 @@ def _open_pdfium(data: bytes, file_name: str):  # type: ignore[no-untyped-def]
         raise _broken(file_name, exc) from exc
 
 
-def _pdfium_page_count(data: bytes, file_name: str) -> int | None:
+def _pdfium_page_count(data: bytes) -> int | None:
     """The page count, cheaply; None when pdfium cannot say (pdfminer then decides)."""
     import pypdfium2 as pdfium
 
@@ -1152,7 +1156,7 @@ def _extract_docx(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, NotImplementedError, ...
         raise UnreadableDocument(
             f"压缩包已损坏，无法读取 (damaged ZIP/DOCX: {exc})", file_name=file_name
         ) from exc
@@ -1196,7 +1200,9 @@ def _extract_docx(
             if "docProps/core.xml" in names
             else None
         )
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except (ScreeningError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - zlib, struct, CRC errors: all "damaged"
         raise UnreadableDocument(
             f"DOCX 已损坏，无法解压 (damaged DOCX: {exc})", file_name=file_name
         ) from exc

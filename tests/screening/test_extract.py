@@ -3,6 +3,7 @@ WeasyPrint, python-docx), and every refusal a user can meet, with its message.""
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import zipfile
@@ -759,3 +760,58 @@ def test_unknown_binary_types_are_unsupported(head, name):
 )
 def test_any_utf8_text_comes_back_unchanged(text):
     assert extract(text.encode("utf-8"), name="any.txt").text == text
+
+
+def test_damaged_pdfs_fail_cleanly(tmp_path):
+    """Flipped, deleted and inserted bytes: a ScreeningError or text, never a crash."""
+    pages = [[chinese_paragraph(1, 3)], [chinese_paragraph(2, 3)]]
+    source = write_reportlab_pdf(
+        tmp_path / "ok.pdf", pages, page_numbers=True
+    ).read_bytes()
+    for seed in range(60):
+        rnd = random.Random(seed)
+        data = bytearray(source)
+        where = rnd.randrange(len(data))
+        if seed % 3 == 0:
+            for _ in range(rnd.randint(1, 20)):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        elif seed % 3 == 1:
+            del data[where : where + rnd.randint(1, 500)]
+        else:
+            data[where:where] = rnd.randbytes(rnd.randint(1, 50))
+        for engine in ("pdfminer", "pdfium"):
+            try:
+                doc = extract(bytes(data), name="damaged.pdf", engine=engine)
+            except ScreeningError as error:
+                assert error.file_name == "damaged.pdf"
+            else:
+                assert doc.text.strip()
+
+
+def test_damaged_docx_fails_cleanly(tmp_path):
+    body = "".join(w_paragraph(chinese_paragraph(seed, 3)) for seed in range(5))
+    source = write_raw_docx(
+        tmp_path / "ok.docx", body, footnotes=["脚注。"]
+    ).read_bytes()
+    for seed in range(80):
+        rnd = random.Random(seed)
+        data = bytearray(source)
+        for _ in range(rnd.randint(1, 10)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        try:
+            doc = extract(bytes(data), name="damaged.docx")
+        except ScreeningError as error:
+            assert error.file_name == "damaged.docx"
+        else:
+            assert doc.text.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000), st.sampled_from(["x.txt", "x.pdf", "x.docx", "x"]))
+def test_any_bytes_give_text_or_a_screening_error(data, name):
+    try:
+        doc = extract(data, name=name)
+    except ScreeningError as error:
+        assert error.file_name == name
+    else:
+        assert doc.text.strip()
