@@ -66,10 +66,18 @@ def chinese_paragraph(seed: int, sentences: int = 6) -> str:
 
 
 def write_docx(
-    path: Path, blocks: Sequence[tuple[str, str]], *, header: str = ""
+    path: Path,
+    blocks: Sequence[tuple[str, str]],
+    *,
+    header: str = "",
+    page_numbers: bool = False,
 ) -> Path:
-    """Write a DOCX with python-docx; blocks are (kind, text), kind "h1", "h2" or "p"."""
+    """Write a DOCX with python-docx; blocks are (kind, text), kind "h1", "h2", "p" or
+    "pagebreak"; optionally a running header and a PAGE field centred in the footer."""
     import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     document = docx.Document()
@@ -85,6 +93,17 @@ def write_docx(
             paragraph.paragraph_format.first_line_indent = Pt(24)
     if header:
         document.sections[0].header.paragraphs[0].text = header
+    if page_numbers:
+        footer = document.sections[0].footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        run = OxmlElement("w:r")
+        text_element = OxmlElement("w:t")
+        text_element.text = "1"
+        run.append(text_element)
+        field.append(run)
+        footer._p.append(field)
     document.save(str(path))
     return path
 

@@ -85,13 +85,19 @@ def test_libreoffice_pdf_gives_paragraphs_pages_and_no_running_header(tmp_path):
         blocks.append(("p", paragraph))
         if n % 2 == 1:
             blocks.append(("pagebreak", ""))
-    docx = write_docx(tmp_path / "thesis.docx", blocks, header="某某大学硕士学位论文")
+    docx = write_docx(
+        tmp_path / "thesis.docx",
+        blocks,
+        header="某某大学硕士学位论文",
+        page_numbers=True,
+    )
     pdf = soffice_convert(docx, "pdf", tmp_path)
 
     doc = both_engines(pdf)
 
     assert doc.media_type == "application/pdf"
     assert "某某大学硕士学位论文" not in doc.text
+    assert not re.search(r"\d", doc.text)  # The footer's page numbers are gone.
     assert doc.text.startswith("第一章 绪论\n")
     for paragraph in paragraphs:
         # Each paragraph wraps over several lines; the breaks inside sentences are gone.
