@@ -4,7 +4,8 @@ reference list, quotations, citation marks, and template text (cover, declaratio
 Works on the extracted text alone (one paragraph a line), so it serves PDF, DOCX and TXT
 alike. Every span is a code-point range into that text. Chapters tile the whole text: text
 before the first heading becomes a "前置部分" (front matter) chapter, so per-chapter figures
-always add up to the document's.
+always add up to the document's. A text without any heading has no chapters (the report
+then cuts fixed segments, as CNKI does without a table of contents).
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from dataclasses import dataclass
 
 from screening.document import Chapter, DocumentStructure, Span
 
-__all__ = ["FRONT_MATTER", "WHOLE_TEXT", "analyse"]
+__all__ = ["FRONT_MATTER", "analyse"]
 
 #: Title of the chapter that holds text before the first heading.
 FRONT_MATTER = "前置部分"
-#: Title of the single chapter of a text without headings.
-WHOLE_TEXT = "全文"
 
 _CN_DIGITS = "一二三四五六七八九十百零〇两"
 _MAX_HEADING = 60
@@ -420,7 +419,7 @@ def _tile(
     """Chapters from heading lines, each running to the next one's start; front matter and
     trailing whitespace included, so the chapters cover the whole text."""
     if not starts:
-        return (Chapter(WHOLE_TEXT, 0, len(text)),)
+        return ()  # No headings: the report cuts fixed segments, as CNKI does.
     chapters: list[Chapter] = []
     first = lines[starts[0]].start
     if text[:first].strip():

@@ -186,6 +186,7 @@ def test_weasyprint_pdf_keeps_paragraphs(tmp_path):
     assert_at(doc.text, second)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("xelatex") is None, reason="xelatex not installed")
 def test_xelatex_xecjk_pdf(tmp_path):
     import subprocess
