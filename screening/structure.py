@@ -22,6 +22,28 @@ __all__ = ["FRONT_MATTER", "analyse"]
 FRONT_MATTER = "前置部分"
 
 _CN_DIGITS = "一二三四五六七八九十百零〇两"
+_EN_NUMBERS = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
 _MAX_HEADING = 60
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -90,7 +112,10 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "en_chapter",
-        re.compile(r"^chapter\s+(\d{1,3}|[ivxlc]{1,7})\b", re.IGNORECASE),
+        re.compile(
+            r"^chapter\s+(\d{1,3}|[ivxlc]{1,7}|" + "|".join(_EN_NUMBERS) + r")\b",
+            re.IGNORECASE,
+        ),
     ),
     ("number", re.compile(r"^(\d{1,2})(?:[.．、]\s*|\s+)(?![\d.．])(\S.*)$")),
     ("cn_enum", re.compile(rf"^([{_CN_DIGITS}]+)\s*[、.．]\s*\S")),
@@ -300,6 +325,8 @@ def _number(token: str) -> int:
     """1, 12, 一, 十二, 二十三, iv -> int; -1 when it does not read as a number."""
     if token.isdigit():
         return int(token)
+    if token.lower() in _EN_NUMBERS:
+        return _EN_NUMBERS.index(token.lower()) + 1
     roman = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
     if all(ch in roman for ch in token.lower()):
         total = 0

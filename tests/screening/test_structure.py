@@ -199,6 +199,12 @@ def test_chapter_n_and_chinese_enumerated_headings():
         "Chapter 1 Introduction",
         "Chapter 2 Methods",
     ]
+    words = "CHAPTER ONE\nText.\nCHAPTER TWO\nMore.\nChapter III Results\nDone.\n"
+    assert [c.title for c in analyse(words).chapters] == [
+        "CHAPTER ONE",
+        "CHAPTER TWO",
+        "Chapter III Results",
+    ]
     report = "一、工作概况\n今年完成了检查。\n二、存在问题\n仍有不足。\n三、下一步计划\n继续推进。\n"
     s = analyse(report)
     assert [c.title for c in s.chapters] == [
