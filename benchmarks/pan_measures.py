@@ -18,12 +18,18 @@ from typing import Protocol
 class Feature(Protocol):
     """Anything shaped like a PAN feature (screening.pan.Detection fits)."""
 
-    this_reference: str
-    this_offset: int
-    this_length: int
-    source_reference: str
-    source_offset: int
-    source_length: int
+    @property
+    def this_reference(self) -> str: ...
+    @property
+    def this_offset(self) -> int: ...
+    @property
+    def this_length(self) -> int: ...
+    @property
+    def source_reference(self) -> str: ...
+    @property
+    def source_offset(self) -> int: ...
+    @property
+    def source_length(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

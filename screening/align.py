@@ -49,6 +49,10 @@ class AlignParams:
     gap_far: int = 800
     min_sim: float = 0.47
     min_chars: int = 40
+    # Short overlaps of formulaic text (methods sections, stock phrasing) are fuzzy;
+    # below `fuzzy_score` a passage must be at least `fuzzy_min_chars` long.
+    fuzzy_score: float = 0.7
+    fuzzy_min_chars: int = 80
     sentence_max_chars: int = 150
 
 
@@ -367,6 +371,8 @@ def _validate(
         return None
     score = _trigram_cosine(a, a0, a1, b, b0, b1)
     if score < params.min_sim:
+        return None
+    if score < params.fuzzy_score and min(a1 - a0, b1 - b0) < params.fuzzy_min_chars:
         return None
     return a0, a1, b0, b1, score
 
