@@ -456,8 +456,16 @@ def _tile(
     for n, i in enumerate(starts):
         begin = first if n == 0 else lines[i].start
         end = lines[starts[n + 1]].start if n + 1 < len(starts) else len(text)
-        chapters.append(Chapter(lines[i].text[:80], begin, end))
+        chapters.append(Chapter(_title(lines[i]), begin, end))
     return tuple(chapters)
+
+
+def _title(line: _Line) -> str:
+    """A heading line as a chapter title; "摘要：本文……" gives just "摘要"."""
+    inline = _INLINE_ABSTRACT.match(line.text)
+    if inline:
+        return inline.group(0).rstrip(":： ")
+    return line.text[:80]
 
 
 def _membership(

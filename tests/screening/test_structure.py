@@ -298,7 +298,7 @@ def test_journal_paper_with_inline_abstract_has_no_cover():
 
     assert [c.title for c in s.chapters] == [
         FRONT_MATTER,
-        "摘要：本文研究了检测方法。",
+        "摘要",
         "1 引言",
         "2 方法",
     ]
