@@ -154,6 +154,7 @@ class CorpusIndex:
         self._segments: list[_Segment] = []
         self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []
         self._unsaved: list[_Segment] = []
+        self._obsolete: list[str] = []
         if self.directory is not None and (self.directory / MANIFEST).exists():
             # A writer may compact between our reading the manifest and opening its
             # segments; the new manifest then names segments that exist, so retry.
@@ -199,11 +200,22 @@ class CorpusIndex:
         ]
 
     def save(self) -> None:
-        """Write pending documents as a new segment, then atomically swap the manifest."""
+        """Write pending documents as a new segment, then atomically swap the manifest.
+
+        Trailing segments are merged while the newer one is at least half the size of
+        the one before (a binary-counter policy): O(log n) segments, and each passage
+        is rewritten O(log n) times over the life of the index.
+        """
         if self.directory is None:
             raise ValueError("this index has no directory; pass one to CorpusIndex()")
         self.directory.mkdir(parents=True, exist_ok=True)
         self._flush_pending()
+        self._merge_tail()
+        self._write()
+
+    def _write(self) -> None:
+        """Write unsaved segments, swap the manifest, then delete obsolete segments."""
+        assert self.directory is not None
         for segment in self._unsaved:
             segment.save(self.directory)
             if self.mmap:
@@ -223,6 +235,10 @@ class CorpusIndex:
         tmp = self.directory / f"{MANIFEST}.{uuid.uuid4().hex}.tmp"
         tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.directory / MANIFEST)
+        # Readers that mapped the old files keep them alive until they close them.
+        for name in self._obsolete:
+            shutil.rmtree(self.directory / name, ignore_errors=True)
+        self._obsolete = []
 
     def _flush_pending(self) -> _Segment | None:
         """Turn buffered documents into one sorted segment (time ~ what was added)."""
@@ -241,14 +257,11 @@ class CorpusIndex:
         self._unsaved.append(segment)
         return segment
 
-    def compact(self) -> None:
-        """Merge all segments into one, dropping removed documents' passages."""
-        self._flush_pending()
-        if not self._segments:
-            return
+    def _merge(self, segments: list[_Segment]) -> _Segment:
+        """One segment holding the live passages of `segments` (tombstones dropped)."""
         docs, spans, bands = [], [], []
         alive = np.array([d is not None for d in self._doc_ids], dtype=bool)
-        for seg in self._segments:
+        for seg in segments:
             mask = alive[np.asarray(seg.passage_doc)]
             n = len(seg.passage_doc)
             seg_bands = np.empty((n, self.params.bands), dtype=np.uint32)
@@ -257,20 +270,46 @@ class CorpusIndex:
             docs.append(np.asarray(seg.passage_doc)[mask])
             spans.append(np.asarray(seg.spans)[mask])
             bands.append(seg_bands[mask])
-        old = [s.name for s in self._segments]
-        merged = _Segment.build(
+        return _Segment.build(
             f"seg-{uuid.uuid4().hex[:12]}",
             np.concatenate(docs),
             np.concatenate(spans).reshape(-1, 2),
             np.concatenate(bands).reshape(-1, self.params.bands),
         )
-        self._segments = [merged]
-        self._unsaved = [merged]
+
+    def _replace(self, old: list[_Segment], merged: _Segment) -> None:
+        """Swap `old` (a trailing run or all segments) for `merged` in the segment list."""
+        names = {s.name for s in old}
+        self._obsolete += [s.name for s in old if s not in self._unsaved]
+        self._unsaved = [s for s in self._unsaved if s.name not in names] + [merged]
+        self._segments = [s for s in self._segments if s.name not in names] + [merged]
+
+    def _merge_tail(self) -> None:
+        while len(self._segments) >= 2:
+            prev, last = self._segments[-2], self._segments[-1]
+            if 2 * len(last.passage_doc) < len(prev.passage_doc):
+                break
+            self._replace([prev, last], self._merge([prev, last]))
+
+    def compact(self) -> None:
+        """Merge all segments into one, dropping removed documents' passages."""
+        self._flush_pending()
+        if not self._segments:
+            return
+        self._replace(list(self._segments), self._merge(list(self._segments)))
         if self.directory is not None:
-            self.save()
-            # Readers that mapped the old files keep them alive until they close.
-            for name in old:
-                shutil.rmtree(self.directory / name, ignore_errors=True)
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._write()
+
+    @property
+    def segment_count(self) -> int:
+        """Number of segments (saved or not): what `compact()` would reduce to one."""
+        return len(self._segments) + (1 if self._pending else 0)
+
+    @property
+    def removed_count(self) -> int:
+        """Removed documents whose passages remain until `compact()`."""
+        return len(self._doc_ids) - len(self._live)
 
     # ------------------------------------------------------------------ documents
     def add(self, doc_id: str, text: str | NormalizedText) -> None:

@@ -83,24 +83,41 @@ def test_persist_load_and_incremental_add(
 ) -> None:
     index = CorpusIndex(tmp_path / "idx")
     items = list(corpus.items())
-    for doc_id, text in items[:30]:
+    for doc_id, text in items[:50]:
         index.add(doc_id, text)
     index.save()
     first = set((tmp_path / "idx").iterdir())
     loaded = CorpusIndex.load(tmp_path / "idx")
-    assert len(loaded) == 30 and "d005" in loaded and "d040" not in loaded
-    for doc_id, text in items[30:]:
+    assert len(loaded) == 50 and "d005" in loaded and "d055" not in loaded
+    for doc_id, text in items[50:55]:
         loaded.add(doc_id, text)
     loaded.save()
-    # Adding wrote one new segment and left the old one untouched.
+    # A small addition is written as a new segment; the old one is left untouched.
     assert first < set((tmp_path / "idx").iterdir())
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
     assert len(manifest["segments"]) == 2
+    for doc_id, text in items[55:]:
+        loaded.add(doc_id, text)
+        loaded.save()
     again = CorpusIndex.load(tmp_path / "idx")
     assert again.doc_ids() == [d for d, _ in items]
     assert again.params == loaded.params
-    thesis, _ = _thesis_with(corpus, "d045", random.Random(2))
-    assert again.query(thesis)[0].doc_id == "d045"
+    thesis, _ = _thesis_with(corpus, "d057", random.Random(2))
+    assert again.query(thesis)[0].doc_id == "d057"
+    thesis, _ = _thesis_with(corpus, "d020", random.Random(2))
+    assert again.query(thesis)[0].doc_id == "d020"
+
+
+def test_segments_stay_logarithmic(corpus: dict[str, str], tmp_path: Path) -> None:
+    index = CorpusIndex(tmp_path / "idx")
+    for doc_id, text in corpus.items():
+        index.add(doc_id, text)
+        index.save()
+    assert index.segment_count <= 7
+    on_disk = {p.name for p in (tmp_path / "idx").glob("seg-*")}
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    assert on_disk == set(manifest["segments"])
+    assert len(CorpusIndex.load(tmp_path / "idx")) == len(corpus)
 
 
 def test_remove_tombstones_then_compact(corpus: dict[str, str], tmp_path: Path) -> None:
@@ -113,6 +130,7 @@ def test_remove_tombstones_then_compact(corpus: dict[str, str], tmp_path: Path) 
     assert "d010" not in index
     assert all(c.doc_id != "d010" for c in index.query(thesis))
     before = index.n_passages
+    assert index.removed_count == 1
     index.compact()
     assert index.n_passages < before
     reopened = CorpusIndex.load(tmp_path / "idx")
