@@ -199,7 +199,7 @@ def _sentence_seeds(a: _Side, b: _Side, params: AlignParams) -> np.ndarray:
     bb = (xb > 0).astype(np.float64)
     # Inverse sentence frequency over the sentences of both texts.
     sf = np.asarray(ba.sum(axis=0)).ravel() + np.asarray(bb.sum(axis=0)).ravel()
-    isf = np.log((na + nb) / np.maximum(sf, 1.0))
+    isf = np.log((1.0 + na + nb) / (1.0 + sf)) + 1.0  # smoothed, as sklearn does
     wa = xa.multiply(isf[None, :]).tocsr()
     wb = xb.multiply(isf[None, :]).tocsr()
     norm_a = np.sqrt(np.asarray(wa.multiply(wa).sum(axis=1)).ravel())

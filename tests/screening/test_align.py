@@ -111,3 +111,9 @@ def test_short_common_phrases_are_not_passages() -> None:
 def test_empty_inputs() -> None:
     assert align("", SOURCE) == []
     assert align("", "") == []
+
+
+def test_highly_repetitive_text_still_aligns() -> None:
+    text = "学术诚信" * 30
+    (p,) = align(text, text)
+    assert p.score == pytest.approx(1.0) and p.tgt_span == (0, len(text))

@@ -175,3 +175,14 @@ def test_english_and_mixed_theses() -> None:
     )
     found = screener.screen(mixed_thesis)
     assert any(m.source == "mixed" and m.length > 250 for m in found)
+
+
+def test_init_only_stores_parameters() -> None:
+    screener = Screener(top_k=5, margin=100)
+    assert screener.top_k == 5 and screener.margin == 100
+    assert not hasattr(screener, "index_")
+    with pytest.raises(ValueError):
+        screener.fit()
+    fitted = Screener().fit({"a": "学术诚信" * 30})
+    assert "a" in fitted.index_
+    assert fitted.screen("") == []
