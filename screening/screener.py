@@ -120,16 +120,36 @@ class Screener:
         cands = self.index_.query(norm, top_k=self.top_k)
         matches += self._align_candidates(norm, cands, self.fetch_text_, excluded)
         if peer_texts:
-            peer_index = CorpusIndex(None, **self.index_.params.to_dict())
-            for peer_id, peer_text in peer_texts.items():
-                if peer_text is not text and peer_text != text:
-                    peer_index.add(peer_id, peer_text)
-            peer_cands = peer_index.query(norm, top_k=self.top_k)
+            peer_index, skip = self._peer_index(peer_texts, text)
+            peer_cands = peer_index.query(norm, top_k=self.top_k, exclude=skip)
             matches += self._align_candidates(
                 norm, peer_cands, peer_texts.__getitem__, excluded
             )
         matches.sort(key=lambda m: (m.offset, m.source, m.source_offset))
         return matches
+
+    def _peer_index(
+        self, peers: Mapping[str, str], text: str
+    ) -> tuple[CorpusIndex, set[str]]:
+        """An index of the batch's peers, kept across calls so a batch of N theses
+        fingerprints each peer once, not N times; returns it and the ids to skip."""
+        stale = getattr(self, "peer_texts_", {}).keys() - peers.keys()
+        if not hasattr(self, "peer_index_") or len(stale) > len(peers) + 100:
+            # Start afresh rather than carry many peers of finished batches.
+            self.peer_index_ = CorpusIndex(None, **self.index_.params.to_dict())
+            self.peer_texts_: dict[str, str] = {}
+        for peer_id, peer_text in peers.items():
+            known = self.peer_texts_.get(peer_id)
+            if known is not peer_text and known != peer_text:
+                self.peer_index_.add(peer_id, peer_text)
+                self.peer_texts_[peer_id] = peer_text
+        # Peers of other batches, and the screened text itself, are not sources.
+        skip = {
+            p
+            for p, t in self.peer_texts_.items()
+            if p not in peers or t is text or t == text
+        }
+        return self.peer_index_, skip
 
     def _rank(
         self,

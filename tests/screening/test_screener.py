@@ -186,3 +186,20 @@ def test_init_only_stores_parameters() -> None:
     fitted = Screener().fit({"a": "学术诚信" * 30})
     assert "a" in fitted.index_
     assert fitted.screen("") == []
+
+
+def test_peer_fingerprints_are_reused_across_a_batch() -> None:
+    rng = random.Random(5)
+    shared = _english(rng, 120)
+    batch = {f"t{i}.txt": _english(rng, 200) for i in range(4)}
+    batch["t1.txt"] += " " + shared
+    batch["t3.txt"] = shared + " " + batch["t3.txt"]
+    screener = Screener().fit({"x": _english(rng, 200)})
+    found = {}
+    for name, text in batch.items():
+        found[name] = {m.source for m in screener.screen(text, peers=batch)}
+    assert found["t1.txt"] == {"t3.txt"} and found["t3.txt"] == {"t1.txt"}
+    assert found["t0.txt"] == set()
+    assert len(screener.peer_index_) == 4
+    # A later batch does not see the earlier one.
+    assert screener.screen(batch["t1.txt"], peers={"new.txt": "无关的文本" * 20}) == []
