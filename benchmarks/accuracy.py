@@ -6,7 +6,7 @@ edits, mosaic), plus clean theses.  Everything is seeded.  The screener runs thr
 persistent index (no all-pairs), then the same data is written as a PAN corpus and run
 through `screening.pan.run_pan`, and both are judged with the official PAN measures.
 
-    .venv/bin/python -m benchmarks.accuracy [--docs 1200] [--theses 30] [--seed 7]
+    .venv/bin/python -m benchmarks.accuracy [--docs 1200] [--theses 40] [--seed 7] [--skip-pan]
 
 The abstracts are read in place from ../shared/corpora/csl and never copied.
 """
