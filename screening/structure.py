@@ -159,7 +159,8 @@ _QUOTES = (
 )
 _YEAR = r"(?:1[89]|20)\d{2}[a-z]?"
 _PAGES = r"(?:\s*[,，:：]\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?"
-_NAME_CN = r"[\u4e00-\u9fff·]{2,8}(?:[、和与][\u4e00-\u9fff·]{2,4})*(?:等人|等)?"
+# One bounded class (和, 与, 等 are ideographs too): nested repeats here backtrack for ever.
+_NAME_CN = r"[\u4e00-\u9fff·、]{2,20}"
 _NAME_EN = (
     r"[A-Z][A-Za-z'’\-]+(?:,?\s+(?:and|&)\s+[A-Z][A-Za-z'’\-]+)?(?:\s+et\s+al\.?)?"
 )
@@ -244,8 +245,8 @@ def _find_toc(lines: Sequence[_Line]) -> tuple[int, int] | None:
     """Line range [first, last] of the table of contents (title line plus entries)."""
 
     def is_entry(line: _Line) -> bool:
-        match = _TOC_ENTRY.match(line.text)
-        if not match or len(line.text) > 120:
+        match = _TOC_ENTRY.match(line.text) if len(line.text) <= 120 else None
+        if not match:
             return False
         title = match.group("title").strip()
         return bool(_TOC_LEADERS.search(line.text)) or _heading_like(title)

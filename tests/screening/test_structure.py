@@ -421,3 +421,23 @@ def test_any_text_gets_tiling_chapters_and_spans_inside_it(lines, newline):
     for group in (s.quotations, s.citations, s.templates):
         for left, right in zip(group, group[1:], strict=False):
             assert left.end <= right.start
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "（" + "和" * 5000 + "）",
+        "（" + "张三和" * 2000,
+        "(" + "Smith and " * 2000 + ")",
+        "（张三，2019；" * 2000,
+        "[1," * 20000,
+        "“" * 20000 + "”",
+        "Smith et al. (" * 5000,
+        "第一章 绪论" + "." * 20000,
+        ("目录\n" + "第一章 绪论 1\n" * 3000),
+    ],
+)
+def test_hostile_inputs_finish_quickly(text):
+    """No regular expression may backtrack without bound on what users upload."""
+    analyse(text)
