@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+
+import pytest
 
 from screening.pan import (
     Detection,
@@ -84,3 +87,27 @@ def test_run_pan_on_a_small_corpus(tmp_path: Path) -> None:
     assert abs(d.this_offset - start) <= 2 and abs(d.this_length - len(copied)) <= 3
     assert abs(d.source_offset - 10) <= 2
     assert read_detections(out / "suspicious-document1-source-document2.xml") == []
+
+
+def test_pan_measures() -> None:
+    measures = pytest.importorskip("benchmarks.pan_measures")
+    case = Detection("s", 100, 50, "r", 10, 50)
+    perfect = measures.pan_scores([case], [case])
+    assert (
+        perfect.plagdet,
+        perfect.precision,
+        perfect.recall,
+        perfect.granularity,
+    ) == (1, 1, 1, 1)
+    halves = [
+        Detection("s", 100, 25, "r", 10, 25),
+        Detection("s", 125, 25, "r", 35, 25),
+    ]
+    split = measures.pan_scores([case], halves)
+    assert split.granularity == 2 and split.recall == 1 and split.precision == 1
+    assert split.plagdet == pytest.approx(1 / math.log2(3))
+    wrong_source = measures.pan_scores(
+        [case], [Detection("s", 100, 50, "other", 10, 50)]
+    )
+    assert wrong_source.recall == 0 and wrong_source.plagdet == 0
+    assert measures.pan_scores([case], []).plagdet == 0
