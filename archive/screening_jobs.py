@@ -1,0 +1,31 @@
+"""Screening jobs: one per uploaded file, queued after the upload commits.
+
+`screen_submission_job(submission_id)` is safe to run twice (a finished submission is left
+alone) and never lets an error vanish: whatever goes wrong is recorded on the submission
+as 失败 with a reason the batch page shows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from archive import runtime
+from archive.submissions import record_failure, screen_submission
+
+log = logging.getLogger(__name__)
+JOB_TIMEOUT_SECONDS = 1800
+
+
+def screen_submission_job(submission_id: int) -> None:
+    """Parse and screen one submission (enqueued with job_id `screen-<id>`)."""
+    factory = runtime.current().session_factory
+    try:
+        screen_submission(factory, submission_id=submission_id)
+    except Exception as exc:  # noqa: BLE001 - the state must say what happened
+        log.exception("screening submission %s failed", submission_id)
+        record_failure(
+            factory,
+            submission_id=submission_id,
+            code="internal_error",
+            message=f"检测程序内部错误，已记录 (internal error: {type(exc).__name__})",
+        )
