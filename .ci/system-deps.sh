@@ -6,6 +6,7 @@ PACKAGES=(
   chromium chromium-driver
   fonts-noto-cjk fonts-wqy-zenhei
   libreoffice-writer-nogui
+  texlive-xetex texlive-lang-chinese
   poppler-utils
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 )
