@@ -67,6 +67,7 @@ class Permission(enum.StrEnum):
     CREDIT_VIEW = "credit_view"
     CREDIT_MANAGE = "credit_manage"
     CREDIT_EXPORT = "credit_export"
+    CREDIT_CHECK = "credit_check"
     ARCHIVE_SEARCH = "archive_search"
     ARCHIVE_CASE_FILES = "archive_case_files"
     ARCHIVE_RESEARCH = "archive_research"
@@ -93,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.SCREEN_VIEW,
             P.CORPUS_MANAGE,
             P.CASE_INTAKE,
+            P.CREDIT_CHECK,
             P.ARCHIVE_SEARCH,
             P.ARCHIVE_RESEARCH,
             P.ARCHIVE_MANAGE,
@@ -121,6 +123,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.CREDIT_VIEW,
             P.CREDIT_MANAGE,
             P.CREDIT_EXPORT,
+            P.CREDIT_CHECK,
             P.VIEW_ID_NUMBERS,
             P.CASE_REPORTS,
             P.SELF_SERVICE,
