@@ -229,6 +229,8 @@ class _Char:
 
 @dataclass(slots=True)
 class _Line:
+    """Glyphs on one baseline, their extent, median size and (once built) text."""
+
     chars: list[_Char]
     x0: float
     y0: float
@@ -247,13 +249,14 @@ class _Line:
 
 @dataclass(slots=True)
 class _Page:
+    """A page's geometry (PDF points) and its glyphs in content-stream order."""
+
     width: float
     height: float
     bottom: float
     left: float = 0.0
     chars: list[_Char] = field(default_factory=list)
     has_images: bool = False
-    lines: list[_Line] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -486,19 +489,17 @@ def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
                 units = buffer.raw[: count * 2].decode("utf-16-le", "surrogatepass")
                 i = 0
                 while i < count:
-                    index, unit = i, units[i]
+                    k, unit = i, units[i]
                     i += 1
-                    if unit in " \u3000\xa0" and not raw.FPDFText_IsGenerated(
-                        tp, index
-                    ):
+                    if unit in " \u3000\xa0" and not raw.FPDFText_IsGenerated(tp, k):
                         # A drawn space glyph: kept as evidence of a typed space.
-                        raw.FPDFText_GetLooseCharBox(tp, index, rect)
-                        raw.FPDFText_GetCharOrigin(tp, index, origin_x, origin_y)
+                        raw.FPDFText_GetLooseCharBox(tp, k, rect)
+                        raw.FPDFText_GetCharOrigin(tp, k, origin_x, origin_y)
                         page.chars.append(
                             _Char(" ", rect.left, rect.right, origin_y.value, 0.0)
                         )
                         continue
-                    if unit.isspace() or unit < " ":
+                    if unit.isspace() or unit < " " or "\udc00" <= unit <= "\udfff":
                         continue
                     if "\ud800" <= unit <= "\udbff" and i < count:
                         pair = unit + units[i]
@@ -507,16 +508,16 @@ def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
                             "utf-16-le", "replace"
                         )
                     read.total += 1
-                    if unit == "\ufffd" or raw.FPDFText_HasUnicodeMapError(tp, index):
+                    if unit == "\ufffd" or raw.FPDFText_HasUnicodeMapError(tp, k):
                         read.unmapped += 1
                         continue
-                    raw.FPDFText_GetLooseCharBox(tp, index, rect)
-                    raw.FPDFText_GetCharOrigin(tp, index, origin_x, origin_y)
-                    raw.FPDFText_GetMatrix(tp, index, matrix)
+                    raw.FPDFText_GetLooseCharBox(tp, k, rect)
+                    raw.FPDFText_GetCharOrigin(tp, k, origin_x, origin_y)
+                    raw.FPDFText_GetMatrix(tp, k, matrix)
                     # pdfium reports the Tf size; the text matrix may scale it (pdfminer
                     # folds that in), so scale by the matrix's determinant.
                     scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-                    size = raw.FPDFText_GetFontSize(tp, index) * (scale or 1.0)
+                    size = raw.FPDFText_GetFontSize(tp, k) * (scale or 1.0)
                     page.chars.append(
                         _Char(unit, rect.left, rect.right, origin_y.value, size)
                     )
