@@ -53,6 +53,10 @@ class Settings:
     student_appeal_days: int = 10
     appeal_review_days: int = 15
     reminder_days: int = 5
+    case_min_panel_size: int = 3
+    case_appeal_working_days: bool = False
+    case_evidence_types: str = "pdf,docx,doc,txt,jpg,jpeg,png,tif,tiff,mp3,m4a,wav,zip"
+    case_university_name: str = "本校"
     credit_repair_review_working_days: int = 10
     public_base_url: str = "http://127.0.0.1:5000"
     extra: Mapping[str, str] = field(default_factory=dict, compare=False)
