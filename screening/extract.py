@@ -64,7 +64,8 @@ MAX_ZIP_RATIO = 200
 #: Seconds LibreOffice may take to turn an old .doc into .docx.
 SOFFICE_TIMEOUT_SECONDS = 120
 
-_TEXT_EXTENSIONS = {".txt", ".text", ".md", ".csv", ".tsv", ""}
+#: Names that may hold plain text; "" is a name without extension (and bytes by default).
+_TEXT_EXTENSIONS = {".txt", ".text", ".md", ""}
 _BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "PNG image"),
     (b"\xff\xd8\xff", "JPEG image"),
@@ -95,8 +96,9 @@ def extract(
 
     Args:
         source: A path, or the file's bytes.
-        name: The name to report (and whose extension helps dispatch); defaults to the
-            path's base name, or "document" for bytes.
+        name: The name to report; defaults to the path's base name, or "document" for
+            bytes. Content decides PDF, DOCX and DOC; anything else is read as text
+            only under a text name (.txt, .text, .md, or no extension).
         max_bytes: Largest file accepted, checked before reading a path.
         max_expanded_bytes: Largest total a DOCX (ZIP) may expand to.
         engine: PDF engine: "pdfminer", "pdfium", or "auto" (see the module docstring).
@@ -139,7 +141,14 @@ def extract(
                     f"(unsupported file type: {what}; submit PDF, DOCX or TXT)",
                     file_name=file_name,
                 )
-    return _extract_text(data, file_name, is_text_name=ext in _TEXT_EXTENSIONS)
+    if ext not in _TEXT_EXTENSIONS:
+        # An .html saved as .doc, a .json or .xlsx-like file: text perhaps, not a thesis.
+        raise UnsupportedDocument(
+            f"不支持的文件类型（{ext}）；请提交 PDF、DOCX 或 TXT "
+            f"(unsupported file type {ext}: submit PDF, DOCX or TXT)",
+            file_name=file_name,
+        )
+    return _extract_text(data, file_name)
 
 
 def _read(
@@ -1395,18 +1404,10 @@ def _decode(data: bytes) -> tuple[str, str] | None:
     return scored[0][2], scored[0][1]
 
 
-def _extract_text(
-    data: bytes, file_name: str, *, is_text_name: bool
-) -> ExtractedDocument:
+def _extract_text(data: bytes, file_name: str) -> ExtractedDocument:
     """Decode a text file; a UTF-8 file's text is returned unchanged (a BOM is dropped)."""
     decoded = _decode(data)
     if decoded is None:
-        if not is_text_name and b"\x00" in data[:4096]:
-            raise UnsupportedDocument(
-                "不支持的文件类型；请提交 PDF、DOCX 或 TXT "
-                "(unsupported binary file: submit PDF, DOCX or TXT)",
-                file_name=file_name,
-            )
         raise UnknownEncoding(
             "无法识别文本编码（或不是文本文件）；请另存为 UTF-8 编码的 TXT "
             "(unknown text encoding or not a text file: save as UTF-8)",

@@ -747,6 +747,8 @@ def test_big5_is_not_guessed_as_gbk():
         (b"Rar!\x1a\x07\x00" + b"\x00" * 64, "thesis.rar"),
         (b"{\\rtf1\\ansi hello}", "thesis.rtf"),
         (bytes(range(256)) * 4, "blob.bin"),
+        (b"<html><body>\xe8\xae\xba\xe6\x96\x87</body></html>", "saved-as-web.doc"),
+        (b'{"not": "a thesis"}', "report.json"),
     ],
 )
 def test_unknown_binary_types_are_unsupported(head, name):
