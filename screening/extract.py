@@ -562,6 +562,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = "。！？；：.!?;:"
+_TOC_LINE = re.compile(r"(?:[.．·…‥_]{4,}|…{2,})\s*(?:\d{1,4}|[ivxlcIVXLC]{1,7})$")
 _HEADING = re.compile(
     r"^(?:第\s*[一二三四五六七八九十百\d]+\s*[章节]|\d{1,2}(?:\.\d{1,2}){0,3}\s+\S"
     r"|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|chapter\s+\d)",
@@ -792,6 +793,8 @@ def _is_break(
             return True
         if pitch and step > 1.4 * pitch:
             return True
+    if _TOC_LINE.search(a.text):
+        return True  # A table-of-contents entry fills the line with its dot leader.
     is_a_short = a.x1 < a_edges[1] - 1.5 * a.size
     is_b_indented = b.x0 > b_edges[0] + 0.8 * b.size
     if is_a_short or is_b_indented:

@@ -72,13 +72,14 @@ def write_docx(
     header: str = "",
     page_numbers: bool = False,
 ) -> Path:
-    """Write a DOCX with python-docx; blocks are (kind, text), kind "h1", "h2", "p" or
-    "pagebreak"; optionally a running header and a PAGE field centred in the footer."""
+    """Write a DOCX with python-docx; blocks are (kind, text), kind "h1", "h2", "p"
+    (first-line indent), "plain", "toc" (tab to a dotted right tab stop) or "pagebreak";
+    optionally a running header and a PAGE field centred in the footer."""
     import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     document = docx.Document()
     for kind, text in blocks:
@@ -88,6 +89,14 @@ def write_docx(
             document.add_heading(text, level=2)
         elif kind == "pagebreak":
             document.add_page_break()
+        elif kind == "toc":
+            # A table-of-contents line: title, then a right tab with a dot leader.
+            paragraph = document.add_paragraph(text)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(
+                Cm(15), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
+        elif kind == "plain":
+            document.add_paragraph(text)
         else:
             paragraph = document.add_paragraph(text)
             paragraph.paragraph_format.first_line_indent = Pt(24)

@@ -441,3 +441,74 @@ def test_any_text_gets_tiling_chapters_and_spans_inside_it(lines, newline):
 def test_hostile_inputs_finish_quickly(text):
     """No regular expression may backtrack without bound on what users upload."""
     analyse(text)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice not installed")
+def test_printed_thesis_with_toc_declaration_and_running_header(tmp_path):
+    from screening.extract import extract
+
+    body = [chinese_paragraph(seed, 10) for seed in range(6)]
+    blocks = [
+        ("plain", "某某大学硕士学位论文"),
+        ("plain", "学号：2021000001"),
+        ("plain", "指导教师：王五 教授"),
+        ("pagebreak", ""),
+        ("h1", "学位论文原创性声明"),
+        (
+            "plain",
+            "本人郑重声明：所呈交的学位论文是本人在导师指导下独立完成的研究成果。",
+        ),
+        ("plain", "作者签名：　　　　日期：　　年　　月　　日"),
+        ("pagebreak", ""),
+        ("h1", "摘要"),
+        ("p", body[0]),
+        ("pagebreak", ""),
+        ("h1", "目录"),
+        ("toc", "摘要\tI"),
+        ("toc", "第一章 绪论\t1"),
+        ("toc", "1.1 研究背景\t1"),
+        ("toc", "第二章 方法\t3"),
+        ("toc", "参考文献\t5"),
+        ("pagebreak", ""),
+        ("h1", "第一章 绪论"),
+        ("h2", "1.1 研究背景"),
+        ("p", body[1]),
+        ("p", body[2] + "正如前人所说“抄袭是学术不端”[1]。"),
+        ("h1", "第二章 方法"),
+        ("p", body[3]),
+        ("p", body[4]),
+        ("h1", "参考文献"),
+        ("plain", "[1] 张三. 科研诚信研究[J]. 某某学报, 2019."),
+    ]
+    docx = write_docx(
+        tmp_path / "thesis.docx",
+        blocks,
+        header="某某大学硕士学位论文",
+        page_numbers=True,
+    )
+    doc = extract(soffice_convert(docx, "pdf", tmp_path))
+
+    s = analyse(doc.text)
+
+    assert s.has_toc
+    assert_tiles(doc.text, s)
+    assert [c.title for c in s.chapters] == [
+        FRONT_MATTER,
+        "学位论文原创性声明",
+        "摘要",
+        "目录",
+        "第一章 绪论",
+        "第二章 方法",
+        "参考文献",
+    ]
+    cover, declaration, toc = texts(doc.text, s.templates)
+    assert cover.startswith("某某大学硕士学位论文") and "指导教师" in cover
+    assert declaration.startswith("学位论文原创性声明") and declaration.endswith("日")
+    assert toc.startswith("目录") and toc.endswith("5")
+    assert texts(doc.text, s.quotations) == ["“抄袭是学术不端”"]
+    assert texts(doc.text, s.citations) == ["[1]"]
+    (references,) = texts(doc.text, s.references)
+    assert references.startswith("参考文献\n[1] 张三")
+    for paragraph in body[1:5]:
+        assert paragraph in doc.text
