@@ -512,3 +512,6 @@ def test_printed_thesis_with_toc_declaration_and_running_header(tmp_path):
     assert references.startswith("参考文献\n[1] 张三")
     for paragraph in body[1:5]:
         assert paragraph in doc.text
+    from_docx = analyse(extract(docx).text)
+    assert [c.title for c in from_docx.chapters] == [c.title for c in s.chapters]
+    assert from_docx.has_toc and len(from_docx.templates) == 3
