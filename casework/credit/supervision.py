@@ -1,0 +1,173 @@
+"""Graded supervision (分级分类监管): "may this subject do this now, and if not, why and
+until when" — asked by admission, hiring, promotion, funding, award and project systems.
+
+Two sources of refusal: a ban in force (S06/S07/S09/S15 … from the sanction list: it
+blocks the actions below until its end date), and the measures the current rule version
+attaches to the subject's grade (C: a second reviewer; D: refused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from archive import audit, clock
+from archive.accounts import Permission, User
+from archive.errors import PermissionDenied
+from casework.credit.errors import UnknownAction
+from casework.credit.evaluation import (
+    ACTIONS,
+    GRADE_LABELS,
+    current_rule_set,
+    kind_for,
+    recompute_grade,
+)
+from casework.credit.files import effect_end, get_subject, is_in_force, list_records
+from casework.credit.models import RecordKind
+
+ACTION_LABELS = {
+    "admission": "招生录取",
+    "hiring": "人员聘用",
+    "promotion": "职务职称晋升",
+    "funding": "经费资助",
+    "award": "评奖评优",
+    "project_application": "项目申报",
+}
+MEASURE_LABELS = {"deny": "不予办理", "second_review": "须经第二审核人复核"}
+
+# Which actions a ban in force blocks, by sanction code (§D(ii)).
+BAN_BLOCKS: dict[str, frozenset[str]] = {
+    "S06": frozenset({"project_application", "promotion", "award", "funding"}),
+    "S07": frozenset({"funding", "project_application"}),
+    "S09": frozenset(ACTIONS),
+    "S15": frozenset({"admission"}),
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The answer to a supervision check."""
+
+    person_id: int
+    action: str
+    allowed: bool
+    reason: str
+    until: date | None
+    grade: str
+    measures: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    is_permanent: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of `GET /api/credit/check`."""
+        return {
+            "person_id": self.person_id,
+            "action": self.action,
+            "allowed": self.allowed,
+            "reason": self.reason,
+            "until": self.until.isoformat() if self.until else None,
+            "is_permanent": self.is_permanent,
+            "grade": self.grade,
+            "grade_label": GRADE_LABELS.get(self.grade, ""),
+            "measures": self.measures,
+            "conditions": self.conditions,
+        }
+
+
+def may_check(actor: User | None) -> bool:
+    """Systems and offices with the check permission, and credit staff."""
+    return actor is not None and (
+        actor.can(Permission.CREDIT_CHECK) or actor.can(Permission.CREDIT_VIEW)
+    )
+
+
+def grade_measures(rules: dict[str, Any], grade: str) -> dict[str, str]:
+    """The measures the rules attach to a grade: {action: deny|second_review}."""
+    return dict(rules.get("measures", {}).get(grade, {}))
+
+
+def check(
+    session: Session,
+    *,
+    actor: User | None,
+    person_id: int,
+    action: str,
+    on: date | None = None,
+) -> CheckResult:
+    """Decide whether the subject may do `action` on `on` (today), with reasons and dates."""
+    if not may_check(actor):
+        raise PermissionDenied("您无权进行信用核查 (permission denied)")
+    if action not in ACTIONS:
+        raise UnknownAction(
+            f"未知的核查事项：{action}（可用：{', '.join(ACTIONS)}）", action=action
+        )
+    on = on or clock.today()
+    person = get_subject(session, person_id)
+    grade_row = recompute_grade(session, person_id=person_id, on=on)
+    rules = current_rule_set(session, kind_for(person)).rules
+    records = [
+        r for r in list_records(session, person_id) if r.kind is RecordKind.DISHONESTY
+    ]
+    in_force = [r for r in records if is_in_force(r, on)]
+
+    reasons: list[str] = []
+    untils: list[date | None] = []
+    measures: list[str] = []
+    conditions: list[str] = []
+    for record in in_force:
+        if record.is_ban and action in BAN_BLOCKS.get(
+            record.sanction_code or "", frozenset()
+        ):
+            end = effect_end(record)
+            untils.append(end)
+            measures.append(f"{record.sanction_code} {record.title}")
+            reasons.append(
+                f"失信惩戒措施「{record.title}」执行中（{record.decision_number or ''}），"
+                + (f"至 {end.isoformat()}" if end else "长期有效")
+            )
+    measure = grade_measures(rules, grade_row.grade).get(action)
+    grade_text = f"信用等级 {grade_row.grade}（{GRADE_LABELS[grade_row.grade]}）"
+    if measure == "deny":
+        ends = [effect_end(r) for r in in_force]
+        untils.append(None if any(e is None for e in ends) else max(ends, default=None))
+        measures.append(
+            f"{grade_text}：{ACTION_LABELS[action]}{MEASURE_LABELS['deny']}"
+        )
+        reasons.append(
+            f"{grade_text}，按分级分类监管规则{ACTION_LABELS[action]}不予办理"
+        )
+    elif measure == "second_review":
+        conditions.append(f"{grade_text}：{MEASURE_LABELS['second_review']}")
+        measures.append(conditions[-1])
+
+    allowed = not reasons
+    permanent = not allowed and any(u is None for u in untils)
+    until = None if allowed or permanent else max(u for u in untils if u is not None)
+    if allowed:
+        reason = "可以办理" + (
+            "（" + "；".join(conditions) + "）" if conditions else ""
+        )
+    else:
+        reason = "；".join(reasons)
+    result = CheckResult(
+        person_id=person.id,
+        action=action,
+        allowed=allowed,
+        reason=reason,
+        until=until,
+        grade=grade_row.grade,
+        measures=measures,
+        conditions=conditions,
+        is_permanent=permanent,
+    )
+    audit.record_event(
+        session,
+        action="credit_check",
+        entity_type="people",
+        entity_id=person.id,
+        detail={"action": action, "allowed": allowed, "on": on.isoformat()},
+    )
+    return result
