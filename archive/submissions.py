@@ -822,3 +822,26 @@ def progress_snapshot(batch: Batch) -> dict[str, Any]:
         "counts": counts,
         "is_done": finished == total,
     }
+
+
+def source_text(session: Session, *, submission: Submission, source_id: str) -> str:
+    """The text of a report's source: a corpus document or a peer of the same batch.
+
+    Raises:
+        KeyError: the source is gone (removed from the corpus) or not a peer of this batch.
+    """
+    if source_id.startswith(PEER_PREFIX):
+        try:
+            peer_id = int(source_id.removeprefix(PEER_PREFIX))
+        except ValueError:
+            raise KeyError(source_id) from None
+        peer = session.get(Submission, peer_id)
+        if peer is None or peer.batch_id != submission.batch_id or peer.text is None:
+            raise KeyError(source_id)
+        return peer.text
+    from archive.corpus import fetch_texts
+
+    texts = fetch_texts(session, [source_id])
+    if source_id not in texts:
+        raise KeyError(source_id)
+    return texts[source_id]
