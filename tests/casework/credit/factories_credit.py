@@ -18,7 +18,11 @@ _n = itertools.count(1)
 
 
 def make_subject(
-    session: Session, kind: PersonKind = PersonKind.STUDENT, *, with_user: bool = True, **overrides: Any
+    session: Session,
+    kind: PersonKind = PersonKind.STUDENT,
+    *,
+    with_user: bool = True,
+    **overrides: Any,
 ) -> tuple[Person, User | None]:
     """A person (student by default) with a linked self-service account."""
     n = next(_n)
@@ -29,7 +33,9 @@ def make_subject(
     fields: dict[str, Any] = {
         "kind": kind,
         "name": overrides.pop("name", "张小明"),
-        "university_id": overrides.pop("university_id", f"2024{n:06d}{id(session) % 1000}"),
+        "university_id": overrides.pop(
+            "university_id", f"2024{n:06d}{id(session) % 1000}"
+        ),
         "unit": "计算机学院",
         "id_number": "410102200001011234",
         "user_id": user.id if user else None,
@@ -38,7 +44,9 @@ def make_subject(
     return create_person(session, **fields), user
 
 
-def sanction_input(person: Person, code: str = "S06", **overrides: Any) -> SanctionInput:
+def sanction_input(
+    person: Person, code: str = "S06", **overrides: Any
+) -> SanctionInput:
     """A sanction as casework hands it over at a final decision."""
     kind = SANCTIONS.get(code, SANCTIONS["S01"])
     fields: dict[str, Any] = {
@@ -78,4 +86,10 @@ def credit_admin(session: Session) -> User:
     return make_user(session, Role.CREDIT_ADMIN)
 
 
-__all__ = ["CreditClass", "clearance_input", "credit_admin", "make_subject", "sanction_input"]
+__all__ = [
+    "CreditClass",
+    "clearance_input",
+    "credit_admin",
+    "make_subject",
+    "sanction_input",
+]

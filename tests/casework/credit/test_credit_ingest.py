@@ -44,8 +44,20 @@ def test_ingest_creates_records_grade_d_and_public_entry(session):
 def test_ingest_is_idempotent_per_case(session):
     person, _ = make_subject(session)
     entry = sanction_input(person)
-    first = services.ingest_final_decision(session, actor="casework", case_id=7, entries=[entry], clearances=[clearance_input(person)])
-    again = services.ingest_final_decision(session, actor="casework", case_id=7, entries=[entry], clearances=[clearance_input(person)])
+    first = services.ingest_final_decision(
+        session,
+        actor="casework",
+        case_id=7,
+        entries=[entry],
+        clearances=[clearance_input(person)],
+    )
+    again = services.ingest_final_decision(
+        session,
+        actor="casework",
+        case_id=7,
+        entries=[entry],
+        clearances=[clearance_input(person)],
+    )
     assert [r.id for r in first] == [r.id for r in again]
     cf = services.credit_file(session, actor=credit_admin(session), person_id=person.id)
     assert len(cf.dishonesty) == 1 and len(cf.clearances) == 1
@@ -54,7 +66,10 @@ def test_ingest_is_idempotent_per_case(session):
 def test_catalogue_limits_publicity(session):
     person, _ = make_subject(session)
     [r] = services.ingest_final_decision(
-        session, actor="casework", case_id=1, entries=[sanction_input(person, "S12", ends_on=date(2027, 1, 9))]
+        session,
+        actor="casework",
+        case_id=1,
+        entries=[sanction_input(person, "S12", ends_on=date(2027, 1, 9))],
     )
     assert r.is_public is False and r.report_to_province is False
     assert r.disclosure_until is None
@@ -63,21 +78,40 @@ def test_catalogue_limits_publicity(session):
 def test_unknown_code_refused(session):
     person, _ = make_subject(session)
     with pytest.raises(InvalidInput):
-        services.ingest_final_decision(session, actor="casework", case_id=1, entries=[sanction_input(person, "S99")])
+        services.ingest_final_decision(
+            session,
+            actor="casework",
+            case_id=1,
+            entries=[sanction_input(person, "S99")],
+        )
 
 
 def test_records_cannot_be_edited_only_corrected(session):
     person, _ = make_subject(session)
-    [r] = services.ingest_final_decision(session, actor="casework", case_id=2, entries=[sanction_input(person)])
+    [r] = services.ingest_final_decision(
+        session, actor="casework", case_id=2, entries=[sanction_input(person)]
+    )
     r.reason = "改写"
     with pytest.raises(RecordImmutable):
         session.flush()
     session.rollback()
     person, _ = make_subject(session)
-    [r] = services.ingest_final_decision(session, actor="casework", case_id=3, entries=[sanction_input(person)])
+    [r] = services.ingest_final_decision(
+        session, actor="casework", case_id=3, entries=[sanction_input(person)]
+    )
     admin = credit_admin(session)
-    new = services.correct_record(session, actor=admin, record_id=r.id, note="文号录入错误", decision_number="校学术〔2026〕5号")
+    new = services.correct_record(
+        session,
+        actor=admin,
+        record_id=r.id,
+        note="文号录入错误",
+        decision_number="校学术〔2026〕5号",
+    )
     assert new.corrects_id == r.id
     assert services.record_state(r).code == "corrected"
     assert services.record_state(new).code == "public"
-    assert [p.decision_number for p in services.public_sanctions(session) if p.decision_number.startswith("校学术〔2026〕")].count("校学术〔2026〕3号") == 0
+    assert [
+        p.decision_number
+        for p in services.public_sanctions(session)
+        if p.decision_number.startswith("校学术〔2026〕")
+    ].count("校学术〔2026〕3号") == 0

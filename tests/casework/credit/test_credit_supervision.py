@@ -1,0 +1,96 @@
+"""Graded supervision: the check other systems call, and the daily expiry job."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from archive import clock, scheduler
+from archive.accounts import Role
+from archive.errors import PermissionDenied
+from casework.credit import jobs, services
+from casework.credit.errors import UnknownAction
+from casework.credit.models import RecordEventKind
+from tests.casework.credit.factories_credit import (
+    credit_admin,
+    make_subject,
+    sanction_input,
+)
+from tests.factories import make_user
+
+
+def test_ban_refuses_with_reason_and_end_date(session):
+    clock.freeze(datetime(2026, 2, 1, 4, tzinfo=UTC))
+    checker = make_user(session, Role.RESEARCH_OFFICE)
+    person, _ = make_subject(session)
+    services.ingest_final_decision(
+        session, actor="casework", case_id=1, entries=[sanction_input(person, "S06")]
+    )
+    result = services.check(
+        session, actor=checker, person_id=person.id, action="project_application"
+    )
+    assert (
+        not result.allowed and result.until == date(2029, 1, 9) and result.grade == "D"
+    )
+    assert "取消申报/晋升资格" in result.reason
+    admission = services.check(
+        session, actor=checker, person_id=person.id, action="admission"
+    )
+    assert (
+        not admission.allowed
+        and "信用等级 D" in admission.reason
+        and admission.until == date(2029, 1, 9)
+    )
+    assert admission.as_dict()["until"] == "2029-01-09"
+
+
+def test_clean_subject_allowed_and_bad_input(session):
+    admin = credit_admin(session)
+    person, user = make_subject(session)
+    assert services.check(
+        session, actor=admin, person_id=person.id, action="hiring"
+    ).allowed
+    with pytest.raises(UnknownAction):
+        services.check(session, actor=admin, person_id=person.id, action="travel")
+    with pytest.raises(PermissionDenied):
+        services.check(session, actor=user, person_id=person.id, action="hiring")
+
+
+def test_permanent_measure_has_no_end(session):
+    clock.freeze(datetime(2026, 2, 1, 4, tzinfo=UTC))
+    admin = credit_admin(session)
+    person, _ = make_subject(session)
+    services.ingest_final_decision(
+        session,
+        actor="casework",
+        case_id=1,
+        entries=[sanction_input(person, "S07", ends_on=None)],
+    )
+    result = services.check(session, actor=admin, person_id=person.id, action="funding")
+    assert not result.allowed and result.is_permanent and result.until is None
+
+
+def test_daily_job_records_end_of_disclosure_and_expiry_once(session):
+    clock.freeze(datetime(2026, 2, 1, 4, tzinfo=UTC))
+    person, _ = make_subject(session)
+    [record] = services.ingest_final_decision(
+        session,
+        actor="casework",
+        case_id=1,
+        entries=[sanction_input(person, "S06", ends_on=date(2027, 1, 9))],
+    )
+    assert services.public_sanctions(session)
+    clock.freeze(datetime(2029, 1, 11, 4, tzinfo=UTC))
+    assert services.public_sanctions(session) == []
+    jobs.end_disclosures_and_measures(session, clock.today())
+    jobs.end_disclosures_and_measures(session, clock.today())
+    kinds = [e.kind for e in record.events]
+    assert (
+        kinds.count(RecordEventKind.DISCLOSURE_ENDED) == 1
+        and kinds.count(RecordEventKind.EXPIRED) == 1
+    )
+    assert "credit_expiry" in {j.name for j in scheduler.registered()}
+    assert services.record_state(record).code == "expired"
+    jobs.recompute_all_grades(session, clock.today())
+    assert services.latest_grade(session, person_id=person.id).grade == "A"
