@@ -570,6 +570,8 @@ _HEADING = re.compile(
 )
 #: Share of the page height at the top and bottom where headers and footers live.
 _MARGIN_ZONE = 0.1
+#: ... and where a bare page number set apart from the text may sit (LaTeX: ~17%).
+_NUMBER_ZONE = 0.25
 
 
 def _char_top(ch: _Char) -> float:
@@ -705,11 +707,11 @@ def _line_text(chars: Sequence[_Char], spaces: dict[int, list[float]]) -> str:
 def _strip_margins(pages: list[list[_Line]], geometry: list[_Page]) -> int:
     """Drop page numbers and headers/footers repeated across pages; return lines removed."""
 
-    def zone(line: _Line, page: _Page) -> str | None:
+    def zone(line: _Line, page: _Page, share: float = _MARGIN_ZONE) -> str | None:
         base = line.chars[0].base - page.bottom
-        if base >= page.height * (1 - _MARGIN_ZONE):
+        if base >= page.height * (1 - share):
             return "top"
-        if base <= page.height * _MARGIN_ZONE:
+        if base <= page.height * share:
             return "bottom"
         return None
 
@@ -732,10 +734,26 @@ def _strip_margins(pages: list[list[_Line]], geometry: list[_Page]) -> int:
         keep: list[_Line] = []
         for ln in lines:
             where = zone(ln, page)
-            outermost = ln.chars[0].base in (lowest, highest)
-            if where and (
-                seen[key(ln, where)] >= repeats
-                or (outermost and _PAGE_NUMBER.match(ln.text.replace(" ", "")))
+            if where and seen[key(ln, where)] >= repeats:
+                removed += 1
+                continue
+            # A bare page number only as the page's first or last line, in the margin,
+            # or (LaTeX sets it well above the page's edge) set apart from the text.
+            base = ln.chars[0].base
+            if (
+                base in (lowest, highest)
+                and _PAGE_NUMBER.match(ln.text.replace(" ", ""))
+                and (
+                    zone(ln, page)
+                    or (
+                        zone(ln, page, _NUMBER_ZONE)
+                        and all(
+                            abs(other.chars[0].base - base) >= 2.5 * ln.size
+                            for other in lines
+                            if other is not ln
+                        )
+                    )
+                )
             ):
                 removed += 1
                 continue
