@@ -131,8 +131,10 @@ class Who(enum.StrEnum):
     INTAKE = "intake"  # 诚信办 / intake office: CASE_INTAKE
     COMMITTEE = "committee"  # 学术委员会: CASE_DECIDE
     PANEL_LEAD = "panel_lead"  # the lead of this case's panel (CASE_INVESTIGATE)
-    APPELLANT = "appellant"  # a respondent of this case, or the office recording a paper appeal
-    ARCHIVIST = "archivist"  # CASE_INTAKE or ARCHIVE_MANAGE
+    APPELLANT = (
+        "appellant"  # a respondent of this case, or the office recording a paper appeal
+    )
+    ARCHIVIST = "archivist"  # ARCHIVE_CASE_FILES (诚信办 investigators, 纪委)
 
 
 WHO_LABELS = {
@@ -148,7 +150,7 @@ WHO_PERMISSIONS: dict[Who, tuple[Permission, ...]] = {
     Who.COMMITTEE: (P.CASE_DECIDE,),
     Who.PANEL_LEAD: (P.CASE_INVESTIGATE,),
     Who.APPELLANT: (P.CASE_INTAKE, P.SELF_SERVICE),
-    Who.ARCHIVIST: (P.CASE_INTAKE, P.ARCHIVE_MANAGE),
+    Who.ARCHIVIST: (P.ARCHIVE_CASE_FILES,),
 }
 
 
@@ -196,7 +198,13 @@ TRANSITIONS: dict[tuple[CaseState, CaseState], Transition] = {
         _T(S.REPORT_DRAFT, S.RESPONDENT_COMMENT, Who.PANEL_LEAD, "送被举报人陈述申辩"),
         _T(S.REPORT_DRAFT, S.INVESTIGATING, Who.PANEL_LEAD, "补充调查", True),
         _T(S.RESPONDENT_COMMENT, S.DETERMINATION, Who.PANEL_LEAD, "提交学术委员会认定"),
-        _T(S.DETERMINATION, S.DECIDED, Who.COMMITTEE, "认定构成学术不端并作出处理决定", True),
+        _T(
+            S.DETERMINATION,
+            S.DECIDED,
+            Who.COMMITTEE,
+            "认定构成学术不端并作出处理决定",
+            True,
+        ),
         _T(S.DETERMINATION, S.CLEARED, Who.COMMITTEE, "认定不构成学术不端", True),
         _T(S.DETERMINATION, S.INVESTIGATING, Who.COMMITTEE, "退回补充调查", True),
         _T(S.DECIDED, S.NOTIFIED, Who.INTAKE, "送达处理决定书"),
@@ -209,7 +217,12 @@ TRANSITIONS: dict[tuple[CaseState, CaseState], Transition] = {
         _T(S.REVIEW, S.FINAL, Who.COMMITTEE, "复查维持原决定", True),
         _T(S.REVIEW, S.DETERMINATION, Who.COMMITTEE, "复查后重新认定", True),
         _T(S.REVIEW, S.INVESTIGATING, Who.COMMITTEE, "复查后重新调查", True),
-        _T(S.FINAL, S.SANCTIONS_ACTIVE, Who.INTAKE, "处理措施交付执行（信用档案、惩戒名单）"),
+        _T(
+            S.FINAL,
+            S.SANCTIONS_ACTIVE,
+            Who.INTAKE,
+            "处理措施交付执行（信用档案、惩戒名单）",
+        ),
         _T(S.FINAL, S.ARCHIVED, Who.ARCHIVIST, "归档"),
         _T(S.SANCTIONS_ACTIVE, S.ARCHIVED, Who.ARCHIVIST, "归档"),
         _T(S.REJECTED, S.ARCHIVED, Who.ARCHIVIST, "归档"),
@@ -434,7 +447,9 @@ class DeadlineExtension(Base):
     __tablename__ = "case_deadline_extensions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deadline_id: Mapped[int] = mapped_column(ForeignKey("case_deadlines.id"), index=True)
+    deadline_id: Mapped[int] = mapped_column(
+        ForeignKey("case_deadlines.id"), index=True
+    )
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     old_due_on: Mapped[date]
     new_due_on: Mapped[date]
@@ -732,7 +747,14 @@ class Appeal(Base):
     outcome_on: Mapped[date | None]
 
 
-_APPEND_ONLY = (Evidence, Interview, CaseEvent, CaseMessage, CaseDocument, DeadlineExtension)
+_APPEND_ONLY = (
+    Evidence,
+    Interview,
+    CaseEvent,
+    CaseMessage,
+    CaseDocument,
+    DeadlineExtension,
+)
 
 
 @event.listens_for(Session, "before_flush")
@@ -740,7 +762,8 @@ def _refuse_changes_to_append_only(session: Session, _ctx: Any, _inst: Any) -> N
     """Evidence, interviews, events, messages and letters are never altered or removed."""
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, _APPEND_ONLY) and (
-            obj in session.deleted or session.is_modified(obj, include_collections=False)
+            obj in session.deleted
+            or session.is_modified(obj, include_collections=False)
         ):
             raise EvidenceImmutable(
                 "已附卷的材料不能修改或删除，只能以新材料替代 "

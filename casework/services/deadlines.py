@@ -1,0 +1,514 @@
+"""Legal deadlines: a working-day calendar (weekends, 法定节假日, 调休 make-up days), the
+deadline each state starts, approved extensions, and the reminders the daily job raises.
+
+Counting follows the usual rule for legal periods: the day of the event is not counted; a
+period in calendar days that ends on a weekend or holiday ends on the next working day; a
+period in working days counts only working days.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import clock
+from archive.accounts import Permission, User, require
+from archive.db import settings_of
+from archive.errors import InvalidInput, NotFound
+from casework.models import (
+    Case,
+    CaseDeadline,
+    CaseParty,
+    CaseReminder,
+    CaseState,
+    DeadlineExtension,
+    DeadlineRule,
+    Holiday,
+    PanelMember,
+)
+from casework.services.common import add_event, case_for_change, touch
+
+P = Permission
+
+
+# --- the calendar -----------------------------------------------------------------------
+
+
+def _holiday_map(session: Session, start: date, end: date) -> dict[date, bool]:
+    """day -> is_workday for the calendar entries between start and end."""
+    rows = session.execute(
+        select(Holiday.day, Holiday.is_workday).where(
+            Holiday.day >= start, Holiday.day <= end
+        )
+    )
+    return {day: is_workday for day, is_workday in rows}
+
+
+def _is_working(day: date, entries: dict[date, bool]) -> bool:
+    if day in entries:
+        return entries[day]
+    return day.weekday() < 5
+
+
+def is_working_day(session: Session, day: date) -> bool:
+    """True on Monday–Friday unless a holiday, and on a 调休 Saturday or Sunday."""
+    return _is_working(day, _holiday_map(session, day, day))
+
+
+def next_working_day(session: Session, day: date) -> date:
+    """`day` itself if it is a working day, else the next working day."""
+    entries = _holiday_map(session, day, day + timedelta(days=60))
+    while not _is_working(day, entries):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_days(session: Session, start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself is not counted)."""
+    entries = _holiday_map(session, start, start + timedelta(days=days * 3 + 60))
+    day = start
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if _is_working(day, entries):
+            counted += 1
+    return day
+
+
+def add_calendar_days(session: Session, start: date, days: int) -> date:
+    """`days` days after `start`, moved to the next working day if it is a day off."""
+    return next_working_day(session, start + timedelta(days=days))
+
+
+def add_months(session: Session, start: date, months: int) -> date:
+    """The same day `months` later (clamped to month end), moved off days off."""
+    month0 = start.month - 1 + months
+    year = start.year + month0 // 12
+    month = month0 % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return next_working_day(session, date(year, month, day))
+
+
+def list_holidays(session: Session, year: int | None = None) -> list[Holiday]:
+    """Calendar entries (days off and make-up working days), by date."""
+    query = select(Holiday).order_by(Holiday.day)
+    if year is not None:
+        query = query.where(
+            Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)
+        )
+    return list(session.scalars(query))
+
+
+def set_holiday(
+    session: Session, *, actor: User, day: date, name: str, is_workday: bool = False
+) -> Holiday:
+    """Add or change a calendar entry (administrators: CASE_ADMIN)."""
+    require(actor, P.CASE_ADMIN)
+    name = name.strip()
+    if not name:
+        raise InvalidInput("请填写节假日名称 (a name is required)")
+    row = session.scalars(select(Holiday).where(Holiday.day == day)).first()
+    if row is None:
+        row = Holiday(day=day, name=name, is_workday=is_workday)
+        session.add(row)
+    else:
+        row.name = name
+        row.is_workday = is_workday
+    session.flush()
+    return row
+
+
+def delete_holiday(session: Session, *, actor: User, day: date) -> None:
+    """Remove a calendar entry (the day falls back to the weekday rule)."""
+    require(actor, P.CASE_ADMIN)
+    row = session.scalars(select(Holiday).where(Holiday.day == day)).first()
+    if row is None:
+        raise NotFound(f"日历中没有 {day.isoformat()} (no such calendar entry)")
+    session.delete(row)
+    session.flush()
+
+
+def import_holidays(session: Session, *, actor: User, text: str) -> int:
+    """Import CSV lines `date,name[,workday]` (workday: 1/调休/上班 marks a make-up day).
+
+    Returns:
+        How many entries were added or changed.
+    """
+    require(actor, P.CASE_ADMIN)
+    count = 0
+    for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not row[0].strip() or row[0].strip().startswith("#"):
+            continue
+        if row[0].strip().lower() in ("date", "日期"):
+            continue
+        try:
+            day = date.fromisoformat(row[0].strip())
+        except ValueError as exc:
+            raise InvalidInput(
+                f"第 {lineno} 行日期无效：{row[0]!r}（应为 YYYY-MM-DD） (bad date on line {lineno})"
+            ) from exc
+        name = row[1].strip() if len(row) > 1 and row[1].strip() else "节假日"
+        flag = row[2].strip().lower() if len(row) > 2 else ""
+        is_workday = flag in ("1", "true", "yes", "workday", "调休", "上班", "班")
+        set_holiday(session, actor=actor, day=day, name=name, is_workday=is_workday)
+        count += 1
+    return count
+
+
+# --- deadlines of states ------------------------------------------------------------------
+
+
+def _appeal_due(session: Session, party: CaseParty, start: date) -> tuple[date, str]:
+    settings = settings_of(session)
+    is_student = party.person is not None and party.person.kind.value == "student"
+    days = settings.student_appeal_days if is_student else settings.appeal_days
+    who = "学生" if is_student else ""
+    if settings.case_appeal_working_days:
+        return add_working_days(session, start, days), f"{who}申诉期 {days} 个工作日"
+    return add_calendar_days(session, start, days), f"{who}申诉期 {days} 日"
+
+
+def compute_due(
+    session: Session, case: Case, rule: DeadlineRule, start: date
+) -> tuple[date, str]:
+    """The due date and its stated basis for a deadline starting on `start`."""
+    s = settings_of(session)
+    if rule is DeadlineRule.LOG_SAME_DAY:
+        return next_working_day(session, start), "当日登记"
+    if rule is DeadlineRule.SCREENING:
+        n = s.case_screening_working_days
+        return add_working_days(session, start, n), f"{n} 个工作日内决定是否受理"
+    if rule is DeadlineRule.INVESTIGATION:
+        base = case.accepted_on or start
+        n = s.investigation_months
+        return add_months(session, base, n), f"自受理之日起 {n} 个月"
+    if rule is DeadlineRule.RESPONDENT_COMMENT:
+        n = s.respondent_comment_days
+        return add_calendar_days(session, start, n), f"陈述申辩期 {n} 日"
+    if rule is DeadlineRule.APPEAL_WINDOW:
+        dues = [_appeal_due(session, p, start) for p in case.parties]
+        if not dues:
+            n = s.appeal_days
+            return add_calendar_days(session, start, n), f"申诉期 {n} 日"
+        return max(dues, key=lambda d: d[0])
+    if rule is DeadlineRule.APPEAL_ACCEPTANCE:
+        n = s.appeal_review_days
+        return add_calendar_days(session, start, n), f"{n} 日内决定是否受理申诉"
+    raise ValueError(rule)  # pragma: no cover
+
+
+def open_deadlines(session: Session, case_id: int) -> list[CaseDeadline]:
+    """The case's deadlines not yet met."""
+    return list(
+        session.scalars(
+            select(CaseDeadline)
+            .where(CaseDeadline.case_id == case_id, CaseDeadline.met_on.is_(None))
+            .order_by(CaseDeadline.due_on)
+        )
+    )
+
+
+def list_deadlines(session: Session, case_id: int) -> list[CaseDeadline]:
+    """Every deadline of the case, oldest first."""
+    return list(
+        session.scalars(
+            select(CaseDeadline)
+            .where(CaseDeadline.case_id == case_id)
+            .order_by(CaseDeadline.id)
+        )
+    )
+
+
+def current_deadline(session: Session, case_id: int) -> CaseDeadline | None:
+    """The open deadline of the current state, if it has one."""
+    rows = open_deadlines(session, case_id)
+    return rows[0] if rows else None
+
+
+def on_state_change(
+    session: Session, case: Case, source: CaseState, target: CaseState
+) -> CaseDeadline | None:
+    """Close the left state's deadline and open the entered state's (the workflow calls this)."""
+    from casework.models import DEADLINE_ON_ENTRY
+
+    today = clock.today()
+    open_rows = open_deadlines(session, case.id)
+    if target is CaseState.SUSPENDED:
+        for row in open_rows:
+            row.paused_on = today
+        return None
+    if source is CaseState.SUSPENDED and target is CaseState.INVESTIGATING:
+        for row in open_rows:
+            if row.paused_on is not None:
+                row.due_on = next_working_day(
+                    session, row.due_on + (today - row.paused_on)
+                )
+                row.paused_on = None
+                row.alert = None
+        return open_rows[0] if open_rows else None
+    for row in open_rows:
+        row.met_on = today
+    rule = DEADLINE_ON_ENTRY.get(target)
+    if rule is None:
+        return None
+    if rule is DeadlineRule.INVESTIGATION and source is not CaseState.REVIEW:
+        previous = session.scalars(
+            select(CaseDeadline)
+            .where(
+                CaseDeadline.case_id == case.id,
+                CaseDeadline.rule == DeadlineRule.INVESTIGATION,
+            )
+            .order_by(CaseDeadline.id.desc())
+        ).first()
+        if previous is not None:
+            # Back to investigating within one investigation: the same clock runs on.
+            row = CaseDeadline(
+                case_id=case.id,
+                rule=rule,
+                state=target,
+                starts_on=previous.starts_on,
+                due_on=previous.due_on,
+                original_due_on=previous.original_due_on,
+                basis=previous.basis,
+            )
+            session.add(row)
+            return row
+    if rule is DeadlineRule.INVESTIGATION and source is CaseState.REVIEW:
+        case.accepted_on = today
+    due, basis = compute_due(session, case, rule, today)
+    row = CaseDeadline(
+        case_id=case.id,
+        rule=rule,
+        state=target,
+        starts_on=today,
+        due_on=due,
+        original_due_on=due,
+        basis=basis,
+    )
+    session.add(row)
+    if rule is DeadlineRule.APPEAL_WINDOW:
+        for party in case.parties:
+            party.appeal_due_on = _appeal_due(session, party, today)[0]
+    return row
+
+
+def extend_deadline(
+    session: Session,
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    new_due_on: date,
+    reason: str,
+    requested_by: str | None = None,
+) -> DeadlineExtension:
+    """Approve an extension of the current deadline (学术委员会: CASE_DECIDE), with reasons."""
+    require(actor, P.CASE_DECIDE)
+    case = case_for_change(session, case_id, expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        from casework.errors import ReasonRequired
+
+        raise ReasonRequired("延期须说明理由 (an extension needs a reason)")
+    deadline = current_deadline(session, case.id)
+    if deadline is None:
+        raise InvalidInput(
+            f"案件当前阶段（{case.state_label}）没有法定期限可延长 (no open deadline)"
+        )
+    if new_due_on <= deadline.due_on:
+        raise InvalidInput(
+            f"新期限须晚于当前期限 {deadline.due_on.isoformat()} (must be later than the current deadline)"
+        )
+    new_due_on = next_working_day(session, new_due_on)
+    ext = DeadlineExtension(
+        deadline_id=deadline.id,
+        case_id=case.id,
+        old_due_on=deadline.due_on,
+        new_due_on=new_due_on,
+        reason=reason,
+        requested_by=requested_by,
+        approved_by_id=actor.id,
+    )
+    session.add(ext)
+    deadline.due_on = new_due_on
+    deadline.alert = None
+    add_event(
+        session,
+        case,
+        actor=actor,
+        kind="extension",
+        summary=f"{deadline.label}延长至 {new_due_on.isoformat()}",
+        reason=reason,
+    )
+    touch(case)
+    session.flush()
+    return ext
+
+
+def list_extensions(session: Session, case_id: int) -> list[DeadlineExtension]:
+    """Approved extensions of the case, oldest first."""
+    return list(
+        session.scalars(
+            select(DeadlineExtension)
+            .where(DeadlineExtension.case_id == case_id)
+            .order_by(DeadlineExtension.id)
+        )
+    )
+
+
+# --- status and reminders ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    """How a deadline looks today: days left (negative when overdue) and a colour level."""
+
+    due_on: date
+    days_left: int
+    level: str  # "ok", "due_soon", "overdue", "paused"
+    label: str
+    is_extended: bool
+
+
+def status_of(
+    session: Session, deadline: CaseDeadline, today: date | None = None
+) -> DeadlineStatus:
+    """Days left and level (neutral → amber within `reminder_days` → red when overdue)."""
+    today = today or clock.today()
+    days_left = (deadline.due_on - today).days
+    if deadline.paused_on is not None:
+        level = "paused"
+    elif days_left < 0:
+        level = "overdue"
+    elif days_left <= settings_of(session).reminder_days:
+        level = "due_soon"
+    else:
+        level = "ok"
+    return DeadlineStatus(
+        deadline.due_on,
+        days_left,
+        level,
+        deadline.label,
+        deadline.due_on != deadline.original_due_on,
+    )
+
+
+def _people_to_remind(session: Session, case: Case) -> set[int]:
+    ids = {
+        m.user_id
+        for m in session.scalars(
+            select(PanelMember).where(
+                PanelMember.case_id == case.id, PanelMember.removed_at.is_(None)
+            )
+        )
+    }
+    if case.owner_id is not None:
+        ids.add(case.owner_id)
+    return ids
+
+
+def run_reminders(session: Session, today: date | None = None) -> dict[str, int]:
+    """Mark open deadlines due soon or overdue and put one inbox item per level per person.
+
+    Safe to run twice a day: an item exists once per (user, deadline, level).
+    """
+    today = today or clock.today()
+    counts = {"due_soon": 0, "overdue": 0, "reminders": 0}
+    rows = list(
+        session.scalars(
+            select(CaseDeadline).where(
+                CaseDeadline.met_on.is_(None), CaseDeadline.paused_on.is_(None)
+            )
+        )
+    )
+    for deadline in rows:
+        status = status_of(session, deadline, today)
+        level = status.level if status.level in ("due_soon", "overdue") else None
+        if deadline.alert != level:
+            deadline.alert = level
+        if level is None:
+            continue
+        counts[level] += 1
+        case = session.get(Case, deadline.case_id)
+        assert case is not None
+        for user_id in _people_to_remind(session, case):
+            exists = session.scalars(
+                select(CaseReminder.id).where(
+                    CaseReminder.user_id == user_id,
+                    CaseReminder.deadline_id == deadline.id,
+                    CaseReminder.level == level,
+                )
+            ).first()
+            if exists is None:
+                session.add(
+                    CaseReminder(
+                        user_id=user_id,
+                        case_id=case.id,
+                        deadline_id=deadline.id,
+                        level=level,
+                        created_on=today,
+                    )
+                )
+                counts["reminders"] += 1
+    session.flush()
+    return counts
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One reminder as the inbox shows it."""
+
+    reminder_id: int
+    case_id: int
+    case_number: str
+    case_title: str
+    deadline_label: str
+    due_on: date
+    level: str
+
+
+def inbox(
+    session: Session, user: User, *, include_read: bool = False
+) -> list[InboxItem]:
+    """The user's reminders for deadlines still open, most urgent first."""
+    query = (
+        select(CaseReminder, CaseDeadline, Case)
+        .join(CaseDeadline, CaseDeadline.id == CaseReminder.deadline_id)
+        .join(Case, Case.id == CaseReminder.case_id)
+        .where(CaseReminder.user_id == user.id, CaseDeadline.met_on.is_(None))
+        .order_by(CaseDeadline.due_on, CaseReminder.id)
+    )
+    if not include_read:
+        query = query.where(CaseReminder.read_at.is_(None))
+    items: dict[int, InboxItem] = {}
+    for reminder, deadline, case in session.execute(query):
+        # One line per deadline: the overdue item replaces the due-soon one.
+        item = InboxItem(
+            reminder.id,
+            case.id,
+            case.number,
+            case.title,
+            deadline.label,
+            deadline.due_on,
+            reminder.level,
+        )
+        if deadline.id not in items or reminder.level == "overdue":
+            items[deadline.id] = item
+    return sorted(items.values(), key=lambda i: (i.due_on, i.case_number))
+
+
+def mark_read(session: Session, *, user: User, reminder_id: int) -> None:
+    """Mark one of the user's reminders read."""
+    from archive.db import utcnow
+
+    row = session.get(CaseReminder, reminder_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("提醒不存在 (no such reminder)")
+    row.read_at = utcnow()
+    session.flush()

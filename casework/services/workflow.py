@@ -1,0 +1,352 @@
+"""The state machine: one `transition` for every move of `casework.models.TRANSITIONS`.
+
+Order of checks, so that a refused move changes nothing: the case is read fresh and its
+version compared (`StaleCase`); the move must be in the table (`InvalidTransition`, naming
+the current state); the actor must hold the role (`PermissionDenied`, `NotOnPanel`); written
+reasons where the table wants them (`ReasonRequired`); then the step's preconditions
+(`TransitionBlocked`). Only then is anything written: the state, the timeline event, the
+deadlines, and the step's own effects (decision, letters, hand-off to credit and archive).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from archive import clock
+from archive.accounts import Permission, User
+from archive.errors import PermissionDenied
+from casework.errors import (
+    InvalidTransition,
+    NotOnPanel,
+    ReasonRequired,
+    StaleCase,
+    TransitionBlocked,
+)
+from casework.models import (
+    STATE_LABELS,
+    TRANSITIONS,
+    WHO_LABELS,
+    WHO_PERMISSIONS,
+    Case,
+    CaseState,
+    Evidence,
+    EvidenceKind,
+    Outcome,
+    PanelMember,
+    Transition,
+    Who,
+    allowed_targets,
+)
+from casework.services.common import add_event, case_for_change, party_of_user, touch
+from casework.services.deadlines import on_state_change
+
+S = CaseState
+P = Permission
+
+
+def lookup(source: CaseState, target: CaseState) -> Transition:
+    """The table entry for a move, or `InvalidTransition` naming the current state."""
+    t = TRANSITIONS.get((source, target))
+    if t is None:
+        allowed = (
+            "、".join(STATE_LABELS[x.target] for x in allowed_targets(source)) or "无"
+        )
+        raise InvalidTransition(
+            f"案件当前处于“{STATE_LABELS[source]}”，不能转为“{STATE_LABELS[target]}”"
+            f"（可转入：{allowed}） (not allowed from the current state "
+            f"{source.value} to {target.value})",
+            current_state=source.value,
+            target=target.value,
+        )
+    return t
+
+
+def active_panel(session: Session, case_id: int) -> list[PanelMember]:
+    """Current members of the case's investigation panel."""
+    return list(
+        session.scalars(
+            select(PanelMember)
+            .where(PanelMember.case_id == case_id, PanelMember.removed_at.is_(None))
+            .order_by(PanelMember.id)
+        )
+    )
+
+
+def is_panel_lead(session: Session, case: Case, user: User) -> bool:
+    """True when `user` leads the case's panel."""
+    return any(
+        m.user_id == user.id and m.is_lead for m in active_panel(session, case.id)
+    )
+
+
+def check_actor(
+    session: Session, case: Case, t: Transition, actor: User | None
+) -> None:
+    """Raise unless `actor` may make move `t` on `case`."""
+    if actor is None or not actor.is_active:
+        raise PermissionDenied("请先登录 (sign in required)")
+    party = party_of_user(session, case, actor)
+    who = t.who
+    denied = PermissionDenied(
+        f"“{t.label}”只能由{WHO_LABELS[who]}办理 (only {who.value} may do this)",
+        who=who.value,
+    )
+    if who is Who.APPELLANT:
+        if party is not None and actor.can(P.SELF_SERVICE):
+            return
+        if party is None and actor.can(P.CASE_INTAKE):
+            return
+        raise denied
+    if party is not None:
+        raise PermissionDenied(
+            "本案当事人不能办理本案 (a respondent cannot act on their own case)"
+        )
+    if not any(actor.can(p) for p in WHO_PERMISSIONS[who]):
+        raise denied
+    if who is Who.PANEL_LEAD and not is_panel_lead(session, case, actor):
+        raise NotOnPanel(
+            f"“{t.label}”只能由本案调查组组长办理 (only the panel lead of this case)",
+            who=who.value,
+        )
+
+
+def can_trigger(
+    session: Session, case: Case, t: Transition, actor: User | None
+) -> bool:
+    """Whether the actor holds the role for `t` (for showing buttons)."""
+    try:
+        check_actor(session, case, t, actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def available_transitions(
+    session: Session, case: Case, actor: User | None
+) -> list[Transition]:
+    """The moves from the current state this actor may make."""
+    return [
+        t for t in allowed_targets(case.state) if can_trigger(session, case, t, actor)
+    ]
+
+
+def _preconditions(session: Session, case: Case, t: Transition) -> None:
+    """Per-step checks that need more than the table (panel, draft, findings, window)."""
+    from archive.db import settings_of
+    from casework.models import CaseSanction, Finding, SanctionStatus
+    from casework.services.deadlines import current_deadline
+
+    def blocked(message: str) -> TransitionBlocked:
+        return TransitionBlocked(
+            message, current_state=case.state.value, target=t.target.value
+        )
+
+    if t.target is S.ACCEPTED and not case.parties:
+        raise blocked(
+            "受理前须登记至少一名被举报人 (add a respondent before accepting)"
+        )
+    if t.target is S.INVESTIGATING and t.source is S.ACCEPTED:
+        members = active_panel(session, case.id)
+        need = settings_of(session).case_min_panel_size
+        if len(members) < need or not any(m.is_lead for m in members):
+            raise blocked(
+                f"调查组须至少 {need} 人并指定组长（现有 {len(members)} 人） "
+                f"(the panel needs at least {need} members and a lead)"
+            )
+    if t.target is S.REPORT_DRAFT:
+        draft = session.scalars(
+            select(Evidence.id).where(
+                Evidence.case_id == case.id, Evidence.kind == EvidenceKind.REPORT_DRAFT
+            )
+        ).first()
+        if draft is None:
+            raise blocked("须先上传调查报告草稿 (upload the report draft first)")
+    if t.target in (S.DECIDED, S.CLEARED):
+        findings = [p.finding for p in case.parties]
+        if not findings or any(f is None for f in findings):
+            raise blocked(
+                "须对每名被举报人作出认定 (record a finding for every respondent)"
+            )
+        if t.target is S.CLEARED and any(f is Finding.MISCONDUCT for f in findings):
+            raise blocked(
+                "有被举报人被认定构成学术不端，不能作出不构成结论 (a respondent was found responsible)"
+            )
+        if t.target is S.DECIDED:
+            if not any(f is Finding.MISCONDUCT for f in findings):
+                raise blocked(
+                    "没有被认定构成学术不端的被举报人 (no respondent was found responsible)"
+                )
+            for party in case.parties:
+                if party.finding is Finding.MISCONDUCT:
+                    n = session.scalars(
+                        select(CaseSanction.id).where(
+                            CaseSanction.party_id == party.id,
+                            CaseSanction.status == SanctionStatus.PROPOSED,
+                        )
+                    ).first()
+                    if n is None:
+                        raise blocked(
+                            f"须为 {party.person.name} 选择处理措施 (choose sanctions for every responsible respondent)"
+                        )
+    if t.source is S.APPEAL_WINDOW and t.target is S.FINAL:
+        deadline = current_deadline(session, case.id)
+        if deadline is not None and clock.today() <= deadline.due_on:
+            raise blocked(
+                f"申诉期至 {deadline.due_on.isoformat()} 届满，届满前决定不生效 "
+                "(the appeal window is still open)"
+            )
+    if t.source is S.APPEAL_WINDOW and t.target is S.APPEAL:
+        deadline = current_deadline(session, case.id)
+        if deadline is not None and clock.today() > deadline.due_on:
+            raise blocked(
+                f"申诉期已于 {deadline.due_on.isoformat()} 届满 (the appeal window has closed)"
+            )
+    has_sanctions = (
+        session.scalars(
+            select(CaseSanction.id).where(
+                CaseSanction.case_id == case.id,
+                CaseSanction.status.in_(
+                    [
+                        SanctionStatus.ACTIVE,
+                        SanctionStatus.DECIDED,
+                        SanctionStatus.HANDED_OFF,
+                    ]
+                ),
+            )
+        ).first()
+        is not None
+    )
+    if t.source is S.FINAL and t.target is S.SANCTIONS_ACTIVE and not has_sanctions:
+        raise blocked("本案没有处理措施 (the case has no sanctions)")
+    if t.source is S.FINAL and t.target is S.ARCHIVED and has_sanctions:
+        raise blocked(
+            "有处理措施的案件须先交付执行再归档 (hand the sanctions over before archiving)"
+        )
+
+
+def _effects(
+    session: Session, case: Case, t: Transition, actor: User, reason: str | None
+) -> None:
+    """What entering the target state does besides the state and deadline."""
+    today = clock.today()
+    target = t.target
+    if target is S.ACCEPTED:
+        case.accepted_on = today
+    if target in (S.REJECTED, S.TERMINATED, S.TRANSFERRED):
+        case.outcome = {
+            S.REJECTED: Outcome.REJECTED,
+            S.TERMINATED: Outcome.TERMINATED,
+            S.TRANSFERRED: Outcome.TRANSFERRED,
+        }[target]
+        case.closed_on = today
+    if target is S.SCREENING and t.source is S.REJECTED:
+        case.outcome = None
+        case.closed_on = None
+    if target in (S.DECIDED, S.CLEARED):
+        from casework.services.decisions import record_decision
+
+        record_decision(
+            session, case=case, actor=actor, reasons=reason or "", kind_of=t
+        )
+    if target is S.NOTIFIED:
+        from casework.services.decisions import start_sanctions
+        from casework.services.letters import issue_letters
+
+        start_sanctions(session, case=case, today=today)
+        issue_letters(session, case=case, actor=actor)
+    if target is S.APPEAL:
+        from casework.services.appeals import record_appeal
+
+        record_appeal(session, case=case, actor=actor, grounds=reason or "")
+    if t.source in (S.APPEAL, S.REVIEW):
+        from casework.services.appeals import close_appeal
+
+        close_appeal(session, case=case, transition=t, reason=reason or "")
+    if target is S.FINAL:
+        from casework.services.decisions import latest_decision
+
+        decision = latest_decision(session, case.id)
+        case.outcome = (
+            Outcome.MISCONDUCT
+            if decision is not None and decision.is_misconduct
+            else Outcome.CLEARED
+        )
+        case.closed_on = today
+    if target is S.FINAL:
+        from casework.services.handoff import hand_off_final_decision
+
+        session.flush()
+        hand_off_final_decision(session, case=case, actor=actor)
+    if target is S.ARCHIVED:
+        from casework.services.handoff import hand_off_to_archive
+
+        hand_off_to_archive(session, case=case, actor=actor)
+
+
+def transition(
+    session: Session,
+    *,
+    actor: User | None,
+    case_id: int,
+    to: CaseState | str,
+    expected_version: int | None,
+    reason: str | None = None,
+) -> Case:
+    """Move a case to `to` if the table, the role and the step's preconditions allow it.
+
+    Args:
+        actor: the acting user (checked against the table's `who`).
+        case_id: the case.
+        to: the target state.
+        expected_version: the version the caller's form showed (None skips the check:
+            jobs and the CLI only).
+        reason: written reasons; required where the table says so.
+
+    Returns:
+        The case, in its new state.
+
+    Raises:
+        StaleCase, InvalidTransition, PermissionDenied, NotOnPanel, ReasonRequired,
+        TransitionBlocked.
+    """
+    target = CaseState(to)
+    case = case_for_change(session, case_id, expected_version)
+    t = lookup(case.state, target)
+    check_actor(session, case, t, actor)
+    assert actor is not None
+    reason = (reason or "").strip() or None
+    if t.reason_required and not reason:
+        raise ReasonRequired(
+            f"“{t.label}”须填写书面理由 (written reasons are required for this step)",
+            target=target.value,
+        )
+    _preconditions(session, case, t)
+    source = case.state
+    case.state = target
+    case.state_entered_on = clock.today()
+    on_state_change(session, case, source, target)
+    # Reasons of acceptance and rejection are told to the reporter (40号令 Art 15).
+    is_internal = not (source is S.SCREENING and target in (S.ACCEPTED, S.REJECTED))
+    add_event(
+        session,
+        case,
+        actor=actor,
+        kind="transition",
+        summary=f"{STATE_LABELS[source]} → {STATE_LABELS[target]}：{t.label}",
+        reason=reason,
+        from_state=source,
+        to_state=target,
+        is_internal=is_internal,
+    )
+    _effects(session, case, t, actor, reason)
+    touch(case)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleCase(
+            f"案件 {case.number} 已被他人同时修改，请刷新后重试 (changed concurrently; reload)",
+            case_id=case_id,
+        ) from exc
+    return case
