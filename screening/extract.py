@@ -8,9 +8,9 @@ analysis) and feed one layout step of ours (lines, paragraphs, running headers/f
 page numbers), so they give the same text; the tests hold them to it. `engine="auto"` uses
 pdfminer.six for PDFs of up to `PDFMINER_MAX_PAGES` pages, and pypdfium2 above that or when
 asked. Measured on a 154-page Chinese thesis printed by LibreOffice (217k characters):
-pdfminer 3.6-4.7 s, pypdfium2 2.6-3.1 s; on 150 ReportLab pages, 2.3-3.0 s against 1.0-1.4 s
-(pdfminer's own `extract_text` with layout analysis: 4.2 s and 3.1 s). A PDF pdfium cannot
-open goes to pdfminer, whose error says why. Whatever the engine, glyphs without a Unicode
+pdfminer 2.5 s on a quiet machine (3.6-4.7 s under load), pypdfium2 1.5 s (2.6-3.1 s); on
+150 ReportLab pages 1.5 s against 0.7 s (pdfminer's own `extract_text`, with its layout
+analysis, 2.7 s and 2.0 s). A PDF pdfium cannot open goes to pdfminer, whose error says why. Whatever the engine, glyphs without a Unicode
 map are counted: many raise `UnmappedFonts`, a few are dropped with a warning; "(cid:N)"
 text is never returned.
 """
