@@ -15,7 +15,30 @@ from archive.people import Person, PersonKind, create_person
 from casework.models import Case, CaseSource, CaseState, Finding
 from casework.services import decisions, evidence, intake, panel, tips, workflow
 from casework.services.intake import ReporterInput
-from tests.factories import make_user
+from tests.factories import PASSWORD
+
+_HASH: list[str] = []
+
+
+def make_user(session: Session, *roles: Role, **fields: object) -> User:
+    """A user with the shared test password, hashed once per run (scrypt is slow)."""
+    from werkzeug.security import generate_password_hash
+
+    from archive.accounts import UserRole
+
+    if not _HASH:
+        _HASH.append(generate_password_hash(PASSWORD))
+    n = next(_n)
+    user = User(
+        username=str(fields.pop("username", f"cw{n}-{id(session) % 100000}")),
+        display_name=str(fields.pop("display_name", f"用户{n}")),
+        password_hash=_HASH[0],
+        **fields,  # type: ignore[arg-type]
+    )
+    user.role_rows = [UserRole(role=r) for r in roles]
+    session.add(user)
+    session.flush()
+    return user
 
 S = CaseState
 _n = itertools.count(1)

@@ -138,7 +138,7 @@ def test_investigation_needs_a_full_panel_with_a_lead(session):
 def test_respondent_with_a_staff_role_cannot_act_on_own_case(session):
     from archive.accounts import Role
     from archive.people import create_person
-    from tests.factories import make_user
+    from tests.casework.factories_casework import make_user
 
     cast = make_cast(session)
     staff = make_user(session, Role.INVESTIGATOR, university_id="T-STAFF-1")
