@@ -742,6 +742,17 @@ def open_record_file(
     return attached, data
 
 
+def list_children(session: Session, *, actor: User, record_id: int) -> list[Record]:
+    """The child records (卷内文件) of a record that the actor may see."""
+    return list(
+        session.scalars(
+            select(Record)
+            .where(Record.parent_id == record_id, visibility_clause(actor))
+            .order_by(Record.id)
+        )
+    )
+
+
 def find_record_by_number(session: Session, number: str) -> Record | None:
     """The record with this reference code, if any (no access check: for services)."""
     return session.scalars(select(Record).where(Record.number == number)).first()

@@ -249,6 +249,13 @@ def list_tombstones(session: Session, *, limit: int = 100) -> list[RecordTombsto
     )
 
 
+def find_tombstone(session: Session, record_id: int) -> RecordTombstone | None:
+    """The tombstone of a disposed record, if any."""
+    return session.scalars(
+        select(RecordTombstone).where(RecordTombstone.record_id == record_id)
+    ).first()
+
+
 def _get_request(session: Session, request_id: int) -> DisposalRequest:
     req = session.get(DisposalRequest, request_id)
     if req is None:

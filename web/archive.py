@@ -1,0 +1,495 @@
+"""Archive pages: search (discipline office), research records and import (research office),
+record pages with files behind the access check, and the disposal list."""
+
+from __future__ import annotations
+
+import mimetypes
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from archive import clock, retention, search
+from archive import records as rec
+from archive.accounts import ROLE_LABELS, Permission, Role
+from archive.errors import Conflict, InvalidInput
+from archive.files import store_stream
+from archive.imports import import_records, parse_date, parse_people
+from archive.records import (
+    ACCESS_LABELS,
+    DISCIPLINES,
+    FILE_ROLE_LABELS,
+    RECORD_TYPE_LABELS,
+    RETENTION_LABELS,
+    AccessLevel,
+    FileRole,
+    RecordType,
+)
+from web.auth import current_user, login_required, permission_required
+from web.db import get_session
+
+bp = Blueprint("archive", __name__, url_prefix="/archive")
+api = Blueprint("archive_api", __name__, url_prefix="/api/archive")
+P = Permission
+FACET_TITLES = {
+    "type": "类型",
+    "unit": "单位",
+    "discipline": "学科",
+    "year": "年度",
+    "retention": "保管期限",
+    "outcome": "案件结论",
+    "access": "访问条件",
+    "person": "人员",
+}
+FILTER_ARGS = (
+    "type",
+    "unit",
+    "discipline",
+    "person",
+    "year_from",
+    "year_to",
+    "retention",
+    "outcome",
+    "access",
+)
+RESTRICTABLE_ROLES = (
+    Role.RESEARCH_OFFICE,
+    Role.DISCIPLINE_OFFICE,
+    Role.INVESTIGATOR,
+)
+
+
+def _user() -> Any:
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def _search_args() -> dict[str, str]:
+    """The current search's arguments (query, filters, sort), without empty ones."""
+    keys = ("q", "sort", *FILTER_ARGS)
+    return {k: request.args[k] for k in keys if request.args.get(k)}
+
+
+def _url_with(**changes: Any) -> str:
+    """The search URL with some arguments changed (None removes one); page resets."""
+    args = _search_args()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = str(value)
+    return url_for("archive.search") + ("?" + urlencode(args) if args else "")
+
+
+def _chip_label(name: str, value: str) -> str:
+    if name in ("year_from", "year_to"):
+        return _("年度起") if name == "year_from" else _("年度止")
+    return _(FACET_TITLES.get(name, name))
+
+
+def _run_search(per_page: int = 20) -> search.SearchResult:
+    """Search with the request's arguments, as the current user; logged to the audit chain."""
+    query = request.args.get("q", "")
+    within = request.args.get("within", "").strip()
+    if within:
+        query = f"{query} {within}".strip()
+    filters = search.filters_from(request.args)
+    db = get_session()
+    result = search.search(
+        db,
+        actor=_user(),
+        query=query,
+        filters=filters,
+        sort=request.args.get("sort", "relevance"),
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=per_page,
+    )
+    rec.log_search(db, query=query, filters=filters.active(), total=result.total)
+    return result
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    """The archive's front door is its search."""
+    return redirect(url_for("archive.search"))
+
+
+@bp.route("/search", endpoint="search")
+@permission_required(P.ARCHIVE_SEARCH)
+def search_page() -> Any:
+    """Search: query echo, counts, filter chips, facets, sort, highlighted hits."""
+    result = _run_search()
+    filters = result.filters.active()
+    chips = [
+        (
+            name,
+            _chip_label(name, str(value)),
+            search.facet_label(name, str(value))
+            if name in ("type", "retention", "access", "outcome")
+            else str(value),
+            _url_with(**{name: None}),
+        )
+        for name, value in (
+            ("type" if k == "record_type" else k, v) for k, v in filters.items()
+        )
+    ]
+    return render_template(
+        "archive/search.html",
+        result=result,
+        chips=chips,
+        facet_titles=FACET_TITLES,
+        url_with=_url_with,
+        type_labels=RECORD_TYPE_LABELS,
+        sort_labels=search.SORT_LABELS,
+        args=_search_args(),
+    )
+
+
+@api.route("/search")
+@permission_required(P.ARCHIVE_SEARCH)
+def api_search() -> Any:
+    """The search as JSON (same access rules, same counts)."""
+    result = _run_search(per_page=request.args.get("per_page", 20, type=int) or 20)
+    return jsonify(
+        {
+            "query": result.query,
+            "total": result.total,
+            "page": result.page,
+            "per_page": result.per_page,
+            "notice": result.notice,
+            "hits": [
+                {
+                    "id": h.record.id,
+                    "number": h.record.number,
+                    "type": h.record.type.value,
+                    "title": h.record.title,
+                    "title_html": h.title_html,
+                    "snippet_html": h.snippet_html,
+                    "unit": h.record.unit,
+                    "discipline": h.record.discipline,
+                    "year": h.record.year,
+                    "access": h.record.access_level.value,
+                    "retention": h.record.retention_class.value,
+                    "outcome": h.record.outcome,
+                    "score": round(h.score, 6),
+                    "url": url_for("archive.record", record_id=h.record.id),
+                }
+                for h in result.hits
+            ],
+            "facets": {
+                name: [
+                    {"value": v.value, "label": v.label, "count": v.count}
+                    for v in values
+                ]
+                for name, values in result.facets.items()
+            },
+        }
+    )
+
+
+def _form_context() -> dict[str, Any]:
+    return {
+        "type_labels": {
+            t: lb for t, lb in RECORD_TYPE_LABELS.items() if t != RecordType.CASE_FILE
+        },
+        "disciplines": DISCIPLINES,
+        "access_labels": ACCESS_LABELS,
+        "role_choices": [(r.value, ROLE_LABELS[r][0]) for r in RESTRICTABLE_ROLES],
+    }
+
+
+def _form_date(name: str) -> date | None:
+    try:
+        return parse_date(request.form.get(name) or None)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def _stored_uploads(field: str) -> list[Any]:
+    db = get_session()
+    out = []
+    for upload in request.files.getlist(field):
+        if not upload or not upload.filename:
+            continue
+        media = upload.mimetype or mimetypes.guess_type(upload.filename)[0] or ""
+        out.append(
+            store_stream(db, upload.stream, filename=upload.filename, media_type=media)
+        )
+    return out
+
+
+@bp.route("/records", methods=["GET", "POST"])
+@permission_required(P.ARCHIVE_MANAGE)
+def records() -> Any:
+    """Research records: the newest, a form for one record, and the bulk import."""
+    db = get_session()
+    user = _user()
+    if request.method == "POST":
+        try:
+            people = parse_people(request.form.get("people", ""))
+            stored = _stored_uploads("files")
+            record = rec.create_record(
+                db,
+                actor=user,
+                record_type=request.form.get("type", ""),
+                title=request.form.get("title", ""),
+                description=request.form.get("description", ""),
+                unit=request.form.get("unit") or None,
+                discipline=request.form.get("discipline") or None,
+                date_start=_form_date("date_start"),
+                date_end=_form_date("date_end"),
+                keywords=request.form.get("keywords", ""),
+                people=people,
+                files=[(s, FileRole.MAIN) for s in stored],
+                access_level=request.form.get("access_level", "open"),
+                access_roles=request.form.getlist("access_roles"),
+                sealed_until=_form_date("sealed_until"),
+                access_reason=request.form.get("access_reason", ""),
+            )
+        except ValueError as exc:
+            db.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("archive.records"))
+        except (InvalidInput, Conflict) as exc:
+            db.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("archive.records"))
+        flash(_("已登记：%(n)s", n=record.number), "success")
+        return redirect(url_for("archive.record", record_id=record.id))
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = rec.list_records(db, actor=user, limit=50, offset=(page - 1) * 50)
+    return render_template(
+        "archive/records.html", rows=rows, total=total, page=page, **_form_context()
+    )
+
+
+@bp.route("/records/import", methods=["POST"])
+@permission_required(P.ARCHIVE_MANAGE)
+def import_upload() -> Any:
+    """Bulk import: a CSV/XLSX sheet plus its files; the report names every row's fate."""
+    db = get_session()
+    table = request.files.get("table")
+    if table is None or not table.filename:
+        flash(_("请选择 CSV 或 Excel 表格"), "error")
+        return redirect(url_for("archive.records"))
+    skip_bad = request.form.get("mode") == "skip"
+    with tempfile.TemporaryDirectory(prefix="chengxin-import-") as tmp:
+        folder = Path(tmp)
+        for upload in request.files.getlist("files"):
+            if not upload or not upload.filename:
+                continue
+            name = Path(upload.filename.replace("\\", "/")).name
+            if name in ("", ".", ".."):
+                continue
+            upload.save(folder / name)
+        try:
+            report = import_records(
+                db,
+                actor=_user(),
+                data=table.read(),
+                filename=table.filename,
+                files_dir=folder,
+                skip_bad=skip_bad,
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("archive.records"))
+    created = [rec.find_record_by_number(db, n) for n in report.created]
+    return render_template(
+        "archive/import_report.html", report=report, created=[c for c in created if c]
+    )
+
+
+@bp.route("/records/<int:record_id>")
+@login_required
+def record(record_id: int) -> Any:
+    """A record: metadata, people, files with fixity, access (own and inherited); logged."""
+    db = get_session()
+    user = _user()
+    row = rec.open_record(db, actor=user, record_id=record_id)
+    tombstone = None
+    if row.status == rec.RecordStatus.DISPOSED:
+        tombstone = retention.find_tombstone(db, row.id)
+    children = rec.list_children(db, actor=user, record_id=row.id)
+    return render_template(
+        "archive/record.html",
+        record=row,
+        tombstone=tombstone,
+        inherited=rec.inherited_restrictions(row),
+        own_access=rec.describe_access(row),
+        may_manage=rec.may_manage(user, row),
+        children=children,
+        is_due=row.retention_until is not None and row.retention_until < clock.today(),
+        file_role_labels=FILE_ROLE_LABELS,
+        retention_labels=RETENTION_LABELS,
+        **_form_context(),
+    )
+
+
+@bp.route("/records/<int:record_id>/files/<int:file_id>")
+@login_required
+def download(record_id: int, file_id: int) -> Any:
+    """A file through the record's access check; the download goes to the audit chain."""
+    from archive.files import FileIntegrityError
+
+    db = get_session()
+    try:
+        attached, data = rec.open_record_file(
+            db, actor=_user(), record_id=record_id, record_file_id=file_id
+        )
+    except FileIntegrityError as exc:
+        # Commit the refusal's audit entry, then show the error (never the bytes).
+        db.commit()
+        return render_template(
+            "error.html",
+            status=409,
+            title=_("文件校验失败"),
+            message=exc.message,
+            code=exc.code,
+        ), 409
+    stored = attached.stored_file
+    response = Response(data, mimetype=stored.media_type or "application/octet-stream")
+    from urllib.parse import quote
+
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(attached.name)}"
+    )
+    response.headers["X-Content-SHA256"] = stored.sha256
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/records/<int:record_id>/access", methods=["POST"])
+@login_required
+def record_access(record_id: int) -> Any:
+    """Change a record's restriction (managers of the record only)."""
+    db = get_session()
+    try:
+        rec.set_access(
+            db,
+            actor=_user(),
+            record_id=record_id,
+            level=request.form.get("access_level", "open"),
+            roles=request.form.getlist("access_roles"),
+            sealed_until=_form_date("sealed_until"),
+            reason=request.form.get("access_reason", ""),
+        )
+        flash(_("访问条件已更新"), "success")
+    except InvalidInput as exc:
+        db.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("archive.record", record_id=record_id))
+
+
+@bp.route("/records/<int:record_id>/files", methods=["POST"])
+@login_required
+def record_files(record_id: int) -> Any:
+    """Attach uploaded files to a record."""
+    db = get_session()
+    stored = _stored_uploads("files")
+    role = request.form.get("role", FileRole.ATTACHMENT.value)
+    rec.attach_files(
+        db,
+        actor=_user(),
+        record_id=record_id,
+        files=[
+            (
+                s,
+                FileRole(role)
+                if role in FileRole._value2member_map_
+                else FileRole.ATTACHMENT,
+            )
+            for s in stored
+        ],
+    )
+    flash(_("已添加 %(n)s 个文件", n=len(stored)), "success")
+    return redirect(url_for("archive.record", record_id=record_id))
+
+
+@bp.route("/disposal")
+@permission_required(P.ARCHIVE_MANAGE, P.ARCHIVE_APPROVE_DISPOSAL)
+def disposal() -> Any:
+    """The disposal list: records past their term, pending requests, tombstones."""
+    db = get_session()
+    user = _user()
+    return render_template(
+        "archive/disposal.html",
+        due=retention.list_due_for_disposal(db, actor=user),
+        pending=retention.list_disposal_requests(db),
+        tombstones=retention.list_tombstones(db),
+        may_request=user.can(P.ARCHIVE_MANAGE),
+        may_approve=user.can(P.ARCHIVE_APPROVE_DISPOSAL),
+    )
+
+
+@bp.route("/disposal/request", methods=["POST"])
+@permission_required(P.ARCHIVE_MANAGE)
+def disposal_request() -> Any:
+    """Ask for a record past its term to be disposed of."""
+    db = get_session()
+    try:
+        retention.request_disposal(
+            db,
+            actor=_user(),
+            record_id=request.form.get("record_id", 0, type=int) or 0,
+            reason=request.form.get("reason", ""),
+        )
+        flash(_("已提交销毁申请，待审批"), "success")
+    except (InvalidInput, Conflict) as exc:
+        db.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("archive.disposal"))
+
+
+@bp.route("/disposal/<int:request_id>/decide", methods=["POST"])
+@permission_required(P.ARCHIVE_APPROVE_DISPOSAL)
+def disposal_decide(request_id: int) -> Any:
+    """Approve (dispose of, leaving a tombstone) or reject a disposal request."""
+    db = get_session()
+    note = request.form.get("note", "")
+    try:
+        if request.form.get("decision") == "approve":
+            retention.approve_disposal(
+                db, actor=_user(), request_id=request_id, note=note
+            )
+            flash(_("已批准并销毁，保留销毁记录"), "success")
+        else:
+            retention.reject_disposal(
+                db, actor=_user(), request_id=request_id, note=note
+            )
+            flash(_("已驳回销毁申请"), "success")
+    except Conflict as exc:
+        db.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("archive.disposal"))
+
+
+def _archive_panel_visible(user: Any) -> bool:
+    return bool(user.can(P.ARCHIVE_SEARCH))
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprints and the template helpers."""
+    app.register_blueprint(bp)
+    app.register_blueprint(api)
+    app.jinja_env.globals.setdefault("archive_file_role_labels", FILE_ROLE_LABELS)
+
+
+__all__ = ["AccessLevel", "init_app"]
