@@ -562,6 +562,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = "。！？；：.!?;:"
+_HYPHENS = "-\u2010\u00ad"
 _TOC_LINE = re.compile(r"(?:[.．·…‥_]{4,}|…{2,})\s*(?:\d{1,4}|[ivxlcIVXLC]{1,7})$")
 _HEADING = re.compile(
     r"^(?:第\s*[一二三四五六七八九十百\d]+\s*[章节]|\d{1,2}(?:\.\d{1,2}){0,3}\s+\S"
@@ -860,8 +861,12 @@ def _layout(pages: list[_Page]) -> tuple[str, list[int], int]:
                     joiner = (
                         ""  # A line break inside a Chinese sentence is not a space.
                     )
-                elif prev.text[-1] == "-" and prev.text[-2:-1].isalpha():
+                elif prev.text[-1] in _HYPHENS and prev.text[-2:-1].isalpha():
                     joiner = ""
+                    if line.text[0].islower():
+                        # A word LaTeX or WeasyPrint hyphenated at the line's end.
+                        out[-1] = out[-1][:-1]
+                        length -= 1
                 else:
                     joiner = " "
                 out.append(joiner)

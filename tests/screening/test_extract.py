@@ -198,6 +198,23 @@ def _has_xecjk() -> bool:
     return bool(found.stdout.strip())
 
 
+def test_words_hyphenated_at_line_ends_are_rejoined(tmp_path):
+    paragraph = (
+        "Screening software compares submitted dissertations against institutional "
+        "repositories, international publications and internet sources, highlighting "
+        "unattributed passages whose similarity exceeds configurable thresholds "
+        "established by universities."
+    )
+    html = (
+        '<html lang="en"><head><style>@page { size: A5; margin: 2cm } '
+        "p { hyphens: auto; text-align: justify; font-size: 13pt }</style></head>"
+        f"<body><p>{paragraph}</p></body></html>"
+    )
+    pdf = write_weasyprint_pdf(tmp_path / "hyphens.pdf", html)
+
+    assert both_engines(pdf).text == paragraph
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not _has_xecjk(), reason="xelatex with xeCJK not installed")
 def test_xelatex_xecjk_pdf(tmp_path):
