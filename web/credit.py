@@ -1,0 +1,538 @@
+"""Credit pages for the credit office (信用档案, 失信惩戒名单, 信用修复, 承诺书模板,
+评价规则, 报送) and the `/api/credit/...` JSON API, including the supervision check.
+
+Views parse input, call `casework.credit.services` and render; they hold no queries.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import segno
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from archive import audit
+from archive.accounts import Permission, User
+from archive.errors import InvalidInput
+from archive.people import PERSON_KIND_LABELS, id_number_for, search_people
+from casework.catalogue import CREDIT_CLASS_LABELS, CreditClass
+from casework.credit import services
+from casework.credit.evaluation import GRADE_CHIPS, GRADE_LABELS
+from casework.credit.models import EVALUATION_LABELS, EvaluationKind, RepairStatus
+from casework.credit.report import ReportData
+from casework.credit.supervision import ACTION_LABELS
+from web.auth import current_user, permission_required
+from web.db import get_session
+
+bp = Blueprint("credit", __name__, url_prefix="/credit")
+api = Blueprint("credit_api", __name__, url_prefix="/api/credit")
+P = Permission
+TABS = (
+    ("basic", "基本信息"),
+    ("commitments", "承诺书"),
+    ("dishonesty", "失信记录"),
+    ("honours", "守信荣誉"),
+    ("evaluation", "评价"),
+    ("repairs", "修复记录"),
+)
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def _settings() -> Any:
+    return current_app.extensions["chengxin"].settings
+
+
+def _date_arg(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"日期格式应为 YYYY-MM-DD：{field}", field=field) from exc
+
+
+# --- credit files -------------------------------------------------------------------
+
+
+@bp.route("/")
+@permission_required(P.CREDIT_VIEW)
+def index() -> Any:
+    """Subject search and the grade overview."""
+    db = get_session()
+    query = request.args.get("q", "").strip()
+    people = search_people(db, query, limit=50) if query else []
+    if query:
+        audit.record_event(
+            db,
+            action="credit_search",
+            entity_type="people",
+            entity_id="-",
+            detail={"q": query},
+        )
+    return render_template(
+        "credit/index.html",
+        query=query,
+        people=people,
+        counts=services.grade_counts(db),
+        grade_labels=GRADE_LABELS,
+    )
+
+
+@bp.route("/people/<int:person_id>")
+@permission_required(P.CREDIT_VIEW)
+def file(person_id: int) -> Any:
+    """A subject's credit file, with tabs."""
+    db = get_session()
+    user = _user()
+    cf = services.credit_file(db, actor=user, person_id=person_id)
+    audit.record_event(
+        db, action="credit_file_viewed", entity_type="people", entity_id=person_id
+    )
+    tab = request.args.get("tab", "basic")
+    if tab not in dict(TABS):
+        tab = "basic"
+    return render_template(
+        "credit/file.html",
+        cf=cf,
+        tab=tab,
+        tabs=TABS,
+        id_number=id_number_for(user, cf.person),
+        eligibility={
+            e.record.id: services.eligibility(e.record) for e in cf.dishonesty
+        },
+        **_labels(),
+    )
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "grade_labels": GRADE_LABELS,
+        "grade_chips": GRADE_CHIPS,
+        "evaluation_labels": EVALUATION_LABELS,
+        "class_labels": CREDIT_CLASS_LABELS,
+        "kind_labels": PERSON_KIND_LABELS,
+        "action_labels": ACTION_LABELS,
+    }
+
+
+@bp.route("/people/<int:person_id>/honours", methods=["POST"])
+@permission_required(P.CREDIT_MANAGE)
+def add_honour(person_id: int) -> Any:
+    """Add a positive record (守信荣誉)."""
+    services.add_honour(
+        get_session(),
+        actor=_user(),
+        person_id=person_id,
+        title=request.form.get("title", ""),
+        reason=request.form.get("reason", ""),
+        decided_on=_date_arg(request.form.get("decided_on"), "decided_on"),
+        deciding_unit=request.form.get("deciding_unit", ""),
+    )
+    flash(_("已记入守信荣誉"), "success")
+    return redirect(url_for("credit.file", person_id=person_id, tab="honours"))
+
+
+@bp.route("/records/<int:record_id>/correct", methods=["POST"])
+@permission_required(P.CREDIT_MANAGE)
+def correct(record_id: int) -> Any:
+    """Correct a record: a new record supersedes it, the old one stays marked 已更正."""
+    db = get_session()
+    changes: dict[str, Any] = {}
+    for key in ("title", "reason", "basis", "decision_number", "deciding_unit"):
+        value = request.form.get(key, "").strip()
+        if value:
+            changes[key] = value
+    ends_on = _date_arg(request.form.get("ends_on"), "ends_on")
+    if ends_on:
+        changes["ends_on"] = ends_on
+    new = services.correct_record(
+        db,
+        actor=_user(),
+        record_id=record_id,
+        note=request.form.get("note", ""),
+        **changes,
+    )
+    flash(_("已以新记录更正，原记录保留并标注已更正"), "success")
+    return redirect(url_for("credit.file", person_id=new.person_id, tab="dishonesty"))
+
+
+@bp.route("/signatures/<int:signature_id>/broken", methods=["POST"])
+@permission_required(P.CREDIT_MANAGE)
+def broken(signature_id: int) -> Any:
+    """Record that a signed commitment was broken (a dishonesty record pointing at it)."""
+    try:
+        credit_class = CreditClass(request.form.get("credit_class", "general"))
+    except ValueError as exc:
+        raise InvalidInput("失信等级无效") from exc
+    record = services.record_broken_commitment(
+        get_session(),
+        actor=_user(),
+        signature_id=signature_id,
+        reason=request.form.get("reason", ""),
+        credit_class=credit_class,
+        decision_number=request.form.get("decision_number", ""),
+        deciding_unit=request.form.get("deciding_unit", ""),
+        case_number=request.form.get("case_number") or None,
+    )
+    flash(_("已记入违背承诺的失信记录"), "success")
+    return redirect(
+        url_for("credit.file", person_id=record.person_id, tab="dishonesty")
+    )
+
+
+# --- reports ------------------------------------------------------------------------
+
+
+def verify_url(data: ReportData) -> str:
+    """The public address that checks a report."""
+    base = _settings().public_base_url.rstrip("/")
+    return f"{base}/public/verify?number={data.number}&code={data.verification_code}"
+
+
+def render_report(data: ReportData, fmt: str) -> Response:
+    """A credit report as an HTML page or a PDF download."""
+    url = verify_url(data)
+    qr = segno.make(url, error="m").svg_data_uri(scale=3)
+    html = render_template("credit/report.html", data=data, verify_url=url, qr=qr)
+    if fmt == "html":
+        return Response(html, mimetype="text/html")
+    import weasyprint  # heavy; only the PDF path needs it
+
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="credit-report-{data.number}.pdf"'
+    )
+    return response
+
+
+def issue_and_render(person_id: int, fmt: str) -> Response:
+    """Issue a report for a subject (today) and return it in `fmt` (html or pdf)."""
+    if fmt not in ("html", "pdf"):
+        abort(404)
+    data = services.issue_report(
+        get_session(),
+        actor=_user(),
+        person_id=person_id,
+        issuer=getattr(_settings(), "case_university_name", "") or "本校",
+    )
+    return render_report(data, fmt)
+
+
+@bp.route("/people/<int:person_id>/report.<fmt>")
+@permission_required(P.CREDIT_VIEW)
+def report(person_id: int, fmt: str) -> Any:
+    """Issue a credit report for a subject."""
+    return issue_and_render(person_id, fmt)
+
+
+# --- sanction list, repairs ---------------------------------------------------------
+
+
+@bp.route("/sanctions")
+@permission_required(P.CREDIT_MANAGE, P.CREDIT_VIEW)
+def sanctions() -> Any:
+    """The whole sanction list with each entry's state (the public page shows a subset)."""
+    state = request.args.get("state") or None
+    entries = services.list_sanctions(get_session(), actor=_user(), state=state)
+    return render_template(
+        "credit/sanctions.html", entries=entries, state=state, **_labels()
+    )
+
+
+@bp.route("/repairs")
+@permission_required(P.CREDIT_MANAGE)
+def repairs() -> Any:
+    """Repair applications, open ones first by due date."""
+    status = request.args.get("status") or None
+    rows = services.list_repairs(
+        get_session(), actor=_user(), status=RepairStatus(status) if status else None
+    )
+    return render_template("credit/repairs.html", rows=rows, status=status, **_labels())
+
+
+@bp.route("/repairs/<int:repair_id>/decide", methods=["POST"])
+@permission_required(P.CREDIT_MANAGE)
+def decide(repair_id: int) -> Any:
+    """Approve or refuse a repair application, with reasons."""
+    decision = request.form.get("decision")
+    if decision not in ("approve", "refuse"):
+        raise InvalidInput("请选择准予修复或不予修复")
+    services.decide_repair(
+        get_session(),
+        actor=_user(),
+        repair_id=repair_id,
+        approve=decision == "approve",
+        reason=request.form.get("reason", ""),
+    )
+    flash(_("已准予修复") if decision == "approve" else _("已不予修复"), "success")
+    return redirect(url_for("credit.repairs"))
+
+
+# --- commitments and rules ----------------------------------------------------------
+
+
+@bp.route("/commitments")
+@permission_required(P.CREDIT_MANAGE)
+def commitments() -> Any:
+    """Commitment templates per occasion."""
+    return render_template(
+        "credit/commitments.html", templates=services.list_templates(get_session())
+    )
+
+
+@bp.route("/commitments/<int:template_id>", methods=["GET", "POST"])
+@permission_required(P.CREDIT_MANAGE)
+def commitment_edit(template_id: int) -> Any:
+    """Edit a template: a save makes a new version; signers keep what they signed."""
+    db = get_session()
+    template = services.get_template(db, template_id)
+    if request.method == "POST":
+        version = services.save_template_version(
+            db,
+            actor=_user(),
+            template_id=template_id,
+            title=request.form.get("title", ""),
+            body=request.form.get("body", ""),
+        )
+        flash(_("已保存为第 %(n)s 版", n=version.number), "success")
+        return redirect(url_for("credit.commitment_edit", template_id=template_id))
+    return render_template("credit/commitment_edit.html", template=template)
+
+
+@bp.route("/rules")
+@permission_required(P.CREDIT_MANAGE, P.CREDIT_VIEW)
+def rules() -> Any:
+    """Evaluation rule versions of every kind."""
+    db = get_session()
+    kinds = [(k, services.list_rule_sets(db, k)) for k in EvaluationKind]
+    return render_template("credit/rules.html", kinds=kinds, labels=EVALUATION_LABELS)
+
+
+@bp.route("/rules/<kind>", methods=["GET", "POST"])
+@permission_required(P.CREDIT_MANAGE)
+def rule_edit(kind: str) -> Any:
+    """Read and change a kind's rules (JSON); a save is a new version and re-grades."""
+    try:
+        ek = EvaluationKind(kind)
+    except ValueError:
+        abort(404)
+    db = get_session()
+    text = None
+    if request.method == "POST":
+        text = request.form.get("rules", "")
+        new = services.save_rule_set(
+            db, actor=_user(), kind=ek, rules=text, note=request.form.get("note", "")
+        )
+        flash(_("已保存为第 %(n)s 版，相关主体已重新评价", n=new.version), "success")
+        return redirect(url_for("credit.rules"))
+    current = services.current_rule_set(db, ek)
+    return render_template(
+        "credit/rule_edit.html",
+        kind=ek,
+        label=EVALUATION_LABELS[ek],
+        current=current,
+        text=json.dumps(current.rules, ensure_ascii=False, indent=2),
+    )
+
+
+# --- exports and the check page -----------------------------------------------------
+
+
+def export_dir() -> Path:
+    """Where the web's exports are written."""
+    return _settings().data_dir / "exports" / "credit"
+
+
+@bp.route("/exports", methods=["GET", "POST"])
+@permission_required(P.CREDIT_EXPORT)
+def exports() -> Any:
+    """The export log; run the next incremental export."""
+    db = get_session()
+    if request.method == "POST":
+        fmt = request.form.get("format", "csv")
+        row = services.export_changes(db, actor=_user(), fmt=fmt, out_dir=export_dir())
+        if row is None:
+            flash(_("自上次报送以来没有变化"), "info")
+        else:
+            flash(
+                _(
+                    "已生成第 %(n)s 批报送文件（%(c)s 条）",
+                    n=row.number,
+                    c=row.row_count,
+                ),
+                "success",
+            )
+        return redirect(url_for("credit.exports"))
+    return render_template(
+        "credit/exports.html", rows=services.list_exports(db, actor=_user())
+    )
+
+
+@bp.route("/exports/<int:number>/download")
+@permission_required(P.CREDIT_EXPORT)
+def export_download(number: int) -> Any:
+    """Download an export file (the schema with `?schema=1`)."""
+    db = get_session()
+    rows = {r.number: r for r in services.list_exports(db, actor=_user())}
+    row = rows.get(number)
+    if row is None:
+        abort(404)
+    path = export_dir() / (
+        "shuanggongshi.schema.json" if request.args.get("schema") else row.file_name
+    )
+    if not path.exists():
+        abort(404)
+    audit.record_event(
+        db,
+        action="credit_export_download",
+        entity_type="credit_exports",
+        entity_id=row.id,
+    )
+    return send_file(path, as_attachment=True, download_name=path.name)
+
+
+@bp.route("/check")
+@permission_required(P.CREDIT_CHECK, P.CREDIT_VIEW)
+def check_page() -> Any:
+    """The supervision check as a page: subject + action → allowed, reason, until."""
+    person = request.args.get("person", "").strip()
+    action = request.args.get("action", "admission")
+    result = None
+    subject = None
+    if person:
+        db = get_session()
+        subject = services.get_subject_by_university_id(db, person)
+        result = services.check(db, actor=_user(), person_id=subject.id, action=action)
+    return render_template(
+        "credit/check.html",
+        person=person,
+        action=action,
+        result=result,
+        subject=subject,
+        actions=services.ACTIONS,
+        **_labels(),
+    )
+
+
+# --- JSON API -----------------------------------------------------------------------
+
+
+@api.route("/check")
+@permission_required(P.CREDIT_CHECK, P.CREDIT_VIEW)
+def api_check() -> Any:
+    """`GET /api/credit/check?person=<工号/学号>&action=...` → {allowed, reason, until, …}."""
+    person = request.args.get("person", "").strip()
+    action = request.args.get("action", "").strip()
+    if not person or not action:
+        raise InvalidInput("需要参数 person 和 action (person and action required)")
+    db = get_session()
+    subject = services.get_subject_by_university_id(db, person)
+    result = services.check(db, actor=_user(), person_id=subject.id, action=action)
+    return jsonify({"person": subject.university_id, **result.as_dict()})
+
+
+@api.route("/people/<university_id>")
+@permission_required(P.CREDIT_VIEW)
+def api_file(university_id: str) -> Any:
+    """A subject's file as JSON (records with their states, current grade)."""
+    db = get_session()
+    user = _user()
+    subject = services.get_subject_by_university_id(db, university_id)
+    cf = services.credit_file(db, actor=user, person_id=subject.id)
+    audit.record_event(
+        db, action="credit_file_viewed", entity_type="people", entity_id=subject.id
+    )
+    grade = cf.grade
+    return jsonify(
+        {
+            "person": {
+                "id": subject.id,
+                "name": subject.name,
+                "university_id": subject.university_id,
+                "kind": subject.kind.value,
+                "unit": subject.unit,
+                "id_number": id_number_for(user, subject),
+            },
+            "grade": {
+                "grade": grade.grade,
+                "score": grade.score,
+                "kind": grade.kind.value,
+                "rule_version": grade.rule_set.version,
+                "explanation": grade.explanation,
+            }
+            if grade
+            else None,
+            "records": [
+                _record_json(e) for e in cf.dishonesty + cf.honours + cf.clearances
+            ],
+        }
+    )
+
+
+def _record_json(entry: Any) -> dict[str, Any]:
+    r = entry.record
+    return {
+        "id": r.id,
+        "kind": r.kind.value,
+        "title": r.title,
+        "sanction_code": r.sanction_code,
+        "credit_class": r.credit_class.value if r.credit_class else None,
+        "decision_number": r.decision_number,
+        "decided_on": r.decided_on.isoformat(),
+        "starts_on": r.starts_on.isoformat(),
+        "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+        "disclosure_until": r.disclosure_until.isoformat()
+        if r.disclosure_until
+        else None,
+        "state": entry.state.code,
+        "state_label": entry.state.label,
+        "corrects_id": r.corrects_id,
+        "source": r.source,
+        "case_number": r.case_number,
+    }
+
+
+@api.route("/sanctions")
+@permission_required(P.CREDIT_VIEW, P.CREDIT_MANAGE)
+def api_sanctions() -> Any:
+    """The sanction list with states, as JSON."""
+    entries = services.list_sanctions(
+        get_session(), actor=_user(), state=request.args.get("state")
+    )
+    return jsonify(
+        {
+            "entries": [
+                {**_record_json(e), "person_id": e.record.person_id} for e in entries
+            ]
+        }
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprints and template helpers."""
+    app.register_blueprint(bp)
+    app.register_blueprint(api)
+    app.jinja_env.globals.setdefault("Permission", Permission)

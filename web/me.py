@@ -1,0 +1,141 @@
+"""我的诚信: a teacher's or student's own credit file, commitments to sign, repair
+applications (with 可申请日期 while not yet possible) and their own credit report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from archive import clock
+from archive.accounts import Permission, User
+from archive.errors import PermissionDenied
+from casework.catalogue import CREDIT_CLASS_LABELS
+from casework.credit import services
+from casework.credit.evaluation import GRADE_LABELS
+from casework.credit.models import EVALUATION_LABELS, Occasion
+from web.auth import current_user, permission_required
+from web.db import get_session
+
+bp = Blueprint("me", __name__, url_prefix="/me")
+TABS = (
+    ("dishonesty", "失信记录"),
+    ("commitments", "承诺书"),
+    ("honours", "守信荣誉"),
+    ("evaluation", "评价"),
+    ("repairs", "修复记录"),
+)
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def _subject() -> Any:
+    person = services.subject_of_user(get_session(), _user())
+    if person is None:
+        raise PermissionDenied(
+            "您的账户尚未关联教师/学生信用主体，请联系信用管理员 (account not linked)"
+        )
+    return person
+
+
+@bp.route("/")
+@permission_required(Permission.SELF_SERVICE)
+def index() -> Any:
+    """The own credit file, with commitments to sign."""
+    db = get_session()
+    person = services.subject_of_user(db, _user())
+    if person is None:
+        return render_template("me/index.html", cf=None)
+    cf = services.credit_file(db, actor=_user(), person_id=person.id)
+    tab = request.args.get("tab", "dishonesty")
+    if tab not in dict(TABS):
+        tab = "dishonesty"
+    templates = [
+        t
+        for t in services.list_templates(db)
+        if t.occasion is not Occasion.CREDIT_REPAIR
+    ]
+    signed = {s.version_id for s in cf.signatures}
+    return render_template(
+        "me/index.html",
+        cf=cf,
+        tab=tab,
+        tabs=TABS,
+        templates=templates,
+        signed=signed,
+        eligibility={
+            e.record.id: services.eligibility(e.record) for e in cf.dishonesty
+        },
+        today=clock.today(),
+        grade_labels=GRADE_LABELS,
+        evaluation_labels=EVALUATION_LABELS,
+        class_labels=CREDIT_CLASS_LABELS,
+    )
+
+
+@bp.route("/commitments/<int:version_id>/sign", methods=["POST"])
+@permission_required(Permission.SELF_SERVICE)
+def sign(version_id: int) -> Any:
+    """Sign a commitment (recorded with time and account)."""
+    if request.form.get("agree") != "1":
+        flash(_("请先阅读并勾选同意承诺内容"), "error")
+        return redirect(url_for("me.index", tab="commitments"))
+    services.sign_commitment(
+        get_session(),
+        actor=_user(),
+        version_id=version_id,
+        context=request.form.get("context", ""),
+    )
+    flash(_("承诺书已签署"), "success")
+    return redirect(url_for("me.index", tab="commitments"))
+
+
+@bp.route("/records/<int:record_id>/repair", methods=["GET", "POST"])
+@permission_required(Permission.SELF_SERVICE)
+def repair(record_id: int) -> Any:
+    """Apply to repair one of one's records (the repair commitment is signed here)."""
+    db = get_session()
+    person = _subject()
+    record = services.get_record(db, record_id)
+    if record.person_id != person.id:
+        raise PermissionDenied("只能为本人的失信记录申请修复 (own records only)")
+    if request.method == "POST":
+        services.apply_for_repair(
+            db,
+            actor=_user(),
+            record_id=record_id,
+            statement=request.form.get("statement", ""),
+            obligations_met=request.form.get("obligations_met") == "1",
+            obligations_evidence=request.form.get("obligations_evidence", ""),
+            sign_repair_commitment=request.form.get("sign_commitment") == "1",
+        )
+        flash(_("修复申请已提交"), "success")
+        return redirect(url_for("me.index", tab="repairs"))
+    return render_template(
+        "me/repair.html",
+        record=record,
+        state=services.record_state(record),
+        eligibility=services.eligibility(record),
+        today=clock.today(),
+        commitment=services.template_for(db, Occasion.CREDIT_REPAIR).current,
+        open_application=services.application_for(db, record_id),
+    )
+
+
+@bp.route("/report.<fmt>")
+@permission_required(Permission.SELF_SERVICE)
+def report(fmt: str) -> Any:
+    """Download one's own credit report."""
+    from web.credit import issue_and_render
+
+    return issue_and_render(_subject().id, fmt)
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint."""
+    app.register_blueprint(bp)
