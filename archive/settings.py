@@ -46,6 +46,7 @@ class Settings:
     num_perm: int = 64
     min_match_chars: int = 13
     screening_peers: bool = False
+    demo_corpus_dir: str = ""
     case_screening_working_days: int = 15
     investigation_months: int = 6
     respondent_comment_days: int = 15

@@ -185,6 +185,20 @@ def corpus_remove(doc_ids: tuple[str, ...]) -> None:
         click.echo(f"removed {doc_id}")
 
 
+@corpus_group.command("demo")
+@click.option(
+    "--corpus-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Load this folder instead of the shipped demo texts.",
+)
+def corpus_demo(corpus_dir: Path | None) -> None:
+    """Load the demo corpus (or a folder you name) and screen the two demo theses."""
+    from web.demo import load_demo
+
+    load_demo(screening_runtime(), corpus_dir)
+
+
 @corpus_group.command("reindex")
 def corpus_reindex() -> None:
     """Bring the index in line with the database (after a crash or a deleted index)."""
