@@ -409,7 +409,7 @@ class FileText(Base):
 
 
 class SearchDoc(Base):
-    """A record's search document: jieba-segmented text per field, and the plain text.
+    """A record's search document: jieba words per field, CJK bigrams, and the plain text.
 
     A cache of the record (re-built by `chengxin archive reindex`). The full-text index
     over it is not a model: an FTS5 table on SQLite, a `tsv` column with a GIN index on
@@ -425,6 +425,7 @@ class SearchDoc(Base):
     title_seg: Mapped[str] = mapped_column(Text, default="")
     meta_seg: Mapped[str] = mapped_column(Text, default="")
     body_seg: Mapped[str] = mapped_column(Text, default="")
+    grams: Mapped[str] = mapped_column(Text, default="")
     plain: Mapped[str] = mapped_column(Text, default="")
     indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -1146,7 +1147,11 @@ def create_case_file_record(
 def create_record_from_submission(
     session: Session, *, actor: User, submission_id: int
 ) -> Record:
-    """A research record (thesis or paper) from a screening submission, with its file.
+    """A research record (thesis) from a screening submission, with its file and report.
+
+    Idempotent per submission. The text screening already extracted is reused for the
+    index; the report's number and copy ratio go into the description; the submission is
+    linked back to the record.
 
     Raises:
         SubmissionsUnavailable: `archive.submissions` is not part of this build.
@@ -1159,48 +1164,51 @@ def create_record_from_submission(
         raise SubmissionsUnavailable(
             "本版本未安装查重提交模块 (archive.submissions is not available)"
         ) from exc
-    getter = getattr(submissions, "get_submission", None)
-    submission = (
-        getter(session, submission_id)
-        if getter is not None
-        else session.get(submissions.Submission, submission_id)
-    )
-    if submission is None:
-        raise RecordNotFound(f"查重提交不存在：{submission_id}")
+    sub = submissions.get_submission(session, submission_id, actor=actor)
     ref = f"submission:{submission_id}"
     existing = session.scalars(
         select(Record).where(Record.source == "submission", Record.source_ref == ref)
     ).first()
     if existing is not None:
         return existing
-    stored = getattr(submission, "stored_file", None)
-    if stored is None and getattr(submission, "stored_file_id", None):
-        stored = get_stored_file(session, submission.stored_file_id)
-    files: list[tuple[StoredFile, FileRole | str]] = (
-        [(stored, FileRole.MAIN)] if stored is not None else []
-    )
-    report = getattr(submission, "report_file", None) or getattr(
-        submission, "report_stored_file", None
-    )
-    if isinstance(report, StoredFile):
-        files.append((report, FileRole.REPORT))
-    kind = str(getattr(submission, "kind", "") or getattr(submission, "doc_type", ""))
-    record_type = RecordType.PAPER if "paper" in kind else RecordType.THESIS
-    author = str(getattr(submission, "author", "") or "")
-    created = getattr(submission, "created_at", None)
-    return create_record(
+    files: list[tuple[StoredFile, FileRole | str]] = []
+    stored = sub.stored_file
+    if stored is not None:
+        files.append((stored, FileRole.MAIN))
+        if sub.text and session.get(FileText, stored.id) is None:
+            session.add(
+                FileText(
+                    stored_file_id=stored.id,
+                    status="ok",
+                    text=sub.text[:400_000],
+                    chars=len(sub.text),
+                )
+            )
+            session.flush()
+    lines = []
+    if sub.report_number:
+        lines.append(f"查重报告 {sub.report_number}")
+    if sub.copy_ratio is not None:
+        lines.append(f"总文字复制比 {sub.copy_ratio * 100:.1f}%")
+    if sub.major:
+        lines.append(f"专业：{sub.major}")
+    created = sub.created_at
+    record = create_record(
         session,
         actor=actor,
-        record_type=record_type,
-        title=str(getattr(submission, "title", "") or f"查重提交 {submission_id}"),
-        unit=getattr(submission, "unit", None),
-        people=[PersonRef(author, "作者")] if author else [],
+        record_type=RecordType.THESIS,
+        title=(sub.title or sub.file_name or f"查重提交 {submission_id}"),
+        description="；".join(lines),
+        unit=sub.unit or None,
+        people=[PersonRef(sub.author, "作者")] if sub.author else [],
         date_start=created.date() if isinstance(created, datetime) else None,
         files=files,
         source="submission",
         source_ref=ref,
         check_duplicates=False,
     )
+    submissions.link_record(session, submission_id=submission_id, record_id=record.id)
+    return record
 
 
 def log_search(

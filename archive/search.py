@@ -66,10 +66,13 @@ from archive.records import (
     visibility_clause,
 )
 
-#: Plain and segmented body text kept per record (a long thesis is ~200k characters).
-MAX_BODY_CHARS = 400_000
-#: Field weights: title, metadata, body (bm25 on SQLite; A/B/D weights on PostgreSQL).
-BM25_WEIGHTS = (10.0, 4.0, 1.0)
+#: Body text indexed per record (a long thesis is ~200k characters). PostgreSQL caps a
+#: tsvector at 1 MB, which this and `MAX_GRAM_CHARS` keep well clear of.
+MAX_BODY_CHARS = 200_000
+#: Text from which CJK bigrams are made (the recall net for words jieba cut otherwise).
+MAX_GRAM_CHARS = 60_000
+#: Field weights: title, metadata, body, bigrams (bm25 on SQLite; A-D on PostgreSQL).
+BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.5)
 FTS_TABLE = "archive_fts"
 PG_TSV_INDEX = "ix_archive_search_docs_tsv"
 SORTS = ("relevance", "date", "title")
@@ -95,21 +98,22 @@ _STOP_CHARS = frozenset("的了和与及在是对中为等之或而其以于并�
 # Schema
 
 
+_COLS = "title_seg, meta_seg, body_seg, grams"
+_NEW = "new.record_id, new.title_seg, new.meta_seg, new.body_seg, new.grams"
+_OLD = "old.record_id, old.title_seg, old.meta_seg, old.body_seg, old.grams"
 _SQLITE_DDL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "title_seg, meta_seg, body_seg, content='archive_search_docs', "
-    "content_rowid='record_id', tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({_COLS}, "
+    "content='archive_search_docs', content_rowid='record_id', "
+    "tokenize='unicode61 remove_diacritics 0')",
     "CREATE TRIGGER IF NOT EXISTS archive_search_docs_ai AFTER INSERT ON archive_search_docs "
-    f"BEGIN INSERT INTO {FTS_TABLE}(rowid, title_seg, meta_seg, body_seg) "
-    "VALUES (new.record_id, new.title_seg, new.meta_seg, new.body_seg); END",
+    f"BEGIN INSERT INTO {FTS_TABLE}(rowid, {_COLS}) VALUES ({_NEW}); END",
     "CREATE TRIGGER IF NOT EXISTS archive_search_docs_ad AFTER DELETE ON archive_search_docs "
-    f"BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_seg, meta_seg, body_seg) "
-    "VALUES ('delete', old.record_id, old.title_seg, old.meta_seg, old.body_seg); END",
+    f"BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) "
+    f"VALUES ('delete', {_OLD}); END",
     "CREATE TRIGGER IF NOT EXISTS archive_search_docs_au AFTER UPDATE ON archive_search_docs "
-    f"BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_seg, meta_seg, body_seg) "
-    "VALUES ('delete', old.record_id, old.title_seg, old.meta_seg, old.body_seg); "
-    f"INSERT INTO {FTS_TABLE}(rowid, title_seg, meta_seg, body_seg) "
-    "VALUES (new.record_id, new.title_seg, new.meta_seg, new.body_seg); END",
+    f"BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) "
+    f"VALUES ('delete', {_OLD}); "
+    f"INSERT INTO {FTS_TABLE}(rowid, {_COLS}) VALUES ({_NEW}); END",
 )
 _SQLITE_DROP = (
     "DROP TRIGGER IF EXISTS archive_search_docs_ai",
@@ -122,7 +126,8 @@ _PG_DDL = (
     "CREATE OR REPLACE FUNCTION archive_search_docs_tsv() RETURNS trigger AS $$ BEGIN "
     "NEW.tsv := setweight(to_tsvector('simple', coalesce(NEW.title_seg, '')), 'A') || "
     "setweight(to_tsvector('simple', coalesce(NEW.meta_seg, '')), 'B') || "
-    "setweight(to_tsvector('simple', coalesce(NEW.body_seg, '')), 'D'); "
+    "setweight(to_tsvector('simple', coalesce(NEW.body_seg, '')), 'C') || "
+    "setweight(to_tsvector('simple', coalesce(NEW.grams, '')), 'D'); "
     "RETURN NEW; END $$ LANGUAGE plpgsql",
     "CREATE OR REPLACE TRIGGER archive_search_docs_tsv BEFORE INSERT OR UPDATE "
     "ON archive_search_docs FOR EACH ROW EXECUTE FUNCTION archive_search_docs_tsv()",
@@ -208,6 +213,29 @@ def segment(text: str, *, search_mode: bool = True) -> list[str]:
     return out
 
 
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+
+
+def grams(text: str) -> list[str]:
+    """CJK character bigrams of each CJK run, and every other word, of normalised text.
+
+    Any CJK string of two or more characters in the text has all its bigrams here, so a
+    word jieba cut differently in context is still found (then confirmed by LIKE).
+    """
+    out: list[str] = []
+    for piece in _WORD.findall(text):
+        pos = 0
+        for run in _CJK_RUN.finditer(piece):
+            if run.start() > pos:
+                out.append(piece[pos : run.start()])
+            chars = run.group()
+            out.extend(chars[k : k + 2] for k in range(len(chars) - 1))
+            pos = run.end()
+        if pos < len(piece):
+            out.append(piece[pos:])
+    return [g for g in out if len(g) <= 60]
+
+
 def segmented(text: str) -> str:
     """Space-joined search-mode words: what goes into the index."""
     return " ".join(segment(text))
@@ -245,12 +273,14 @@ def build_doc(record: Record, texts: dict[int, str]) -> dict[str, Any]:
     """The search document of a record, given its files' extracted texts."""
     meta = _meta_text(record)
     body = _body_text(record, texts)
+    plain = normalize("\n".join((record.title, meta, body)))
     return {
         "record_id": record.id,
         "title_seg": segmented(record.title),
         "meta_seg": segmented(meta),
         "body_seg": segmented(body),
-        "plain": normalize("\n".join((record.title, meta, body))),
+        "grams": " ".join(grams(plain[:MAX_GRAM_CHARS])),
+        "plain": plain,
     }
 
 
@@ -387,12 +417,25 @@ def reindex_all(
 
 
 @dataclass(frozen=True)
+class QueryWord:
+    """One query word: the jieba token, and the grams that must all be in the record."""
+
+    word: str
+    grams: tuple[str, ...]
+
+    @property
+    def needs_check(self) -> bool:
+        """True when the grams alone do not prove the word occurs (3+ characters)."""
+        return len(self.grams) > 1 or self.grams != (self.word,)
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     """A user's query: words for the index, exact strings for LIKE, strings to highlight."""
 
     raw: str
-    words: tuple[tuple[str, ...], ...]  # each word with its sub-words (first = itself)
-    exact: tuple[str, ...]  # quoted phrases and lone CJK characters, normalised
+    words: tuple[QueryWord, ...]
+    exact: tuple[str, ...]  # phrases, lone CJK characters, words to confirm; normalised
     highlights: tuple[str, ...]
     phrases: tuple[str, ...] = ()
 
@@ -402,14 +445,13 @@ class ParsedQuery:
         return not self.words and not self.exact
 
 
-def _word_alternatives(word: str) -> tuple[str, ...]:
-    """The word itself, then its search-mode sub-words (all needed if the word is absent)."""
-    subs = [s for s in segment(word) if s != word]
-    return (word, *dict.fromkeys(subs))
-
-
 def parse_query(raw: str) -> ParsedQuery:
-    """Split a query into index words and exact phrases; syntax characters are just text."""
+    """Split a query into index words and exact strings; syntax characters are just text.
+
+    Each jieba word must occur in the record as a substring: found through its own token
+    (ranked by field) or all of its bigrams, and confirmed with LIKE when it is longer
+    than one bigram. Quoted phrases must occur exactly. No user text is FTS syntax.
+    """
     raw = (raw or "")[:500]
     phrases: list[str] = []
 
@@ -420,34 +462,36 @@ def parse_query(raw: str) -> ParsedQuery:
             phrases.append(phrase)
         return " "
 
-    rest = _QUOTED.sub(take, raw)
-    rest = rest.replace('"', " ")
-    words: list[tuple[str, ...]] = []
-    exact: list[str] = list(phrases)
-    highlights: list[str] = list(phrases)
-    seen: set[str] = set()
+    rest = _QUOTED.sub(take, raw).replace('"', " ")
     candidates = segment(rest, search_mode=False)
     for phrase in phrases:
         candidates.extend(segment(phrase, search_mode=False))
     multi = [w for w in candidates if not (len(w) == 1 and _CJK.match(w))]
+    words: list[QueryWord] = []
+    exact: list[str] = list(phrases)
+    seen: set[str] = set()
     for word in candidates:
         if word in seen:
             continue
         seen.add(word)
         if len(word) == 1 and _CJK.match(word):
-            if word in _STOP_CHARS and multi:
-                continue
-            exact.append(word)
-            highlights.append(word)
+            if not (word in _STOP_CHARS and multi):
+                exact.append(word)
             continue
-        alternatives = _word_alternatives(word)
-        words.append(alternatives)
-        highlights.extend(alternatives)
+        parts = tuple(g for g in grams(word) if not (len(g) == 1 and _CJK.match(g)))
+        if not parts:
+            exact.append(word)
+            continue
+        item = QueryWord(word, parts)
+        words.append(item)
+        if item.needs_check and _CJK.search(word):
+            exact.append(word)
+    highlights = set(exact) | {w.word for w in words}
     return ParsedQuery(
         raw=raw,
         words=tuple(words),
         exact=tuple(dict.fromkeys(exact)),
-        highlights=tuple(sorted(set(highlights), key=len, reverse=True)),
+        highlights=tuple(sorted(highlights, key=len, reverse=True)),
         phrases=tuple(phrases),
     )
 
@@ -455,26 +499,26 @@ def parse_query(raw: str) -> ParsedQuery:
 def _fts5_query(parsed: ParsedQuery) -> str:
     """FTS5 MATCH text: every token double-quoted, so no user text is FTS syntax."""
     clauses = []
-    for alternatives in parsed.words:
-        word, subs = alternatives[0], alternatives[1:]
-        clause = f'"{word}"'
-        if subs:
-            clause = f"({clause} OR ({' AND '.join(f'{chr(34)}{s}{chr(34)}' for s in subs)}))"
-        clauses.append(clause)
+    for item in parsed.words:
+        token = f'"{item.word}"'
+        if item.grams == (item.word,):
+            clauses.append(token)
+        else:
+            all_grams = " AND ".join(f'"{g}"' for g in item.grams)
+            clauses.append(f"({token} OR ({all_grams}))")
     return " AND ".join(clauses)
 
 
 def _tsquery(parsed: ParsedQuery) -> str:
     """to_tsquery text: every lexeme single-quoted (tokens hold only word characters)."""
     clauses = []
-    for alternatives in parsed.words:
-        word, subs = alternatives[0], alternatives[1:]
-        clause = f"'{word}'"
-        if subs:
-            clause = (
-                f"({clause} | ({' & '.join(f'{chr(39)}{s}{chr(39)}' for s in subs)}))"
-            )
-        clauses.append(clause)
+    for item in parsed.words:
+        token = f"'{item.word}'"
+        if item.grams == (item.word,):
+            clauses.append(token)
+        else:
+            all_grams = " & ".join(f"'{g}'" for g in item.grams)
+            clauses.append(f"({token} | ({all_grams}))")
     return " & ".join(clauses)
 
 
@@ -627,7 +671,8 @@ def _match_subquery(session: Session, parsed: ParsedQuery) -> Any:
     else:
         w = BM25_WEIGHTS
         stmt = text(
-            f"SELECT rowid AS rid, -bm25({FTS_TABLE}, {w[0]}, {w[1]}, {w[2]}) AS score "
+            f"SELECT rowid AS rid, -bm25({FTS_TABLE}, {w[0]}, {w[1]}, {w[2]}, {w[3]}) "
+            "AS score "
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_q"
         ).bindparams(fts_q=_fts5_query(parsed))
     return stmt.columns(rid=Integer, score=Float).subquery("m")
