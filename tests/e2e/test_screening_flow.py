@@ -1,0 +1,96 @@
+"""The research office in a real browser: upload a batch, watch states, read and adjust a report."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from archive import corpus
+from archive.accounts import Role
+from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
+from tests.e2e.conftest import browser_login
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_upload_batch_open_report_exclude_source_download_pdf(
+    live_server, page, tmp_path
+):
+    with live_server.session() as s:
+        make_user(s, Role.RESEARCH_OFFICE, username="e2e-keyanchu")
+        corpus.add_document(
+            s,
+            doc_id="e2e/integrity.txt",
+            text=SOURCE_A,
+            title="科研诚信制度研究",
+            author="陈立新",
+        )
+        corpus.add_document(
+            s, doc_id="e2e/quantum.txt", text=SOURCE_B, title="量子计算综述"
+        )
+        s.commit()
+
+    files = tmp_path / "upload"
+    files.mkdir()
+    copied = files / "2021009_王五_教育学_科研诚信建设研究.txt"
+    copied.write_text(THESIS, encoding="utf-8")
+    clean = files / "clean.txt"
+    clean.write_text(
+        "城市绿地的生态服务功能与居民健康之间存在密切联系，本文对此进行了实地调查。",
+        encoding="utf-8",
+    )
+    empty = files / "empty.txt"
+    empty.write_bytes(b"")
+
+    browser_login(page, live_server, "e2e-keyanchu", PASSWORD)
+    page.goto(f"{live_server.url}/screening/")
+    page.set_input_files(
+        "[data-testid=file-input]", [str(copied), str(clean), str(empty)]
+    )
+    assert page.locator("#upload-list li").count() == 3
+    page.click("[data-testid=upload-submit]")
+    page.wait_for_url(re.compile(r".*/screening/batches/\d+$"))
+
+    rows = page.locator("[data-testid=submission-row]")
+    assert rows.count() == 3
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=submission-row]')]"
+        ".every(r => r.dataset.state === 'done' || r.dataset.state === 'failed')"
+    )
+    table = page.locator("[data-testid=batch-table]").inner_text()
+    assert "科研诚信建设研究" in table and "王五" in table
+    assert "完成" in table and "失败" in table
+    failed = page.locator("tr[data-state=failed] [data-testid=reason]").inner_text()
+    assert "empty.txt" in failed and "空文件" in failed
+    # sorted by similarity: the copied thesis comes first
+    assert "科研诚信建设研究" in rows.first.inner_text()
+
+    rows.first.locator("[data-testid=report-link]").click()
+    page.wait_for_selector("[data-testid=figures]")
+    before = page.locator("[data-testid=copy-ratio]").inner_text()
+    assert before != "0.0%"
+    left = page.locator("[data-testid=pane-left] mark.k-copied").first
+    right = page.locator("[data-testid=pane-right] mark.k-copied").first
+    assert COPIED in left.inner_text() and COPIED in right.inner_text()
+    left.hover()
+    assert "lit" in (right.get_attribute("class") or "")
+    right.click()
+    assert "lit" in (left.get_attribute("class") or "")
+
+    source_row = page.locator(
+        "[data-testid=source-row][data-source='e2e/integrity.txt']"
+    )
+    source_row.locator("select[name=reason]").select_option("not_original")
+    source_row.locator("[data-testid=exclude-source]").click()
+    page.wait_for_selector("[data-testid=excluded-sources]")
+    after = page.locator("[data-testid=copy-ratio]").inner_text()
+    assert after == "0.0%" and after != before
+    assert "非原始来源" in page.locator("[data-testid=excluded-sources]").inner_text()
+
+    with page.expect_download() as download:
+        page.click("[data-testid=download-pdf]")
+    path = download.value.path()
+    with open(path, "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
