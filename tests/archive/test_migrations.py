@@ -46,7 +46,11 @@ def test_migrations_and_models_agree(fresh_engine):
     with fresh_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, metadata)
-    assert diff == [], f"models and migrations differ: {diff}"
+    summary = [
+        f"{d[0]} {getattr(d[1], 'name', d[1])}" if isinstance(d, tuple) else str(d)
+        for d in diff
+    ]
+    assert diff == [], f"models and migrations differ ({len(diff)}): {summary[:20]}"
 
 
 def test_a_single_line_of_history_per_area_joins_at_the_foundation():
