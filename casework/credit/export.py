@@ -90,7 +90,7 @@ def export_row(
     notes = []
     if state.is_repaired:
         repaired = next(e for e in record.events if e.kind.value == "repaired")
-        notes.append(f"{repaired.on.isoformat()} 信用修复，停止公示")
+        notes.append(f"{repaired.effective_on.isoformat()} 信用修复，停止公示")
     if record.corrects_id:
         notes.append(f"更正本地编号 {record.corrects_id} 的记录")
     if record.case_number:

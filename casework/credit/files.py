@@ -103,7 +103,7 @@ def effect_end(record: CreditRecord) -> date | None:
 def record_state(record: CreditRecord, on: date | None = None) -> RecordState:
     """The state of `record` on `on` (today by default)."""
     on = on or clock.today()
-    kinds = {e.kind for e in record.events if e.on <= on}
+    kinds = {e.kind for e in record.events if e.effective_on <= on}
     corrected = RecordEventKind.CORRECTED in kinds
     repaired = RecordEventKind.REPAIRED in kinds
     end = effect_end(record)
@@ -226,7 +226,7 @@ def add_event(
     ev = CreditRecordEvent(
         record_id=record.id,
         kind=kind,
-        on=on or clock.today(),
+        effective_on=on or clock.today(),
         actor_id=_actor_id(actor),
         note=note,
         repair_id=repair_id,

@@ -113,7 +113,7 @@ class CreditRecordEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("credit_records.id"), index=True)
     kind: Mapped[RecordEventKind] = mapped_column(enum_column(RecordEventKind))
-    on: Mapped[date]
+    effective_on: Mapped[date]
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -211,7 +211,9 @@ def hand_off_to_archive(session: Session, *, case: Case, actor: User) -> str:
         }
     )
     kind = (
-        MISCONDUCT_LABELS[case.misconduct_type] if case.misconduct_type else "学术不端举报"
+        MISCONDUCT_LABELS[case.misconduct_type]
+        if case.misconduct_type
+        else "学术不端举报"
     )
     kwargs: dict[str, Any] = {
         "actor": actor,

@@ -294,3 +294,10 @@ def list_conflicts(session: Session, case_id: int) -> list[ConflictDeclaration]:
             .order_by(ConflictDeclaration.id)
         )
     )
+
+
+def list_investigators(session: Session) -> list[User]:
+    """Active users who may sit on a panel (CASE_INVESTIGATE)."""
+    from archive.accounts import list_users
+
+    return [u for u in list_users(session) if u.is_active and u.can(P.CASE_INVESTIGATE)]

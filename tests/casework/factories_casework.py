@@ -40,6 +40,7 @@ def make_user(session: Session, *roles: Role, **fields: object) -> User:
     session.flush()
     return user
 
+
 S = CaseState
 _n = itertools.count(1)
 PDF = b"%PDF-1.4\n% test evidence\n"
@@ -60,18 +61,29 @@ class Cast:
     outsider: User  # a teacher with no role in the case
 
 
-def make_cast(session: Session, *, respondent_kind: PersonKind = PersonKind.STUDENT) -> Cast:
+def make_cast(
+    session: Session, *, respondent_kind: PersonKind = PersonKind.STUDENT
+) -> Cast:
     """Fresh users and a respondent person linked to an account."""
     n = next(_n)
-    office = make_user(session, Role.INVESTIGATOR, display_name=f"诚信办{n}", unit="诚信办")
+    office = make_user(
+        session, Role.INVESTIGATOR, display_name=f"诚信办{n}", unit="诚信办"
+    )
     lead = make_user(session, Role.INVESTIGATOR, display_name=f"组长{n}", unit="纪委")
-    member2 = make_user(session, Role.INVESTIGATOR, display_name=f"组员乙{n}", unit="法学院")
-    member3 = make_user(session, Role.INVESTIGATOR, display_name=f"组员丙{n}", unit="理学院")
+    member2 = make_user(
+        session, Role.INVESTIGATOR, display_name=f"组员乙{n}", unit="法学院"
+    )
+    member3 = make_user(
+        session, Role.INVESTIGATOR, display_name=f"组员丙{n}", unit="理学院"
+    )
     committee = make_user(session, Role.COMMITTEE_MEMBER, display_name=f"委员{n}")
     admin = make_user(session, Role.ADMINISTRATOR, display_name=f"管理员{n}")
     role = Role.STUDENT if respondent_kind is PersonKind.STUDENT else Role.TEACHER
     respondent_user = make_user(
-        session, role, display_name=f"被举报人{n}", university_id=f"R{n:06d}x{id(session) % 997}"
+        session,
+        role,
+        display_name=f"被举报人{n}",
+        university_id=f"R{n:06d}x{id(session) % 997}",
     )
     respondent = create_person(
         session,
@@ -84,10 +96,22 @@ def make_cast(session: Session, *, respondent_kind: PersonKind = PersonKind.STUD
     )
     outsider = make_user(session, Role.TEACHER, display_name=f"旁人{n}")
     session.info["actor"] = office
-    return Cast(office, lead, member2, member3, committee, admin, respondent_user, respondent, outsider)
+    return Cast(
+        office,
+        lead,
+        member2,
+        member3,
+        committee,
+        admin,
+        respondent_user,
+        respondent,
+        outsider,
+    )
 
 
-def named_case(session: Session, cast: Cast, *, reporter_name: str = "举报人张三") -> Case:
+def named_case(
+    session: Session, cast: Cast, *, reporter_name: str = "举报人张三"
+) -> Case:
     """A named report with one respondent, in RECEIVED."""
     case = intake.open_case(
         session,
@@ -95,7 +119,9 @@ def named_case(session: Session, cast: Cast, *, reporter_name: str = "举报人�
         title="论文抄袭举报",
         allegation="被举报人的硕士论文第三章大段抄袭他人已发表论文。",
         source=CaseSource.NAMED,
-        reporter=ReporterInput(name=reporter_name, contact="13800000000", unit="外语学院"),
+        reporter=ReporterInput(
+            name=reporter_name, contact="13800000000", unit="外语学院"
+        ),
     )
     intake.add_respondent(
         session,
@@ -120,14 +146,23 @@ def tip_case(session: Session) -> tips.TipReceipt:
     )
 
 
-def move(session: Session, actor: User, case: Case, to: CaseState, reason: str = "依规办理") -> Case:
+def move(
+    session: Session, actor: User, case: Case, to: CaseState, reason: str = "依规办理"
+) -> Case:
     """One transition with the current version."""
     return workflow.transition(
-        session, actor=actor, case_id=case.id, to=to, expected_version=case.version, reason=reason
+        session,
+        actor=actor,
+        case_id=case.id,
+        to=to,
+        expected_version=case.version,
+        reason=reason,
     )
 
 
-def prepare(session: Session, cast: Cast, case: Case, target: CaseState, source: CaseState) -> None:
+def prepare(
+    session: Session, cast: Cast, case: Case, target: CaseState, source: CaseState
+) -> None:
     """Satisfy the preconditions of source -> target (panel, draft, findings, window)."""
     if source is S.ACCEPTED and target is S.INVESTIGATING:
         setup_panel(session, cast, case)
@@ -202,12 +237,23 @@ def _build_paths() -> None:
         frontier = nxt
     # Prefer the decided route through the appeal window for the later states.
     PATHS[S.FINAL] = [
-        S.SCREENING, S.ACCEPTED, S.INVESTIGATING, S.REPORT_DRAFT, S.RESPONDENT_COMMENT,
-        S.DETERMINATION, S.DECIDED, S.NOTIFIED, S.APPEAL_WINDOW, S.APPEAL, S.FINAL,
+        S.SCREENING,
+        S.ACCEPTED,
+        S.INVESTIGATING,
+        S.REPORT_DRAFT,
+        S.RESPONDENT_COMMENT,
+        S.DETERMINATION,
+        S.DECIDED,
+        S.NOTIFIED,
+        S.APPEAL_WINDOW,
+        S.APPEAL,
+        S.FINAL,
     ]
     PATHS[S.SANCTIONS_ACTIVE] = [*PATHS[S.FINAL], S.SANCTIONS_ACTIVE]
     for st in (S.APPEAL, S.REVIEW):
-        PATHS[st] = [*PATHS[S.FINAL][:9], S.APPEAL] + ([S.REVIEW] if st is S.REVIEW else [])
+        PATHS[st] = [*PATHS[S.FINAL][:9], S.APPEAL] + (
+            [S.REVIEW] if st is S.REVIEW else []
+        )
 
 
 _build_paths()
@@ -227,8 +273,16 @@ def actor_for(cast: Cast, who: str) -> User:
 
 
 CLEARED_FINAL = [
-    S.SCREENING, S.ACCEPTED, S.INVESTIGATING, S.REPORT_DRAFT, S.RESPONDENT_COMMENT,
-    S.DETERMINATION, S.CLEARED, S.NOTIFIED, S.APPEAL_WINDOW, S.FINAL,
+    S.SCREENING,
+    S.ACCEPTED,
+    S.INVESTIGATING,
+    S.REPORT_DRAFT,
+    S.RESPONDENT_COMMENT,
+    S.DETERMINATION,
+    S.CLEARED,
+    S.NOTIFIED,
+    S.APPEAL_WINDOW,
+    S.FINAL,
 ]
 
 

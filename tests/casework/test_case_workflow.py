@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from archive.errors import PermissionDenied
-from casework.errors import InvalidTransition, ReasonRequired, StaleCase, TransitionBlocked
+from casework.errors import (
+    InvalidTransition,
+    ReasonRequired,
+    StaleCase,
+    TransitionBlocked,
+)
 from casework.models import TRANSITIONS, CaseEvent, CaseState, Who
 from casework.services import workflow
 from tests.casework.factories_casework import (
@@ -47,7 +52,11 @@ def test_each_transition_right_role_succeeds_wrong_role_refused(session, pair):
     t = TRANSITIONS[pair]
     cast = make_cast(session)
     case = walk_to(
-        session, cast, named_case(session, cast), source, cleared=pair == (S.FINAL, S.ARCHIVED)
+        session,
+        cast,
+        named_case(session, cast),
+        source,
+        cleared=pair == (S.FINAL, S.ARCHIVED),
     )
     assert case.state is source
     prepare(session, cast, case, target, source)
@@ -62,7 +71,11 @@ def test_each_transition_right_role_succeeds_wrong_role_refused(session, pair):
             reason="理由",
         )
     session.refresh(case)
-    assert (case.state, case.version, _events(session, case)) == (source, version, events)
+    assert (case.state, case.version, _events(session, case)) == (
+        source,
+        version,
+        events,
+    )
     if t.reason_required:
         with pytest.raises(ReasonRequired):
             workflow.transition(
@@ -83,13 +96,24 @@ def test_each_transition_right_role_succeeds_wrong_role_refused(session, pair):
     )
     assert moved.state is target
     assert moved.version > version
-    last = session.query(CaseEvent).filter_by(case_id=case.id, kind="transition").order_by(CaseEvent.id.desc()).first()
-    assert (last.from_state, last.to_state, last.actor_id) == (source, target, actor_for(cast, t.who).id)
+    last = (
+        session.query(CaseEvent)
+        .filter_by(case_id=case.id, kind="transition")
+        .order_by(CaseEvent.id.desc())
+        .first()
+    )
+    assert (last.from_state, last.to_state, last.actor_id) == (
+        source,
+        target,
+        actor_for(cast, t.who).id,
+    )
     if t.reason_required:
         assert last.reason == "书面理由：依据规定办理"
 
 
-@pytest.mark.parametrize("state", [s for s in CaseState if s in PATHS], ids=lambda s: s.value)
+@pytest.mark.parametrize(
+    "state", [s for s in CaseState if s in PATHS], ids=lambda s: s.value
+)
 def test_moves_not_in_the_table_are_refused_and_change_nothing(session, state):
     cast = make_cast(session)
     case = walk_to(session, cast, named_case(session, cast), state)
@@ -117,10 +141,21 @@ def test_stale_version_is_refused(session):
     cast = make_cast(session)
     case = named_case(session, cast)
     old = case.version
-    workflow.transition(session, actor=cast.office, case_id=case.id, to=S.SCREENING, expected_version=old)
+    workflow.transition(
+        session,
+        actor=cast.office,
+        case_id=case.id,
+        to=S.SCREENING,
+        expected_version=old,
+    )
     with pytest.raises(StaleCase):
         workflow.transition(
-            session, actor=cast.office, case_id=case.id, to=S.ACCEPTED, expected_version=old, reason="受理"
+            session,
+            actor=cast.office,
+            case_id=case.id,
+            to=S.ACCEPTED,
+            expected_version=old,
+            reason="受理",
         )
     assert case.state is S.SCREENING
 
@@ -130,8 +165,12 @@ def test_investigation_needs_a_full_panel_with_a_lead(session):
     case = walk_to(session, cast, named_case(session, cast), S.ACCEPTED)
     with pytest.raises(TransitionBlocked, match="至少 3 人"):
         workflow.transition(
-            session, actor=cast.committee, case_id=case.id, to=S.INVESTIGATING,
-            expected_version=case.version, reason="启动调查",
+            session,
+            actor=cast.committee,
+            case_id=case.id,
+            to=S.INVESTIGATING,
+            expected_version=case.version,
+            reason="启动调查",
         )
 
 
@@ -142,13 +181,30 @@ def test_respondent_with_a_staff_role_cannot_act_on_own_case(session):
 
     cast = make_cast(session)
     staff = make_user(session, Role.INVESTIGATOR, university_id="T-STAFF-1")
-    create_person(session, kind="teacher", name="调查员兼被举报人", university_id="T-STAFF-1", user_id=staff.id)
+    create_person(
+        session,
+        kind="teacher",
+        name="调查员兼被举报人",
+        university_id="T-STAFF-1",
+        user_id=staff.id,
+    )
     case = named_case(session, cast)
     from casework.services import intake
 
     intake.add_respondent(
-        session, actor=cast.office, case_id=case.id, expected_version=case.version,
-        kind="teacher", name="调查员兼被举报人", university_id="T-STAFF-1",
+        session,
+        actor=cast.office,
+        case_id=case.id,
+        expected_version=case.version,
+        kind="teacher",
+        name="调查员兼被举报人",
+        university_id="T-STAFF-1",
     )
     with pytest.raises(PermissionDenied):
-        workflow.transition(session, actor=staff, case_id=case.id, to=S.SCREENING, expected_version=case.version)
+        workflow.transition(
+            session,
+            actor=staff,
+            case_id=case.id,
+            to=S.SCREENING,
+            expected_version=case.version,
+        )
