@@ -69,6 +69,12 @@ MATCH_REASON_LABELS = {
     "citation": "已标注引用",
     "own_work": "本人作品",
 }
+INDICATOR_LABELS = {
+    "wording_plagiarism": "疑似剽窃文字表述",
+    "self_plagiarism": "疑似自我剽窃",
+    "excessive_quotation": "过度引用",
+    "whole_plagiarism": "疑似整体剽窃",
+}
 KIND_LABELS = {
     "copied": "复制",
     "cited": "引用",
@@ -381,6 +387,7 @@ def report(submission_id: int) -> Any:
         source_reason_labels=SOURCE_REASON_LABELS,
         match_reason_labels=MATCH_REASON_LABELS,
         kind_labels=KIND_LABELS,
+        indicator_labels=INDICATOR_LABELS,
         match_kind=match_kind,
         can_edit=user.can(P.SCREEN_SUBMIT),
         has_case_route=has_case_route,

@@ -220,3 +220,10 @@ def test_waiting_report_page_explains_failure(session, client):
     page = text_of(client.get(f"/screening/submissions/{sub.id}"))
     assert "x.zip" in page and "不支持的文件类型" in page
     assert session.get(Submission, sub.id).state.value == "failed"
+
+
+def test_screening_pages_in_english(session, client):
+    _office(session, client)
+    client.get("/lang/en")
+    page = text_of(client.get("/screening/"))
+    assert "Submit for screening" in page and "Start screening" in page

@@ -223,7 +223,7 @@
       [left, right].forEach(function (pane) {
         if (!pane || pane === fromPane) return;
         var first = lit.filter(function (n) { return pane.contains(n); })[0];
-        if (first) pane.scrollTop = first.offsetTop - pane.offsetTop - 40;
+        if (first) pane.scrollTop = first.offsetTop - 40;
       });
     }
     function idsOf(mark) { return (mark.dataset.m || "").split(" ").filter(Boolean); }
@@ -248,6 +248,14 @@
         light(ids, true, pane);
       });
     });
+    // Open on the selected source's first passage in both panes.
+    var firstRight = right && right.querySelector("mark");
+    if (firstRight) {
+      var id = idsOf(firstRight)[0];
+      right.scrollTop = firstRight.offsetTop - 40;
+      var firstLeft = left.querySelector("mark[data-m~='" + id + "']");
+      if (firstLeft) left.scrollTop = firstLeft.offsetTop - 40;
+    }
     document.querySelectorAll("a.jump").forEach(function (a) {
       a.addEventListener("click", function (e) {
         e.preventDefault();
