@@ -1,0 +1,74 @@
+"""`chengxin credit check` and `chengxin credit export` against a database at head."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from alembic import command
+from click.testing import CliRunner
+
+from archive.db import make_engine, make_session_factory, session_scope
+from archive.people import PersonKind, create_person
+from archive.settings import Settings
+from casework.credit import services
+from tests.casework.credit.factories_credit import sanction_input
+from web.cli import main
+from web.migrate import alembic_config
+from web.schema import load_models
+
+
+def _database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    settings = Settings(
+        env="test", data_dir=tmp_path, database_url=url, secret_key="x"
+    ).checked()
+    engine = make_engine(settings)
+    load_models().create_all(engine)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.stamp(config, "heads")
+    factory = make_session_factory(engine, settings)
+    with session_scope(factory, actor="test") as s:
+        person = create_person(
+            s, kind=PersonKind.STUDENT, name="周同学", university_id="CLI001"
+        )
+        services.ingest_final_decision(
+            s, actor="casework", case_id=1, entries=[sanction_input(person)]
+        )
+    engine.dispose()
+    return {
+        "CHENGXIN_DATA_DIR": str(tmp_path),
+        "CHENGXIN_DATABASE_URL": url,
+        "CHENGXIN_SECRET_KEY": "x",
+        "CHENGXIN_ENV": "test",
+    }
+
+
+def test_check_and_export_commands(tmp_path):
+    env = _database(tmp_path)
+    runner = CliRunner()
+    refused = runner.invoke(
+        main, ["credit", "check", "CLI001", "admission", "--on", "2026-03-01"], env=env
+    )
+    assert refused.exit_code == 1, refused.output
+    assert "refused" in refused.output and "2029-01-09" in refused.output
+    later = runner.invoke(
+        main, ["credit", "check", "CLI001", "admission", "--on", "2029-02-01"], env=env
+    )
+    assert later.exit_code == 0 and "allowed" in later.output
+    out = tmp_path / "out"
+    first = runner.invoke(
+        main, ["credit", "export", "--format", "json", "--out", str(out)], env=env
+    )
+    assert first.exit_code == 0, first.output
+    doc = json.loads((out / "shuanggongshi-000001.json").read_text(encoding="utf-8"))
+    assert doc["records"][0]["CF_XDR_MC"] == "周同学"
+    assert date.fromisoformat(doc["records"][0]["CF_JDRQ"]) == date(2026, 1, 10)
+    again = runner.invoke(
+        main, ["credit", "export", "--format", "csv", "--out", str(out)], env=env
+    )
+    assert again.exit_code == 0 and "no changes" in again.output
+    unknown = runner.invoke(main, ["credit", "check", "NOBODY", "admission"], env=env)
+    assert unknown.exit_code == 1 and "NOBODY" in unknown.output
