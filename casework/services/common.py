@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from archive.accounts import Permission, User
 from archive.db import utcnow
@@ -39,7 +40,17 @@ def case_for_change(
         CaseNotFound: no such case.
         StaleCase: someone changed the case since `expected_version` was read.
     """
-    case = session.get(Case, case_id, populate_existing=True, with_for_update=True)
+    cached = session.identity_map.get(session.identity_key(Case, case_id))
+    if cached is not None and not session.is_modified(cached):
+        # Forget what this session read earlier: compare with the version stored now.
+        session.expire(cached)
+    try:
+        case = session.get(Case, case_id, populate_existing=True, with_for_update=True)
+    except StaleDataError as exc:
+        raise StaleCase(
+            "案件已被他人修改，请刷新后重试 (the case changed; reload and try again)",
+            case_id=case_id,
+        ) from exc
     if case is None:
         raise CaseNotFound(f"案件不存在：{case_id} (no such case)", case_id=case_id)
     if expected_version is not None and case.version != expected_version:

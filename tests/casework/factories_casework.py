@@ -195,7 +195,9 @@ def prepare(
                     case_id=case.id,
                     expected_version=case.version,
                     party_id=party.id,
-                    code="S12",
+                    code={"student": "S12", "unit": "S02"}.get(
+                        party.person.kind.value, "S10"
+                    ),
                     months=12,
                 )
     if source is S.APPEAL_WINDOW and target is S.FINAL:
@@ -294,6 +296,8 @@ def walk_to(
 
     current = case.state
     path = CLEARED_FINAL if cleared and state is S.FINAL else PATHS[state]
+    if current in path:
+        path = path[path.index(current) + 1 :]
     for nxt in path:
         t = TRANSITIONS[(current, nxt)]
         prepare(session, cast, case, nxt, current)
