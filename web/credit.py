@@ -531,8 +531,29 @@ def api_sanctions() -> Any:
     )
 
 
+def panel_data() -> dict[str, Any]:
+    """Figures for the credit office's workbench panel."""
+    from archive import clock
+
+    db = get_session()
+    user = _user()
+    today = clock.today()
+    open_rows = services.list_repairs(db, actor=user, status=RepairStatus.SUBMITTED)
+    last = services.last_export(db)
+    return {
+        "open_repairs": len(open_rows),
+        "overdue_repairs": sum(1 for a in open_rows if a.due_on < today),
+        "disclosed": len(services.public_sanctions(db)),
+        "last_export": last,
+    }
+
+
 def init_app(app: Flask) -> None:
-    """Register the blueprints and template helpers."""
+    """Register the blueprints, template helpers and the workbench panel."""
+    from web.home import register_panel
+
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.jinja_env.globals.setdefault("Permission", Permission)
+    app.jinja_env.globals["credit_panel_data"] = panel_data
+    register_panel("credit/_panel.html", lambda user: user.can(P.CREDIT_MANAGE))

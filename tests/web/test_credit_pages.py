@@ -195,3 +195,21 @@ def test_public_list_masks_and_hides_non_public(client, session):
     assert "李*" in text and "李小红" not in text and "4101**********1234" in text
     assert "410102200001011234" not in text
     assert "王*" not in text and "校〔2026〕9号" not in text
+
+
+def test_workbench_panel_counts_open_repairs(client, session):
+    _admin, _person, user, record = _setup(session)
+    clock.freeze(datetime(2027, 2, 1, 4, tzinfo=UTC))
+    services.apply_for_repair(
+        session,
+        actor=user,
+        record_id=record.id,
+        statement="已整改",
+        obligations_met=True,
+        sign_repair_commitment=True,
+    )
+    session.commit()
+    clock.freeze(datetime(2027, 3, 1, 4, tzinfo=UTC))
+    login(client, "xy-admin")
+    text = text_of(client.get("/"))
+    assert re.search(r"待审核的修复申请 ：\s*1", text) and "已超期 1" in text
