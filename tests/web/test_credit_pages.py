@@ -212,4 +212,4 @@ def test_workbench_panel_counts_open_repairs(client, session):
     clock.freeze(datetime(2027, 3, 1, 4, tzinfo=UTC))
     login(client, "xy-admin")
     text = text_of(client.get("/"))
-    assert re.search(r"待审核的修复申请 ：\s*1", text) and "已超期 1" in text
+    assert re.search(r"待审核的修复申请：\s*1", text) and "已超期 1" in text
