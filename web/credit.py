@@ -28,7 +28,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from archive import audit
+from archive import audit, clock
 from archive.accounts import Permission, User
 from archive.errors import InvalidInput
 from archive.people import PERSON_KIND_LABELS, id_number_for, search_people
@@ -270,7 +270,13 @@ def repairs() -> Any:
     rows = services.list_repairs(
         get_session(), actor=_user(), status=RepairStatus(status) if status else None
     )
-    return render_template("credit/repairs.html", rows=rows, status=status, **_labels())
+    return render_template(
+        "credit/repairs.html",
+        rows=rows,
+        status=status,
+        today=clock.today(),
+        **_labels(),
+    )
 
 
 @bp.route("/repairs/<int:repair_id>/decide", methods=["POST"])
@@ -533,8 +539,6 @@ def api_sanctions() -> Any:
 
 def panel_data() -> dict[str, Any]:
     """Figures for the credit office's workbench panel."""
-    from archive import clock
-
     db = get_session()
     user = _user()
     today = clock.today()

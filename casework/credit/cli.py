@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archive import clock
+from archive import audit, clock
 from archive.db import session_scope
 
 
@@ -38,15 +38,31 @@ def register(main: click.Group) -> None:
         from web.cli import cli_runtime
 
         rt = cli_runtime()
-        with session_scope(rt.session_factory, actor="cli") as session:
-            row = export_changes(session, actor="cli", fmt=fmt, out_dir=out_dir)
-            if row is None:
-                click.echo("no changes since the last export")
-                return
-            click.echo(
-                f"export {row.number}: {row.row_count} records, changes {row.from_seq + 1}-{row.to_seq} "
-                f"-> {out_dir / row.file_name} (sha256 {row.sha256})"
-            )
+        try:
+            with session_scope(rt.session_factory, actor="cli") as session:
+                row = export_changes(session, actor="cli", fmt=fmt, out_dir=out_dir)
+        except Exception as exc:
+            # The failed run leaves no watermark (the next run redoes it); log the attempt.
+            with session_scope(rt.session_factory, actor="cli") as session:
+                audit.record_event(
+                    session,
+                    action="credit_export_failed",
+                    entity_type="credit_exports",
+                    entity_id="-",
+                    detail={
+                        "format": fmt,
+                        "out": str(out_dir),
+                        "error": str(exc)[:500],
+                    },
+                )
+            raise
+        if row is None:
+            click.echo("no changes since the last export")
+            return
+        click.echo(
+            f"export {row.number}: {row.row_count} records, changes {row.from_seq + 1}-{row.to_seq} "
+            f"-> {out_dir / row.file_name} (sha256 {row.sha256})"
+        )
 
     @credit.command("check")
     @click.argument("person")

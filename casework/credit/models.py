@@ -75,7 +75,7 @@ class CreditRecord(Base):
     case_number: Mapped[str | None] = mapped_column(String(32))
     decision_number: Mapped[str | None] = mapped_column(String(64))
     deciding_unit: Mapped[str | None] = mapped_column(String(128))
-    misconduct_type: Mapped[str | None] = mapped_column(String(32))
+    misconduct_type: Mapped[str | None] = mapped_column(String(128))
     decided_on: Mapped[date]
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]  # end of the measure; None: one-off or permanent

@@ -132,7 +132,11 @@ def check(
     grade_text = f"信用等级 {grade_row.grade}（{GRADE_LABELS[grade_row.grade]}）"
     if measure == "deny":
         ends = [effect_end(r) for r in in_force]
-        untils.append(None if any(e is None for e in ends) else max(ends, default=None))
+        known = [e for e in ends if e is not None]
+        if len(known) < len(ends):
+            untils.append(None)  # a permanent record keeps the grade down
+        elif known:
+            untils.append(max(known))
         measures.append(
             f"{grade_text}：{ACTION_LABELS[action]}{MEASURE_LABELS['deny']}"
         )
@@ -145,7 +149,8 @@ def check(
 
     allowed = not reasons
     permanent = not allowed and any(u is None for u in untils)
-    until = None if allowed or permanent else max(u for u in untils if u is not None)
+    dated = [u for u in untils if u is not None]
+    until = None if allowed or permanent or not dated else max(dated)
     if allowed:
         reason = "可以办理" + (
             "（" + "；".join(conditions) + "）" if conditions else ""
