@@ -228,14 +228,15 @@ def render_report(data: ReportData, fmt: str) -> Response:
     return response
 
 
-def issue_and_render(person_id: int, fmt: str) -> Response:
-    """Issue a report for a subject (today) and return it in `fmt` (html or pdf)."""
+def issue_and_render(person_id: int, fmt: str, on: date | None = None) -> Response:
+    """Issue a report for a subject (as of `on`, today by default) in `fmt` (html or pdf)."""
     if fmt not in ("html", "pdf"):
         abort(404)
     data = services.issue_report(
         get_session(),
         actor=_user(),
         person_id=person_id,
+        on=on,
         issuer=getattr(_settings(), "case_university_name", "") or "本校",
     )
     return render_report(data, fmt)
@@ -244,8 +245,10 @@ def issue_and_render(person_id: int, fmt: str) -> Response:
 @bp.route("/people/<int:person_id>/report.<fmt>")
 @permission_required(P.CREDIT_VIEW)
 def report(person_id: int, fmt: str) -> Any:
-    """Issue a credit report for a subject."""
-    return issue_and_render(person_id, fmt)
+    """Issue a credit report for a subject, today or `?as_of=YYYY-MM-DD`."""
+    return issue_and_render(
+        person_id, fmt, _date_arg(request.args.get("as_of"), "as_of")
+    )
 
 
 # --- sanction list, repairs ---------------------------------------------------------

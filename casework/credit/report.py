@@ -12,7 +12,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +24,12 @@ from archive.audit import to_jsonable
 from archive.people import id_number_for, mask_name
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit.errors import ReportNotFound
-from casework.credit.evaluation import GRADE_LABELS
+from casework.credit.evaluation import (
+    GRADE_LABELS,
+    compute,
+    current_rule_set,
+    kind_for,
+)
 from casework.credit.files import credit_file, get_subject, require_file_access
 from casework.credit.models import EVALUATION_LABELS, OCCASION_LABELS, CreditReport
 from casework.credit.repair import eligibility
@@ -76,7 +81,11 @@ def build_report(
     require_file_access(session, actor, person)
     scope = "full" if actor.can(Permission.CREDIT_VIEW) else "self"
     cf = credit_file(session, actor=actor, person_id=person_id, on=on)
-    grade = cf.grade
+    # The grade as of the report's date, by the rules in force now.
+    kind = kind_for(person)
+    rule_set = current_rule_set(session, kind)
+    all_records = [e.record for e in cf.dishonesty + cf.honours + cf.clearances]
+    score, letter, lines = compute(all_records, rule_set.rules, on)
     subject = {
         "名称": person.name,
         "类别": person.kind_label,
@@ -119,19 +128,16 @@ def build_report(
     sections: dict[str, list[dict[str, str]]] = {
         "grades": [
             {
-                "评价类别": EVALUATION_LABELS[grade.kind],
-                "信用等级": f"{grade.grade}（{GRADE_LABELS[grade.grade]}）",
-                "分值": str(grade.score),
-                "规则版本": f"第 {grade.rule_set.version} 版",
+                "评价类别": EVALUATION_LABELS[kind],
+                "信用等级": f"{letter}（{GRADE_LABELS[letter]}）",
+                "分值": str(score),
+                "规则版本": f"第 {rule_set.version} 版",
                 "评价依据": "；".join(
-                    f"{x['title']} {x['delta']:+g}（{x['note']}）"
-                    for x in grade.explanation
+                    f"{x['title']} {x['delta']:+g}（{x['note']}）" for x in lines
                 )
                 or "无失信记录，基础分",
             }
-        ]
-        if grade
-        else [],
+        ],
         "dishonesty": dishonesty,
         "repairs": [
             {
@@ -160,6 +166,7 @@ def build_report(
                 "签署时间": clock_text(s.signed_at),
             }
             for s in cf.signatures
+            if (s.signed_at + timedelta(hours=8)).date() <= on
         ],
         "clearances": [
             {
@@ -193,8 +200,6 @@ def build_report(
 
 def clock_text(value: Any) -> str:
     """A UTC datetime as China time text, 'YYYY-MM-DD HH:MM'."""
-    from datetime import timedelta
-
     return (value + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
 
 
