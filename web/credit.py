@@ -337,7 +337,13 @@ def rules() -> Any:
     """Evaluation rule versions of every kind."""
     db = get_session()
     kinds = [(k, services.list_rule_sets(db, k)) for k in EvaluationKind]
-    return render_template("credit/rules.html", kinds=kinds, labels=EVALUATION_LABELS)
+    return render_template(
+        "credit/rules.html",
+        kinds=kinds,
+        labels=EVALUATION_LABELS,
+        actions=services.ACTIONS,
+        **_labels(),
+    )
 
 
 @bp.route("/rules/<kind>", methods=["GET", "POST"])

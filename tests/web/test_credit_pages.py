@@ -87,7 +87,8 @@ def test_rule_and_commitment_editors_make_versions(client, session):
         {"rules": json.dumps(changed), "note": "提高 A 级门槛"},
     )
     assert response.status_code == 302
-    assert "第 2 版" in text_of(client.get("/credit/rules"))
+    rules_page = text_of(client.get("/credit/rules"))
+    assert "第 2 版" in rules_page and "须第二审核人" in rules_page
     assert (
         post_form(
             client, "/credit/rules/student_integrity", {"rules": "{oops"}
