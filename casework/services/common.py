@@ -53,6 +53,12 @@ def case_for_change(
         ) from exc
     if case is None:
         raise CaseNotFound(f"案件不存在：{case_id} (no such case)", case_id=case_id)
+    check_version(case, expected_version)
+    return case
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    """Raise `StaleCase` unless the case is still at the version the caller read."""
     if expected_version is not None and case.version != expected_version:
         raise StaleCase(
             f"案件 {case.number} 已被他人修改（当前版本 {case.version}，您提交的是版本 "
@@ -62,7 +68,6 @@ def case_for_change(
             current_version=case.version,
             expected_version=expected_version,
         )
-    return case
 
 
 def touch(case: Case) -> None:

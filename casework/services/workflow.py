@@ -18,6 +18,7 @@ from archive import clock
 from archive.accounts import Permission, User
 from archive.errors import PermissionDenied
 from casework.errors import (
+    CaseNotFound,
     InvalidTransition,
     NotOnPanel,
     ReasonRequired,
@@ -39,7 +40,14 @@ from casework.models import (
     Who,
     allowed_targets,
 )
-from casework.services.common import add_event, case_for_change, party_of_user, touch
+from casework.services.common import (
+    add_event,
+    case_for_change,
+    check_version,
+    is_staff,
+    party_of_user,
+    touch,
+)
 from casework.services.deadlines import on_state_change
 
 S = CaseState
@@ -312,7 +320,17 @@ def transition(
         TransitionBlocked.
     """
     target = CaseState(to)
-    case = case_for_change(session, case_id, expected_version)
+    case = case_for_change(session, case_id, None)
+    # Before the version and the table is consulted (its refusal names the state): outsiders learn nothing,
+    # and a respondent may only appeal.
+    party = party_of_user(session, case, actor)
+    if party is None and not is_staff(actor):
+        raise CaseNotFound(f"案件不存在：{case_id} (no such case)", case_id=case_id)
+    if party is not None and target is not S.APPEAL:
+        raise PermissionDenied(
+            "本案当事人不能办理本案 (a respondent cannot act on their own case)"
+        )
+    check_version(case, expected_version)
     t = lookup(case.state, target)
     check_actor(session, case, t, actor)
     assert actor is not None

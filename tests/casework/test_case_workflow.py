@@ -31,7 +31,7 @@ def _wrong_actor(cast, who):  # type: ignore[no-untyped-def]
         Who.INTAKE: cast.committee,
         Who.COMMITTEE: cast.office,
         Who.PANEL_LEAD: cast.member2,
-        Who.APPELLANT: cast.outsider,
+        Who.APPELLANT: cast.committee,  # staff, but neither respondent nor intake
         Who.ARCHIVIST: cast.committee,  # no ARCHIVE_CASE_FILES
     }[who]
 
@@ -206,5 +206,29 @@ def test_respondent_with_a_staff_role_cannot_act_on_own_case(session):
             actor=staff,
             case_id=case.id,
             to=S.SCREENING,
+            expected_version=case.version,
+        )
+
+
+def test_outsiders_learn_nothing_about_a_case(session):
+    from casework.errors import CaseNotFound
+
+    cast = make_cast(session)
+    case = named_case(session, cast)
+    for target in (S.SCREENING, S.APPEAL, S.FINAL):
+        with pytest.raises(CaseNotFound):
+            workflow.transition(
+                session,
+                actor=cast.outsider,
+                case_id=case.id,
+                to=target,
+                expected_version=case.version,
+            )
+    with pytest.raises(PermissionDenied):
+        workflow.transition(
+            session,
+            actor=cast.respondent_user,
+            case_id=case.id,
+            to=S.FINAL,
             expected_version=case.version,
         )
