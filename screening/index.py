@@ -11,25 +11,24 @@ Keys found in more than `max_df` documents (boilerplate, stock phrases) are igno
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import shutil
 import uuid
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from screening.fingerprint import FingerprintParams, fingerprint_passages
 from screening.normalize import NormalizedText, normalize
+from screening.storage import MANIFEST, DirectoryStorage, IndexStorage, SegmentMissing
 
-__all__ = ["CorpusIndex", "Candidate", "Region"]
+__all__ = ["CorpusIndex", "Candidate", "Region", "fingerprint_document"]
 
-MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
+_FIELDS = ("passage_doc", "spans", "keys", "pids")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,23 +88,20 @@ class _Segment:
             name, passage_doc.astype(np.int32), spans.astype(np.int32), keys, pids
         )
 
-    def save(self, directory: Path) -> None:
-        """Write the arrays as .npy files into a fresh segment directory."""
-        tmp = directory / (self.name + ".tmp")
-        tmp.mkdir(parents=True, exist_ok=False)
-        for field in ("passage_doc", "spans", "keys", "pids"):
-            np.save(tmp / f"{field}.npy", getattr(self, field))
-        os.replace(tmp, directory / self.name)
+    def save(self, storage: IndexStorage) -> _Segment:
+        """Write the arrays to the storage; returns the segment to keep (maybe mapped)."""
+        stored = storage.write_segment(
+            self.name, {f: getattr(self, f) for f in _FIELDS}
+        )
+        if stored is None:
+            return self
+        return _Segment(self.name, *(stored[f] for f in _FIELDS))
 
     @classmethod
-    def load(cls, directory: Path, name: str, mmap: bool) -> _Segment:
+    def load(cls, storage: IndexStorage, name: str, mmap: bool) -> _Segment:
         """Memory-map (or read) a saved segment."""
-        mode: Literal["r"] | None = "r" if mmap else None
-        arrays = [
-            np.load(directory / name / f"{f}.npy", mmap_mode=mode)
-            for f in ("passage_doc", "spans", "keys", "pids")
-        ]
-        return cls(name, *arrays)
+        arrays = storage.read_segment(name, _FIELDS, mmap)
+        return cls(name, *(arrays[f] for f in _FIELDS))
 
     @property
     def nbytes(self) -> int:
@@ -124,6 +120,7 @@ class CorpusIndex:
     Args:
         directory: where segments and the manifest live; None keeps everything in memory.
             If it already holds an index, that index is opened (its parameters win).
+        storage: an `IndexStorage` to use instead of a directory (e.g. Redis).
         max_df: a band key seen in more than max(min_df_cap, max_df * documents)
             documents (capped at max_df_docs) is boilerplate and ignored in queries.
         **params: `FingerprintParams` fields (num_perm, band_rows, seed, shingle,
@@ -134,6 +131,7 @@ class CorpusIndex:
         self,
         directory: str | os.PathLike[str] | None = None,
         *,
+        storage: IndexStorage | None = None,
         max_df: float = 0.005,
         min_df_cap: int = 5,
         max_df_docs: int = 200,
@@ -142,6 +140,10 @@ class CorpusIndex:
         **params: Any,
     ) -> None:
         self.directory = Path(directory) if directory is not None else None
+        if storage is None and self.directory is not None:
+            storage = DirectoryStorage(self.directory)
+        self.storage = storage
+        self.version: str | None = None
         self.max_df = max_df
         self.min_df_cap = min_df_cap
         self.max_df_docs = max_df_docs
@@ -155,15 +157,15 @@ class CorpusIndex:
         self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []
         self._unsaved: list[_Segment] = []
         self._obsolete: list[str] = []
-        if self.directory is not None and (self.directory / MANIFEST).exists():
+        if self.storage is not None:
             # A writer may compact between our reading the manifest and opening its
             # segments; the new manifest then names segments that exist, so retry.
-            for attempt in range(3):
+            for attempt in range(5):
                 try:
                     self._read_manifest(params)
                     break
-                except FileNotFoundError:
-                    if attempt == 2:
+                except SegmentMissing:
+                    if attempt == 4:
                         raise
 
     # ----------------------------------------------------------------- persistence
@@ -178,8 +180,10 @@ class CorpusIndex:
         return cls(path, mmap=mmap)
 
     def _read_manifest(self, params: dict[str, Any]) -> None:
-        assert self.directory is not None
-        manifest = json.loads((self.directory / MANIFEST).read_text(encoding="utf-8"))
+        assert self.storage is not None
+        manifest = self.storage.read_manifest()
+        if manifest is None:
+            return
         if manifest.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported index format {manifest.get('format')!r}")
         stored = FingerprintParams(**manifest["params"])
@@ -195,9 +199,10 @@ class CorpusIndex:
         self._doc_lengths = list(manifest["doc_lengths"])
         self._live = {d: i for i, d in enumerate(self._doc_ids) if d is not None}
         self._segments = [
-            _Segment.load(self.directory, name, self.mmap)
+            _Segment.load(self.storage, name, self.mmap)
             for name in manifest["segments"]
         ]
+        self.version = manifest.get("version")
 
     def save(self) -> None:
         """Write pending documents as a new segment, then atomically swap the manifest.
@@ -206,24 +211,26 @@ class CorpusIndex:
         the one before (a binary-counter policy): O(log n) segments, and each passage
         is rewritten O(log n) times over the life of the index.
         """
-        if self.directory is None:
+        if self.storage is None:
             raise ValueError("this index has no directory; pass one to CorpusIndex()")
-        self.directory.mkdir(parents=True, exist_ok=True)
         self._flush_pending()
         self._merge_tail()
         self._write()
 
     def _write(self) -> None:
         """Write unsaved segments, swap the manifest, then delete obsolete segments."""
-        assert self.directory is not None
+        assert self.storage is not None
         for segment in self._unsaved:
-            segment.save(self.directory)
-            if self.mmap:
-                idx = self._segments.index(segment)
-                self._segments[idx] = _Segment.load(self.directory, segment.name, True)
+            stored = segment.save(self.storage)
+            if self.mmap and stored is segment and self.directory is not None:
+                stored = _Segment.load(self.storage, segment.name, True)
+            idx = self._segments.index(segment)
+            self._segments[idx] = stored
         self._unsaved = []
+        self.version = uuid.uuid4().hex
         manifest = {
             "format": FORMAT_VERSION,
+            "version": self.version,
             "params": self.params.to_dict(),
             "max_df": self.max_df,
             "min_df_cap": self.min_df_cap,
@@ -232,12 +239,10 @@ class CorpusIndex:
             "doc_ids": self._doc_ids,
             "doc_lengths": self._doc_lengths,
         }
-        tmp = self.directory / f"{MANIFEST}.{uuid.uuid4().hex}.tmp"
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.directory / MANIFEST)
+        self.storage.write_manifest(manifest)
         # Readers that mapped the old files keep them alive until they close them.
         for name in self._obsolete:
-            shutil.rmtree(self.directory / name, ignore_errors=True)
+            self.storage.delete_segment(name)
         self._obsolete = []
 
     def _flush_pending(self) -> _Segment | None:
@@ -297,8 +302,7 @@ class CorpusIndex:
         if not self._segments:
             return
         self._replace(list(self._segments), self._merge(list(self._segments)))
-        if self.directory is not None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+        if self.storage is not None:
             self._write()
 
     @property
@@ -324,6 +328,22 @@ class CorpusIndex:
         self._live[doc_id] = number
         if len(fp):
             self._pending.append((number, fp.spans, fp.bands))
+
+    def add_fingerprinted(
+        self, doc_id: str, length: int, spans: np.ndarray, bands: np.ndarray
+    ) -> None:
+        """Add a document fingerprinted elsewhere (`fingerprint_document`, e.g. in a
+        process pool) with this index's parameters; replaces an old one."""
+        if bands.ndim != 2 or bands.shape[1] != self.params.bands:
+            raise ValueError("fingerprints were made with other parameters")
+        if doc_id in self._live:
+            self.remove(doc_id)
+        number = len(self._doc_ids)
+        self._doc_ids.append(doc_id)
+        self._doc_lengths.append(int(length))
+        self._live[doc_id] = number
+        if len(spans):
+            self._pending.append((number, spans, bands))
 
     def remove(self, doc_id: str) -> None:
         """Tombstone a document; its passages are dropped for good by `compact()`."""
@@ -455,6 +475,16 @@ class CorpusIndex:
             regions = _regions(q[lo_i:hi_i], fp.spans, spans[lo_i:hi_i], gap=gap)
             out.append(Candidate(ids[k], float(scores[k]), regions))
         return out
+
+
+def fingerprint_document(
+    text: str | NormalizedText, params: FingerprintParams
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """(normalised length, passage spans, band keys) of a document, as `add` computes
+    them; a picklable step for indexing in parallel processes."""
+    norm = text if isinstance(text, NormalizedText) else normalize(text)
+    fp = fingerprint_passages(norm.text, params)
+    return len(norm.text), fp.spans, fp.bands
 
 
 def _regions(
