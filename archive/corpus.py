@@ -216,6 +216,9 @@ def _schedule(session: Session, op: str, doc_id: str, text: str = "") -> None:
 @event.listens_for(Session, "after_commit")
 def _flush_index_ops(session: Session) -> None:
     """Write the committed transaction's corpus changes to the index."""
+    # SQLAlchemy also fires after_commit when a SAVEPOINT is released; wait for the end.
+    if session.in_nested_transaction():
+        return
     ops = session.info.pop(_PENDING_KEY, None)
     if ops:
         _apply_index_ops(settings_of(session), ops)

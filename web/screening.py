@@ -391,10 +391,18 @@ def report(submission_id: int) -> Any:
         match_kind=match_kind,
         can_edit=user.can(P.SCREEN_SUBMIT),
         has_case_route=has_case_route,
+        case_url=_case_url(sub.case_id),
         verdict_chip=verdict_chip,
         warnings=[WARNING_LABELS.get(w, w) for w in (sub.warnings or [])],
         min_match_chars=rep.options.min_match_chars,
     )
+
+
+def _case_url(case_id: int | None) -> str | None:
+    """The linked case's page, when the casework area provides one."""
+    if case_id is None or "cases.show" not in current_app.view_functions:
+        return None
+    return url_for("cases.show", case_id=case_id)
 
 
 def _share(rep: ScreeningReport, source_id: str | None) -> Any:
