@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from archive import search
 from archive.accounts import Permission, Role, User, require
 from archive.errors import InvalidInput
 from archive.files import FileTooLarge, hash_on_disk, store_stream
@@ -37,6 +38,7 @@ from archive.records import (
     RecordType,
     create_record,
     find_duplicate,
+    find_record_by_number,
     metadata_fingerprint,
 )
 
@@ -363,6 +365,12 @@ def import_records(
         if outer.is_active:
             outer.rollback()
         raise
+    # Indexed only now: indexing queues text extraction for after the commit, and a
+    # savepoint's release counts as a commit to the session's after_commit hook.
+    for number in report.created:
+        record = find_record_by_number(session, number)
+        if record is not None:
+            search.index_record(session, record)
     return report
 
 
@@ -425,6 +433,7 @@ def _import_row(
             files=stored,
             source="import",
             check_duplicates=False,
+            index=False,
             **row.access,
         )
         savepoint.commit()

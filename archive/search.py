@@ -675,7 +675,9 @@ def _match_subquery(session: Session, parsed: ParsedQuery) -> Any:
             "AS score "
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_q"
         ).bindparams(fts_q=_fts5_query(parsed))
-    return stmt.columns(rid=Integer, score=Float).subquery("m")
+    # MATERIALIZED: run the MATCH once and join records by key; as a plain subquery
+    # SQLite re-evaluates it for every candidate record.
+    return stmt.columns(rid=Integer, score=Float).cte("m").prefix_with("MATERIALIZED")
 
 
 def _base_query(

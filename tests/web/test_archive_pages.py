@@ -27,7 +27,9 @@ def plain(response) -> str:  # type: ignore[no-untyped-def]
 def _seed(session):
     research = research_office(session, username="ky-web")
     jiwei = discipline_office(session, username="jw-web")
-    blob = store_bytes(session, "项目正文：钙钛矿太阳能电池稳定性。".encode(), filename="正文.txt")
+    blob = store_bytes(
+        session, "项目正文：钙钛矿太阳能电池稳定性。".encode(), filename="正文.txt"
+    )
     paper = make_record(
         session,
         research,
@@ -73,7 +75,9 @@ def test_discipline_office_finds_the_case_file_and_the_visit_is_logged(client, s
     assert page.status_code == 200
     text = text_of(page)
     assert "本次访问已记录" in text and "被调查人" in text and "证据" in text
-    views = audit.list_entries(session, entity_type="records", entity_id=str(case.id), action="view")
+    views = audit.list_entries(
+        session, entity_type="records", entity_id=str(case.id), action="view"
+    )
     assert views and views[0].actor == "jw-web"
     searches = audit.list_entries(session, action="search")
     assert searches and searches[0].after["query"] == "钙钛矿"
@@ -84,7 +88,10 @@ def test_record_page_of_an_invisible_record_is_not_found(client, session):
     login(client, "ky-web")
     assert client.get(f"/archive/records/{sealed.id}").status_code == 404
     assert client.get(f"/archive/records/{case.id}").status_code == 404
-    assert client.get(f"/archive/records/{case.id}/files/{case.files[0].id}").status_code == 404
+    assert (
+        client.get(f"/archive/records/{case.id}/files/{case.files[0].id}").status_code
+        == 404
+    )
 
 
 def test_download_through_the_access_check_and_refused_when_altered(client, session):
@@ -111,7 +118,7 @@ def test_api_search_respects_access(client, session):
     data = client.get("/api/archive/search?q=钙钛矿").get_json()
     assert data["total"] == 1 and data["hits"][0]["id"] == paper.id
     assert sum(v["count"] for v in data["facets"]["type"]) == 1
-    odd = client.get('/api/archive/search?q=%22%28*%5E').get_json()
+    odd = client.get("/api/archive/search?q=%22%28*%5E").get_json()
     assert odd["total"] >= 0
 
 
@@ -135,14 +142,24 @@ def test_import_upload_and_report(client, session):
         "table": (io.BytesIO(csv_text.encode()), "records.csv"),
         "files": [(io.BytesIO("立项书：深海热液喷口。".encode()), "plan.txt")],
     }
-    strict = post_form(client, "/archive/records/import", {**files, "mode": "all"}, content_type="multipart/form-data")
+    strict = post_form(
+        client,
+        "/archive/records/import",
+        {**files, "mode": "all"},
+        content_type="multipart/form-data",
+    )
     assert strict.status_code == 200
     assert "第 3 行" in text_of(strict) and "未导入" in text_of(strict)
     files = {
         "table": (io.BytesIO(csv_text.encode()), "records.csv"),
         "files": [(io.BytesIO("立项书：深海热液喷口。".encode()), "plan.txt")],
     }
-    lenient = post_form(client, "/archive/records/import", {**files, "mode": "skip"}, content_type="multipart/form-data")
+    lenient = post_form(
+        client,
+        "/archive/records/import",
+        {**files, "mode": "skip"},
+        content_type="multipart/form-data",
+    )
     body = text_of(lenient)
     assert "已导入 1 条" in body and "深海热液区微生物多样性研究" in body
 
@@ -174,10 +191,16 @@ def test_new_record_form_and_access_change(client, session):
     changed = post_form(
         client,
         f"/archive/records/{record_id}/access",
-        {"access_level": "roles", "access_roles": ["discipline_office"], "access_reason": "数据共享协议限制"},
+        {
+            "access_level": "roles",
+            "access_roles": ["discipline_office"],
+            "access_reason": "数据共享协议限制",
+        },
     )
     assert changed.status_code == 302
-    assert client.get(record_url).status_code == 404  # the research office is no longer admitted
+    assert (
+        client.get(record_url).status_code == 404
+    )  # the research office is no longer admitted
     bad = post_form(client, "/archive/records", {"type": "data", "title": ""})
     assert bad.status_code == 302
 
@@ -185,16 +208,28 @@ def test_new_record_form_and_access_change(client, session):
 def test_disposal_page_request_and_approval(client, session):
     research = research_office(session, username="ky-disp")
     discipline_office(session, username="jw-disp")
-    old = make_record(session, research, record_type="notebook", title="1999 年实验记录", date_start=date(1999, 1, 1))
+    old = make_record(
+        session,
+        research,
+        record_type="notebook",
+        title="1999 年实验记录",
+        date_start=date(1999, 1, 1),
+    )
     session.commit()
     login(client, "ky-disp")
     assert "1999 年实验记录" in text_of(client.get("/archive/disposal"))
-    post_form(client, "/archive/disposal/request", {"record_id": old.id, "reason": "期满"})
+    post_form(
+        client, "/archive/disposal/request", {"record_id": old.id, "reason": "期满"}
+    )
     client.get("/logout")
     post_form(client, "/logout")
     login(client, "jw-disp")
     pending = rec_pending(session)
-    response = post_form(client, f"/archive/disposal/{pending}/decide", {"decision": "approve", "note": "同意"})
+    response = post_form(
+        client,
+        f"/archive/disposal/{pending}/decide",
+        {"decision": "approve", "note": "同意"},
+    )
     assert response.status_code == 302
     page = text_of(client.get("/archive/disposal"))
     assert "销毁记录" in page and "1999 年实验记录" in page
@@ -212,5 +247,8 @@ def test_navigation_shows_the_archive(client, session):
     session.commit()
     login(client, "ky-nav")
     html = client.get("/").get_data(as_text=True)
-    assert 'data-endpoint="archive.search"' in html and 'data-endpoint="archive.records"' in html
+    assert (
+        'data-endpoint="archive.search"' in html
+        and 'data-endpoint="archive.records"' in html
+    )
     assert rec.RecordType.CASE_FILE.value == "case_file"
