@@ -125,3 +125,19 @@ def test_interrupted_export_resumes_without_duplicates_or_gaps(
         services.export_changes(session, actor=admin, fmt="csv", out_dir=tmp_path)
         is None
     )
+
+
+def test_expired_entry_is_exported_as_expired(session, tmp_path):
+    _at(date(2026, 2, 1))
+    admin = credit_admin(session)
+    person, _user = make_subject(session)
+    record = _ingest(session, person, 30, ends_on=date(2027, 1, 9))
+    assert services.export_changes(session, actor=admin, fmt="csv", out_dir=tmp_path)
+    _at(date(2029, 2, 1))
+    from casework.credit import jobs
+
+    jobs.end_disclosures_and_measures(session, clock.today())
+    later = services.export_changes(session, actor=admin, fmt="csv", out_dir=tmp_path)
+    assert later is not None
+    rows = services.read_rows(tmp_path / later.file_name)
+    assert [(r["BDBH"], r["ZT"]) for r in rows] == [(str(record.id), "已到期")]
