@@ -11,7 +11,7 @@ import functools
 import io
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 
 from flask import (
     Blueprint,
@@ -417,7 +417,7 @@ def add_evidence(case_id: int) -> str:
             expected_version=_require_version(),
             title=f.get("title", ""),
             filename=upload.filename,
-            stream=upload.stream,
+            stream=cast(BinaryIO, upload.stream),
             media_type=upload.mimetype,
             received_from=f.get("received_from"),
             note=f.get("note"),
@@ -450,7 +450,7 @@ def add_draft(case_id: int) -> str:
         case_id=case_id,
         expected_version=_require_version(),
         filename=upload.filename,
-        stream=upload.stream,
+        stream=cast(BinaryIO, upload.stream),
     )
     return _("已上传调查报告草稿")
 
@@ -476,7 +476,7 @@ def add_interview(case_id: int) -> str:
         interviewer2_id=int(f.get("interviewer2_id") or 0),
         summary=f.get("summary", ""),
         signed_scan_name=scan.filename,
-        signed_scan=scan.stream,
+        signed_scan=cast(BinaryIO, scan.stream),
     )
     return _("已添加谈话笔录")
 
@@ -988,7 +988,7 @@ def api_evidence(case_id: int) -> Any:
         expected_version=int(raw),
         title=request.form.get("title", ""),
         filename=upload.filename,
-        stream=upload.stream,
+        stream=cast(BinaryIO, upload.stream),
         media_type=upload.mimetype,
     )
     return jsonify({"id": item.id, "sha256": item.sha256, "title": item.title}), 201

@@ -5,7 +5,7 @@ password get the same answer, so guessing reveals nothing about which cases exis
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import (
     Blueprint,
@@ -45,7 +45,7 @@ def new() -> Any:
         db = get_session()
         db.info["actor"] = "anonymous-tipster"
         attachments = [
-            tips.TipAttachment(f.filename, f.stream, f.mimetype)
+            tips.TipAttachment(f.filename, cast(BinaryIO, f.stream), f.mimetype)
             for f in request.files.getlist("attachments")
             if f and f.filename
         ]
