@@ -693,9 +693,10 @@ def _record_text(
 
 def _lock_batch(session: Session, batch_id: int) -> Batch:
     """The batch row, locked (PostgreSQL) so that one parser sees the batch complete."""
-    batch = session.scalars(
-        select(Batch).where(Batch.id == batch_id).with_for_update()
-    ).one()
+    # Lock the bare row (an eager join to users could not be locked on PostgreSQL).
+    session.execute(select(Batch.id).where(Batch.id == batch_id).with_for_update())
+    batch = session.get(Batch, batch_id)
+    assert batch is not None
     return batch
 
 
