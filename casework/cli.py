@@ -60,7 +60,6 @@ def register(main: click.Group) -> None:
     @click.argument("number")
     def cases_show(number: str) -> None:
         """One case: state, deadlines and timeline (no reporter identity)."""
-        from casework.services.tips import list_messages  # noqa: F401
 
         rt = _runtime()
         with session_scope(rt.session_factory, actor="cli") as session:

@@ -1,0 +1,64 @@
+"""A case opened with one click from a screening report: the report and its matched
+passages are attached as evidence, and the submission links back to the case."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from archive import corpus, submissions
+from archive.accounts import Role
+from archive.people import PersonKind, create_person
+from casework.models import CaseSource, EvidenceKind
+from casework.services import evidence, intake
+from tests.archive.factories_screening import COPIED, SOURCE_A, THESIS, isolated_factory
+from tests.casework.factories_casework import make_user
+
+
+@pytest.fixture
+def factory(connection, settings, tmp_path):
+    return isolated_factory(connection, settings, tmp_path / "data")
+
+
+def test_open_case_from_a_screening_report(factory):
+    with factory() as s:
+        corpus.add_document(s, doc_id="a.txt", text=SOURCE_A, author="王五")
+        office = make_user(s, Role.RESEARCH_OFFICE, display_name="科研处")
+        batch = submissions.create_batch(s, actor=office)
+        sub_id = submissions.add_file(
+            s,
+            batch=batch,
+            actor=office,
+            file_name="2020001_张三_教育学_科研诚信研究.txt",
+            stream=io.BytesIO(THESIS.encode()),
+        ).id
+        s.commit()  # screens now (sync jobs)
+    with factory() as s:
+        office = s.get(type(office), office.id)
+        s.info["actor"] = office
+        person = create_person(
+            s, kind=PersonKind.STUDENT, name="张三", university_id="2020001"
+        )
+        case = intake.open_case_from_screening(
+            s,
+            actor=office,
+            submission_id=sub_id,
+            respondent_person_id=person.id,
+            summary="总文字复制比超过阈值，疑似抄袭",
+        )
+        assert (
+            case.source is CaseSource.SCREENING
+            and case.screening_submission_id == sub_id
+        )
+        assert [p.person_id for p in case.parties] == [person.id]
+        items = evidence.list_evidence(s, case.id)
+        report = next(i for i in items if i.kind is EvidenceKind.SCREENING_REPORT)
+        assert len(report.sha256) == 64
+        passages = report.data["passages"]
+        assert (
+            passages
+            and passages[0]["text"] == COPIED
+            and passages[0]["source"] == "a.txt"
+        )
+        assert s.get(submissions.Submission, sub_id).case_id == case.id
