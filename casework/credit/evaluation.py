@@ -293,6 +293,21 @@ def recompute_grade(
     return row
 
 
+def grade_on(session: Session, *, person_id: int, on: date) -> tuple[str, int, RuleSet]:
+    """(grade, score, rule set) on a day; stored only when the day is today.
+
+    Checks and reports about another day (a CLI `--on`, a report at a past date) must
+    not add hypothetical rows to the subject's grade history.
+    """
+    if on == clock.today():
+        row = recompute_grade(session, person_id=person_id, on=on)
+        return row.grade, row.score, row.rule_set
+    person = get_subject(session, person_id)
+    rule_set = current_rule_set(session, kind_for(person))
+    score, grade, _lines = compute(list_records(session, person_id), rule_set.rules, on)
+    return grade, score, rule_set
+
+
 def latest_grade(
     session: Session, *, person_id: int, kind: EvaluationKind | None = None
 ) -> CreditGrade | None:

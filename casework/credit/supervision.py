@@ -1,8 +1,8 @@
 """Graded supervision (分级分类监管): "may this subject do this now, and if not, why and
 until when" — asked by admission, hiring, promotion, funding, award and project systems.
 
-Two sources of refusal: a ban in force (S06/S07/S09/S15 … from the sanction list: it
-blocks the actions below until its end date), and the measures the current rule version
+Two sources of refusal: a ban in force (S06/S07/S09/S15, and the degree bar of S14, from
+the sanction list: each blocks the actions below until its end date), and the measures the current rule version
 attaches to the subject's grade (C: a second reviewer; D: refused).
 """
 
@@ -21,9 +21,7 @@ from casework.credit.errors import UnknownAction
 from casework.credit.evaluation import (
     ACTIONS,
     GRADE_LABELS,
-    current_rule_set,
-    kind_for,
-    recompute_grade,
+    grade_on,
 )
 from casework.credit.files import effect_end, get_subject, is_in_force, list_records
 from casework.credit.models import RecordKind
@@ -44,6 +42,8 @@ BAN_BLOCKS: dict[str, frozenset[str]] = {
     "S07": frozenset({"funding", "project_application"}),
     "S09": frozenset(ACTIONS),
     "S15": frozenset({"admission"}),
+    # 令34: no new degree application for at least 3 years after a revoked degree.
+    "S14": frozenset({"admission"}),
 }
 
 
@@ -106,8 +106,8 @@ def check(
         )
     on = on or clock.today()
     person = get_subject(session, person_id)
-    grade_row = recompute_grade(session, person_id=person_id, on=on)
-    rules = current_rule_set(session, kind_for(person)).rules
+    grade, _score, rule_set = grade_on(session, person_id=person_id, on=on)
+    rules = rule_set.rules
     records = [
         r for r in list_records(session, person_id) if r.kind is RecordKind.DISHONESTY
     ]
@@ -118,9 +118,7 @@ def check(
     measures: list[str] = []
     conditions: list[str] = []
     for record in in_force:
-        if record.is_ban and action in BAN_BLOCKS.get(
-            record.sanction_code or "", frozenset()
-        ):
+        if action in BAN_BLOCKS.get(record.sanction_code or "", frozenset()):
             end = effect_end(record)
             untils.append(end)
             measures.append(f"{record.sanction_code} {record.title}")
@@ -128,8 +126,8 @@ def check(
                 f"失信惩戒措施「{record.title}」执行中（{record.decision_number or ''}），"
                 + (f"至 {end.isoformat()}" if end else "长期有效")
             )
-    measure = grade_measures(rules, grade_row.grade).get(action)
-    grade_text = f"信用等级 {grade_row.grade}（{GRADE_LABELS[grade_row.grade]}）"
+    measure = grade_measures(rules, grade).get(action)
+    grade_text = f"信用等级 {grade}（{GRADE_LABELS[grade]}）"
     if measure == "deny":
         ends = [effect_end(r) for r in in_force]
         known = [e for e in ends if e is not None]
@@ -163,7 +161,7 @@ def check(
         allowed=allowed,
         reason=reason,
         until=until,
-        grade=grade_row.grade,
+        grade=grade,
         measures=measures,
         conditions=conditions,
         is_permanent=permanent,

@@ -94,3 +94,39 @@ def test_daily_job_records_end_of_disclosure_and_expiry_once(session):
     assert services.record_state(record).code == "expired"
     jobs.recompute_all_grades(session, clock.today())
     assert services.latest_grade(session, person_id=person.id).grade == "A"
+
+
+def test_degree_bar_refuses_admission_until_its_end(session):
+    clock.freeze(datetime(2026, 2, 1, 4, tzinfo=UTC))
+    admin = credit_admin(session)
+    person, _ = make_subject(session)
+    services.ingest_final_decision(
+        session,
+        actor="casework",
+        case_id=1,
+        entries=[sanction_input(person, "S14", ends_on=date(2029, 1, 9))],
+    )
+    result = services.check(
+        session, actor=admin, person_id=person.id, action="admission"
+    )
+    assert not result.allowed and result.until == date(2029, 1, 9)
+    assert "不授予/撤销学位" in result.reason
+
+
+def test_check_on_another_day_stores_no_grade(session):
+    clock.freeze(datetime(2026, 2, 1, 4, tzinfo=UTC))
+    admin = credit_admin(session)
+    person, _ = make_subject(session)
+    services.ingest_final_decision(
+        session, actor="casework", case_id=1, entries=[sanction_input(person)]
+    )
+    before = services.latest_grade(session, person_id=person.id)
+    later = services.check(
+        session,
+        actor=admin,
+        person_id=person.id,
+        action="admission",
+        on=date(2029, 2, 1),
+    )
+    assert later.allowed and later.grade == "A"
+    assert services.latest_grade(session, person_id=person.id).id == before.id
