@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from flask import Flask, g, request
@@ -112,6 +112,8 @@ def create_app(
 
     from web.nav import items_for
 
+    app.jinja_env.filters["cst"] = china_time
+
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
         user = g.get("user")
@@ -122,6 +124,18 @@ def create_app(
         }
 
     return app
+
+
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
+def china_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC timestamp as the users read it: China Standard Time (UTC+8)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(CHINA).strftime(fmt)
 
 
 def _require_migrated_schema() -> None:
