@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from sqlalchemy import BigInteger, ForeignKey, String, Text, func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
 
 from archive import clock
@@ -41,6 +42,7 @@ from screening.report import ReportOptions, ScreeningReport, recompute
 
 ALLOWED_EXTENSIONS = (".pdf", ".docx", ".doc", ".txt")
 PEER_PREFIX = "submission:"
+_PEER_LOCK_NAMESPACE = 74230102  # pg advisory lock keys (namespace, batch id)
 
 
 class SubmissionState(enum.StrEnum):
@@ -692,11 +694,20 @@ def _record_text(
 
 
 def _lock_batch(session: Session, batch_id: int) -> Batch:
-    """The batch row, locked (PostgreSQL) so that one parser sees the batch complete."""
-    # Lock the bare row (an eager join to users could not be locked on PostgreSQL).
-    session.execute(select(Batch.id).where(Batch.id == batch_id).with_for_update())
+    """The batch, serialising peer-checked parsers so one of them sees the batch complete.
+
+    SQLite already serialises writers (BEGIN IMMEDIATE). On PostgreSQL a transaction-level
+    advisory lock per batch is taken before anything is written: a row lock on the batch
+    would deadlock with uploads inserting submissions (their foreign-key check waits for
+    the batch row while holding the audit chain's lock).
+    """
     batch = session.get(Batch, batch_id)
     assert batch is not None
+    if batch.compare_peers and session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            sql_text("SELECT pg_advisory_xact_lock(:ns, :batch_id)"),
+            {"ns": _PEER_LOCK_NAMESPACE, "batch_id": batch_id},
+        )
     return batch
 
 

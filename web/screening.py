@@ -688,3 +688,18 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.jinja_env.globals.setdefault("screening_verdict_chip", verdict_chip)
+    app.jinja_env.globals["screening_recent_batches"] = _recent_batches
+    from web.home import register_panel
+
+    register_panel(
+        "screening/_panel.html",
+        lambda user: user.can(P.SCREEN_SUBMIT) or user.can(P.SCREEN_VIEW),
+    )
+
+
+def _recent_batches() -> list[tuple[submissions.Batch, dict[str, int]]]:
+    """The five newest batches, for the workbench panel."""
+    user = current_user()
+    if user is None:
+        return []
+    return submissions.list_batches(get_session(), actor=user, limit=5)

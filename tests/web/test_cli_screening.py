@@ -191,3 +191,42 @@ def test_pan_in_and_out(tmp_path):
     assert result.returncode == 0, result.stderr
     xml = (out / "suspicious-document00001-source-document00001.xml").read_text("utf-8")
     assert 'name="detected-plagiarism"' in xml and 'this_offset="3"' in xml
+
+
+def test_demo_loads_the_corpus_and_the_theses_show_each_kind_of_reuse(tmp_path):
+    data = tmp_path / "data"
+    demo = run_cli(data, "demo", "--password", "demo-pass-123")
+    assert demo.returncode == 0, demo.stderr
+    assert "demo corpus: 18 documents" in demo.stdout
+    assert "demo screening: batch" in demo.stdout
+    theses = REPO / "web" / "demo_corpus" / "theses"
+    result = run_cli(data, "screen", str(theses), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    reports = {
+        p.stem.split("_")[1]: json.loads(p.read_text("utf-8"))
+        for p in (tmp_path / "out").glob("*.json")
+    }
+    verbatim, tricks = reports["张明"], reports["李华"]
+    by_source = {m["source"]: m["excluded"] for m in verbatim["matches"]}
+    assert by_source["edu-research-integrity.txt"] is None
+    assert by_source["law-personal-information.txt"] == "quotation"
+    assert by_source["edu-graduate-norms-survey.txt"] == "own_work"
+    fig = verbatim["figures"]
+    assert (
+        fig["copy_ratio"]
+        > fig["copy_ratio_without_quotes"]
+        > fig["copy_ratio_without_own"]
+        > 0
+    )
+    # traditional characters, zero-width characters, broken lines, swapped punctuation
+    text = (
+        theses / next(p.name for p in theses.iterdir() if "李华" in p.name)
+    ).read_text("utf-8")
+    cs = [m for m in tricks["matches"] if m["source"] == "cs-text-reuse-detection.txt"]
+    covered = "".join(text[m["offset"] : m["offset"] + m["length"]] for m in cs)
+    assert (
+        "傳統的整篇相似度" in covered
+        and "\u200b" in covered
+        and "统一中英文标点" in covered
+    )
+    assert any(m["source"] == "en-ml-reproducibility.txt" for m in tricks["matches"])

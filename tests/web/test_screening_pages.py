@@ -227,3 +227,11 @@ def test_screening_pages_in_english(session, client):
     client.get("/lang/en")
     page = text_of(client.get("/screening/"))
     assert "Submit for screening" in page and "Start screening" in page
+
+
+def test_workbench_panel_lists_recent_batches(session, client):
+    office = _office(session, client)
+    submissions.create_batch(session, actor=office, name="最近的批次")
+    session.commit()
+    page = text_of(client.get("/"))
+    assert "最近的批次" in page
