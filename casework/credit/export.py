@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import audit, clock
 from archive.accounts import Permission, User, require
 from archive.db import settings_of, utcnow
-from archive.errors import InvalidInput
+from archive.errors import Conflict, InvalidInput
 from archive.people import PersonKind
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit.files import record_state
@@ -44,6 +45,7 @@ from casework.credit.sanction_list import validity_text
 
 SCHEMA_PATH = Path(__file__).with_name("shuanggongshi.schema.json")
 FORMATS = ("csv", "json")
+_PG_LOCK_KEY = 74230505
 
 # (key, 中文字段名) in the order of the 双公示 行政处罚 layout.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -199,6 +201,10 @@ def export_changes(
     if fmt not in FORMATS:
         raise InvalidInput(f"不支持的导出格式：{fmt}（csv 或 json）", format=fmt)
     started = utcnow()
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # One export at a time: a second waits and then starts after the first's range.
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})")
     previous = last_export(session)
     from_seq = previous.to_seq if previous else 0
     number = (previous.number if previous else 0) + 1
@@ -243,8 +249,16 @@ def export_changes(
         started_at=started,
         actor=getattr(actor, "username", str(actor))[:160],
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        # Another export took this number first; its file is the one that counts.
+        raise Conflict(
+            "另一个报送任务刚刚完成同一批次，请刷新后重试 (concurrent export)",
+            number=number,
+        ) from exc
     audit.record_event(
         session,
         action="credit_export",
