@@ -487,9 +487,11 @@ def _archive_panel_visible(user: Any) -> bool:
 
 def init_app(app: Flask) -> None:
     """Register the blueprints and the template helpers."""
+    from web.home import register_panel
+
     app.register_blueprint(bp)
     app.register_blueprint(api)
-    app.jinja_env.globals.setdefault("archive_file_role_labels", FILE_ROLE_LABELS)
+    register_panel("archive/_panel.html", _archive_panel_visible)
 
 
 __all__ = ["AccessLevel", "init_app"]
