@@ -32,12 +32,13 @@ from casework.credit.contract import ClearanceInput, SanctionInput
 from casework.credit.files import (
     MAX_DISCLOSURE_MONTHS,
     FileEntry,
+    add_event,
     add_months,
     add_record,
     get_subject,
     record_state,
 )
-from casework.credit.models import CreditRecord, RecordKind
+from casework.credit.models import CreditRecord, RecordEventKind, RecordKind
 
 
 def _case_key(case_id: int | None, case_number: str) -> str:
@@ -153,11 +154,45 @@ def ingest_final_decision(
             )
         )
         touched.add(person.id)
+    _supersede_earlier_decisions(session, actor=actor, case_id=case_id, new=out)
     from casework.credit.evaluation import recompute_grade
 
     for person_id in sorted(touched):
         recompute_grade(session, person_id=person_id)
     return out
+
+
+def _supersede_earlier_decisions(
+    session: Session, *, actor: Any, case_id: int | None, new: list[CreditRecord]
+) -> None:
+    """A later final decision of the same case (复查) replaces the earlier one's records.
+
+    Records of an earlier decision number for the same case and person are marked
+    已更正; a new record of the same measure points at the one it replaces.
+    """
+    for record in new:
+        if record.corrects_id is not None:
+            continue
+        q = select(CreditRecord).where(
+            CreditRecord.person_id == record.person_id,
+            CreditRecord.decision_number != record.decision_number,
+            CreditRecord.id < record.id,
+        )
+        q = q.where(
+            CreditRecord.case_id == case_id
+            if case_id is not None
+            else CreditRecord.case_number == record.case_number
+        )
+        for old in session.scalars(q.order_by(CreditRecord.id)):
+            if record_state(old).is_corrected:
+                continue
+            add_event(
+                session,
+                record=old,
+                kind=RecordEventKind.CORRECTED,
+                actor=actor,
+                note=f"被 {record.decision_number} 取代（复查/重新决定）",
+            )
 
 
 def _by_key(session: Session, key: str) -> CreditRecord | None:

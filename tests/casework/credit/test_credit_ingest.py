@@ -115,3 +115,41 @@ def test_records_cannot_be_edited_only_corrected(session):
         for p in services.public_sanctions(session)
         if p.decision_number.startswith("校学术〔2026〕")
     ].count("校学术〔2026〕3号") == 0
+
+
+def test_review_decision_supersedes_the_first(session):
+    _at(date(2026, 3, 1))
+    person, _ = make_subject(session)
+    [first] = services.ingest_final_decision(
+        session, actor="casework", case_id=11, entries=[sanction_input(person)]
+    )
+    [review] = services.ingest_final_decision(
+        session,
+        actor="casework",
+        case_id=11,
+        entries=[
+            sanction_input(
+                person,
+                "S12",
+                ends_on=date(2027, 1, 9),
+                decision_number="复查〔2026〕1号",
+            )
+        ],
+    )
+    assert services.record_state(first).code == "corrected"
+    assert services.record_state(review).code == "not_public"
+    assert services.current_grade(session, person_id=person.id).grade == "B"
+    cleared = services.ingest_final_decision(
+        session,
+        actor="casework",
+        case_id=11,
+        entries=[],
+        clearances=[
+            clearance_input(
+                person, decision_number="复查〔2026〕2号", case_number="XS-2026-0001"
+            )
+        ],
+    )
+    assert cleared[0].kind is RecordKind.CLEARANCE
+    assert services.record_state(review).code == "corrected"
+    assert services.current_grade(session, person_id=person.id).grade == "A"
