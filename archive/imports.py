@@ -248,7 +248,7 @@ def _check_row(row: _Row, files_dir: Path | None) -> None:
                 f"类型无效：{kind}（可选：{'、'.join(lb for t, lb in RECORD_TYPE_LABELS.items() if t != RecordType.CASE_FILE)}）"
             )
         else:
-            row.record_type = RecordType(found)
+            row.record_type = RecordType(found.value)
     discipline = _text(v, "discipline")
     if discipline and discipline not in DISCIPLINES:
         row.problems.append(f"学科不在学科目录中：{discipline}")
@@ -301,7 +301,7 @@ def _check_row(row: _Row, files_dir: Path | None) -> None:
         if role is None:
             row.problems.append(f"角色无效：{name}")
         else:
-            roles.append(Role(role))
+            roles.append(Role(role.value))
     try:
         sealed = parse_date(v.get("sealed_until"))
     except ValueError as exc:
@@ -385,11 +385,8 @@ def _import_row(
     """Create one row's record (in its own savepoint), or note it as duplicate or bad."""
     assert row.record_type is not None
     title = _text(row.values, "title")
-    year = (
-        (row.date_end or row.date_start).year
-        if (row.date_end or row.date_start)
-        else None
-    )
+    when = row.date_end or row.date_start
+    year = when.year if when is not None else None
     fingerprint = metadata_fingerprint(row.record_type, title, year, row.people)
     hashes = [hash_on_disk(p) for p in row.files]
     if fingerprint in seen_prints:

@@ -229,7 +229,12 @@ def _stored_uploads(field: str) -> list[Any]:
             continue
         media = upload.mimetype or mimetypes.guess_type(upload.filename)[0] or ""
         out.append(
-            store_stream(db, upload.stream, filename=upload.filename, media_type=media)
+            store_stream(
+                db,
+                upload.stream,
+                filename=upload.filename,
+                media_type=media,  # type: ignore[arg-type]
+            )
         )
     return out
 
