@@ -86,3 +86,15 @@ def test_someone_elses_record_is_refused(client, session):
     session.commit()
     login(client, other_user.username)
     assert client.get(f"/me/records/{record.id}/repair").status_code == 403
+
+
+def test_unlinked_account_is_told_so(client, session):
+    from archive.accounts import Role
+    from tests.factories import make_user
+
+    make_user(session, Role.TEACHER, username="unlinked-teacher")
+    session.commit()
+    login(client, "unlinked-teacher")
+    page = client.get("/me/")
+    assert page.status_code == 200 and "尚未关联" in text_of(page)
+    assert client.get("/me/report.pdf").status_code == 403
