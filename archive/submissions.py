@@ -19,7 +19,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import BigInteger, ForeignKey, String, Text, func, select
 from sqlalchemy import text as sql_text
@@ -271,7 +271,7 @@ def add_file(
     batch: Batch,
     actor: User,
     file_name: str,
-    stream: IO[bytes],
+    stream: BinaryIO,
     media_type: str = "application/octet-stream",
 ) -> Submission:
     """Store one uploaded file and queue its screening; a bad file is recorded as failed.
@@ -430,20 +430,6 @@ def get_report(
             submission_id=sub.id,
         )
     return sub, ScreeningReport.from_dict(sub.report), sub.text
-
-
-def report_options(sub: Submission, report: ScreeningReport) -> ReportOptions:
-    """The report's options with the user's exclusions and minimum length applied."""
-    stored = sub.options or {}
-    base = report.options
-    return ReportOptions(
-        excluded_sources=dict(stored.get("excluded_sources") or {}),
-        min_match_chars=int(stored.get("min_match_chars", base.min_match_chars)),
-        own_work_sources=base.own_work_sources,
-        exclude_quotes=base.exclude_quotes,
-        exclude_references=base.exclude_references,
-        exclude_templates=base.exclude_templates,
-    )
 
 
 def update_report_options(
@@ -783,7 +769,7 @@ def _compare(factory: sessionmaker[Session], submission_id: int) -> None:
             peers = [
                 Peer(
                     source_id=f"{PEER_PREFIX}{pid}",
-                    text=ptext,
+                    text=ptext or "",
                     title=ptitle or pname,
                     author=pauthor,
                     university_id=puid,

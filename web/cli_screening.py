@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import inspect
@@ -27,7 +28,7 @@ SCREEN_EXTENSIONS = (".pdf", ".docx", ".doc", ".txt")
 CHUNK_FILES = 200
 
 
-def screening_tables() -> list[object]:
+def screening_tables() -> list[Any]:
     """The tables this area adds (created on demand until migrations include them)."""
     from archive.corpus import CorpusDocument
 
@@ -50,7 +51,7 @@ def ensure_screening_schema(rt: Runtime) -> None:
 
     metadata = load_models()
     existing = set(inspect(rt.engine).get_table_names())
-    if any(t.name not in existing for t in screening_tables()):  # type: ignore[attr-defined]
+    if any(t.name not in existing for t in screening_tables()):
         metadata.create_all(rt.engine)
 
 

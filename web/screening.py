@@ -212,7 +212,7 @@ def _add_uploaded_files(batch: submissions.Batch, user: User) -> list[Submission
                 batch=batch,
                 actor=user,
                 file_name=storage.filename,
-                stream=storage.stream,
+                stream=storage.stream,  # type: ignore[arg-type]
                 media_type=storage.mimetype or "application/octet-stream",
             )
         )
