@@ -300,6 +300,25 @@ def decide(repair_id: int) -> Any:
     return redirect(url_for("credit.repairs"))
 
 
+@bp.route("/repairs/<int:repair_id>/proof")
+@permission_required(P.CREDIT_MANAGE)
+def repair_proof(repair_id: int) -> Any:
+    """Download the proof an applicant attached (hash-checked)."""
+    db = get_session()
+    row, data = services.proof_of(db, actor=_user(), repair_id=repair_id)
+    audit.record_event(
+        db,
+        action="credit_repair_proof_download",
+        entity_type="credit_repairs",
+        entity_id=repair_id,
+    )
+    response = Response(data, mimetype=row.media_type)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="proof-{repair_id}"'
+    )
+    return response
+
+
 # --- commitments and rules ----------------------------------------------------------
 
 

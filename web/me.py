@@ -113,6 +113,7 @@ def repair(record_id: int) -> Any:
             obligations_met=request.form.get("obligations_met") == "1",
             obligations_evidence=request.form.get("obligations_evidence", ""),
             sign_repair_commitment=request.form.get("sign_commitment") == "1",
+            proof=_proof_upload(),
         )
         flash(_("修复申请已提交"), "success")
         return redirect(url_for("me.index", tab="repairs"))
@@ -125,6 +126,13 @@ def repair(record_id: int) -> Any:
         commitment=services.template_for(db, Occasion.CREDIT_REPAIR).current,
         open_application=services.application_for(db, record_id),
     )
+
+
+def _proof_upload() -> tuple[Any, str, str] | None:
+    upload = request.files.get("proof")
+    if upload is None or not upload.filename:
+        return None
+    return upload.stream, upload.filename, upload.mimetype or "application/octet-stream"
 
 
 @bp.route("/report.<fmt>")

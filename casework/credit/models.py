@@ -297,6 +297,7 @@ class RepairApplication(Base):
     statement: Mapped[str] = mapped_column(Text, default="")
     obligations_met: Mapped[bool] = mapped_column(default=False)
     obligations_evidence: Mapped[str] = mapped_column(Text, default="")
+    proof_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     signature_id: Mapped[int | None] = mapped_column(
         ForeignKey("credit_commitment_signatures.id")
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from archive import clock
 from archive.accounts import Permission, User, require
 from archive.db import settings_of, utcnow
 from archive.errors import InvalidInput, PermissionDenied
+from archive.files import StoredFile, get_stored_file, read_verified, store_stream
 from casework.catalogue import CreditClass
 from casework.credit.commitments import find_signature, sign_commitment, template_for
 from casework.credit.errors import (
@@ -112,8 +114,11 @@ def apply_for_repair(
     obligations_met: bool,
     obligations_evidence: str = "",
     sign_repair_commitment: bool = False,
+    proof: tuple[BinaryIO, str, str] | None = None,
 ) -> RepairApplication:
     """The subject applies to repair one of their records.
+
+    `proof` is an optional (stream, file name, media type) showing the duty is done.
 
     Raises:
         RepairAlreadyApplied: an application is open or was approved.
@@ -168,6 +173,12 @@ def apply_for_repair(
         )
     if not statement.strip():
         raise InvalidInput("请填写修复申请说明 (statement required)")
+    proof_file_id = None
+    if proof is not None:
+        stream, filename, media_type = proof
+        proof_file_id = store_stream(
+            session, stream, filename=filename, media_type=media_type
+        ).id
     days = settings_of(session).credit_repair_review_working_days
     application = RepairApplication(
         record_id=record.id,
@@ -178,6 +189,7 @@ def apply_for_repair(
         statement=statement.strip(),
         obligations_met=True,
         obligations_evidence=obligations_evidence.strip(),
+        proof_file_id=proof_file_id,
         signature_id=signature.id,
         due_on=add_working_days(today, days),
     )
@@ -266,3 +278,19 @@ def list_repairs_of(session: Session, *, person_id: int) -> list[RepairApplicati
 def application_for(session: Session, record_id: int) -> RepairApplication | None:
     """The open or approved application of a record, if any."""
     return _open_or_approved(session, record_id)
+
+
+def proof_of(
+    session: Session, *, actor: User, repair_id: int
+) -> tuple[StoredFile, bytes]:
+    """The proof file of an application (credit staff, or the applicant), hash-checked."""
+    application = get_repair(session, repair_id)
+    own = subject_of_user(session, actor)
+    if not actor.can(Permission.CREDIT_MANAGE) and (
+        own is None or own.id != application.person_id
+    ):
+        raise PermissionDenied("无权查看该证明材料 (permission denied)")
+    if application.proof_file_id is None:
+        raise RepairNotFound("该申请没有上传证明材料", repair_id=repair_id)
+    row = get_stored_file(session, application.proof_file_id)
+    return row, read_verified(session, row)

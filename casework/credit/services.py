@@ -54,6 +54,7 @@ from casework.credit.repair import (
     get_repair,
     list_repairs,
     list_repairs_of,
+    proof_of,
 )
 from casework.credit.report import build_report, issue_report, verify_report
 from casework.credit.sanction_list import (
@@ -105,6 +106,7 @@ __all__ = [
     "list_templates",
     "may_check",
     "may_view_file",
+    "proof_of",
     "public_sanctions",
     "read_rows",
     "recompute_grade",

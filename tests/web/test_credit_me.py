@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 from archive import clock
@@ -64,11 +65,18 @@ def test_sign_and_apply_after_the_period(client, session):
     response = post_form(
         client,
         f"/me/records/{record.id}/repair",
-        {"statement": "已完成整改", "obligations_met": "1", "sign_commitment": "1"},
+        {
+            "statement": "已完成整改",
+            "obligations_met": "1",
+            "sign_commitment": "1",
+            "proof": (io.BytesIO(b"%PDF-1.4 proof"), "整改报告.pdf"),
+        },
+        content_type="multipart/form-data",
     )
     assert response.status_code == 302
     [application] = services.list_repairs_of(session, person_id=record.person_id)
     assert application.status is RepairStatus.SUBMITTED
+    assert application.proof_file_id is not None
     twice = post_form(
         client,
         f"/me/records/{record.id}/repair",

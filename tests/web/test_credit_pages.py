@@ -119,6 +119,7 @@ def test_repair_review_and_export_pages(client, session, app):
     session.commit()
     login(client, "xy-admin")
     assert "已整改" in text_of(client.get("/credit/repairs"))
+    assert client.get(f"/credit/repairs/{application.id}/proof").status_code == 404
     refused = post_form(
         client,
         f"/credit/repairs/{application.id}/decide",

@@ -188,3 +188,28 @@ def test_database_ban_needs_the_whole_ban(session):
     with pytest.raises(RepairTooEarly) as exc:
         _apply(session, user, record)
     assert exc.value.details["possible_on"] == "2028-01-10"
+
+
+def test_proof_is_stored_and_readable_by_staff_and_applicant(session):
+    import io
+
+    _at(date(2027, 2, 1))
+    person, user = make_subject(session)
+    record = _record(session, person)
+    application = _apply(
+        session,
+        user,
+        record,
+        proof=(io.BytesIO(b"proof bytes"), "proof.pdf", "application/pdf"),
+    )
+    row, data = services.proof_of(
+        session, actor=credit_admin(session), repair_id=application.id
+    )
+    assert data == b"proof bytes" and row.original_name == "proof.pdf"
+    assert (
+        services.proof_of(session, actor=user, repair_id=application.id)[1]
+        == b"proof bytes"
+    )
+    _other, other_user = make_subject(session)
+    with pytest.raises(PermissionDenied):
+        services.proof_of(session, actor=other_user, repair_id=application.id)
