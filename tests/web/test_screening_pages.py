@@ -235,3 +235,41 @@ def test_workbench_panel_lists_recent_batches(session, client):
     session.commit()
     page = text_of(client.get("/"))
     assert "最近的批次" in page
+
+
+def test_api_with_a_bearer_token_submits_and_reads_the_report(session, client):
+    from archive import accounts
+
+    _seed_corpus(session)
+    user = make_user(session, Role.RESEARCH_OFFICE)
+    token, _row = accounts.issue_api_token(session, user=user, name="script")
+    session.commit()
+    auth = {"Authorization": f"Bearer {token}"}
+    created = client.post(
+        "/api/screening/batches",
+        data={"name": "脚本提交", "files": [(io.BytesIO(THESIS.encode()), "t.txt")]},
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    sub_id = created.get_json()["submissions"][0]["id"]
+    status = client.get(f"/api/screening/submissions/{sub_id}", headers=auth).get_json()
+    assert status["state"] == "done"
+    report = client.get(f"/api/screening/submissions/{sub_id}/report", headers=auth)
+    match = report.get_json()["matches"][0]
+    assert THESIS[match["offset"] : match["offset"] + match["length"]] == COPIED
+    changed = client.post(
+        f"/api/screening/submissions/{sub_id}/options",
+        json={"exclude": {"web/a.txt": "其他"}},
+        headers=auth,
+    ).get_json()
+    assert changed["figures"]["copy_ratio"] == 0
+    assert changed["options"]["excluded_sources"] == {"web/a.txt": "other"}
+
+    batch_id = created.get_json()["id"]
+    from openpyxl import load_workbook
+
+    xlsx = client.get(f"/screening/batches/{batch_id}/export.xlsx", headers=auth)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "文件名" and rows[1][0] == "t.txt" and rows[1][6] == "完成"
