@@ -355,8 +355,19 @@ def open_case_from_screening(
             added_by_label=actor.display_name,
         )
     )
+    person: Person | None = None
     if respondent_person_id is not None:
-        person: Person = get_person(session, respondent_person_id)
+        person = get_person(session, respondent_person_id)
+    elif getattr(submission, "author", ""):
+        # The thesis's author, as the screening upload named them (学号_姓名_专业_题目).
+        person = ensure_person(
+            session,
+            kind=PersonKind.STUDENT,
+            name=submission.author,
+            university_id=getattr(submission, "university_id", None) or None,
+            unit=getattr(submission, "unit", None) or None,
+        )
+    if person is not None:
         session.flush()
         add_respondent(
             session,

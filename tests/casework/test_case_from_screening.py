@@ -62,3 +62,10 @@ def test_open_case_from_a_screening_report(factory):
             and passages[0]["source"] == "a.txt"
         )
         assert s.get(submissions.Submission, sub_id).case_id == case.id
+        # Without a chosen respondent, the thesis's author (from the file name) is registered.
+        again = intake.open_case_from_screening(
+            s, actor=office, submission_id=sub_id, respondent_person_id=None, summary=""
+        )
+        assert [(p.person.name, p.person.university_id) for p in again.parties] == [
+            ("张三", "2020001")
+        ]
