@@ -273,3 +273,24 @@ def test_api_with_a_bearer_token_submits_and_reads_the_report(session, client):
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "文件名" and rows[1][0] == "t.txt" and rows[1][6] == "完成"
+
+
+def test_report_page_in_english(session, client):
+    _seed_corpus(session)
+    office = _office(session, client)
+    batch = submissions.create_batch(session, actor=office)
+    sub = submissions.add_file(
+        session,
+        batch=batch,
+        actor=office,
+        file_name="t.txt",
+        stream=io.BytesIO(THESIS.encode()),
+    )
+    session.commit()
+    client.get("/lang/en")
+    page = client.get(f"/screening/submissions/{sub.id}")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Text Similarity Report" in text and "Matched in the first 20%" in text
+    assert client.get(f"/screening/batches/{batch.id}").status_code == 200
+    assert client.get("/screening/corpus").status_code == 200

@@ -7,6 +7,10 @@
     return input ? input.value : "";
   }
 
+  // Labels come from the page (data-l10n), so the script speaks the page's language.
+  var L = {};
+  function t(key, fallback) { return L[key] || fallback; }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -29,7 +33,7 @@
         li.appendChild(el("span", {}, file.name));
         li.appendChild(el("span", {class: "hint"}, (file.size / 1048576).toFixed(2) + " MB"));
         li.appendChild(el("span", {class: file.size > maxBytes ? "err" : "hint"},
-          file.size > maxBytes ? "超过 " + maxMb + " MB 上限，将登记为失败" : "待上传"));
+          file.size > maxBytes ? t("too_large", "超过大小上限") + " (" + maxMb + " MB)" : t("ready", "待上传")));
         list.appendChild(li);
       });
     }
@@ -76,7 +80,7 @@
           li.appendChild(el("span", {}, file.name));
           var bar = el("progress", {max: "100", value: "0"});
           li.appendChild(bar);
-          var status = el("span", {class: "hint"}, "排队上传");
+          var status = el("span", {class: "hint"}, t("waiting", "排队上传"));
           li.appendChild(status);
           list.appendChild(li);
           return {file: file, bar: bar, status: status};
@@ -92,7 +96,7 @@
                 body: JSON.stringify({name: row.file.name, size: row.file.size})
               }).then(function () {
                 row.bar.value = 100;
-                row.status.textContent = "失败：超过 " + maxMb + " MB 上限";
+                row.status.textContent = t("failed", "失败") + "：" + t("too_large", "超过大小上限") + " (" + maxMb + " MB)";
                 row.status.className = "err";
                 resolve();
               }, resolve);
@@ -116,18 +120,18 @@
                 message = payload.error ? payload.error.message : "";
               } catch (err) { message = "HTTP " + xhr.status; }
               if (xhr.status >= 400) {
-                row.status.textContent = "失败：" + (message || xhr.status);
+                row.status.textContent = t("failed", "失败") + "：" + (message || xhr.status);
                 row.status.className = "err";
               } else if (sub && sub.state === "failed") {
-                row.status.textContent = "失败：" + (sub.message || sub.reason_label);
+                row.status.textContent = t("failed", "失败") + "：" + (sub.message || sub.reason_label);
                 row.status.className = "err";
               } else {
-                row.status.textContent = "已上传（" + (sub ? sub.state_label : "") + "）";
+                row.status.textContent = t("uploaded", "已上传") + (sub ? " · " + sub.state_label : "");
               }
               resolve();
             };
-            xhr.onerror = function () { row.status.textContent = "上传中断"; row.status.className = "err"; resolve(); };
-            row.status.textContent = "上传中";
+            xhr.onerror = function () { row.status.textContent = t("interrupted", "上传中断"); row.status.className = "err"; resolve(); };
+            row.status.textContent = t("uploading", "上传中");
             xhr.send(data);
           });
         }
@@ -141,7 +145,7 @@
         });
       }).catch(function (err) {
         button.disabled = false;
-        var li = el("li", {class: "err"}, "提交失败：" + err.message);
+        var li = el("li", {class: "err"}, t("submit_failed", "提交失败") + "：" + err.message);
         list.appendChild(li);
       });
     });
@@ -181,10 +185,10 @@
         cells.copy_ratio_without_own.textContent = sub.figures_text.copy_ratio_without_own;
         cells.max_source_ratio.textContent = sub.figures_text.max_source_ratio;
         if (sub.report_url && !cells.link.querySelector("a")) {
-          cells.link.appendChild(el("a", {href: sub.report_url, "data-testid": "report-link"}, "查看报告"));
+          cells.link.appendChild(el("a", {href: sub.report_url, "data-testid": "report-link"}, t("view_report", "查看报告")));
         }
       });
-      if (progress) progress.textContent = "已完成 " + data.progress.finished + " / " + data.progress.total;
+      if (progress) progress.textContent = t("finished", "已完成") + " " + data.progress.finished + " / " + data.progress.total;
       return data.progress.is_done;
     }
 
@@ -273,6 +277,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var holder = document.querySelector("[data-l10n]");
+    if (holder) { try { L = JSON.parse(holder.dataset.l10n); } catch (err) { L = {}; } }
     var form = document.getElementById("upload-form");
     if (form) initUpload(form);
     var table = document.getElementById("batch-table");
