@@ -282,19 +282,22 @@ def batch_export(batch_id: int) -> Any:
     for sub in submissions.batch_submissions(b):
         sheet.append(
             [
-                sub.file_name,
-                sub.university_id or "",
-                sub.author,
-                sub.major,
-                sub.title,
-                sub.char_count,
-                STATE_LABELS[sub.state],
-                sub.reason_message or "",
-                _pct(sub.copy_ratio),
-                _pct(sub.copy_ratio_without_quotes),
-                _pct(sub.copy_ratio_without_own),
-                _pct(sub.max_source_ratio),
-                sub.report_number or "",
+                _cell(v)
+                for v in (
+                    sub.file_name,
+                    sub.university_id or "",
+                    sub.author,
+                    sub.major,
+                    sub.title,
+                    sub.char_count,
+                    STATE_LABELS[sub.state],
+                    sub.reason_message or "",
+                    _pct(sub.copy_ratio),
+                    _pct(sub.copy_ratio_without_quotes),
+                    _pct(sub.copy_ratio_without_own),
+                    _pct(sub.max_source_ratio),
+                    sub.report_number or "",
+                )
             ]
         )
     buffer = io.BytesIO()
@@ -311,6 +314,13 @@ def batch_export(batch_id: int) -> Any:
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="batch-{b.id}.xlsx"'},
     )
+
+
+def _cell(value: Any) -> Any:
+    """A spreadsheet value that cannot run as a formula (file names come from uploaders)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def _histogram(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

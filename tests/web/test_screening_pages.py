@@ -294,3 +294,22 @@ def test_report_page_in_english(session, client):
     assert "Text Similarity Report" in text and "Matched in the first 20%" in text
     assert client.get(f"/screening/batches/{batch.id}").status_code == 200
     assert client.get("/screening/corpus").status_code == 200
+
+
+def test_excel_export_never_writes_formulas(session, client):
+    from openpyxl import load_workbook
+
+    office = _office(session, client)
+    batch = submissions.create_batch(session, actor=office)
+    submissions.add_file(
+        session,
+        batch=batch,
+        actor=office,
+        file_name="=HYPERLINK(1).txt",
+        stream=io.BytesIO(b""),
+    )
+    session.commit()
+    xlsx = client.get(f"/screening/batches/{batch.id}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    cell = sheet.cell(row=2, column=1)
+    assert cell.data_type == "s" and cell.value.startswith("'=")
