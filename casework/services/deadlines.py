@@ -410,6 +410,11 @@ def _people_to_remind(session: Session, case: Case) -> set[int]:
     }
     if case.owner_id is not None:
         ids.add(case.owner_id)
+    if not ids:
+        # Nobody has taken the case yet (a fresh anonymous tip): the intake office hears.
+        from archive.accounts import list_users
+
+        ids = {u.id for u in list_users(session) if u.can(P.CASE_INTAKE)}
     return ids
 
 

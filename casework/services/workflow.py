@@ -240,6 +240,8 @@ def _effects(
     """What entering the target state does besides the state and deadline."""
     today = clock.today()
     target = t.target
+    if case.owner_id is None and t.who is Who.INTAKE:
+        case.owner_id = actor.id  # the officer who first acts owns the case's reminders
     if target is S.ACCEPTED:
         case.accepted_on = today
     if target in (S.REJECTED, S.TERMINATED, S.TRANSFERRED):

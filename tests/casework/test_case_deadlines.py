@@ -189,3 +189,20 @@ def test_appeal_window_is_shorter_for_students(session):
     assert case2.parties[0].appeal_due_on == deadlines.add_calendar_days(
         session, date(2030, 6, 3), 30
     )
+
+
+def test_an_untaken_tip_reminds_the_intake_office_and_the_first_officer_takes_it(
+    session,
+):
+    from tests.casework.factories_casework import tip_case
+
+    cast = make_cast(session)
+    case = tip_case(session).case
+    d = deadlines.current_deadline(session, case.id)
+    deadlines.run_reminders(session, d.due_on + timedelta(days=1))
+    assert case.number in [i.case_number for i in deadlines.inbox(session, cast.office)]
+    assert case.number not in [
+        i.case_number for i in deadlines.inbox(session, cast.committee)
+    ]
+    move(session, cast.office, case, S.SCREENING)
+    assert case.owner_id == cast.office.id
