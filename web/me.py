@@ -110,7 +110,7 @@ def repair(record_id: int) -> Any:
             actor=_user(),
             record_id=record_id,
             statement=request.form.get("statement", ""),
-            obligations_met=request.form.get("obligations_met") == "1",
+            has_met_obligations=request.form.get("obligations_met") == "1",
             obligations_evidence=request.form.get("obligations_evidence", ""),
             sign_repair_commitment=request.form.get("sign_commitment") == "1",
             proof=_proof_upload(),

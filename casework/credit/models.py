@@ -295,7 +295,7 @@ class RepairApplication(Base):
     applied_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     statement: Mapped[str] = mapped_column(Text, default="")
-    obligations_met: Mapped[bool] = mapped_column(default=False)
+    has_met_obligations: Mapped[bool] = mapped_column(default=False)
     obligations_evidence: Mapped[str] = mapped_column(Text, default="")
     proof_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     signature_id: Mapped[int | None] = mapped_column(

@@ -111,7 +111,7 @@ def apply_for_repair(
     actor: User,
     record_id: int,
     statement: str,
-    obligations_met: bool,
+    has_met_obligations: bool,
     obligations_evidence: str = "",
     sign_repair_commitment: bool = False,
     proof: tuple[BinaryIO, str, str] | None = None,
@@ -149,7 +149,7 @@ def apply_for_repair(
             possible_on=elig.possible_on.isoformat(),
             record_id=record.id,
         )
-    if not obligations_met:
+    if not has_met_obligations:
         raise RepairConditionsNotMet(
             "须已纠正失信行为、履行相关义务后方可申请 (obligations must be met)"
         )
@@ -187,7 +187,7 @@ def apply_for_repair(
         applied_on=today,
         applied_by_id=actor.id,
         statement=statement.strip(),
-        obligations_met=True,
+        has_met_obligations=True,
         obligations_evidence=obligations_evidence.strip(),
         proof_file_id=proof_file_id,
         signature_id=signature.id,

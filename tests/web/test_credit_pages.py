@@ -113,7 +113,7 @@ def test_repair_review_and_export_pages(client, session, app):
         actor=user,
         record_id=record.id,
         statement="已整改",
-        obligations_met=True,
+        has_met_obligations=True,
         sign_repair_commitment=True,
     )
     session.commit()
@@ -207,7 +207,7 @@ def test_workbench_panel_counts_open_repairs(client, session):
         actor=user,
         record_id=record.id,
         statement="已整改",
-        obligations_met=True,
+        has_met_obligations=True,
         sign_repair_commitment=True,
     )
     session.commit()

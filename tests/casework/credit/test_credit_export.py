@@ -77,7 +77,7 @@ def test_incremental_json_export_and_repair_carried(session, tmp_path):
         actor=user,
         record_id=record.id,
         statement="已整改",
-        obligations_met=True,
+        has_met_obligations=True,
         sign_repair_commitment=True,
     )
     services.decide_repair(

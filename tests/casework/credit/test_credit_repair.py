@@ -42,7 +42,7 @@ def _record(session, person, code="S06", case_id=1, **kw):
 def _apply(session, user, record, **kw):
     fields = {
         "statement": "已深刻认识错误并完成整改",
-        "obligations_met": True,
+        "has_met_obligations": True,
         "sign_repair_commitment": True,
     }
     fields.update(kw)
@@ -90,7 +90,7 @@ def test_twice_refused_and_conditions_checked(session):
     person, user = make_subject(session)
     record = _record(session, person)
     with pytest.raises(RepairConditionsNotMet):
-        _apply(session, user, record, obligations_met=False)
+        _apply(session, user, record, has_met_obligations=False)
     with pytest.raises(RepairConditionsNotMet):
         _apply(session, user, record, sign_repair_commitment=False)
     _apply(session, user, record)
