@@ -228,7 +228,9 @@ def export_changes(
         "to_seq": to_seq,
         "generated_on": on.isoformat(),
     }
-    with partial.open("w", encoding="utf-8", newline="") as fh:
+    # CSV carries a BOM so that spreadsheet programs on Chinese Windows read it as UTF-8.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with partial.open("w", encoding=encoding, newline="") as fh:
         if fmt == "csv":
             count = _write_csv(_rows(changes, on, source_unit), fh)
         else:
@@ -279,7 +281,7 @@ def list_exports(session: Session, *, actor: User) -> list[CreditExport]:
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """The records of an export file (CSV or JSON), for tests and re-checks."""
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     if path.suffix == ".json":
         return list(json.loads(text)["records"])
     reader = csv.reader(io.StringIO(text))
