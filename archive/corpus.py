@@ -167,6 +167,12 @@ def index_dir(settings: Settings) -> Path:
 @contextlib.contextmanager
 def index_lock(settings: Settings) -> Iterator[None]:
     """One writer at a time across processes (web, jobs, CLI) sharing a data directory."""
+    if settings.redis_url:  # the index lives in Redis: a Redis lock, across machines
+        from archive.redis_index import index_lock as redis_index_lock
+
+        with redis_index_lock(settings):
+            yield
+        return
     directory = index_dir(settings)
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / ".lock", "a+b") as fh:
@@ -183,7 +189,11 @@ def index_lock(settings: Settings) -> Iterator[None]:
 
 
 def load_index(settings: Settings) -> CorpusIndex:
-    """The index as saved (an empty one in a new data directory)."""
+    """The index as saved (an empty one in a new data directory, or in Redis)."""
+    if settings.redis_url:
+        from archive.redis_index import storage_for
+
+        return CorpusIndex(storage=storage_for(settings))
     return CorpusIndex(index_dir(settings))
 
 
@@ -235,16 +245,16 @@ def sync_index(session: Session) -> tuple[int, int]:
     """Make the index hold exactly the corpus documents; returns (added, removed)."""
     settings = settings_of(session)
     in_db = set(session.scalars(select(CorpusDocument.doc_id)))
+    # Most calls find nothing to do: check without the (cross-process) lock first.
+    index = load_index(settings)
+    if index.version is not None and set(index.doc_ids()) == in_db:
+        return 0, 0
     with index_lock(settings):
         index = load_index(settings)
         in_index = set(index.doc_ids())
         missing = sorted(in_db - in_index)
         stale = sorted(in_index - in_db)
-        if (
-            not missing
-            and not stale
-            and (index_dir(settings) / "manifest.json").exists()
-        ):
+        if not missing and not stale and index.version is not None:
             return 0, 0
         for doc_id in stale:
             index.remove(doc_id)
