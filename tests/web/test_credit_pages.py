@@ -215,3 +215,53 @@ def test_workbench_panel_counts_open_repairs(client, session):
     login(client, "xy-admin")
     text = text_of(client.get("/"))
     assert re.search(r"待审核的修复申请：\s*1", text) and "已超期 1" in text
+
+
+def test_honour_correction_and_broken_commitment_forms(client, session):
+    _admin, person, user, record = _setup(session)
+    exam = services.template_for(session, Occasion.EXAM)
+    signature = services.sign_commitment(
+        session, actor=user, version_id=exam.current.id
+    )
+    session.commit()
+    login(client, "xy-admin")
+    honour = post_form(
+        client,
+        f"/credit/people/{person.id}/honours",
+        {
+            "title": "校级诚信之星",
+            "deciding_unit": "学生发展处",
+            "decided_on": "2026-01-20",
+        },
+    )
+    assert honour.status_code == 302
+    assert "校级诚信之星" in text_of(
+        client.get(f"/credit/people/{person.id}?tab=honours")
+    )
+    assert (
+        post_form(
+            client, f"/credit/records/{record.id}/correct", {"note": ""}
+        ).status_code
+        == 422
+    )
+    fixed = post_form(
+        client,
+        f"/credit/records/{record.id}/correct",
+        {"note": "文号录入错误", "decision_number": "校学术〔2026〕30号"},
+    )
+    assert fixed.status_code == 302
+    page = text_of(client.get(f"/credit/people/{person.id}?tab=dishonesty"))
+    assert (
+        "已更正" in page
+        and "校学术〔2026〕30号" in page
+        and "校学术〔2026〕3号" in page
+    )
+    broken = post_form(
+        client,
+        f"/credit/signatures/{signature.id}/broken",
+        {"reason": "考试夹带", "credit_class": "minor"},
+    )
+    assert broken.status_code == 302
+    assert "违背信用承诺" in text_of(
+        client.get(f"/credit/people/{person.id}?tab=dishonesty")
+    )
