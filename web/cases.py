@@ -593,6 +593,29 @@ def download_evidence(evidence_id: int) -> Any:
     return _send(item.stored_file, item.stored_file.original_name)
 
 
+@bp.route("/evidence/<int:evidence_id>/verify", methods=["POST"])
+@permission_required(*STAFF)
+def verify_evidence(evidence_id: int) -> Any:
+    """Re-hash one evidence file and say whether it still matches its SHA-256."""
+    from casework.models import Evidence
+
+    db = get_session()
+    item = db.get(Evidence, evidence_id)
+    if item is None:
+        abort(404)
+    case_id = item.case_id
+    try:
+        ok = evidence.verify_evidence(db, actor=_user(), evidence_id=evidence_id)
+        if ok:
+            flash(_("校验一致：文件未被改动"), "success")
+        else:
+            flash(_("校验不一致：文件已被改动或丢失"), "error")
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("cases.show", case_id=case_id, tab="evidence"), code=303)
+
+
 @bp.route("/interviews/<int:interview_id>/scan")
 @permission_required(*STAFF)
 def download_scan(interview_id: int) -> Any:

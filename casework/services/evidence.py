@@ -373,3 +373,23 @@ def list_interviews(session: Session, case_id: int) -> list[Interview]:
             select(Interview).where(Interview.case_id == case_id).order_by(Interview.id)
         )
     )
+
+
+def verify_evidence(session: Session, *, actor: User, evidence_id: int) -> bool:
+    """Re-hash an evidence file, record the result on the file and the timeline."""
+    from archive.files import verify_stored_file
+    from casework.services.common import get_case
+
+    item = get_evidence(session, actor=actor, evidence_id=evidence_id)
+    if item.stored_file is None:
+        raise InvalidInput("这是一条书面说明，没有文件可校验 (a note has no file)")
+    ok = verify_stored_file(session, item.stored_file)
+    add_event(
+        session,
+        get_case(session, item.case_id),
+        actor=actor,
+        kind="fixity",
+        summary=f"校验材料 #{item.id}：{'一致' if ok else '不一致，文件已被改动或丢失'}",
+    )
+    session.flush()
+    return ok

@@ -193,3 +193,34 @@ def test_holiday_calendar_is_for_administrators(client, session):
     r = post_form(client, "/cases/holidays", {"day": "2031-10-01", "name": "国庆节"})
     assert r.status_code == 303
     assert "国庆节" in text_of(client.get("/cases/holidays?year=2031"))
+
+
+def test_evidence_fixity_check_reports_match_and_mismatch(client, session):
+    import os
+
+    from archive.files import blob_path, storage_root
+    from casework.services import evidence
+
+    cast = make_cast(session)
+    case = named_case(session, cast)
+    item = evidence.add_evidence_file(
+        session,
+        actor=cast.office,
+        case_id=case.id,
+        expected_version=case.version,
+        title="原件",
+        filename="orig.txt",
+        stream=io.BytesIO(f"原件内容 {case.id}".encode()),
+    )
+    login(client, cast.office.username)
+    r = post_form(client, f"/cases/evidence/{item.id}/verify")
+    assert "校验一致" in text_of(client.get(r.headers["Location"]))
+    path = blob_path(storage_root(session), item.sha256)
+    os.chmod(path, 0o640)
+    original = path.read_bytes()
+    try:
+        path.write_bytes(b"tampered")
+        r = post_form(client, f"/cases/evidence/{item.id}/verify")
+        assert "校验不一致" in text_of(client.get(r.headers["Location"]))
+    finally:
+        path.write_bytes(original)
