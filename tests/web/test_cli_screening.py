@@ -230,3 +230,27 @@ def test_demo_loads_the_corpus_and_the_theses_show_each_kind_of_reuse(tmp_path):
         and "统一中英文标点" in covered
     )
     assert any(m["source"] == "en-ml-reproducibility.txt" for m in tricks["matches"])
+
+
+def test_docx_corpus_and_pdf_thesis(tmp_path):
+    from tests.screening.makefiles import write_docx, write_reportlab_pdf
+
+    data = tmp_path / "data"
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write_docx(folder / "制度研究.docx", [("h1", "科研诚信制度研究"), ("p", SOURCE_A)])
+    added = run_cli(data, "corpus", "add", str(folder))
+    assert added.returncode == 0, added.stderr
+    pdf = write_reportlab_pdf(
+        tmp_path / "thesis.pdf",
+        [["第一章 绪论", "本章介绍研究背景。" + COPIED + "后面是作者自己的内容。"]],
+    )
+    out = tmp_path / "out"
+    result = run_cli(data, "screen", str(pdf), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "thesis.json").read_text("utf-8"))
+    text = extract(pdf).text
+    match = next(m for m in report["matches"] if m["excluded"] is None)
+    assert match["source"] == "制度研究.docx"
+    assert COPIED[:20] in text[match["offset"] : match["offset"] + match["length"]]
+    assert report["document"]["length"] == len(text)
