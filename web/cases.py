@@ -184,6 +184,7 @@ def intake_view() -> Any:
                 name=f.get("reporter_name"),
                 contact=f.get("reporter_contact"),
                 unit=f.get("reporter_unit"),
+                university_id=f.get("reporter_uid"),
                 is_anonymous=source is not CaseSource.NAMED,
             ),
         )
@@ -924,6 +925,7 @@ def api_create() -> Any:
             name=rep.get("name"),
             contact=rep.get("contact"),
             unit=rep.get("unit"),
+            university_id=rep.get("university_id"),
             is_anonymous=source is not CaseSource.NAMED,
         ),
     )

@@ -57,6 +57,7 @@ class ReporterInput:
     person_id: int | None = None
     user_id: int | None = None
     is_anonymous: bool = False
+    university_id: str | None = None
 
 
 def create_case(
@@ -94,6 +95,19 @@ def create_case(
     session.add(case)
     session.flush()
     rep = reporter or ReporterInput(is_anonymous=source is not CaseSource.NAMED)
+    if rep.person_id is None and (rep.university_id or "").strip():
+        from archive.people import find_person_by_university_id
+
+        known = find_person_by_university_id(session, rep.university_id.strip())  # type: ignore[union-attr]
+        if known is not None:
+            rep = ReporterInput(
+                name=rep.name or known.name,
+                contact=rep.contact,
+                unit=rep.unit or known.unit,
+                person_id=known.id,
+                user_id=rep.user_id or known.user_id,
+                is_anonymous=rep.is_anonymous,
+            )
     session.add(
         CaseReporter(
             case_id=case.id,

@@ -444,3 +444,42 @@ def test_opening_from_screening_without_a_report_is_refused_clearly(session):
             respondent_person_id=None,
             summary="",
         )
+
+
+def test_a_named_reporter_from_the_university_cannot_sit_on_the_panel(session):
+    cast = make_cast(session)
+    from archive.people import create_person
+
+    create_person(
+        session,
+        kind="teacher",
+        name="举报的老师",
+        university_id="T-REP-1",
+        user_id=cast.member3.id,
+    )
+    case = intake.open_case(
+        session,
+        actor=cast.office,
+        title="举报",
+        allegation="抄袭",
+        source="named",
+        reporter=intake.ReporterInput(name="举报的老师", university_id="T-REP-1"),
+    )
+    intake.add_respondent(
+        session,
+        actor=cast.office,
+        case_id=case.id,
+        expected_version=case.version,
+        kind="student",
+        name=cast.respondent.name,
+        person_id=cast.respondent.id,
+    )
+    assert intake.get_reporter(session, case.id).person_id is not None
+    with pytest.raises(RecusalRequired, match="举报人"):
+        panel.assign_member(
+            session,
+            actor=cast.office,
+            case_id=case.id,
+            expected_version=case.version,
+            user_id=cast.member3.id,
+        )
