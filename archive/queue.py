@@ -89,7 +89,7 @@ def enqueue(
             future = _thread_pool().submit(_run_logged, fn, args, kwargs)
             _futures.append(future)
         return job_id
-    from rq import Queue, Retry
+    from rq import Callback, Queue, Retry
     from rq.exceptions import NoSuchJobError
     from rq.job import Job, JobStatus
 
@@ -107,6 +107,8 @@ def enqueue(
                 return job_id
         except NoSuchJobError:
             pass
+    # A job function may name an rq failure callback (also called for abandoned jobs).
+    on_failure = getattr(fn, "rq_on_failure", None)
     job = queue.enqueue(
         fn,
         args=args,
@@ -116,6 +118,7 @@ def enqueue(
         retry=Retry(max=2, interval=[5, 30]),
         failure_ttl=7 * 24 * 3600,
         result_ttl=24 * 3600,
+        on_failure=Callback(on_failure) if on_failure is not None else None,
     )
     return str(job.id)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from archive import runtime
+from archive.screening_queue import on_screen_job_failure
 from archive.submissions import record_failure, screen_submission
 
 log = logging.getLogger(__name__)
@@ -29,3 +30,8 @@ def screen_submission_job(submission_id: int) -> None:
             code="internal_error",
             message=f"检测程序内部错误，已记录 (internal error: {type(exc).__name__})",
         )
+
+
+# rq calls this when the job fails for good, also when its worker died (see
+# archive.screening_queue): the submission then says so instead of waiting forever.
+screen_submission_job.rq_on_failure = on_screen_job_failure  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from archive.errors import DomainError
 from archive.settings import Settings, SettingsError
 from web.schema import module_exists
 
-CLI_MODULES = ("archive.cli", "casework.cli", "casework.credit.cli", "web.cli_screening")
+CLI_MODULES = ("archive.cli", "casework.cli", "casework.credit.cli", "web.cli_screening", "web.cli_scale")
 JOB_MODULES = ("archive.jobs", "archive.screening_jobs", "casework.jobs", "casework.credit.jobs")
 
 
@@ -158,9 +158,7 @@ def daily(force: bool) -> None:
 @click.option("--name", default=None, help="Worker name (defaults to host and pid).")
 def worker(burst: bool, name: str | None) -> None:
     """Start an rq worker for the chengxin queue (needs CHENGXIN_REDIS_URL)."""
-    from rq import Queue, Worker
-
-    from archive.queue import redis_connection
+    from archive.screening_queue import make_worker
 
     settings = load_settings()
     if not settings.redis_url:
@@ -170,9 +168,7 @@ def worker(burst: bool, name: str | None) -> None:
         )
     runtime.configure(settings)
     load_job_modules()
-    conn = redis_connection(settings)
-    queue = Queue(settings.queue_name, connection=conn)
-    Worker([queue], connection=conn, name=name).work(burst=burst, with_scheduler=True)
+    make_worker(settings, name=name).work(burst=burst, with_scheduler=True)
 
 
 @main.group("audit")
