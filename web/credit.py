@@ -494,3 +494,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.setdefault("Permission", Permission)
     app.jinja_env.globals["credit_panel_data"] = panel_data
     register_panel("credit/_panel.html", lambda user: user.can(P.CREDIT_MANAGE))
+    register_panel(
+        "credit/_check_panel.html",
+        lambda user: user.can(P.CREDIT_CHECK) and not user.can(P.CREDIT_MANAGE),
+    )

@@ -39,3 +39,16 @@ def test_admission_system_checks_with_a_token(client, session):
         == 401
     )
     assert clean.id != banned.id
+
+
+def test_research_office_gets_a_check_panel_and_page(client, session):
+    from tests.helpers import login, text_of
+
+    make_user(session, Role.RESEARCH_OFFICE, username="ro-checker")
+    make_subject(session, university_id="PANEL-1")
+    session.commit()
+    login(client, "ro-checker")
+    assert 'data-testid="credit-check-panel"' in client.get("/").get_data(as_text=True)
+    page = client.get("/credit/check?person=PANEL-1&action=project_application")
+    assert page.status_code == 200 and "可以办理" in text_of(page)
+    assert client.get("/credit/").status_code == 403
