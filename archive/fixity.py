@@ -18,8 +18,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from archive import audit
+from archive.accounts import User
 from archive.db import settings_of, utcnow
 from archive.files import CHUNK, StoredFile, blob_path
+from archive.records import Record, RecordFile, visibility_clause
 
 
 @dataclass(frozen=True)
@@ -130,3 +132,17 @@ def run_fixity_audit(
     with open_session() as session:
         record_results(session, report)
     return report
+
+
+def list_failed_attachments(session: Session, *, actor: User) -> list[RecordFile]:
+    """Attachments of records the actor may see whose last fixity check failed."""
+    return list(
+        session.scalars(
+            select(RecordFile)
+            .join(StoredFile, StoredFile.id == RecordFile.stored_file_id)
+            .join(Record, Record.id == RecordFile.record_id)
+            .where(StoredFile.last_verified_ok.is_(False), visibility_clause(actor))
+            .order_by(RecordFile.id)
+            .limit(200)
+        )
+    )

@@ -279,8 +279,15 @@ def records() -> Any:
         return redirect(url_for("archive.record", record_id=record.id))
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = rec.list_records(db, actor=user, limit=50, offset=(page - 1) * 50)
+    from archive.fixity import list_failed_attachments
+
     return render_template(
-        "archive/records.html", rows=rows, total=total, page=page, **_form_context()
+        "archive/records.html",
+        rows=rows,
+        total=total,
+        page=page,
+        failed=list_failed_attachments(db, actor=user),
+        **_form_context(),
     )
 
 

@@ -252,3 +252,18 @@ def test_navigation_shows_the_archive(client, session):
         and 'data-endpoint="archive.records"' in html
     )
     assert rec.RecordType.CASE_FILE.value == "case_file"
+
+
+def test_records_page_lists_files_that_failed_their_fixity_check(client, session):
+    from archive.fixity import check_files, list_files, record_results
+
+    research, jiwei, paper, sealed, case = _seed(session)
+    path = blob_path(storage_root(session), paper.files[0].stored_file.sha256)
+    path.chmod(0o640)
+    path.write_bytes(b"altered")
+    record_results(session, check_files(storage_root(session), list_files(session)))
+    session.commit()
+    login(client, "ky-web")
+    failures = text_of(client.get("/archive/records"))
+    assert "文件校验失败" in failures and paper.number in failures
+    assert "校验失败" in text_of(client.get(f"/archive/records/{paper.id}"))
