@@ -162,9 +162,7 @@ def test_unreadable_sheets(session):
     with pytest.raises(ImportFileError):
         import_records(session, actor=user, data=b"", filename="x.csv")
     with pytest.raises(ImportFileError):
-        import_records(
-            session, actor=user, data=b"a,b\n1,2\n", filename="x.csv"
-        )
+        import_records(session, actor=user, data=b"a,b\n1,2\n", filename="x.csv")
     with pytest.raises(ImportFileError):
         import_records(
             session, actor=user, data=b"PK\x03\x04garbage", filename="x.xlsx"
