@@ -57,7 +57,6 @@ from archive.records import (
     AccessLevel,
     FileText,
     Record,
-    RecordFile,
     RecordPerson,
     RecordStatus,
     RecordType,
@@ -76,7 +75,7 @@ BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.5)
 FTS_TABLE = "archive_fts"
 PG_TSV_INDEX = "ix_archive_search_docs_tsv"
 SORTS = ("relevance", "date", "title")
-SORT_LABELS = {"relevance": "相关度", "date": "日期", "title": "标题"}
+SORT_LABELS = {"relevance": "相关度", "date": "日期", "title": "标题"}  # 排序
 FACET_FIELDS = (
     "type",
     "unit",
@@ -957,26 +956,10 @@ def make_snippet(sources: Sequence[str], parsed: ParsedQuery, width: int = 140) 
     )
 
 
-def suggest_values(
-    session: Session, *, actor: User | None, field_name: str
-) -> list[str]:
-    """Distinct unit or discipline values among visible records (for filter inputs)."""
-    column = {"unit": Record.unit, "discipline": Record.discipline}[field_name]
-    return list(
-        session.scalars(
-            select(column)
-            .where(visibility_clause(actor), column.is_not(None))
-            .distinct()
-            .order_by(column)
-            .limit(200)
-        )
-    )
-
-
 __all__ = [
     "FACET_FIELDS",
     "ParsedQuery",
-    "RecordFile",
+    "QueryWord",
     "SearchFilters",
     "SearchHit",
     "SearchResult",

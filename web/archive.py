@@ -35,7 +35,6 @@ from archive.records import (
     FILE_ROLE_LABELS,
     RECORD_TYPE_LABELS,
     RETENTION_LABELS,
-    AccessLevel,
     FileRole,
     RecordType,
 )
@@ -96,7 +95,7 @@ def _url_with(**changes: Any) -> str:
     return url_for("archive.search") + ("?" + urlencode(args) if args else "")
 
 
-def _chip_label(name: str, value: str) -> str:
+def _chip_label(name: str) -> str:
     if name in ("year_from", "year_to"):
         return _("年度起") if name == "year_from" else _("年度止")
     return _(FACET_TITLES.get(name, name))
@@ -139,7 +138,7 @@ def search_page() -> Any:
     chips = [
         (
             name,
-            _chip_label(name, str(value)),
+            _chip_label(name),
             search.facet_label(name, str(value))
             if name in ("type", "retention", "access", "outcome")
             else str(value),
@@ -504,6 +503,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(api)
     register_panel("archive/_panel.html", _archive_panel_visible)
-
-
-__all__ = ["AccessLevel", "init_app"]
