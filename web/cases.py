@@ -1048,6 +1048,241 @@ def api_mine() -> Any:
     return jsonify({"cases": out})
 
 
+def _json() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("请求体须为 JSON 对象 (a JSON object is required)")
+    if "expected_version" not in data:
+        raise InvalidInput("expected_version is required (缺少版本号)")
+    return data
+
+
+def _int(data: dict[str, Any], key: str) -> int:
+    try:
+        return int(data[key])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(f"{key} must be an integer ({key} 须为整数)") from exc
+
+
+def _case_reply(case_id: int, status: int = 200) -> Any:
+    case = intake.view_case(get_session(), actor=_user(), case_id=case_id)
+    return jsonify(case_json(case, viewer=_user())), status
+
+
+@api.route("/<int:case_id>/respondents", methods=["POST"])
+@permission_required(P.CASE_INTAKE)
+def api_respondent(case_id: int) -> Any:
+    """{kind, name, university_id, unit, role_note, expected_version}."""
+    d = _json()
+    intake.add_respondent(
+        get_session(),
+        actor=_user(),
+        case_id=case_id,
+        expected_version=_int(d, "expected_version"),
+        kind=d.get("kind", "teacher"),
+        name=str(d.get("name", "")),
+        university_id=d.get("university_id"),
+        unit=d.get("unit"),
+        role_note=d.get("role_note"),
+    )
+    return _case_reply(case_id, 201)
+
+
+@api.route("/<int:case_id>/panel", methods=["POST"])
+@permission_required(P.CASE_INTAKE)
+def api_panel(case_id: int) -> Any:
+    """{user_id, is_lead, expected_version}: 409 with the reasons when recusal is required."""
+    d = _json()
+    db = get_session()
+    try:
+        panel.assign_member(
+            db,
+            actor=_user(),
+            case_id=case_id,
+            expected_version=_int(d, "expected_version"),
+            user_id=_int(d, "user_id"),
+            is_lead=bool(d.get("is_lead")),
+        )
+    except RecusalRequired:
+        db.commit()  # keep the recorded check
+        raise
+    return _case_reply(case_id, 201)
+
+
+@api.route("/<int:case_id>/conflicts", methods=["POST"])
+@permission_required(*STAFF)
+def api_conflict(case_id: int) -> Any:
+    """{user_id, relation, person_id, note, expected_version}."""
+    d = _json()
+    panel.declare_conflict(
+        get_session(),
+        actor=_user(),
+        case_id=case_id,
+        expected_version=_int(d, "expected_version"),
+        user_id=int(d.get("user_id") or _user().id),
+        relation=str(d.get("relation", "other")),
+        person_id=d.get("person_id"),
+        note=d.get("note"),
+    )
+    return _case_reply(case_id, 201)
+
+
+@api.route("/<int:case_id>/messages", methods=["POST"])
+@permission_required(*STAFF)
+def api_message(case_id: int) -> Any:
+    """{thread: reporter|internal, body, is_question, expected_version}."""
+    d = _json()
+    m = tips.staff_message(
+        get_session(),
+        actor=_user(),
+        case_id=case_id,
+        expected_version=_int(d, "expected_version"),
+        thread=str(d.get("thread", "internal")),
+        body=str(d.get("body", "")),
+        is_question=bool(d.get("is_question")),
+    )
+    return jsonify({"id": m.id, "thread": m.thread.value}), 201
+
+
+@api.route("/<int:case_id>/draft", methods=["POST"])
+@permission_required(P.CASE_INVESTIGATE)
+def api_draft(case_id: int) -> Any:
+    """Multipart: file, expected_version (the panel lead)."""
+    upload = request.files.get("file")
+    raw = request.form.get("expected_version", "")
+    if upload is None or not upload.filename or not raw.isdigit():
+        raise InvalidInput(
+            "file and expected_version are required (请上传文件并提供版本号)"
+        )
+    item = evidence.add_report_draft(
+        get_session(),
+        actor=_user(),
+        case_id=case_id,
+        expected_version=int(raw),
+        filename=upload.filename,
+        stream=cast(BinaryIO, upload.stream),
+    )
+    return jsonify({"id": item.id, "sha256": item.sha256}), 201
+
+
+@api.route("/<int:case_id>/findings", methods=["POST"])
+@permission_required(P.CASE_DECIDE)
+def api_finding(case_id: int) -> Any:
+    """{party_id, finding, misconduct_type, facts, is_serious, expected_version}."""
+    d = _json()
+    decisions.record_finding(
+        get_session(),
+        actor=_user(),
+        case_id=case_id,
+        expected_version=_int(d, "expected_version"),
+        party_id=_int(d, "party_id"),
+        finding=str(d.get("finding", "")),
+        misconduct_type=d.get("misconduct_type"),
+        facts=str(d.get("facts", "")),
+        is_serious=bool(d.get("is_serious")),
+    )
+    return _case_reply(case_id, 201)
+
+
+@api.route("/<int:case_id>/sanctions", methods=["POST"])
+@permission_required(P.CASE_DECIDE)
+def api_sanction(case_id: int) -> Any:
+    """{party_id, code, months, note, expected_version}."""
+    d = _json()
+    row = decisions.propose_sanction(
+        get_session(),
+        actor=_user(),
+        case_id=case_id,
+        expected_version=_int(d, "expected_version"),
+        party_id=_int(d, "party_id"),
+        code=str(d.get("code", "")),
+        months=d.get("months"),
+        note=d.get("note"),
+    )
+    return jsonify({"id": row.id, "code": row.code, "months": row.months}), 201
+
+
+@api.route("/<int:case_id>/extensions", methods=["POST"])
+@permission_required(P.CASE_DECIDE)
+def api_extension(case_id: int) -> Any:
+    """{new_due_on: YYYY-MM-DD, reason, expected_version}."""
+    d = _json()
+    try:
+        new_due_on = date.fromisoformat(str(d.get("new_due_on", "")))
+    except ValueError as exc:
+        raise InvalidInput("new_due_on must be YYYY-MM-DD (日期格式错误)") from exc
+    ext = deadlines.extend_deadline(
+        get_session(),
+        actor=_user(),
+        case_id=case_id,
+        expected_version=_int(d, "expected_version"),
+        new_due_on=new_due_on,
+        reason=str(d.get("reason", "")),
+    )
+    return jsonify({"new_due_on": ext.new_due_on.isoformat()}), 201
+
+
+@api.route("/<int:case_id>/documents")
+@permission_required(*STAFF)
+def api_documents(case_id: int) -> Any:
+    """Letters, decisions, sanctions and appeals of the case."""
+    db = get_session()
+    intake.view_case(db, actor=_user(), case_id=case_id)
+    return jsonify(
+        {
+            "documents": [
+                {
+                    "id": d.id,
+                    "kind": d.kind.value,
+                    "title": d.title,
+                    "sha256": d.stored_file.sha256,
+                    "url": url_for("cases.download_document", document_id=d.id),
+                }
+                for d in letters.list_documents(db, case_id)
+            ],
+            "decisions": [
+                {
+                    "number": d.number,
+                    "decided_on": d.decided_on.isoformat(),
+                    "is_misconduct": d.is_misconduct,
+                    "kind": d.kind,
+                }
+                for d in decisions.list_decisions(db, case_id)
+            ],
+            "sanctions": [
+                {
+                    "party_id": r.party_id,
+                    "code": r.code,
+                    "months": r.months,
+                    "starts_on": r.starts_on.isoformat() if r.starts_on else None,
+                    "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+                    "status": r.status.value,
+                }
+                for r in decisions.list_sanctions(db, case_id)
+            ],
+            "appeals": [
+                {"filed_on": a.filed_on.isoformat(), "outcome": a.outcome}
+                for a in appeals.list_appeals(db, case_id)
+            ],
+        }
+    )
+
+
+@api.route("/mine/<int:case_id>/comments", methods=["POST"])
+@permission_required(P.SELF_SERVICE)
+def api_comment(case_id: int) -> Any:
+    """The respondent's statement on the report draft: {body, expected_version}."""
+    d = _json()
+    respondents.submit_comment(
+        get_session(),
+        actor=_user(),
+        case_id=case_id,
+        expected_version=_int(d, "expected_version"),
+        body=str(d.get("body", "")),
+    )
+    return jsonify({"ok": True}), 201
+
+
 # --- registration --------------------------------------------------------------------------
 
 
