@@ -853,6 +853,7 @@ def case_json(case: Case, *, viewer: User) -> dict[str, Any]:
                 "kind": p.person.kind.value,
                 "university_id": p.person.university_id,
                 "unit": p.person.unit,
+                "role_note": p.role_note,
                 "id_number": id_number_for(viewer, p.person)
                 if p.person.id_number
                 else None,
