@@ -8,9 +8,12 @@ session for the whole computation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,7 +27,15 @@ from archive.corpus import (
     open_index,
 )
 from screening.document import DocumentStructure
-from screening.report import ReportOptions, ScreeningReport, SourceInfo, build_report
+from screening.index import Candidate, CorpusIndex
+from screening.normalize import NormalizedText
+from screening.report import (
+    Match,
+    ReportOptions,
+    ScreeningReport,
+    SourceInfo,
+    build_report,
+)
 from screening.screener import Screener
 from screening.structure import analyse
 
@@ -61,12 +72,75 @@ class ScreeningInput:
 
 @dataclass
 class ScreeningContext:
-    """What several screenings of one run share: the screener and corpus description."""
+    """What several screenings of one run share: screener, peer index, corpus description."""
 
     screener: Screener
     corpus_description: str
     cutoff_date: date
     peers: list[Peer] = field(default_factory=list)
+    peer_index: CorpusIndex | None = None
+
+    def peer_text(self, source_id: str) -> str:
+        """A peer's text by its source id ("" for one another job indexed meanwhile)."""
+        for peer in self.peers:
+            if peer.source_id == source_id:
+                return peer.text
+        return ""
+
+
+class _ExcludingIndex:
+    """Adapter: a `CorpusIndex` whose queries leave out some documents (the screened one).
+
+    `Screener.screen(peers=...)` re-fingerprints every peer for every document and skips
+    peers whose text is identical (two students handing in the same file are exactly
+    what a peer check must report). Fingerprinting a batch once and leaving out only
+    the document itself, by id, is both faster and complete.
+    """
+
+    def __init__(self, index: CorpusIndex, exclude: Collection[str]) -> None:
+        self._index = index
+        self._exclude = frozenset(exclude)
+        self.params = index.params
+
+    def query(
+        self, text: str | NormalizedText, *, top_k: int = 30, **kwargs: Any
+    ) -> list[Candidate]:
+        """Candidates as `CorpusIndex.query`, without the excluded documents."""
+        exclude = self._exclude | frozenset(kwargs.pop("exclude", ()))
+        return self._index.query(text, top_k=top_k, exclude=exclude, **kwargs)
+
+
+@contextlib.contextmanager
+def _dir_lock(directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "a+b") as fh:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIndex:
+    """An index of the peers: in memory, or kept in `directory` and only topped up."""
+    if directory is None:
+        index = CorpusIndex(None)
+        for peer in peers:
+            index.add(peer.source_id, peer.text)
+        return index
+    with _dir_lock(directory):
+        index = CorpusIndex(directory)
+        missing = [p for p in peers if p.source_id not in index]
+        for peer in missing:
+            index.add(peer.source_id, peer.text)
+        if missing or not (directory / "manifest.json").exists():
+            index.save()
+        return index
 
 
 def _short_session(factory: sessionmaker[Session]) -> Session:
@@ -87,9 +161,18 @@ def corpus_text_fetcher(factory: sessionmaker[Session]) -> Callable[[str], str]:
 
 
 def prepare(
-    factory: sessionmaker[Session], *, peers: Sequence[Peer] = ()
+    factory: sessionmaker[Session],
+    *,
+    peers: Sequence[Peer] = (),
+    peer_index_dir: Path | None = None,
 ) -> ScreeningContext:
-    """Open (and repair) the corpus index and build the screener for one run."""
+    """Open (and repair) the corpus index and build the screener for one run.
+
+    Args:
+        peers: other files of the batch, compared too (校内互检).
+        peer_index_dir: where the batch's peer index is kept between jobs (in memory
+            when None, as for one CLI run).
+    """
     with _short_session(factory) as session:
         index = open_index(session)
         session.commit()
@@ -101,6 +184,7 @@ def prepare(
         corpus_description=description,
         cutoff_date=summary.cutoff_date or clock.today(),
         peers=list(peers),
+        peer_index=peer_index(peers, peer_index_dir) if peers else None,
     )
 
 
@@ -179,12 +263,14 @@ def screen_document(
     Args:
         exclude_peer: this document's own id among the peers, never compared with itself.
     """
-    peers = {
-        p.source_id: p.text
-        for p in context.peers
-        if p.source_id != exclude_peer and p.text is not document.text
-    }
-    matches = context.screener.screen(document.text, peers=peers or None)
+    matches = list(context.screener.screen(document.text))
+    if context.peer_index is not None:
+        excluding = _ExcludingIndex(
+            context.peer_index, {exclude_peer} if exclude_peer else ()
+        )
+        peer_screener = Screener(cast(CorpusIndex, excluding), context.peer_text).fit()
+        matches += peer_screener.screen(document.text)
+        matches.sort(key=_match_order)
     own, infos = own_work_and_infos(
         factory,
         source_ids={m.source for m in matches},
@@ -217,6 +303,10 @@ def screen_document(
         author=document.author,
         unit=document.unit,
     )
+
+
+def _match_order(m: Match) -> tuple[int, str, int]:
+    return (m.offset, m.source, m.source_offset)
 
 
 def source_text_fetcher(

@@ -783,10 +783,16 @@ def _compare(factory: sessionmaker[Session], submission_id: int) -> None:
             ),
         )
         number = f"CX-{clock.today():%Y%m%d}-{sub.id:06d}"
+        peer_dir = settings_of(session).data_dir / "peer-index" / f"batch-{batch.id}"
     try:
-        context = prepare(factory, peers=peers)
+        context = prepare(factory, peers=peers, peer_index_dir=peer_dir)
         report = screen_document(
-            factory, context, doc, options=options, report_number=number
+            factory,
+            context,
+            doc,
+            options=options,
+            report_number=number,
+            exclude_peer=f"{PEER_PREFIX}{submission_id}",
         )
     except Exception as exc:  # noqa: BLE001 - recorded on the submission, logged by the job
         raise _Failure(

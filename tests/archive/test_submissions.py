@@ -177,3 +177,20 @@ def test_too_large_file_is_refused_with_its_name(connection, settings, tmp_path)
     assert sub.state == SubmissionState.FAILED and sub.reason_code == "too_large"
     assert "huge.pdf" in sub.reason_message and "1 MB" in sub.reason_message
     assert sub.stored_file_id is None
+
+
+def test_identical_files_in_one_batch_are_reported_as_peers(factory):
+    text = (
+        "本研究"
+        + "通过对三所高校研究生的问卷调查，分析了学术规范教育的实际效果与存在的问题。"
+        * 3
+    )
+    _, _, ids = _upload(
+        factory,
+        [("a.txt", text.encode()), ("b.txt", text.encode())],
+        compare_peers=True,
+    )
+    a, b = (_sub(factory, i) for i in ids)
+    assert [m["source"] for m in a.report["matches"]] == [f"submission:{b.id}"]
+    assert a.copy_ratio == 1.0, (a.state, a.reason_message)
+    assert b.copy_ratio == 1.0, (b.state, b.reason_message, b.warnings)
