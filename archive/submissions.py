@@ -811,6 +811,18 @@ def _compare(factory: sessionmaker[Session], submission_id: int) -> None:
         sub.state = SubmissionState.DONE
         sub.progress = 100
         sub.finished_at = utcnow()
+        session.flush()
+        is_batch_finished = peers and not session.scalar(
+            select(func.count()).where(
+                Submission.batch_id == sub.batch_id,
+                Submission.state.not_in([SubmissionState.DONE, SubmissionState.FAILED]),
+            )
+        )
+    if is_batch_finished:
+        # The peer index is a cache for the batch's jobs; a rescreen rebuilds it.
+        import shutil
+
+        shutil.rmtree(peer_dir, ignore_errors=True)
 
 
 def progress_snapshot(batch: Batch) -> dict[str, Any]:

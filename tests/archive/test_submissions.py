@@ -194,3 +194,17 @@ def test_identical_files_in_one_batch_are_reported_as_peers(factory):
     assert [m["source"] for m in a.report["matches"]] == [f"submission:{b.id}"]
     assert a.copy_ratio == 1.0, (a.state, a.reason_message)
     assert b.copy_ratio == 1.0, (b.state, b.reason_message, b.warnings)
+
+
+def test_peer_index_is_dropped_when_the_batch_is_finished(factory):
+    settings = factory.kw["info"]["settings"]
+    text = (
+        "我们通过问卷调查分析了学术规范教育的实际效果，并讨论了存在的问题与改进方向。"
+        * 2
+    )
+    _, batch_id, _ = _upload(
+        factory,
+        [("a.txt", text.encode()), ("b.txt", text.encode())],
+        compare_peers=True,
+    )
+    assert not (settings.data_dir / "peer-index" / f"batch-{batch_id}").exists()
