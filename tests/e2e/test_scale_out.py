@@ -1,0 +1,631 @@
+"""Scaled out for real: rq workers in their own processes, Redis, a committed database.
+
+Each test builds its own database (a SQLite file in WAL mode, or a fresh PostgreSQL
+database when CHENGXIN_TEST_DATABASE_URL points at PostgreSQL), because the rolled-back
+`session` fixture is invisible to other processes. Workers are `python -m web.cli worker
+--burst` subprocesses with CHENGXIN_REDIS_URL set, so the corpus index lives in Redis.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy.orm import Session, sessionmaker, undefer
+
+from archive import corpus, runtime, submissions
+from archive.accounts import Role, User
+from archive.db import make_engine, make_session_factory, session_scope
+from archive.redis_index import forget_storages
+from archive.settings import Settings
+from archive.submissions import Submission, SubmissionState
+from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.factories import make_user
+from web.migrate import upgrade
+from web.schema import load_models
+
+pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
+
+REPO = Path(__file__).resolve().parents[2]
+_CHARS = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二"
+    "理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社"
+)
+
+
+def chinese(rng: random.Random, n: int) -> str:
+    """Random Chinese sentences of about n characters."""
+    out: list[str] = []
+    size = 0
+    while size < n:
+        sentence = "".join(rng.choice(_CHARS) for _ in range(rng.randint(12, 30)))
+        out.append(sentence + "。")
+        size += len(sentence) + 1
+    return "".join(out)
+
+
+@dataclass
+class Deployment:
+    """A committed database, a Redis, and the settings every process shares."""
+
+    settings: Settings
+    factory: sessionmaker[Session]
+    env: dict[str, str]
+    workers: list[subprocess.Popen[bytes]]
+
+    def session(self) -> Session:
+        return self.factory()
+
+    def worker(self, name: str, *, burst: bool = True) -> subprocess.Popen[bytes]:
+        """Start `chengxin worker` in its own process (and session, for killing)."""
+        args = [sys.executable, "-m", "web.cli", "worker", "--name", name]
+        if burst:
+            args.append("--burst")
+        log = open(self.settings.data_dir / f"worker-{name}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen(
+            args,
+            cwd=REPO,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.workers.append(proc)
+        return proc
+
+    def cli(self, *args: str) -> str:
+        """Run a `chengxin` command against this deployment; its stdout."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "web.cli", *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout
+
+    def states(self, ids: list[int]) -> dict[int, Submission]:
+        with self.session() as s:
+            rows = s.scalars(
+                select(Submission)
+                .options(undefer(Submission.report))
+                .where(Submission.id.in_(ids))
+            ).all()
+            return {r.id: r for r in rows}
+
+    def wait(
+        self, ids: list[int], predicate, timeout: float = 90
+    ) -> dict[int, Submission]:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.states(ids)
+            if predicate(rows):
+                return rows
+            if time.monotonic() > deadline:
+                logs = "\n".join(
+                    p.read_text(errors="replace")[-3000:]
+                    for p in self.settings.data_dir.glob("worker-*.log")
+                )
+                raise AssertionError(
+                    f"timed out: {[(r.id, r.state, r.reason_code) for r in rows.values()]}\n{logs}"
+                )
+            time.sleep(0.2)
+
+    def log(self, name: str) -> str:
+        return (self.settings.data_dir / f"worker-{name}.log").read_text(
+            errors="replace"
+        )
+
+
+def _database(tmp: Path) -> Iterator[str]:
+    if TEST_DATABASE_URL.startswith("postgresql"):
+        url = make_url(TEST_DATABASE_URL)
+        name = f"chengxin_scale_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    else:
+        yield f"sqlite:///{tmp / 'scale.sqlite3'}"
+
+
+def _deploy(tmp: Path, database_url: str, redis_url: str) -> Deployment:
+    settings = Settings(
+        env="test",
+        data_dir=tmp,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key="scale-test-secret",
+        jobs_mode="sync",
+    ).checked()
+    engine = make_engine(settings)
+    # As the `chengxin` commands do: migrate, then add tables migrations lack yet.
+    upgrade(engine)
+    load_models().create_all(engine)
+    factory = make_session_factory(engine, settings)
+    runtime.configure(settings, engine=engine, session_factory=factory)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CHENGXIN_") or k.startswith("CHENGXIN_TEST_")
+    }
+    env.update(
+        CHENGXIN_ENV="test",
+        CHENGXIN_DATA_DIR=str(tmp),
+        CHENGXIN_DATABASE_URL=database_url,
+        CHENGXIN_REDIS_URL=redis_url,
+        CHENGXIN_SECRET_KEY="scale-test-secret",
+        PYTHONPATH=str(REPO),
+    )
+    return Deployment(settings, factory, env, [])
+
+
+def _flush(redis_url: str) -> None:
+    from redis import Redis
+
+    conn = Redis.from_url(redis_url)
+    conn.flushdb()
+    conn.close()
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> Iterator[Deployment]:
+    """The shared test Redis (db 15, flushed) and a database of our own."""
+    _flush(TEST_REDIS_URL)
+    forget_storages()
+    for url in _database(tmp_path):
+        dep = _deploy(tmp_path, url, TEST_REDIS_URL)
+        try:
+            yield dep
+        finally:
+            _stop(dep)
+            dep.factory.kw["bind"].dispose()
+            _flush(TEST_REDIS_URL)
+            forget_storages()
+
+
+def _stop(dep: Deployment) -> None:
+    for proc in dep.workers:
+        if proc.poll() is None:
+            _kill_tree(proc.pid)
+            proc.wait(timeout=10)
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL a worker and its work horse (rq puts the horse in its own session)."""
+    for child in _children(pid):
+        _kill_tree(child)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+# ----------------------------------------------------------------------- seeding
+def seed_corpus(dep: Deployment, n: int = 12, size: int = 2500) -> dict[str, str]:
+    rng = random.Random(7)
+    docs = {f"src/{i:02d}.txt": chinese(rng, size) for i in range(n)}
+    with session_scope(dep.factory, actor="test") as s:
+        for doc_id, body in docs.items():
+            corpus.add_document(s, doc_id=doc_id, text=body)
+    return docs
+
+
+def thesis_from(docs: dict[str, str], source: str, seed: int, size: int = 3000) -> str:
+    rng = random.Random(seed)
+    passage = docs[source][500:1100]
+    filler = chinese(rng, size)
+    cut = filler.index("。", size // 2) + 1
+    return filler[:cut] + passage + filler[cut:]
+
+
+def officer(dep: Deployment) -> User:
+    with session_scope(dep.factory, actor="test") as s:
+        user = make_user(s, Role.RESEARCH_OFFICE, username=f"ro-{uuid.uuid4().hex[:6]}")
+        s.expunge(user)
+    return user
+
+
+def submit(dep: Deployment, user: User, files: dict[str, str]) -> list[int]:
+    """One batch with these files, committed (which queues their jobs on rq)."""
+    with session_scope(dep.factory, actor="test") as s:
+        actor = s.merge(user)
+        batch = submissions.create_batch(s, actor=actor, compare_peers=False)
+        subs = [
+            submissions.add_file(
+                s,
+                batch=batch,
+                actor=actor,
+                file_name=name,
+                stream=io.BytesIO(body.encode("utf-8")),
+                media_type="text/plain",
+            )
+            for name, body in files.items()
+        ]
+        s.flush()
+        ids = [sub.id for sub in subs]
+    return ids
+
+
+def sources_of(sub: Submission) -> set[str]:
+    return {m["source"] for m in (sub.report or {}).get("matches", [])}
+
+
+def _done(rows: dict[int, Submission]) -> bool:
+    return all(r.state == SubmissionState.DONE for r in rows.values())
+
+
+def _finished(rows: dict[int, Submission]) -> bool:
+    return all(r.is_finished for r in rows.values())
+
+
+def _queue(dep: Deployment):  # type: ignore[no-untyped-def]
+    from rq import Queue
+
+    from archive.queue import redis_connection
+
+    return Queue(dep.settings.queue_name, connection=redis_connection(dep.settings))
+
+
+# ------------------------------------------------------------------------- tests
+def test_two_workers_screen_a_batch_together(deployment: Deployment) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    index = corpus.load_index(dep.settings)
+    assert len(index) == len(docs)  # the index is in Redis, not under data_dir
+    assert not (dep.settings.data_dir / "index" / "manifest.json").exists()
+    user = officer(dep)
+    names = sorted(docs)
+    files = {f"t{i}.txt": thesis_from(docs, names[i], seed=i) for i in range(8)}
+    ids = submit(dep, user, files)
+    assert _queue(dep).count == 8
+    dep.worker("w1")
+    dep.worker("w2")
+    rows = dep.wait(ids, _done)
+    for i, sub_id in enumerate(ids):
+        assert names[i] in sources_of(rows[sub_id])
+    by_worker: dict[str, int] = {}
+    from rq.job import Job
+
+    for sub_id in ids:
+        job = Job.fetch(f"screen-{sub_id}", connection=_queue(dep).connection)
+        by_worker[job.worker_name or ""] = by_worker.get(job.worker_name or "", 0) + 1
+    assert set(by_worker) == {"w1", "w2"}, by_worker
+
+
+def _slow_thesis(docs: dict[str, str]) -> str:
+    # Long enough that screening takes a few seconds: time to kill the worker mid-job.
+    return thesis_from(docs, sorted(docs)[3], seed=99, size=400_000)
+
+
+def _kill_mid_job(dep: Deployment, sub_id: int, name: str) -> None:
+    proc = dep.worker(name)
+    dep.wait(
+        [sub_id],
+        lambda rows: rows[sub_id].state == SubmissionState.COMPARING,
+        timeout=60,
+    )
+    _kill_tree(proc.pid)
+    proc.wait(timeout=10)
+
+
+def _expire_heartbeats(dep: Deployment) -> None:
+    """Run rq's clean-up as it will run once the dead worker's heartbeat has expired
+    (at most ~90 s later): the clock of the clean-up moves, not the test's."""
+    from rq.registry import StartedJobRegistry
+
+    StartedJobRegistry(queue=_queue(dep)).cleanup(timestamp=time.time() + 3600)
+
+
+def test_worker_killed_mid_job_is_retried(deployment: Deployment) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    user = officer(dep)
+    (sub_id,) = submit(dep, user, {"long.txt": _slow_thesis(docs)})
+    _kill_mid_job(dep, sub_id, "doomed")
+    assert dep.states([sub_id])[sub_id].state == SubmissionState.COMPARING
+    _expire_heartbeats(dep)
+    from rq.job import Job, JobStatus
+
+    job = Job.fetch(f"screen-{sub_id}", connection=_queue(dep).connection)
+    assert job.get_status() in (JobStatus.SCHEDULED, JobStatus.QUEUED)
+    assert job.retries_left == 1
+    time.sleep(5.5)  # the retry interval; the next worker's scheduler re-queues it
+    dep.worker("rescuer")
+    rows = dep.wait([sub_id], _done, timeout=120)
+    assert rows[sub_id].attempts == 2
+    assert sorted(docs)[3] in sources_of(rows[sub_id])
+
+
+def test_worker_killed_on_last_attempt_fails_visibly(deployment: Deployment) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    user = officer(dep)
+    (sub_id,) = submit(dep, user, {"long.txt": _slow_thesis(docs)})
+    from rq.job import Job
+
+    conn = _queue(dep).connection
+    job = Job.fetch(f"screen-{sub_id}", connection=conn)
+    job.retries_left = 0  # as after two earlier lost attempts
+    job.save()
+    _kill_mid_job(dep, sub_id, "doomed")
+    _expire_heartbeats(dep)
+    row = dep.states([sub_id])[sub_id]
+    assert row.state == SubmissionState.FAILED
+    assert row.reason_code == "worker_lost"
+    assert "long.txt" in (row.reason_message or "")
+
+
+def test_same_file_submitted_twice_at_once(deployment: Deployment) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    user = officer(dep)
+    body = thesis_from(docs, sorted(docs)[1], seed=5).encode("utf-8")
+    with session_scope(dep.factory, actor="test") as s:
+        batch_id = submissions.create_batch(s, actor=s.merge(user)).id
+    barrier = threading.Barrier(2)
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def upload() -> None:
+        try:
+            # Both requests start together; on SQLite the write lock taken at BEGIN
+            # serialises them, on PostgreSQL they really race on the stored file row.
+            barrier.wait(timeout=10)
+            with session_scope(dep.factory, actor="test") as s:
+                actor = s.merge(user)
+                batch = s.get(submissions.Batch, batch_id)
+                sub = submissions.add_file(
+                    s,
+                    batch=batch,
+                    actor=actor,
+                    file_name="same.txt",
+                    stream=io.BytesIO(body),
+                    media_type="text/plain",
+                )
+                s.flush()
+                ids.append(sub.id)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=upload) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors, errors
+    assert len(ids) == 2
+    dep.worker("w1")
+    dep.worker("w2")
+    rows = dep.wait(ids, _done)
+    a, b = (rows[i] for i in ids)
+    assert a.stored_file_id == b.stored_file_id  # one stored copy of the bytes
+    assert a.copy_ratio == b.copy_ratio and sources_of(a) == sources_of(b)
+    # The same submission queued again while queued or running is one job, not two.
+    from archive.queue import enqueue
+    from archive.screening_jobs import screen_submission_job
+
+    with session_scope(dep.factory, actor="test") as s:
+        sub = submissions.rescreen_submission(
+            s, submission_id=ids[0], actor=s.merge(user)
+        )
+    before = _queue(dep).count
+    enqueue(dep.settings, screen_submission_job, ids[0], job_id=f"screen-{ids[0]}")
+    assert _queue(dep).count == before == 1
+    dep.worker("w3")
+    assert dep.wait([ids[0]], _done)[ids[0]].copy_ratio == a.copy_ratio
+    del sub
+
+
+def test_corpus_document_removed_while_a_batch_screens(deployment: Deployment) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    user = officer(dep)
+    victim = sorted(docs)[2]
+    files = {f"t{i}.txt": thesis_from(docs, victim, seed=40 + i) for i in range(6)}
+    ids = submit(dep, user, files)
+    dep.worker("w1")
+    first = dep.wait(
+        ids, lambda rows: any(r.state == SubmissionState.DONE for r in rows.values())
+    )
+    with session_scope(dep.factory, actor="test") as s:
+        corpus.remove_document(s, doc_id=victim)
+    removed_at = time.time()
+    rows = dep.wait(ids, _finished)
+    assert _done(rows), [(r.state, r.reason_message) for r in rows.values()]
+    assert any(victim in sources_of(r) for r in first.values() if r.report)
+    late = [
+        r
+        for r in rows.values()
+        if r.started_at is not None and r.started_at.timestamp() > removed_at + 0.5
+    ]
+    for r in late:
+        assert victim not in sources_of(r)
+    assert victim not in corpus.load_index(dep.settings)
+
+
+# --------------------------------------------------------- Redis restarted
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PrivateRedis:
+    """A redis-server of our own, to restart (with or without its data)."""
+
+    def __init__(self, directory: Path, *, persistent: bool) -> None:
+        self.port = _free_port()
+        self.directory = directory
+        self.persistent = persistent
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        args = [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.directory),
+            "--save",
+            "",
+            "--appendonly",
+            "yes" if self.persistent else "no",
+        ]
+        self.proc = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        from redis import Redis
+
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                Redis(port=self.port, socket_connect_timeout=0.2).ping()
+                return
+            except Exception:  # noqa: BLE001 - not up yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            from redis import Redis
+
+            # SHUTDOWN closes the connection under us.
+            with contextlib.suppress(Exception):
+                Redis(port=self.port).shutdown(nosave=not self.persistent)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        if not self.persistent:
+            shutil.rmtree(self.directory, ignore_errors=True)
+        self.start()
+
+
+@pytest.fixture
+def private_redis(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = PrivateRedis(tmp_path / "redis", persistent=request.param)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _deploy_on(tmp_path: Path, redis: PrivateRedis) -> Iterator[Deployment]:
+    forget_storages()
+    for url in _database(tmp_path / "db"):
+        (tmp_path / "db").mkdir(exist_ok=True)
+        dep = _deploy(tmp_path / "db", url, redis.url)
+        try:
+            yield dep
+        finally:
+            _stop(dep)
+            dep.factory.kw["bind"].dispose()
+            forget_storages()
+
+
+@pytest.mark.parametrize("private_redis", [False], indirect=True)
+def test_redis_restarted_without_its_data(
+    tmp_path: Path, private_redis: PrivateRedis
+) -> None:
+    for dep in _deploy_on(tmp_path, private_redis):
+        docs = seed_corpus(dep)
+        user = officer(dep)
+        names = sorted(docs)
+        files = {
+            f"t{i}.txt": thesis_from(docs, names[i], seed=60 + i) for i in range(4)
+        }
+        ids = submit(dep, user, files)
+        dep.worker("w1")
+        dep.wait(ids, lambda rows: any(r.is_finished for r in rows.values()))
+        private_redis.restart()  # the queue, the jobs and the index are gone
+        forget_storages()
+        for proc in dep.workers:
+            proc.wait(timeout=60)  # the burst worker ends (or dies) without its queue
+        rows = dep.states(ids)
+        assert not _finished(rows)  # some files were waiting: nothing screens them now
+        out = dep.cli("corpus", "reindex")
+        assert f"{len(docs)} documents indexed" in out
+        assert len(corpus.load_index(dep.settings)) == len(docs)
+        out = dep.cli("screening", "recover", "--grace-seconds", "0")
+        assert "re-queued" in out and not out.startswith("0 ")
+        dep.worker("w2")
+        rows = dep.wait(ids, _done)
+        for i, sub_id in enumerate(ids):
+            assert names[i] in sources_of(rows[sub_id])
+
+
+@pytest.mark.parametrize("private_redis", [True], indirect=True)
+def test_redis_restarted_with_its_data_mid_batch(
+    tmp_path: Path, private_redis: PrivateRedis
+) -> None:
+    for dep in _deploy_on(tmp_path, private_redis):
+        docs = seed_corpus(dep)
+        user = officer(dep)
+        names = sorted(docs)
+        files = {
+            f"t{i}.txt": thesis_from(docs, names[i], seed=80 + i) for i in range(6)
+        }
+        ids = submit(dep, user, files)
+        before = corpus.load_index(dep.settings).version
+        dep.worker("w1", burst=False)
+        dep.wait(ids, lambda rows: any(r.is_finished for r in rows.values()))
+        private_redis.restart()  # AOF: queue, jobs and index come back
+        forget_storages()
+        index = corpus.load_index(dep.settings)
+        assert index.version == before and len(index) == len(docs)
+        # Whatever the worker did when its connection dropped, nothing is left hanging:
+        # a fresh worker finishes the batch (a job lost mid-flight is re-queued).
+        out = dep.cli("screening", "recover", "--grace-seconds", "0")
+        assert "re-queued" in out
+        dep.worker("w2")
+        rows = dep.wait(ids, _finished, timeout=120)
+        assert _done(rows), [(r.state, r.reason_message) for r in rows.values()]
+        for i, sub_id in enumerate(ids):
+            assert names[i] in sources_of(rows[sub_id])
