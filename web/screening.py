@@ -8,6 +8,7 @@ beside each source with the matched passages lit on both sides.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,7 @@ from screening.report import (
 from web.auth import current_user, permission_required
 from web.db import get_session
 from web.i18n import current_language
+from web.schema import module_exists
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 api = Blueprint("screening_api", __name__, url_prefix="/api/screening")
@@ -466,6 +468,14 @@ def report(submission_id: int) -> Any:
         can_edit=user.can(P.SCREEN_SUBMIT),
         has_case_route=has_case_route,
         case_url=_case_url(sub.case_id),
+        can_archive=user.can(P.ARCHIVE_MANAGE)
+        and module_exists("archive.records")
+        and hasattr(
+            importlib.import_module("archive.records"), "create_record_from_submission"
+        ),
+        record_url=url_for("archive.record", record_id=sub.record_id)
+        if sub.record_id and "archive.record" in current_app.view_functions
+        else None,
         verdict_chip=verdict_chip,
         warnings=[WARNING_LABELS.get(w, w) for w in (sub.warnings or [])],
         min_match_chars=rep.options.min_match_chars,
@@ -515,6 +525,22 @@ def update_options(submission_id: int) -> Any:
         url_for("screening.report", submission_id=submission_id, source=target)
         + "#figures"
     )
+
+
+@bp.route("/submissions/<int:submission_id>/archive", methods=["POST"])
+@permission_required(P.ARCHIVE_MANAGE)
+def archive_submission(submission_id: int) -> Any:
+    """Keep the thesis and its report as a research record in the archive (科研档案)."""
+    import importlib
+
+    records: Any = importlib.import_module("archive.records")
+    record = records.create_record_from_submission(
+        get_session(), actor=_user(), submission_id=submission_id
+    )
+    flash(_("已归档为科研档案 #%(id)s", id=record.id), "success")
+    if "archive.record" in current_app.view_functions:
+        return redirect(url_for("archive.record", record_id=record.id))
+    return redirect(url_for("screening.report", submission_id=submission_id))
 
 
 @bp.route("/submissions/<int:submission_id>/rescreen", methods=["POST"])

@@ -313,3 +313,28 @@ def test_excel_export_never_writes_formulas(session, client):
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     cell = sheet.cell(row=2, column=1)
     assert cell.data_type == "s" and cell.value.startswith("'=")
+
+
+def test_report_can_be_kept_as_a_research_record(session, client):
+    _seed_corpus(session)
+    office = _office(session, client)
+    batch = submissions.create_batch(session, actor=office)
+    sub = submissions.add_file(
+        session,
+        batch=batch,
+        actor=office,
+        file_name="t.txt",
+        stream=io.BytesIO(THESIS.encode()),
+    )
+    session.commit()
+    page = client.get(f"/screening/submissions/{sub.id}").get_data(as_text=True)
+    assert 'data-testid="to-archive"' in page
+    response = post_form(client, f"/screening/submissions/{sub.id}/archive")
+    assert response.status_code == 302
+    session.expire_all()
+    record_id = session.get(Submission, sub.id).record_id
+    assert record_id is not None
+    page = client.get(f"/screening/submissions/{sub.id}").get_data(as_text=True)
+    assert (
+        'data-testid="record-link"' in page and f"/archive/records/{record_id}" in page
+    )
