@@ -765,6 +765,13 @@ def api_options(submission_id: int) -> Any:
     if not isinstance(exclude, dict) or not isinstance(restore, list):
         raise InvalidInput("exclude 应为对象，restore 应为列表 (bad shape)")
     minimum = data.get("min_match_chars")
+    if minimum is not None and not isinstance(minimum, int):
+        try:
+            minimum = int(minimum)
+        except (TypeError, ValueError):
+            raise InvalidInput(
+                "min_match_chars 应为整数 (must be a whole number)"
+            ) from None
     rep = submissions.update_report_options(
         get_session(),
         submission_id=submission_id,
