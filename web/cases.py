@@ -258,7 +258,10 @@ def _case_context(case: Case, tab: str) -> dict[str, Any]:
         "evidence": items,
         "superseded": evidence.superseded_ids(items),
         "interviews": evidence.list_interviews(db, case.id),
-        "reporter_messages": tips.list_messages(db, case.id, Thread.REPORTER),
+        # The reporter's own words may identify them: same rule as their identity.
+        "reporter_messages": tips.list_messages(db, case.id, Thread.REPORTER)
+        if can_see_reporter(db, user, case)
+        else [],
         "internal_notes": tips.list_messages(db, case.id, Thread.INTERNAL),
         "respondent_messages": tips.list_messages(db, case.id, Thread.RESPONDENT),
         "panel": workflow.active_panel(db, case.id),

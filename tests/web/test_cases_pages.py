@@ -50,6 +50,17 @@ def test_board_and_every_tab_render_for_an_investigator(client, session):
 def test_committee_member_sees_masked_ids_and_no_reporter(client, session):
     cast = make_cast(session)
     case = named_case(session, cast, reporter_name=REPORTER)
+    from casework.services import tips
+
+    tips.staff_message(
+        session,
+        actor=cast.office,
+        case_id=case.id,
+        expected_version=None,
+        thread="reporter",
+        body=f"{REPORTER}老师您好",
+        is_question=True,
+    )
     login(client, cast.committee.username)
     summary = text_of(client.get(f"/cases/{case.id}"))
     assert "1101**********1234" in summary and "110101200001011234" not in summary
@@ -57,6 +68,8 @@ def test_committee_member_sees_masked_ids_and_no_reporter(client, session):
     assert REPORTER not in allegation and "无权查看" in allegation
     data = client.get(f"/api/cases/{case.id}").get_json()
     assert "reporter" not in data
+    thread = text_of(client.get(f"/cases/{case.id}?tab=reporter"))
+    assert REPORTER not in thread and "仅受权调查人员可见" in thread
 
 
 def test_transition_form_with_stale_version_changes_nothing(client, session):
