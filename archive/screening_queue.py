@@ -195,6 +195,11 @@ def make_worker(settings: Settings, *, name: str | None = None) -> Any:
             _warm_index(settings)
             super().execute_job(job, queue)
 
+    # Import the screening stack once in the parent: every forked job inherits it
+    # instead of importing scikit-learn and friends again (about a second per job).
+    import archive.screening_service  # noqa: F401
+    import screening.extract  # noqa: F401
+
     connection = redis_connection(settings)
     queue = Queue(settings.queue_name, connection=connection)
     worker = ChengxinWorker(

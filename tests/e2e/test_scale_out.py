@@ -307,9 +307,9 @@ def test_two_workers_screen_a_batch_together(deployment: Deployment) -> None:
     assert not (dep.settings.data_dir / "index" / "manifest.json").exists()
     user = officer(dep)
     names = sorted(docs)
-    files = {f"t{i}.txt": thesis_from(docs, names[i], seed=i) for i in range(8)}
+    files = {f"t{i}.txt": thesis_from(docs, names[i], seed=i) for i in range(6)}
     ids = submit(dep, user, files)
-    assert _queue(dep).count == 8
+    assert _queue(dep).count == 6
     dep.worker("w1")
     dep.worker("w2")
     rows = dep.wait(ids, _done)
@@ -453,7 +453,7 @@ def test_corpus_document_removed_while_a_batch_screens(deployment: Deployment) -
     docs = seed_corpus(dep)
     user = officer(dep)
     victim = sorted(docs)[2]
-    files = {f"t{i}.txt": thesis_from(docs, victim, seed=40 + i) for i in range(6)}
+    files = {f"t{i}.txt": thesis_from(docs, victim, seed=40 + i) for i in range(4)}
     ids = submit(dep, user, files)
     dep.worker("w1")
     first = dep.wait(
