@@ -153,6 +153,15 @@
 
   // ----------------------------------------------------------------- batch page
   function initBatch(table) {
+    var hide = document.getElementById("hide-names");
+    if (hide) {
+      hide.checked = window.sessionStorage.getItem("chengxin-hide-names") === "1";
+      table.classList.toggle("names-hidden", hide.checked);
+      hide.addEventListener("change", function () {
+        table.classList.toggle("names-hidden", hide.checked);
+        window.sessionStorage.setItem("chengxin-hide-names", hide.checked ? "1" : "0");
+      });
+    }
     if (table.dataset.done === "true") return;
     var url = table.dataset.poll;
     var progress = document.getElementById("progress-text");
