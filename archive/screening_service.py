@@ -157,6 +157,16 @@ def corpus_text_fetcher(factory: sessionmaker[Session]) -> Callable[[str], str]:
                 cache[doc_id] = fetch_texts(session, [doc_id]).get(doc_id, "")
         return cache[doc_id]
 
+    def prefetch(doc_ids: Sequence[str]) -> None:
+        """Fetch the candidates' texts in one query (the screener asks before aligning)."""
+        wanted = [d for d in dict.fromkeys(doc_ids) if d not in cache]
+        if wanted:
+            with _short_session(factory) as session:
+                found = fetch_texts(session, wanted)
+            for doc_id in wanted:
+                cache[doc_id] = found.get(doc_id, "")
+
+    fetch_text.prefetch = prefetch  # type: ignore[attr-defined]
     return fetch_text
 
 

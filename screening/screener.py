@@ -193,6 +193,10 @@ class Screener:
         fetch: Callable[[str], str],
         excluded: set[str],
     ) -> list[Match]:
+        # A fetcher may fetch many texts in one round trip (a database query).
+        prefetch = getattr(fetch, "prefetch", None)
+        if prefetch is not None and cands:
+            prefetch([c.doc_id for c in cands])
         sources = {c.doc_id: normalize(fetch(c.doc_id)) for c in cands}
         out: list[Match] = []
         m = self.margin
