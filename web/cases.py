@@ -1309,6 +1309,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     register_panel("cases/_inbox_panel.html", lambda u: any(u.can(p) for p in STAFF))
     register_panel("cases/_mine_panel.html", lambda u: u.can(P.SELF_SERVICE))
+    register_panel("cases/_admin_panel.html", lambda u: u.can(P.CASE_ADMIN))
     app.jinja_env.globals["case_inbox"] = _inbox_for
     app.jinja_env.globals["my_case_rows"] = _my_cases_for
     app.jinja_env.globals["state_label"] = lambda s: STATE_LABELS[CaseState(s)]

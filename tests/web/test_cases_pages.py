@@ -203,6 +203,7 @@ def test_reports_page_and_csv(client, session):
 def test_holiday_calendar_is_for_administrators(client, session):
     cast = make_cast(session)
     login(client, cast.admin.username)
+    assert "节假日日历" in text_of(client.get("/"))
     r = post_form(client, "/cases/holidays", {"day": "2031-10-01", "name": "国庆节"})
     assert r.status_code == 303
     assert "国庆节" in text_of(client.get("/cases/holidays?year=2031"))
