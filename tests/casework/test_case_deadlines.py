@@ -206,3 +206,38 @@ def test_an_untaken_tip_reminds_the_intake_office_and_the_first_officer_takes_it
     ]
     move(session, cast.office, case, S.SCREENING)
     assert case.owner_id == cast.office.id
+
+
+def test_appeal_window_guards_both_ways(session):
+    from casework.errors import TransitionBlocked
+
+    cast = make_cast(session)
+    _freeze(date(2030, 6, 3))
+    case = walk_to(session, cast, named_case(session, cast), S.APPEAL_WINDOW)
+    with pytest.raises(TransitionBlocked, match="届满前决定不生效"):
+        move(session, cast.office, case, S.FINAL)
+    _freeze(case.parties[0].appeal_due_on + timedelta(days=1))
+    with pytest.raises(TransitionBlocked, match="申诉期已于"):
+        move(session, cast.respondent_user, case, S.APPEAL, "迟到的申诉")
+    case = move(session, cast.office, case, S.FINAL)
+    assert case.outcome.value == "misconduct" and case.closed_on is not None
+
+
+def test_reinvestigation_after_review_starts_a_new_clock_and_sanctions_keep_running(
+    session,
+):
+    from casework.models import CaseSanction, SanctionStatus
+
+    cast = make_cast(session)
+    _freeze(date(2030, 6, 3))
+    case = walk_to(session, cast, named_case(session, cast), S.REVIEW)
+    rows = session.query(CaseSanction).filter_by(case_id=case.id).all()
+    assert rows and all(
+        r.status is SanctionStatus.ACTIVE for r in rows
+    )  # not suspended
+    _freeze(date(2030, 7, 1))
+    case = move(
+        session, cast.committee, case, S.INVESTIGATING, "复查发现新证据，重新调查"
+    )
+    d = deadlines.current_deadline(session, case.id)
+    assert d.starts_on == date(2030, 7, 1) and d.due_on >= date(2031, 1, 1)
