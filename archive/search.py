@@ -74,6 +74,8 @@ MAX_GRAM_CHARS = 60_000
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.5)
 FTS_TABLE = "archive_fts"
 PG_TSV_INDEX = "ix_archive_search_docs_tsv"
+#: How far into each text a snippet looks for the query (the start of a thesis).
+SNIPPET_SCAN_CHARS = 20_000
 SORTS = ("relevance", "date", "title")
 SORT_LABELS = {"relevance": "相关度", "date": "日期", "title": "标题"}  # 排序
 FACET_FIELDS = (
@@ -659,19 +661,30 @@ def _conditions(
     return conds
 
 
-def _match_subquery(session: Session, parsed: ParsedQuery) -> Any:
-    """(rid, score) of the records whose index matches the query words."""
+def _match_subquery(
+    session: Session, parsed: ParsedQuery, *, with_score: bool = True
+) -> Any:
+    """(rid, score) of the records whose index matches the query words.
+
+    Counting and facets need no score; computing bm25 or ts_rank for every match is
+    most of a broad query's cost, so they skip it.
+    """
     if session.get_bind().dialect.name == "postgresql":
+        score = "ts_rank(d.tsv, q.q, 1)" if with_score else "0.0"
         stmt = text(
-            "SELECT d.record_id AS rid, ts_rank(d.tsv, q.q, 1) AS score "
+            f"SELECT d.record_id AS rid, {score} AS score "
             "FROM archive_search_docs d, to_tsquery('simple', :fts_q) AS q(q) "
             "WHERE d.tsv @@ q.q"
         ).bindparams(fts_q=_tsquery(parsed))
     else:
         w = BM25_WEIGHTS
+        score = (
+            f"-bm25({FTS_TABLE}, {w[0]}, {w[1]}, {w[2]}, {w[3]})"
+            if with_score
+            else "0.0"
+        )
         stmt = text(
-            f"SELECT rowid AS rid, -bm25({FTS_TABLE}, {w[0]}, {w[1]}, {w[2]}, {w[3]}) "
-            "AS score "
+            f"SELECT rowid AS rid, {score} AS score "
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_q"
         ).bindparams(fts_q=_fts5_query(parsed))
     # MATERIALIZED: run the MATCH once and join records by key; as a plain subquery
@@ -686,9 +699,15 @@ def _base_query(
     filters: SearchFilters,
     today: date | None,
     columns: Sequence[Any],
+    *,
+    with_score: bool = True,
 ) -> tuple[Select[Any], Any]:
     """SELECT columns FROM records [JOIN matches] WHERE access, filters, exact strings."""
-    match = _match_subquery(session, parsed) if parsed.words else None
+    match = (
+        _match_subquery(session, parsed, with_score=with_score)
+        if parsed.words
+        else None
+    )
     score = match.c.score if match is not None else literal(0.0)
     stmt = select(*columns, score.label("score")).select_from(Record)
     if match is not None:
@@ -745,7 +764,9 @@ def search(
     if rows:
         total = rows[0][1]
     elif page > 1:
-        count_stmt, _ = _base_query(session, actor, parsed, filters, today, [Record.id])
+        count_stmt, _ = _base_query(
+            session, actor, parsed, filters, today, [Record.id], with_score=False
+        )
         total = session.scalar(select(func.count()).select_from(count_stmt.subquery()))
     else:
         total = 0
@@ -806,30 +827,49 @@ def _facets(
     """Counts per facet value over the visible hits, in one statement."""
     cols = [c.label(name) for name, c in _FACET_COLUMNS.items()]
     stmt, _score = _base_query(
-        session, actor, parsed, filters, today, [Record.id, *cols]
+        session, actor, parsed, filters, today, [Record.id, *cols], with_score=False
     )
     hits = stmt.cte("hits").prefix_with("MATERIALIZED")
-    parts = []
+    grouped = []
     for name in _FACET_COLUMNS:
         col = hits.c[name]
-        parts.append(
-            select(
-                literal(name).label("facet"),
-                cast(col, String).label("value"),
-                func.count().label("n"),
+        grouped.append(
+            (
+                name,
+                select(
+                    literal(name).label("facet"),
+                    cast(col, String).label("value"),
+                    func.count().label("n"),
+                )
+                .where(col.is_not(None))
+                .group_by(col),
             )
-            .where(col.is_not(None))
-            .group_by(col)
         )
-    parts.append(
-        select(
-            literal("person").label("facet"),
-            RecordPerson.name.label("value"),
-            func.count(func.distinct(RecordPerson.record_id)).label("n"),
+    # Driven from the hits through the record_id index (joined the other way round,
+    # SQLite walks every name of record_people to save a sort).
+    grouped.append(
+        (
+            "person",
+            select(
+                literal("person").label("facet"),
+                RecordPerson.name.label("value"),
+                func.count(func.distinct(RecordPerson.record_id)).label("n"),
+            )
+            .where(RecordPerson.record_id.in_(select(hits.c.id)))
+            .group_by(RecordPerson.name + ""),
         )
-        .join(hits, hits.c.id == RecordPerson.record_id)
-        .group_by(RecordPerson.name)
     )
+    # Only the top values of each facet leave the database (people, units and years
+    # can have thousands of values over a broad query).
+    parts = []
+    for name, part in grouped:
+        sub = part.subquery()
+        top = (
+            select(sub.c.facet, sub.c.value, sub.c.n)
+            .order_by(sub.c.n.desc(), sub.c.value)
+            .limit(40 if name == "year" else limit)
+        )
+        parts.append(top.subquery().select())
     out: dict[str, list[FacetValue]] = {name: [] for name in FACET_FIELDS}
     for facet, value, n in session.execute(union_all(*parts)):
         out[facet].append(FacetValue(str(value), facet_label(facet, str(value)), n))
@@ -878,6 +918,10 @@ def _snippet_sources(record: Record, texts: dict[int, str]) -> list[str]:
 
 def _normalized_with_map(value: str) -> tuple[str, list[int]]:
     """The normalised text, and for each of its characters the original's index."""
+    whole = unicodedata.normalize("NFKC", value).lower()
+    if len(whole) == len(value):
+        # Nearly always (full-width forms, case): one character for one character.
+        return whole, list(range(len(value)))
     out: list[str] = []
     back: list[int] = []
     for i, ch in enumerate(value):
@@ -933,7 +977,7 @@ def make_snippet(sources: Sequence[str], parsed: ParsedQuery, width: int = 140) 
     for source in sources:
         if not needles:
             break
-        spans = _spans(source[:MAX_BODY_CHARS], needles)
+        spans = _spans(source[:SNIPPET_SCAN_CHARS], needles)
         if not spans:
             continue
         # The window starting a little before the span that has most spans after it.
