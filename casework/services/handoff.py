@@ -58,8 +58,13 @@ def build_entries(session: Session, case: Case) -> list[SanctionInput | Clearanc
         session.scalars(
             select(CaseSanction).where(
                 CaseSanction.case_id == case.id,
+                # Handed-off rows too: credit's ingest is idempotent per case.
                 CaseSanction.status.in_(
-                    [SanctionStatus.ACTIVE, SanctionStatus.DECIDED]
+                    [
+                        SanctionStatus.ACTIVE,
+                        SanctionStatus.DECIDED,
+                        SanctionStatus.HANDED_OFF,
+                    ]
                 ),
             )
         )
@@ -101,7 +106,7 @@ def build_entries(session: Session, case: Case) -> list[SanctionInput | Clearanc
     return entries
 
 
-def hand_off_final_decision(session: Session, *, case: Case, actor: User) -> str:
+def hand_off_final_decision(session: Session, *, case: Case, actor: User | None) -> str:
     """Give credit the final decision's sanctions and clearances (or record it as pending)."""
     entries = build_entries(session, case)
     ingest = _optional("casework.credit.services", "ingest_final_decision")
@@ -124,13 +129,18 @@ def hand_off_final_decision(session: Session, *, case: Case, actor: User) -> str
     if "clearances" in inspect.signature(ingest).parameters:
         ingest(
             session,
-            actor=actor,
+            actor=actor if actor is not None else "system",
             case_id=case.id,
             entries=sanctions,
             clearances=clearances,
         )
     elif sanctions:
-        ingest(session, actor=actor, case_id=case.id, entries=sanctions)
+        ingest(
+            session,
+            actor=actor if actor is not None else "system",
+            case_id=case.id,
+            entries=sanctions,
+        )
     now = utcnow()
     for row in session.scalars(
         select(CaseSanction).where(
@@ -151,21 +161,26 @@ def hand_off_final_decision(session: Session, *, case: Case, actor: User) -> str
     return DONE
 
 
-def retry_pending_handoffs(session: Session, *, actor: User | None = None) -> int:
-    """Hand over decisions that became final before the credit area was installed."""
-    ingest = _optional("casework.credit.services", "ingest_final_decision")
-    if ingest is None:
-        return 0
-    count = 0
-    for case in session.scalars(select(Case).where(Case.credit_handoff == PENDING)):
-        if actor is None:
-            continue
-        hand_off_final_decision(session, case=case, actor=actor)
-        count += 1
-    return count
+def retry_pending_handoffs(session: Session) -> dict[str, int]:
+    """Hand over what waited for the credit or archive area to be installed (daily job)."""
+    done = {"credit": 0, "archive": 0}
+    if _optional("casework.credit.services", "ingest_final_decision") is not None:
+        for case in list(
+            session.scalars(select(Case).where(Case.credit_handoff == PENDING))
+        ):
+            if hand_off_final_decision(session, case=case, actor=None) == DONE:
+                done["credit"] += 1
+    if _optional("archive.records", "create_case_file_record") is not None:
+        for case in list(
+            session.scalars(select(Case).where(Case.archive_status == PENDING))
+        ):
+            if hand_off_to_archive(session, case=case, actor=None) == DONE:
+                done["archive"] += 1
+    session.flush()
+    return done
 
 
-def hand_off_to_archive(session: Session, *, case: Case, actor: User) -> str:
+def hand_off_to_archive(session: Session, *, case: Case, actor: User | None) -> str:
     """Send the closed case file to the archive (or record that archiving is pending)."""
     create = _optional("archive.records", "create_case_file_record")
     evidence_ids = [

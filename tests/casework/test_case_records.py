@@ -483,3 +483,21 @@ def test_a_named_reporter_from_the_university_cannot_sit_on_the_panel(session):
             expected_version=case.version,
             user_id=cast.member3.id,
         )
+
+
+def test_pending_handoffs_are_retried_by_the_daily_job(session):
+    from archive import records
+    from casework.jobs import case_handoffs
+
+    cast = make_cast(session)
+    case = _full_case(session, cast)
+    case = move(session, cast.office, case, S.SANCTIONS_ACTIVE)
+    # As if the case had been archived before the archive area was installed.
+    case = move(session, cast.office, case, S.ARCHIVED)
+    case.archive_status = "pending"
+    case.credit_handoff = "pending"
+    session.flush()
+    assert case_handoffs(session, date.today()) == "credit 1, archive 1"
+    assert case.archive_status == "done" and case.credit_handoff == "done"
+    assert records.find_case_file(session, case.number) is not None
+    assert case_handoffs(session, date.today()) == "credit 0, archive 0"
