@@ -23,7 +23,24 @@ def test_board_and_every_tab_render_for_an_investigator(client, session):
         named_case(session, cast, reporter_name=REPORTER),
         S.INVESTIGATING,
     )
+    from casework.models import Evidence, EvidenceKind
+
+    session.add(
+        Evidence(
+            case_id=case.id,
+            kind=EvidenceKind.SCREENING_REPORT,
+            title="查重检测报告",
+            data={
+                "passages": [
+                    {"source": "a.txt", "length": 40, "text": "被抄袭的句子原文"}
+                ]
+            },
+            added_by_label="查重系统",
+        )
+    )
+    session.flush()
     login(client, cast.lead.username)
+    assert "被抄袭的句子原文" in text_of(client.get(f"/cases/{case.id}?tab=evidence"))
     board = client.get("/cases/")
     assert board.status_code == 200 and case.number in text_of(board)
     listing = client.get("/cases/?view=list")
