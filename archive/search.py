@@ -847,16 +847,17 @@ def _facets(
         )
     # Driven from the hits through the record_id index (joined the other way round,
     # SQLite walks every name of record_people to save a sort).
+    person = (RecordPerson.name + "").label("value")  # `+ ""`: not the name index
     grouped.append(
         (
             "person",
             select(
                 literal("person").label("facet"),
-                RecordPerson.name.label("value"),
+                person,
                 func.count(func.distinct(RecordPerson.record_id)).label("n"),
             )
             .where(RecordPerson.record_id.in_(select(hits.c.id)))
-            .group_by(RecordPerson.name + ""),
+            .group_by(person),
         )
     )
     # Only the top values of each facet leave the database (people, units and years
