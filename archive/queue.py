@@ -138,7 +138,11 @@ def enqueue_after_commit(
 
 @event.listens_for(Session, "after_commit")
 def _flush_pending_jobs(session: Session) -> None:
-    """Hand the committed transaction's jobs to the queue."""
+    """Hand the committed transaction's jobs to the queue (not on a SAVEPOINT release)."""
+    # SQLAlchemy 2.1 fires after_commit when a nested transaction is released too; the
+    # jobs must wait for the outermost commit, or they could see uncommitted rows.
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_PENDING_KEY, None)
     if not pending:
         return

@@ -30,6 +30,15 @@ def test_job_runs_after_commit_and_not_after_rollback(session):
     assert CALLS == [("kept", 1)]
 
 
+def test_releasing_a_savepoint_does_not_start_the_job(session):
+    CALLS.clear()
+    with session.begin_nested():
+        queue.enqueue_after_commit(session, record_call, "nested", 4)
+    assert CALLS == []
+    session.commit()
+    assert CALLS == [("nested", 4)]
+
+
 def test_thread_mode_runs_in_the_background(tmp_path):
     CALLS.clear()
     settings = Settings(
