@@ -1311,6 +1311,9 @@ def init_app(app: Flask) -> None:
     register_panel("cases/_mine_panel.html", lambda u: u.can(P.SELF_SERVICE))
     register_panel("cases/_admin_panel.html", lambda u: u.can(P.CASE_ADMIN))
     app.jinja_env.globals["case_inbox"] = _inbox_for
+    app.jinja_env.globals["case_replies"] = lambda u: tips.awaiting_reply(
+        get_session(), user=u
+    )
     app.jinja_env.globals["my_case_rows"] = _my_cases_for
     app.jinja_env.globals["state_label"] = lambda s: STATE_LABELS[CaseState(s)]
     app.jinja_env.globals["mask_id_number"] = mask_id_number

@@ -234,6 +234,8 @@ def staff_message(
     )
     session.add(message)
     if thread is Thread.REPORTER:
+        if case.owner_id is None and actor.can(P.CASE_INTAKE):
+            case.owner_id = actor.id  # whoever first talks to the reporter follows up
         add_event(
             session,
             case,
@@ -244,3 +246,37 @@ def staff_message(
     touch(case)
     session.flush()
     return message
+
+
+def awaiting_reply(session: Session, *, user: User) -> list[tuple[Case, CaseMessage]]:
+    """Cases the user owns or investigates whose reporter wrote last (and may see it)."""
+    from casework.models import PanelMember
+    from casework.services.common import can_see_reporter
+
+    if not user.can(P.CASE_VIEW_REPORTER):
+        return []
+    panel_ids = select(PanelMember.case_id).where(
+        PanelMember.user_id == user.id, PanelMember.removed_at.is_(None)
+    )
+    cases = session.scalars(
+        select(Case).where(
+            Case.state != CaseState.ARCHIVED,
+            (Case.owner_id == user.id) | Case.id.in_(panel_ids),
+        )
+    )
+    out = []
+    for case in cases:
+        last = session.scalars(
+            select(CaseMessage)
+            .where(
+                CaseMessage.case_id == case.id, CaseMessage.thread == Thread.REPORTER
+            )
+            .order_by(CaseMessage.id.desc())
+        ).first()
+        if (
+            last is not None
+            and last.from_outside
+            and can_see_reporter(session, user, case)
+        ):
+            out.append((case, last))
+    return out

@@ -66,8 +66,9 @@ def test_tip_receipt_follow_and_answer(client, session):
     assert "请提供论文的DOI" in page and "内部：疑似" not in page
     post_form(client, "/tips/case", {"body": "DOI 是 10.1000/xyz"})
     assert "10.1000/xyz" in text_of(client.get("/tips/case"))
-    # Staff see the answer in the reporter thread.
+    # Staff see the answer in the reporter thread, flagged on the owner's workbench.
     login(client, cast.office.username)
+    assert "举报人新消息" in text_of(client.get("/"))
     assert "10.1000/xyz" in text_of(client.get(f"/cases/{case.id}?tab=reporter"))
 
 
