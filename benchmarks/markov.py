@@ -33,6 +33,7 @@ class MarkovModel:
     counts: np.ndarray  # int64 number of occurrences
     nexts: np.ndarray  # uint16 next character ids, grouped by context
     start_keys: np.ndarray  # int64 context keys at which documents may start
+    succ: np.ndarray | None = None  # int64 context index after each occurrence
 
     def _key(self, history: np.ndarray) -> np.ndarray:
         v = np.int64(len(self.vocab))
@@ -42,34 +43,30 @@ class MarkovModel:
         return key
 
     def generate(self, lengths: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Character ids of len(lengths) documents, concatenated (uint16)."""
+        """Character ids of len(lengths) documents, concatenated (uint16).
+
+        Each step draws an occurrence of the current context in the training text: its
+        next character is emitted and the context at the following position (known in
+        advance, `succ`) becomes the current one, so a step is three array lookups.
+        """
+        assert self.succ is not None, "train() sets succ"
         n = len(lengths)
         total = int(lengths.max())
         out = np.empty((n, total), dtype=np.uint16)
         v = np.int64(len(self.vocab))
-        key = self.start_keys[rng.integers(0, len(self.start_keys), n)]
-        # Unpack the starting context into the first k characters.
         k = self.order
+        key = self.start_keys[rng.integers(0, len(self.start_keys), n)]
         tmp = key.copy()
         for j in range(k - 1, -1, -1):
             out[:, j] = (tmp % v).astype(np.uint16)
             tmp //= v
-        mod = v ** np.int64(k - 1)
+        ctx = np.searchsorted(self.keys, key)
         for t in range(k, total):
-            ctx = np.searchsorted(self.keys, key)
-            ctx = np.minimum(ctx, len(self.keys) - 1)
-            missing = self.keys[ctx] != key
-            if missing.any():  # the training text's very last context: restart
-                key[missing] = self.start_keys[
-                    rng.integers(0, len(self.start_keys), int(missing.sum()))
-                ]
-                ctx = np.searchsorted(self.keys, key)
             pick = self.starts[ctx] + (rng.random(n) * self.counts[ctx]).astype(
                 np.int64
             )
-            nxt = self.nexts[pick]
-            out[:, t] = nxt
-            key = (key % mod) * v + nxt.astype(np.int64)
+            out[:, t] = self.nexts[pick]
+            ctx = self.succ[pick]
         return np.concatenate([out[i, : lengths[i]] for i in range(n)])
 
 
@@ -95,6 +92,9 @@ def train(texts: list[str], order: int = 3) -> MarkovModel:
     newline = int(np.searchsorted(uniq, ord("\n")))
     after_nl = np.flatnonzero(ids[: n - 1] == newline) + 1
     start_keys = np.unique(key[after_nl[after_nl < n]])
+    # The context index at each training position, and after each sorted occurrence.
+    ctx_at = np.searchsorted(keys, key)
+    following = np.append(ctx_at[1:], np.searchsorted(keys, start_keys[0]))
     return MarkovModel(
         order,
         vocab,
@@ -103,6 +103,7 @@ def train(texts: list[str], order: int = 3) -> MarkovModel:
         counts.astype(np.int64),
         nxt[order_idx],
         start_keys,
+        following[order_idx].astype(np.int64),
     )
 
 
@@ -154,7 +155,7 @@ def generate_corpus(
     min_len: int = 5000,
     max_len: int = 20000,
     processes: int | None = None,
-    chunk_docs: int = 500,
+    chunk_docs: int = 1000,
 ) -> MarkovCorpus:
     """Generate (or reuse the cached) corpus of n_docs documents in `directory`."""
     if (directory / "offsets.npy").exists():

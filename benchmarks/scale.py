@@ -65,7 +65,7 @@ class Planted:
 # ------------------------------------------------------------------------ corpus
 def load_model(bench_dir: Path) -> MarkovModel:
     """Train (or load the cached) order-3 model on the CSL abstracts."""
-    cache = bench_dir / f"model-order{ORDER}.npz"
+    cache = bench_dir / f"model-order{ORDER}-v2.npz"
     if cache.exists():
         z = np.load(cache)
         return MarkovModel(
@@ -76,6 +76,7 @@ def load_model(bench_dir: Path) -> MarkovModel:
             z["counts"],
             z["nexts"],
             z["start_keys"],
+            z["succ"],
         )
     from benchmarks.accuracy import load_abstracts
 
@@ -89,6 +90,7 @@ def load_model(bench_dir: Path) -> MarkovModel:
         counts=model.counts,
         nexts=model.nexts,
         start_keys=model.start_keys,
+        succ=model.succ,
     )
     return model
 
@@ -323,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     corpus = generate_corpus(
         model,
-        bench / f"corpus-s{args.seed}-n{args.docs}",
+        bench / f"corpus-v2-s{args.seed}-n{args.docs}",
         n_docs=args.docs,
         seed=args.seed,
         processes=args.processes,
@@ -335,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     extra = generate_corpus(
         model,
-        bench / f"extra-s{args.seed + 1}-n1000",
+        bench / f"extra-v2-s{args.seed + 1}-n1000",
         n_docs=1000,
         seed=args.seed + 1,
         processes=args.processes,
