@@ -81,11 +81,18 @@ def class_for_type(record_type: RecordType) -> tuple[RetentionClass, str]:
 
 
 def is_grave_sanction(sanction: str) -> bool:
-    """True for a sanction of 记过 or heavier, or a revoked/denied degree."""
+    """True for a sanction of 记过 or heavier, or a revoked/denied degree.
+
+    Accepts catalogue codes ("S13"), a code with its level or term in months ("S10:记过",
+    "S10:12"), or a plain name ("记过", "撤销学位"). A bare "S10"/"S12" is not enough.
+    """
     text = sanction.strip()
     code, _, level = text.partition(":")
     if code.upper() in GRAVE_SANCTION_CODES:
         return True
+    if code.upper() in ("S10", "S12") and level.strip().isdigit():
+        # A term in months: 记过 runs 12 months, 降级/撤职 24; 警告 6 (§A4).
+        return int(level) >= 12
     words = level if code.upper() in ("S10", "S12") else text
     return any(w in words for w in GRAVE_WORDS)
 
