@@ -1,7 +1,9 @@
 """Casework services: module functions `verb(session, *, actor, ...)` that never commit.
 
-intake (cases, respondents, screening reports), tips (anonymous tips), workflow (the state
-machine), deadlines (working-day calendar, deadlines, reminders), panel (panel, recusal),
-evidence (files, notes, interviews), decisions (findings, sanctions), letters (PDF),
-appeals, handoff (credit, archive), reports (counts, annual summary).
+intake (cases, respondents, screening reports), tips (anonymous tips and the reporter
+thread), workflow (the state machine of `casework.models.TRANSITIONS`), deadlines
+(working-day calendar, deadlines, extensions, reminders), panel (panel and recusal),
+evidence (files, notes, interviews, report draft, fixity), decisions (findings, sanctions,
+decision records), letters (PDF), appeals, respondents (the respondent's own view),
+board (cards by deadline), handoff (credit and archive), reports (counts, annual summary).
 """
