@@ -365,8 +365,7 @@ def import_records(
         if outer.is_active:
             outer.rollback()
         raise
-    # Indexed only now: indexing queues text extraction for after the commit, and a
-    # savepoint's release counts as a commit to the session's after_commit hook.
+    # Indexed once the rows are in (a row rolled back to its savepoint never is).
     for number in report.created:
         record = find_record_by_number(session, number)
         if record is not None:

@@ -39,6 +39,7 @@ from sqlalchemy import (
     String,
     cast,
     delete,
+    event,
     func,
     insert,
     literal,
@@ -356,15 +357,8 @@ def index_record(session: Session, record: Record, *, extract: bool = False) -> 
             extract_file_text(session, file_id)
         pending = []
     if pending:
-        from archive import jobs
-        from archive.queue import enqueue_after_commit
-
-        enqueue_after_commit(
-            session,
-            jobs.extract_record_texts,
-            record.id,
-            job_id=f"archive-extract-{record.id}",
-        )
+        session.connection()  # begin now, so a rollback drops the request too
+        session.info.setdefault(_PENDING_EXTRACT, set()).add(record.id)
     doc = build_doc(
         record, file_texts(session, (f.stored_file_id for f in record.files))
     )
@@ -375,6 +369,42 @@ def index_record(session: Session, record: Record, *, extract: bool = False) -> 
         for key, value in doc.items():
             setattr(existing, key, value)
     session.flush()
+
+
+_PENDING_EXTRACT = "archive_pending_extract"
+
+
+@event.listens_for(Session, "after_commit")
+def _queue_extractions(session: Session) -> None:
+    """Queue text extraction once the outermost transaction commits.
+
+    Not `queue.enqueue_after_commit`: its hook also fires when a savepoint is released,
+    and an inline job would then wait on the SQLite write lock its caller still holds.
+    """
+    if session.get_nested_transaction() is not None:
+        return
+    pending = session.info.pop(_PENDING_EXTRACT, None)
+    if not pending:
+        return
+    from archive import jobs
+    from archive.db import settings_of
+    from archive.queue import enqueue
+
+    settings = settings_of(session)
+    for record_id in sorted(pending):
+        enqueue(
+            settings,
+            jobs.extract_record_texts,
+            record_id,
+            job_id=f"archive-extract-{record_id}",
+        )
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_extractions(session: Session, previous_transaction: Any) -> None:
+    """A rolled-back transaction queues nothing."""
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING_EXTRACT, None)
 
 
 def reindex_all(

@@ -300,3 +300,18 @@ def test_parse_query_quotes_every_token():
     fts = search._fts5_query(parsed)
     assert "(x)" not in fts and ' AND "and"' in fts
     assert parsed.phrases == ("卷积 神经网络",)
+
+
+def test_file_texts_are_extracted_after_the_outermost_commit(session, corpus):
+    user = corpus["user"]
+    blob = store_bytes(
+        session, "正文：量子点发光二极管的效率滚降机理。".encode(), filename="qd.txt"
+    )
+    with session.begin_nested():
+        record = make_record(
+            session, user, title="量子点器件项目", files=[(blob, "main")]
+        )
+    assert session.get(FileText, blob.id) is None  # not run on the savepoint's release
+    session.commit()
+    assert session.get(FileText, blob.id).status == "ok"
+    assert ids(search.search(session, actor=user, query="效率滚降")) == [record.id]
