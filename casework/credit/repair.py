@@ -38,7 +38,6 @@ from casework.credit.files import (
     WHOLE_BAN_CODES,
     add_event,
     add_months,
-    add_working_days,
     get_record,
     record_state,
     subject_of_user,
@@ -51,6 +50,7 @@ from casework.credit.models import (
     RepairApplication,
     RepairStatus,
 )
+from casework.services.deadlines import add_working_days
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def apply_for_repair(
         obligations_evidence=obligations_evidence.strip(),
         proof_file_id=proof_file_id,
         signature_id=signature.id,
-        due_on=add_working_days(today, days),
+        due_on=add_working_days(session, today, days),
     )
     session.add(application)
     session.flush()

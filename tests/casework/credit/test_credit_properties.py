@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from casework.catalogue import CreditClass
 from casework.credit.evaluation import DEFAULT_RULES, compute
-from casework.credit.files import add_months, add_working_days
+from casework.credit.files import add_months
 from casework.credit.models import CreditRecord, EvaluationKind, RecordKind
 
 ON = date(2026, 6, 1)
@@ -65,17 +65,3 @@ def test_add_months_stays_in_range(day, months):
     assert later >= day
     assert (later.year - day.year) * 12 + later.month - day.month == months
     assert later.day <= day.day
-
-
-@given(
-    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)), st.integers(1, 30)
-)
-def test_working_days_skip_weekends(day, n):
-    later = add_working_days(day, n)
-    assert later.weekday() < 5
-    counted = sum(
-        1
-        for k in range(1, (later - day).days + 1)
-        if (day + timedelta(days=k)).weekday() < 5
-    )
-    assert counted == n
