@@ -113,6 +113,7 @@ def create_app(
     from web.nav import items_for
 
     app.jinja_env.filters["cst"] = china_time
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
