@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from flask import Flask, g, request
@@ -130,10 +130,12 @@ def create_app(
 CHINA = timezone(timedelta(hours=8), "CST")
 
 
-def china_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def china_time(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A UTC timestamp as the users read it: China Standard Time (UTC+8)."""
     if value is None:
         return ""
+    if not isinstance(value, datetime):
+        return value.strftime(fmt)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(CHINA).strftime(fmt)
