@@ -208,9 +208,10 @@ def hand_off_to_archive(session: Session, *, case: Case, actor: User | None) -> 
             summary="档案模块未安装，归档待办",
         )
         return PENDING
+    # S10/S12 cover several levels; the term in months tells archive which (§A8, §A4).
     codes = sorted(
         {
-            row.code
+            f"{row.code}:{row.months}" if row.months and row.code in ("S10", "S12") else row.code
             for row in session.scalars(
                 select(CaseSanction).where(
                     CaseSanction.case_id == case.id,
