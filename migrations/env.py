@@ -20,6 +20,15 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
     return False
 
 
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave the full-text index objects (made by raw DDL) out of autogenerate."""
+    from archive.search import include_object
+
+    return include_object(obj, name, type_, reflected, compare_to)
+
+
 def run_migrations_online() -> None:
     """Migrate through the connection given in attributes, or one made from settings."""
     connection = config.attributes.get("connection")
@@ -39,6 +48,7 @@ def _run(connection: object) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -13,10 +13,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
-from sqlalchemy import inspect
 
 from archive import clock
 from archive.db import session_scope
@@ -28,40 +26,11 @@ SCREEN_EXTENSIONS = (".pdf", ".docx", ".doc", ".txt")
 CHUNK_FILES = 200
 
 
-def screening_tables() -> list[Any]:
-    """The tables this area adds (created on demand until migrations include them)."""
-    from archive.corpus import CorpusDocument
-
-    tables = [CorpusDocument.__table__]
-    try:
-        from archive.submissions import Batch, Submission
-    except ImportError:  # pragma: no cover - while the module is being written
-        return tables
-    return [*tables, Batch.__table__, Submission.__table__]
-
-
-def ensure_screening_schema(rt: Runtime) -> None:
-    """Create missing tables when migrations do not make this area's tables yet.
-
-    Until the lead generates migrations for the corpus and submissions (and the tables
-    they refer to, such as `stored_files`), `cli_runtime()` migrates only what the
-    migrations know; `create_all` then adds the missing tables (existing ones are left).
-    """
-    from web.schema import load_models
-
-    metadata = load_models()
-    existing = set(inspect(rt.engine).get_table_names())
-    if any(t.name not in existing for t in screening_tables()):
-        metadata.create_all(rt.engine)
-
-
 def screening_runtime() -> Runtime:
-    """`cli_runtime()` (migrated), plus this area's tables."""
+    """`cli_runtime()`: a new data directory is created and migrated at once."""
     from web.cli import cli_runtime
 
-    rt = cli_runtime()
-    ensure_screening_schema(rt)
-    return rt
+    return cli_runtime()
 
 
 # ------------------------------------------------------------------------------ corpus

@@ -108,9 +108,6 @@ def screen_demo_theses(rt: Runtime) -> int | None:
 
 def load_demo(rt: Runtime, folder: Path | None = None) -> None:
     """Corpus plus a screened demo batch; safe to run again (documents are replaced)."""
-    from web.cli_screening import ensure_screening_schema
-
-    ensure_screening_schema(rt)
     added, refused = load_corpus(rt, folder)
     click.echo(f"demo corpus: {added} documents in the comparison corpus")
     for message in refused:

@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from archive.db import make_engine
+from archive.search import include_object
 from web.migrate import head_revisions, is_current, upgrade
 from web.schema import load_models
 
@@ -44,7 +45,9 @@ def test_migrations_and_models_agree(fresh_engine):
     assert is_current(fresh_engine)
     metadata = load_models()
     with fresh_engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         diff = compare_metadata(context, metadata)
     summary = [
         f"{d[0]} {getattr(d[1], 'name', d[1])}" if isinstance(d, tuple) else str(d)
@@ -55,3 +58,32 @@ def test_migrations_and_models_agree(fresh_engine):
 
 def test_a_single_line_of_history_per_area_joins_at_the_foundation():
     assert "0001_foundation" not in head_revisions() or len(head_revisions()) == 1
+
+
+def test_full_text_search_works_on_a_migrated_database(fresh_engine):
+    from archive import search
+    from archive.accounts import Role, create_user
+    from archive.db import make_session_factory
+    from archive.records import create_record
+
+    upgrade(fresh_engine)
+    factory = make_session_factory(fresh_engine)
+    with factory() as session:
+        actor = create_user(
+            session,
+            username="ro",
+            password="password-123",
+            display_name="科研处",
+            roles={Role.RESEARCH_OFFICE},
+        )
+        create_record(
+            session,
+            actor=actor,
+            record_type="paper",
+            title="基于深度学习的古籍文字识别研究",
+            keywords="古籍;文字识别",
+        )
+        session.commit()
+        result = search.search(session, actor=actor, query="古籍文字识别")
+        assert result.total == 1
+        assert result.hits[0].record.title == "基于深度学习的古籍文字识别研究"

@@ -1,6 +1,6 @@
 """Browser tests: the real app served on 127.0.0.1, driven by Debian's Chromium.
 
-The server runs in a thread of the test process on its own database (a fresh SQLite file,
+The server runs, on a database built by the migrations, in a thread of the test process on its own database (a fresh SQLite file,
 or a fresh PostgreSQL database next to CHENGXIN_TEST_DATABASE_URL), with committed data,
 as in production. Screenshots of failing tests go to `test-artifacts/`.
 """
@@ -23,8 +23,7 @@ from archive import runtime
 from archive.db import make_engine, make_session_factory
 from archive.settings import Settings
 from web import create_app
-from web.migrate import alembic_config
-from web.schema import load_models
+from web.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -75,13 +74,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         tip_rate_limit="1000 per minute",
     ).checked()
     engine = make_engine(settings)
-    load_models().create_all(engine)
-    from alembic import command
-
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.stamp(config, "heads")
+    upgrade(engine)  # the server runs on a migrated database, as in production
     factory = make_session_factory(engine, settings)
     app = create_app(settings, session_factory=factory)
     server = make_server("127.0.0.1", 0, app, threaded=True)
