@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from archive import runtime
-from archive.screening_queue import on_screen_job_failure
+from archive.screening_queue import is_transient, on_screen_job_failure
 from archive.submissions import record_failure, screen_submission
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,13 @@ def screen_submission_job(submission_id: int) -> None:
     try:
         screen_submission(factory, submission_id=submission_id)
     except Exception as exc:  # noqa: BLE001 - the state must say what happened
+        if is_transient(
+            exc
+        ):  # rq retries; its last failure is recorded by the callback
+            log.warning(
+                "screening submission %s: Redis unavailable, retrying", submission_id
+            )
+            raise
         log.exception("screening submission %s failed", submission_id)
         record_failure(
             factory,

@@ -47,6 +47,18 @@ LOST_MESSAGE = (
 )
 
 
+def is_transient(exc: BaseException) -> bool:
+    """A Redis outage (connection lost, server loading its data): worth a retry by rq
+    rather than a failure recorded on the submission."""
+    try:
+        from redis.exceptions import BusyLoadingError
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    return isinstance(exc, RedisConnectionError | RedisTimeoutError | BusyLoadingError)
+
+
 def job_id_for(submission_id: int) -> str:
     """The rq job id of a submission's screening job."""
     return f"screen-{submission_id}"
@@ -94,6 +106,24 @@ def _fail_lost(
     )
 
 
+def _enqueue_due_retries(queue: Any) -> None:
+    """Queue retries whose time has come, as rq's scheduler would.
+
+    The scheduler runs in one worker holding a lock; when that worker died with Redis
+    the lock outlives it for a while, and burst workers schedule only at start.
+    """
+    import time
+
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    registry = ScheduledJobRegistry(queue=queue)
+    for job_id in registry.get_jobs_to_schedule(int(time.time())):
+        job = Job.fetch(job_id, connection=queue.connection)
+        registry.remove(job)
+        queue.enqueue_job(job)
+
+
 def _live_job_ids(connection: Any, queue_name: str) -> set[str]:
     """Ids of jobs rq still holds as queued, started, scheduled or deferred."""
     from rq import Queue
@@ -131,9 +161,11 @@ def reconcile(
 
     factory = factory or runtime.current().session_factory
     connection = redis_connection(settings)
+    queue = Queue(settings.queue_name, connection=connection)
     if clean_registries:
         # Abandoned jobs (dead workers) get their failure callback, retry or failure.
-        rq_clean_registries(Queue(settings.queue_name, connection=connection))
+        rq_clean_registries(queue)
+        _enqueue_due_retries(queue)
     live = _live_job_ids(connection, settings.queue_name)
     cutoff = utcnow() - timedelta(seconds=grace_seconds)
     requeue: list[int] = []

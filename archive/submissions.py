@@ -795,6 +795,10 @@ def _compare(factory: sessionmaker[Session], submission_id: int) -> None:
             exclude_peer=f"{PEER_PREFIX}{submission_id}",
         )
     except Exception as exc:  # noqa: BLE001 - recorded on the submission, logged by the job
+        from archive.screening_queue import is_transient
+
+        if is_transient(exc):  # Redis went away: rq retries the job
+            raise
         raise _Failure(
             "internal_error",
             f"{doc.name}：比对失败 (screening failed: {type(exc).__name__}: {exc})",
