@@ -43,6 +43,12 @@ def configure(
     return _current
 
 
+def activate(rt: Runtime) -> None:
+    """Make `rt` the process runtime again (an app re-asserts its own before each request)."""
+    global _current
+    _current = rt
+
+
 def current() -> Runtime:
     """The configured runtime, configuring from the environment on first use (workers)."""
     if _current is None:
