@@ -308,10 +308,16 @@ def test_two_workers_screen_a_batch_together(deployment: Deployment) -> None:
     user = officer(dep)
     names = sorted(docs)
     files = {f"t{i}.txt": thesis_from(docs, names[i], seed=i) for i in range(6)}
+    # Both workers wait on the queue before the batch arrives, so both get files.
+    dep.worker("w1", burst=False)
+    dep.worker("w2", burst=False)
+    from rq import Worker
+
+    deadline = time.monotonic() + 60
+    while len(Worker.all(queue=_queue(dep))) < 2:
+        assert time.monotonic() < deadline, "workers did not start"
+        time.sleep(0.2)
     ids = submit(dep, user, files)
-    assert _queue(dep).count == 6
-    dep.worker("w1")
-    dep.worker("w2")
     rows = dep.wait(ids, _done)
     for i, sub_id in enumerate(ids):
         assert names[i] in sources_of(rows[sub_id])
