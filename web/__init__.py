@@ -59,7 +59,7 @@ def create_app(
     if session_factory is None:
         engine = make_engine(settings)
         session_factory = make_session_factory(engine, settings)
-    runtime.configure(
+    rt = runtime.configure(
         settings,
         engine=engine or make_engine(settings),
         session_factory=session_factory,
@@ -82,6 +82,9 @@ def create_app(
     app.extensions["chengxin"] = AppState(
         settings, engine, session_factory, schema_ok=not check_schema
     )
+    # In-process jobs find the database through the process runtime; re-assert this
+    # app's before each request (a no-op with one app per process, essential in tests).
+    app.before_request(lambda: runtime.activate(rt))
 
     from web import auth, db, errors, i18n, ratelimit
     from web.extensions import csrf
