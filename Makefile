@@ -34,8 +34,9 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/pip install -q -e '.[bench]'
-	$(VENV)/bin/python benchmarks/accuracy.py
-	$(VENV)/bin/python benchmarks/archive_search.py
+	$(VENV)/bin/python -m benchmarks.accuracy
+	$(VENV)/bin/python -m benchmarks.archive_search
+	$(VENV)/bin/python -m benchmarks.scale --docs 10000 --peers
 
 clean:
 	rm -rf $(VENV) chengxin-data test-artifacts .pytest_cache
