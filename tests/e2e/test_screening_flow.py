@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from archive import corpus
 from archive.accounts import Role
@@ -74,10 +75,11 @@ def test_upload_batch_open_report_exclude_source_download_pdf(
     left = page.locator("[data-testid=pane-left] mark.k-copied").first
     right = page.locator("[data-testid=pane-right] mark.k-copied").first
     assert COPIED in left.inner_text() and COPIED in right.inner_text()
+    page.wait_for_load_state("load")  # the pane script is attached before we hover
     left.hover()
-    assert "lit" in (right.get_attribute("class") or "")
+    expect(right).to_have_class(re.compile(r"\blit\b"))
     right.click()
-    assert "lit" in (left.get_attribute("class") or "")
+    expect(left).to_have_class(re.compile(r"\blit\b"))
 
     source_row = page.locator(
         "[data-testid=source-row][data-source='e2e/integrity.txt']"
