@@ -7,7 +7,7 @@ the transaction commits through `session_scope` (or the web's after-request hook
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -85,6 +85,21 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON(),
         list[Any]: JSON(),
     }
+
+
+def guard_append_only(
+    classes: tuple[type, ...], error: Callable[[Any], Exception]
+) -> None:
+    """Let rows of `classes` be added but never changed or deleted (raise `error(obj)`)."""
+
+    @event.listens_for(Session, "before_flush")
+    def _refuse_changes(session: Session, _ctx: Any, _inst: Any) -> None:
+        for obj in list(session.dirty) + list(session.deleted):
+            if isinstance(obj, classes) and (
+                obj in session.deleted
+                or session.is_modified(obj, include_collections=False)
+            ):
+                raise error(obj)
 
 
 def make_engine(settings: Settings | str, **kwargs: Any) -> Engine:

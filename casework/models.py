@@ -23,12 +23,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.accounts import Permission, User
-from archive.db import Base, enum_column, utcnow
+from archive.db import Base, enum_column, guard_append_only, utcnow
 from archive.files import StoredFile
 from archive.people import Person
 from casework.catalogue import CreditClass, MisconductType
@@ -757,17 +756,12 @@ _APPEND_ONLY = (
 )
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_changes_to_append_only(session: Session, _ctx: Any, _inst: Any) -> None:
-    """Evidence, interviews, events, messages and letters are never altered or removed."""
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, _APPEND_ONLY) and (
-            obj in session.deleted
-            or session.is_modified(obj, include_collections=False)
-        ):
-            raise EvidenceImmutable(
-                "已附卷的材料不能修改或删除，只能以新材料替代 "
-                "(attached records cannot be changed or removed, only superseded)",
-                entity=obj.__tablename__,
-                entity_id=getattr(obj, "id", None),
-            )
+guard_append_only(
+    _APPEND_ONLY,
+    lambda obj: EvidenceImmutable(
+        "已附卷的材料不能修改或删除，只能以新材料替代 "
+        "(attached records cannot be changed or removed, only superseded)",
+        entity=obj.__tablename__,
+        entity_id=getattr(obj, "id", None),
+    ),
+)

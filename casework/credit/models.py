@@ -14,10 +14,10 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from archive.db import Base, enum_column, utcnow
+from archive.db import Base, enum_column, guard_append_only, utcnow
 from archive.people import Person
 from casework.catalogue import CreditClass
 from casework.credit.errors import RecordImmutable
@@ -363,17 +363,12 @@ _APPEND_ONLY = (
 )
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_changes_to_credit_records(session: Session, _ctx: Any, _inst: Any) -> None:
-    """Records, events, versions, signatures, grades, reports and exports are never altered."""
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, _APPEND_ONLY) and (
-            obj in session.deleted
-            or session.is_modified(obj, include_collections=False)
-        ):
-            raise RecordImmutable(
-                "信用记录不能修改或删除，只能以新记录更正 "
-                "(credit records cannot be changed or removed, only corrected)",
-                entity=obj.__tablename__,
-                entity_id=getattr(obj, "id", None),
-            )
+guard_append_only(
+    _APPEND_ONLY,
+    lambda obj: RecordImmutable(
+        "信用记录不能修改或删除，只能以新记录更正 "
+        "(credit records cannot be changed or removed, only corrected)",
+        entity=obj.__tablename__,
+        entity_id=getattr(obj, "id", None),
+    ),
+)
