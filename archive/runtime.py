@@ -6,6 +6,7 @@ their own transactions with `job_session()` in any of those processes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,3 +62,16 @@ def job_session(actor: object = "system") -> Iterator[Session]:
     """A committed-on-success session for a job or command."""
     with session_scope(current().session_factory, actor=actor) as session:
         yield session
+
+
+def _after_fork_in_child() -> None:
+    """A forked process (worker, scheduler) must not use its parent's pooled connections.
+
+    SQLAlchemy's recipe: forget the inherited pool without closing its connections,
+    which still belong to the parent; the child opens its own.
+    """
+    if _current is not None:
+        _current.engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -5,8 +5,8 @@ What rq 2.x does, and what we add so that each submission's state says what happ
 * A job that raises is retried by rq (`Retry(max=2)` in `archive.queue.enqueue`); our
   screening job records its own errors on the submission, so that is rare.
 * A worker killed with SIGKILL (or a machine lost) leaves its job in the queue's
-  `StartedJobRegistry`. Once the job's heartbeat expires (at most about 90 s with the
-  forking worker), the next registry clean-up (any worker's maintenance, every
+  `StartedJobRegistry`. Once the job's heartbeat expires (at most about 90 s: workers
+  beat every 30 s while a job runs), the next registry clean-up (any worker's maintenance, every
   `MAINTENANCE_INTERVAL_SECONDS` here, or `reconcile`) calls the job's failure callback
   with `AbandonedJobError` and re-queues the job while it has retries left, else marks
   it failed. `on_screen_job_failure` is that callback: on the last failure it records
@@ -206,45 +206,86 @@ def reconcile(
 
 
 def make_worker(settings: Settings, *, name: str | None = None) -> Any:
-    """A forking rq worker that reconciles submissions when it starts and every minute.
+    """An rq worker running screening jobs in its own process, reconciling every minute.
 
-    The fork per job keeps a crash in one file's parsing from taking the worker down;
-    the parent refreshes the corpus index before forking, so every job inherits the
-    segments already in memory (copy-on-write) and fetches only new ones.
+    Jobs run in the worker process itself (rq's `SimpleWorker`): forking a work horse
+    per job cost more than half of a 20,000-character thesis's screening (fresh pages
+    for everything a job allocates, ~17,000 page faults). Crash isolation comes from
+    `archive.worker`, which runs this worker in a child process and replaces it when
+    it dies or has run its share of jobs. A thread keeps the job's heartbeat short, as
+    the forking worker's parent would, so a worker killed mid-job is noticed within
+    about 90 seconds and its job retried.
     """
-    from rq import Queue, Worker
+    import threading
+
+    from rq import Queue, SimpleWorker
+    from rq.worker import BaseWorker, WorkerStatus
 
     from archive.queue import redis_connection
 
-    class ChengxinWorker(Worker):
-        """rq's Worker plus our maintenance (reconcile) and a warm index."""
+    class ChengxinWorker(SimpleWorker):
+        """rq's in-process worker plus heartbeats, our maintenance and a job count."""
+
+        jobs_run = 0
+        _beating: tuple[threading.Event, threading.Thread] | None = None
+
+        # SimpleWorker's heartbeat lasts the whole job timeout (30 min); we beat instead.
+        get_heartbeat_ttl = BaseWorker.get_heartbeat_ttl
 
         def run_maintenance_tasks(self) -> None:
             super().run_maintenance_tasks()
-            _safe_reconcile(settings)
+            safe_reconcile(settings)
 
         def execute_job(self, job: Any, queue: Any) -> None:
-            _warm_index(settings)
-            super().execute_job(job, queue)
+            self.jobs_run += 1
+            stop = threading.Event()
+            beat = threading.Thread(
+                target=self._beat, args=(job, stop), name="rq-heartbeat", daemon=True
+            )
+            self._beating = (stop, beat)
+            try:
+                self.prepare_execution(job)
+                beat.start()
+                self.perform_job(job, queue)
+            finally:
+                self._stop_beating()
+            self.set_state(WorkerStatus.IDLE)
 
-    # Import the screening stack once in the parent: every forked job inherits it
-    # instead of importing scikit-learn and friends again (about a second per job).
-    import archive.screening_service  # noqa: F401
-    import screening.extract  # noqa: F401
+        def handle_execution_ended(
+            self, job: Any, queue: Any, heartbeat_ttl: int
+        ) -> None:
+            # The job has returned: no heartbeat may put it back in the started registry.
+            self._stop_beating()
+            super().handle_execution_ended(job, queue, heartbeat_ttl)
+
+        def _beat(self, job: Any, stop: threading.Event) -> None:
+            while not stop.wait(self.job_monitoring_interval):
+                try:
+                    self.maintain_heartbeats(job)
+                except Exception:  # noqa: BLE001 - a missed beat is retried next time
+                    log.warning("heartbeat for job %s failed", job.id, exc_info=True)
+
+        def _stop_beating(self) -> None:
+            if self._beating is None:
+                return
+            stop, beat = self._beating
+            self._beating = None
+            stop.set()
+            if beat.is_alive():
+                beat.join()
 
     connection = redis_connection(settings)
     queue = Queue(settings.queue_name, connection=connection)
-    worker = ChengxinWorker(
+    return ChengxinWorker(
         [queue],
         connection=connection,
         name=name,
         maintenance_interval=MAINTENANCE_INTERVAL_SECONDS,
     )
-    _safe_reconcile(settings)
-    return worker
 
 
-def _safe_reconcile(settings: Settings) -> None:
+def safe_reconcile(settings: Settings) -> None:
+    """`reconcile`, logged rather than raised: maintenance must not stop a worker."""
     try:
         requeued, failed = reconcile(settings)
     except Exception:  # noqa: BLE001 - maintenance must not stop the worker
@@ -252,15 +293,3 @@ def _safe_reconcile(settings: Settings) -> None:
         return
     if requeued or failed:
         log.warning("reconcile: %s re-queued, %s failed", requeued, failed)
-
-
-def _warm_index(settings: Settings) -> None:
-    """Load new index segments in the worker parent, so forked jobs inherit them."""
-    if not settings.redis_url:
-        return
-    try:
-        from archive.corpus import load_index
-
-        load_index(settings)
-    except Exception:  # noqa: BLE001 - the job itself reports a broken index
-        log.exception("warming the corpus index failed")

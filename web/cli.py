@@ -23,8 +23,19 @@ from archive.errors import DomainError
 from archive.settings import Settings, SettingsError
 from web.schema import module_exists
 
-CLI_MODULES = ("archive.cli", "casework.cli", "casework.credit.cli", "web.cli_screening", "web.cli_scale")
-JOB_MODULES = ("archive.jobs", "archive.screening_jobs", "casework.jobs", "casework.credit.jobs")
+CLI_MODULES = (
+    "archive.cli",
+    "casework.cli",
+    "casework.credit.cli",
+    "web.cli_screening",
+    "web.cli_scale",
+)
+JOB_MODULES = (
+    "archive.jobs",
+    "archive.screening_jobs",
+    "casework.jobs",
+    "casework.credit.jobs",
+)
 
 
 class DomainAwareGroup(click.Group):
@@ -155,10 +166,16 @@ def daily(force: bool) -> None:
 
 @main.command()
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
-@click.option("--name", default=None, help="Worker name (defaults to host and pid).")
-def worker(burst: bool, name: str | None) -> None:
+@click.option("--name", default=None, help="Worker name (defaults to a random one).")
+@click.option(
+    "--max-jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Jobs a worker process runs before a fresh one replaces it (default 500).",
+)
+def worker(burst: bool, name: str | None, max_jobs: int | None) -> None:
     """Start an rq worker for the chengxin queue (needs CHENGXIN_REDIS_URL)."""
-    from archive.screening_queue import make_worker
+    from archive.worker import DEFAULT_MAX_JOBS, supervise
 
     settings = load_settings()
     if not settings.redis_url:
@@ -168,7 +185,11 @@ def worker(burst: bool, name: str | None) -> None:
         )
     runtime.configure(settings)
     load_job_modules()
-    make_worker(settings, name=name).work(burst=burst, with_scheduler=True)
+    sys.exit(
+        supervise(
+            settings, name=name, burst=burst, max_jobs=max_jobs or DEFAULT_MAX_JOBS
+        )
+    )
 
 
 @main.group("audit")
