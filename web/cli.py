@@ -183,6 +183,9 @@ def worker(burst: bool, name: str | None, max_jobs: int | None) -> None:
             "CHENGXIN_REDIS_URL is not set: without Redis, jobs run inside the web process "
             "and no worker is needed."
         )
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s"
+    )
     runtime.configure(settings)
     load_job_modules()
     sys.exit(

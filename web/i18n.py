@@ -25,7 +25,11 @@ bp = Blueprint("i18n", __name__)
 
 def compile_catalogs(target: Path) -> Path:
     """Merge every `<lang>/*.po` into `<target>/<lang>/LC_MESSAGES/messages.mo`."""
-    lang_dirs = sorted(p for p in SOURCE_DIR.iterdir() if p.is_dir()) if SOURCE_DIR.is_dir() else []
+    lang_dirs = (
+        sorted(p for p in SOURCE_DIR.iterdir() if p.is_dir())
+        if SOURCE_DIR.is_dir()
+        else []
+    )
     for lang_dir in lang_dirs:
         merged = Catalog(locale=lang_dir.name)
         for po_path in sorted(lang_dir.glob("*.po")):

@@ -211,7 +211,9 @@ def hand_off_to_archive(session: Session, *, case: Case, actor: User | None) -> 
     # S10/S12 cover several levels; the term in months tells archive which (§A8, §A4).
     codes = sorted(
         {
-            f"{row.code}:{row.months}" if row.months and row.code in ("S10", "S12") else row.code
+            f"{row.code}:{row.months}"
+            if row.months and row.code in ("S10", "S12")
+            else row.code
             for row in session.scalars(
                 select(CaseSanction).where(
                     CaseSanction.case_id == case.id,

@@ -27,7 +27,9 @@ from web.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = os.environ.get("CHENGXIN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM = os.environ.get(
+    "CHENGXIN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium"
+)
 
 
 @dataclass
@@ -123,7 +125,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh browser context and page per test; a screenshot is kept when it fails."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1366, "height": 900}
+    )
     context.set_default_timeout(15000)
     pg = context.new_page()
     yield pg

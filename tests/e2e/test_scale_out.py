@@ -72,9 +72,11 @@ class Deployment:
     def session(self) -> Session:
         return self.factory()
 
-    def worker(self, name: str, *, burst: bool = True) -> subprocess.Popen[bytes]:
+    def worker(
+        self, name: str, *, burst: bool = True, extra: tuple[str, ...] = ()
+    ) -> subprocess.Popen[bytes]:
         """Start `chengxin worker` in its own process (and session, for killing)."""
-        args = [sys.executable, "-m", "web.cli", "worker", "--name", name]
+        args = [sys.executable, "-m", "web.cli", "worker", "--name", name, *extra]
         if burst:
             args.append("--burst")
         log = open(self.settings.data_dir / f"worker-{name}.log", "wb")  # noqa: SIM115
@@ -391,6 +393,92 @@ def test_worker_killed_on_last_attempt_fails_visibly(deployment: Deployment) -> 
     assert row.state == SubmissionState.FAILED
     assert row.reason_code == "worker_lost"
     assert "long.txt" in (row.reason_message or "")
+
+
+def _worker_names(dep: Deployment) -> set[str]:
+    from rq import Worker
+
+    return {w.name for w in Worker.all(queue=_queue(dep))}
+
+
+def test_worker_process_is_replaced_after_its_share_of_jobs(
+    deployment: Deployment,
+) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    user = officer(dep)
+    names = sorted(docs)
+    ids = submit(
+        dep, user, {f"t{i}.txt": thesis_from(docs, names[i], seed=i) for i in range(5)}
+    )
+    proc = dep.worker("r", extra=("--max-jobs", "2"))
+    assert proc.wait(timeout=120) == 0, dep.log("r")
+    rows = dep.wait(ids, _done)
+    from rq.job import Job
+
+    ran_on = {
+        Job.fetch(f"screen-{i}", connection=_queue(dep).connection).worker_name
+        for i in rows
+    }
+    # Three worker processes in turn under one supervisor: 2 + 2 + 1 jobs.
+    assert ran_on == {"r", "r.1", "r.2"}, ran_on
+
+
+def test_supervisor_replaces_a_worker_killed_mid_job(deployment: Deployment) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    user = officer(dep)
+    (sub_id,) = submit(dep, user, {"long.txt": _slow_thesis(docs)})
+    proc = dep.worker("sup", burst=False)
+    dep.wait(
+        [sub_id],
+        lambda rows: rows[sub_id].state == SubmissionState.COMPARING,
+        timeout=60,
+    )
+    (child,) = _children(proc.pid)
+    os.kill(child, signal.SIGKILL)  # the worker process, not its supervisor
+    deadline = time.monotonic() + 30
+    while "sup.1" not in _worker_names(dep):
+        assert time.monotonic() < deadline, dep.log("sup")
+        time.sleep(0.2)
+    assert proc.poll() is None  # the supervisor lives on
+    assert "was killed by SIGKILL" in dep.log("sup")
+    _expire_heartbeats(dep)  # as rq's clean-up will once the heartbeat expires
+    rows = dep.wait([sub_id], _done, timeout=120)  # the new worker runs the retry
+    assert rows[sub_id].attempts == 2
+    assert sorted(docs)[3] in sources_of(rows[sub_id])
+
+
+def test_sigterm_lets_the_running_job_finish(deployment: Deployment) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    user = officer(dep)
+    (sub_id,) = submit(dep, user, {"long.txt": _slow_thesis(docs)})
+    proc = dep.worker("calm", burst=False)
+    dep.wait(
+        [sub_id],
+        lambda rows: rows[sub_id].state == SubmissionState.COMPARING,
+        timeout=60,
+    )
+    from rq.registry import StartedJobRegistry
+
+    # The running job's heartbeat is short (a dead worker is noticed within ~90 s),
+    # not the whole 30-minute job timeout rq's in-process worker would set.
+    registry = StartedJobRegistry(queue=_queue(dep))
+    expiries = [
+        score
+        for member, score in registry.connection.zrange(
+            registry.key, 0, -1, withscores=True
+        )
+        if member.decode().startswith(f"screen-{sub_id}")
+    ]
+    assert expiries and max(expiries) <= time.time() + 120, expiries
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=120) == 0, dep.log("calm")
+    row = dep.states([sub_id])[sub_id]
+    assert row.state == SubmissionState.DONE  # finished, not cut off
+    assert row.attempts == 1
+    assert _worker_names(dep) == set()
 
 
 def test_same_file_submitted_twice_at_once(deployment: Deployment) -> None:

@@ -10,7 +10,11 @@ from tests.e2e.conftest import browser_login
 def test_sign_in_navigation_refusal_and_sign_out(live_server, page):
     with live_server.session() as s:
         accounts.create_user(
-            s, username="e2e-ro", password="browser-pass-1", display_name="科研处 测试", roles={Role.RESEARCH_OFFICE}
+            s,
+            username="e2e-ro",
+            password="browser-pass-1",
+            display_name="科研处 测试",
+            roles={Role.RESEARCH_OFFICE},
         )
         s.commit()
     browser_login(page, live_server, "e2e-ro", "browser-pass-1")

@@ -23,10 +23,14 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, session):
     make_user(session, Role.STUDENT, username="stu")
     session.commit()
     wrong = post_form(client, "/login", {"username": "stu", "password": "nope-nope-1"})
-    unknown = post_form(client, "/login", {"username": "ghost", "password": "nope-nope-1"})
+    unknown = post_form(
+        client, "/login", {"username": "ghost", "password": "nope-nope-1"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert "用户名或密码错误" in text_of(wrong)
-    assert text_of(wrong).count("用户名或密码错误") == text_of(unknown).count("用户名或密码错误")
+    assert text_of(wrong).count("用户名或密码错误") == text_of(unknown).count(
+        "用户名或密码错误"
+    )
 
 
 def test_form_without_csrf_token_is_refused_with_a_clear_message(client, session):
