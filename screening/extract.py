@@ -6,17 +6,19 @@ named `.txt` is still read as a PDF and a ZIP bomb named `.docx` is caught befor
 PDF engines: both only read the characters with their positions (no pdfminer layout
 analysis) and feed one layout step of ours (lines, paragraphs, running headers/footers,
 page numbers), so they give the same text; the tests hold them to it. `engine="auto"` uses
-pdfminer.six for PDFs of up to `PDFMINER_MAX_PAGES` pages, and pypdfium2 above that or when
-asked. Measured on a 154-page Chinese thesis printed by LibreOffice (217k characters):
-pdfminer 2.5 s on a quiet machine (3.6-4.7 s under load), pypdfium2 1.5 s (2.6-3.1 s); on
-150 ReportLab pages 1.5 s against 0.7 s (pdfminer's own `extract_text`, with its layout
-analysis, 2.7 s and 2.0 s). A PDF pdfium cannot open goes to pdfminer, whose error says why. Whatever the engine, glyphs without a Unicode
-map are counted: many raise `UnmappedFonts`, a few are dropped with a warning; "(cid:N)"
-text is never returned.
+pypdfium2 (PDFium) for every PDF it can open: it is faster, and pdfminer.six loses the text
+of fonts whose embedded CMap is not Identity-H (WeasyPrint writes one for a large Noto CJK
+subset: 97 characters of a 148-page thesis's 209,567). A PDF pdfium cannot open goes to
+pdfminer, whose error says why. PDFs of `PARALLEL_MIN_PAGES` pages or more are read by
+several processes at once (a forkserver pool, one process fewer than the cores, this one
+reading the first share). Whatever the engine, glyphs without a Unicode map are counted:
+many raise `UnmappedFonts`, a few are dropped with a warning; "(cid:N)" text is never
+returned.
 """
 
 from __future__ import annotations
 
+import atexit
 import bisect
 import io
 import os
@@ -31,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from lxml import etree
 
@@ -48,7 +50,7 @@ from screening.errors import (
     UnsupportedDocument,
 )
 
-__all__ = ["PDFMINER_MAX_PAGES", "PdfEngine", "extract"]
+__all__ = ["PARALLEL_MIN_PAGES", "PdfEngine", "extract"]
 
 PdfEngine = Literal["auto", "pdfminer", "pdfium"]
 
@@ -57,8 +59,6 @@ MEDIA_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 MEDIA_DOC = "application/msword"
 MEDIA_TXT = "text/plain"
 
-#: Above this many pages `engine="auto"` switches from pdfminer to pypdfium2.
-PDFMINER_MAX_PAGES = 30
 #: A ZIP member that expands more than this many times over is treated as a bomb.
 MAX_ZIP_RATIO = 200
 #: Seconds LibreOffice may take to turn an old .doc into .docx.
@@ -275,6 +275,8 @@ class _PdfRead:
     unmapped: int = 0
     total: int = 0
     engine: str = "pdfminer"
+    #: Each page's lines, when the reader built them already (the parallel reader).
+    lines: list[list[_Line]] | None = None
 
 
 def _extract_pdf(
@@ -283,8 +285,7 @@ def _extract_pdf(
     """Read a PDF with the chosen engine, then lay its characters out as text."""
     try:
         if engine == "auto":
-            count = _pdfium_page_count(data)
-            engine = "pdfium" if count and count > PDFMINER_MAX_PAGES else "pdfminer"
+            engine = "pdfium" if _pdfium_page_count(data) else "pdfminer"
         if engine == "pdfium":
             read = _read_pdfium(data, file_name)
         else:
@@ -308,7 +309,7 @@ def _extract_pdf(
             f"{read.unmapped} 个字形缺少 Unicode 映射，已略去 "
             f"({read.unmapped} glyphs without Unicode maps were dropped)"
         )
-    text, page_starts, removed = _layout(read.pages)
+    text, page_starts, removed = _layout(read.pages, read.lines)
     if removed:
         warnings.append(
             f"已去除 {removed} 行页眉、页脚或页码 "
@@ -460,20 +461,139 @@ def _pdfium_page_count(data: bytes) -> int | None:
 
 
 def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
-    """Characters and positions through pypdfium2's raw text API (fast path)."""
+    """Characters and positions through pypdfium2; long PDFs by several processes."""
+    count = _pdfium_page_count(data) or 0
+    workers = _pdf_processes(count)
+    if workers < 2:
+        return _read_pdfium_pages(data, file_name, 0, None)
+    from concurrent.futures.process import BrokenProcessPool
+
+    bounds = [count * k // workers for k in range(workers + 1)]
+
+    def submit() -> list[Any]:
+        pool = _pdf_pool(workers - 1)
+        return [
+            pool.submit(_read_pdfium_lines, data, file_name, lo, hi)
+            for lo, hi in zip(bounds[1:-1], bounds[2:], strict=True)
+        ]
+
+    try:
+        try:
+            futures = submit()
+        except BrokenProcessPool:  # a reader died since the last PDF: a new pool
+            _forget_pdf_pool()
+            futures = submit()
+    except (OSError, RuntimeError):  # no processes to be had: read it all here
+        return _read_pdfium_pages(data, file_name, 0, None)
+    # The first share is read here while the pool reads the others.
+    read = _read_pdfium_lines(data, file_name, 0, bounds[1])
+    try:
+        parts = [future.result() for future in futures]
+    except BrokenProcessPool as exc:
+        _forget_pdf_pool()
+        raise _broken(
+            file_name, "PDF 解析进程意外退出 (the PDF reader crashed)"
+        ) from exc
+    assert read.lines is not None
+    for part in parts:
+        assert part.lines is not None
+        read.pages += part.pages
+        read.lines += part.lines
+        read.unmapped += part.unmapped
+        read.total += part.total
+    return read
+
+
+#: PDFs of at least this many pages are read by several processes at once.
+PARALLEL_MIN_PAGES = 40
+#: Pages each process should have at least, and the most processes one PDF gets.
+_PAGES_PER_PROCESS = 20
+_MAX_PDF_PROCESSES = 4
+_pool_state: dict[str, object] = {}
+_atexit_registered: list[bool] = []
+
+
+def _pdf_processes(pages: int) -> int:
+    """How many processes read a PDF of this many pages (1: this one alone)."""
+    if pages < PARALLEL_MIN_PAGES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, _MAX_PDF_PROCESSES, pages // _PAGES_PER_PROCESS))
+
+
+def _pdf_pool(size: int):  # type: ignore[no-untyped-def]
+    """This process's pool of PDF readers, started on first use (forkserver: a clean
+    process to fork from, whatever threads the caller runs)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = _pool_state.get("pool")
+    if pool is not None and _pool_state.get("pid") == os.getpid():
+        if _pool_state.get("size", 0) >= size:  # type: ignore[operator]
+            return pool
+        _forget_pdf_pool()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in methods else "spawn"
+    )
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["screening.extract"])
+    pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
+    _pool_state.update(pool=pool, pid=os.getpid(), size=size)
+    if not _atexit_registered:
+        _atexit_registered.append(True)
+        atexit.register(_forget_pdf_pool, wait=True)
+    return pool
+
+
+def _forget_pdf_pool(*, wait: bool = False) -> None:
+    """Drop the pool (a reader crashed, or the process ends); the next long PDF starts
+    a new one."""
+    pool = _pool_state.pop("pool", None)
+    owner = _pool_state.pop("pid", None)
+    _pool_state.pop("size", None)
+    if pool is not None and owner == os.getpid() and hasattr(pool, "shutdown"):
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def _read_pdfium_lines(data: bytes, file_name: str, start: int, stop: int) -> _PdfRead:
+    """Pages [start, stop) read and grouped into lines, ready to send between processes.
+
+    Only the first glyph of each line is kept (the layout needs its baseline and size);
+    the rest would cost more to send than to read again.
+    """
+    read = _read_pdfium_pages(data, file_name, start, stop)
+    read.lines = []
+    for page in read.pages:
+        lines = _build_lines(page)
+        for line in lines:
+            del line.chars[1:]
+        page.chars = []
+        read.lines.append(lines)
+    return read
+
+
+def _read_pdfium_pages(
+    data: bytes, file_name: str, start: int, stop: int | None
+) -> _PdfRead:
+    """Characters and positions of pages [start, stop) through pypdfium2's raw text API."""
     import ctypes
 
     import pypdfium2.raw as raw
 
     pdf = _open_pdfium(data, file_name)
     metadata: dict[str, str] = {}
-    try:
-        meta = pdf.get_metadata_dict(skip_empty=True)
-        for key, label in (("Title", "title"), ("Author", "author")):
-            if meta.get(key, "").strip():
-                metadata[label] = meta[key].strip()
-    except Exception:  # noqa: BLE001 - metadata is optional; never fail the file for it
-        metadata = {}
+    if start == 0:
+        try:
+            meta = pdf.get_metadata_dict(skip_empty=True)
+            for key, label in (("Title", "title"), ("Author", "author")):
+                if meta.get(key, "").strip():
+                    metadata[label] = meta[key].strip()
+        except Exception:  # noqa: BLE001 - metadata is optional; never fail for it
+            metadata = {}
     read = _PdfRead(pages=[], metadata=metadata, engine="pdfium")
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
@@ -481,7 +601,7 @@ def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
     try:
         if len(pdf) == 0:
             raise _broken(file_name, "no pages")
-        for index in range(len(pdf)):
+        for index in range(start, len(pdf) if stop is None else min(stop, len(pdf))):
             page_obj = pdf[index]
             try:
                 x0, y0, x1, y1 = page_obj.get_mediabox()
@@ -616,9 +736,11 @@ def _build_lines(page: _Page) -> list[_Line]:
                 same_band
                 and abs(ch.x0 - last.x0) < 0.01
                 and abs(ch.x1 - last.x1) < 0.01
-                and ch.text != last.text
+                and (ch.text != last.text or ch.x1 - ch.x0 > 1.5 * ch.size)
             ):
-                last.text += ch.text  # pdfium splits a ligature over one glyph box.
+                # pdfium splits one glyph of several characters over its box: a
+                # ligature ("fi"), or a two-em "——"/"……" HarfBuzz shaped as one.
+                last.text += ch.text
                 continue
             if (
                 same_band
@@ -833,9 +955,11 @@ def _is_heading(line: _Line) -> bool:
     )
 
 
-def _layout(pages: list[_Page]) -> tuple[str, list[int], int]:
+def _layout(
+    pages: list[_Page], built: list[list[_Line]] | None = None
+) -> tuple[str, list[int], int]:
     """Lay the pages out as text: lines joined into paragraphs, one paragraph a line."""
-    page_lines = [_build_lines(page) for page in pages]
+    page_lines = built if built is not None else [_build_lines(p) for p in pages]
     removed = _strip_margins(page_lines, pages)
     out: list[str] = []
     length = 0

@@ -3,9 +3,12 @@ WeasyPrint, python-docx), and every refusal a user can meet, with its message.""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
+import signal
+import time
 import zipfile
 from pathlib import Path
 
@@ -243,13 +246,11 @@ def test_xelatex_xecjk_pdf(tmp_path):
     assert len(doc.page_starts) > 2  # Page numbers on every page, all removed.
 
 
-def test_auto_engine_uses_pdfium_for_long_pdfs(tmp_path, monkeypatch):
+def test_auto_engine_reads_with_pdfium(tmp_path):
     pdf = write_reportlab_pdf(
         tmp_path / "a.pdf", [["第一页的文字。"], ["第二页的文字。"]]
     )
 
-    assert extract(pdf).metadata["pdf_engine"] == "pdfminer"
-    monkeypatch.setattr(extract_module, "PDFMINER_MAX_PAGES", 1)
     assert extract(pdf).metadata["pdf_engine"] == "pdfium"
 
 
@@ -266,6 +267,42 @@ def test_engines_agree_on_a_150_page_pdf(tmp_path):
 
     assert len(doc.page_starts) == 150
     assert doc.text == "\n".join(p for page in pages for p in page)
+    if len(os.sched_getaffinity(0)) > 1:  # pdfium's side was read by two processes
+        assert extract_module._pool_state.get("pool") is not None
+
+
+@pytest.mark.slow
+def test_a_pdf_reader_process_that_died_is_replaced(tmp_path):
+    pages = [[chinese_paragraph(page, 3)] for page in range(60)]
+    pdf = write_reportlab_pdf(tmp_path / "sixty.pdf", pages)
+    if extract_module._pdf_processes(60) < 2:
+        pytest.skip("one core: long PDFs are read in this process")
+    expected = "\n".join(p for page in pages for p in page)
+    assert extract(pdf).text == expected
+    pool = extract_module._pool_state["pool"]
+    for process in list(pool._processes.values()):  # as the OOM killer would
+        os.kill(process.pid, signal.SIGKILL)
+    for _ in range(100):  # the pool notices its dead reader
+        if pool._broken:
+            break
+        time.sleep(0.05)
+
+    assert extract(pdf).text == expected  # read by a new pool
+    assert extract_module._pool_state["pool"] is not pool
+
+
+def test_two_em_dash_and_ellipsis_shaped_as_one_glyph(tmp_path):
+    # HarfBuzz shapes "——" and "……" as one two-em glyph mapped to two characters;
+    # pdfium reports both with the same box, which is not fake bold to drop.
+    sentence = "研究的对象——多源数据……以及它们的关系。"
+    html = (
+        "<html><head><meta charset='utf-8'><style>"
+        "body { font-family: 'Noto Serif CJK SC'; font-size: 12pt }"
+        f"</style></head><body><p>{sentence}</p></body></html>"
+    )
+    pdf = write_weasyprint_pdf(tmp_path / "dash.pdf", html)
+
+    assert both_engines(pdf).text == sentence
 
 
 @pytest.mark.parametrize("engine", ["pdfminer", "pdfium"])
