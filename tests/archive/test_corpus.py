@@ -102,3 +102,32 @@ def test_author_keys_and_file_names():
     parts = corpus.parse_file_name("2021123_李四_计算机_基于_深度学习的研究.pdf")
     assert parts.title == "基于_深度学习的研究" and parts.major == "计算机"
     assert corpus.parse_file_name("thesis.pdf").title == "thesis"
+
+
+def test_sync_skips_listing_ids_until_the_corpus_or_index_changes(factory):
+    from sqlalchemy import event
+
+    with factory() as s:
+        corpus.add_document(s, doc_id="a.txt", text=SOURCE_A)
+        s.commit()
+    listings: list[str] = []
+
+    def spy(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if "SELECT corpus_documents.doc_id" in statement and "WHERE" not in statement:
+            listings.append(statement)
+
+    with factory() as s:
+        engine = s.get_bind()
+        event.listen(engine, "before_cursor_execute", spy)
+        try:
+            assert corpus.open_index(s).doc_ids() == ["a.txt"]  # checked in full once
+            assert corpus.open_index(s).doc_ids() == ["a.txt"]  # then by fingerprint
+            assert len(listings) == 1
+            # A document whose index write was lost (another process died after commit):
+            corpus.add_document(s, doc_id="b.txt", text=SOURCE_B)
+            s.info.pop(corpus._PENDING_KEY)
+            s.commit()
+            assert corpus.open_index(s).doc_ids() == ["a.txt", "b.txt"]
+            assert len(listings) == 2
+        finally:
+            event.remove(engine, "before_cursor_execute", spy)
