@@ -131,14 +131,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: Execution option of a session that only reads (see `read_session`).
+READ_ONLY_OPTION = "chengxin_read_only"
+
+
 def _sqlite_begin(connection: Any) -> None:
     """Take the write lock at BEGIN, so concurrent writers queue instead of failing late.
 
     In WAL mode a deferred transaction that read an old snapshot cannot later write
     (SQLITE_BUSY_SNAPSHOT); BEGIN IMMEDIATE makes writers wait on busy_timeout instead.
     Transactions are short by convention (jobs compute outside them), so this is cheap.
+    A `read_session` begins deferred: it reads a snapshot and never waits for writers.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(
@@ -168,6 +176,14 @@ def session_scope(
         raise
     finally:
         session.close()
+
+
+def read_session(factory: sessionmaker[Session]) -> Session:
+    """A session that only reads: on SQLite it neither takes nor waits for the write
+    lock (screening jobs read often; two workers' reads would queue behind each other)."""
+    session = factory()
+    session.connection(execution_options={READ_ONLY_OPTION: True})
+    return session
 
 
 def settings_of(session: Session) -> Settings:

@@ -26,6 +26,7 @@ from archive.corpus import (
     fetch_texts,
     open_index,
 )
+from archive.db import read_session
 from screening.document import DocumentStructure
 from screening.index import Candidate, CorpusIndex
 from screening.normalize import NormalizedText
@@ -144,7 +145,7 @@ def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIn
 
 
 def _short_session(factory: sessionmaker[Session]) -> Session:
-    return factory()
+    return read_session(factory)
 
 
 def corpus_text_fetcher(factory: sessionmaker[Session]) -> Callable[[str], str]:

@@ -1,0 +1,64 @@
+"""The database kernel's SQLite transactions: writers queue at BEGIN, readers never wait."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import text
+
+from archive.db import make_engine, make_session_factory, read_session
+from archive.settings import Settings
+
+
+def _factory(tmp_path):  # type: ignore[no-untyped-def]
+    settings = Settings(
+        env="test",
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'kernel.sqlite3'}",
+        secret_key="test",
+    ).checked()
+    engine = make_engine(settings)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE notes (body TEXT)")
+        conn.exec_driver_sql("INSERT INTO notes VALUES ('first')")
+    return engine, make_session_factory(engine, settings)
+
+
+def test_a_read_session_does_not_wait_for_a_writer(tmp_path):
+    engine, factory = _factory(tmp_path)
+    writer = factory()
+    try:
+        writer.execute(text("INSERT INTO notes VALUES ('second')"))  # holds the lock
+        started = time.monotonic()
+        with read_session(factory) as reader:
+            bodies = reader.scalars(text("SELECT body FROM notes")).all()
+        assert bodies == ["first"]  # the last committed snapshot
+        assert time.monotonic() - started < 5  # not the 30 s busy timeout
+        writer.commit()
+    finally:
+        writer.close()
+    with read_session(factory) as reader:
+        assert reader.scalars(text("SELECT body FROM notes")).all() == [
+            "first",
+            "second",
+        ]
+    engine.dispose()
+
+
+def test_writers_take_the_lock_at_begin(tmp_path):
+    engine, factory = _factory(tmp_path)
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    event.listen(
+        engine, "before_cursor_execute", lambda c, cur, s, *a: statements.append(s)
+    )
+    with factory() as session:
+        session.execute(text("SELECT 1"))
+    with read_session(factory) as session:
+        session.execute(text("SELECT 1"))
+    assert [s for s in statements if s.startswith("BEGIN")] == [
+        "BEGIN IMMEDIATE",
+        "BEGIN",
+    ]
+    engine.dispose()
