@@ -110,6 +110,9 @@ def supervise(
                 logging.shutdown()
                 os._exit(code)
         status = supervisor.wait(pid)
+        # Whatever the worker left behind (rq's scheduler, PDF readers) goes with it.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
         if supervisor.stopping:
             return 0
         if os.WIFEXITED(status):

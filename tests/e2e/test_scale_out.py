@@ -443,6 +443,8 @@ def test_supervisor_replaces_a_worker_killed_mid_job(deployment: Deployment) -> 
         time.sleep(0.2)
     assert proc.poll() is None  # the supervisor lives on
     assert "was killed by SIGKILL" in dep.log("sup")
+    with pytest.raises(ProcessLookupError):  # nothing of the dead worker is left
+        os.killpg(child, 0)
     _expire_heartbeats(dep)  # as rq's clean-up will once the heartbeat expires
     rows = dep.wait([sub_id], _done, timeout=120)  # the new worker runs the retry
     assert rows[sub_id].attempts == 2
