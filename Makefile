@@ -37,6 +37,8 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python -m benchmarks.accuracy
 	$(VENV)/bin/python -m benchmarks.archive_search
 	$(VENV)/bin/python -m benchmarks.scale --docs 10000 --peers
+	$(VENV)/bin/python -m benchmarks.scale_workers
+	$(VENV)/bin/python -m benchmarks.pdf_speed
 
 clean:
 	rm -rf $(VENV) chengxin-data test-artifacts .pytest_cache
