@@ -168,7 +168,7 @@ def index_dir(settings: Settings) -> Path:
 @contextlib.contextmanager
 def index_lock(settings: Settings) -> Iterator[None]:
     """One writer at a time across processes (web, jobs, CLI) sharing a data directory."""
-    if settings.redis_url:  # the index lives in Redis: a Redis lock, across machines
+    if settings.index_redis:  # the index lives in Redis: a Redis lock, across machines
         from archive.redis_index import index_lock as redis_index_lock
 
         with redis_index_lock(settings):
@@ -191,7 +191,7 @@ def index_lock(settings: Settings) -> Iterator[None]:
 
 def load_index(settings: Settings) -> CorpusIndex:
     """The index as saved (an empty one in a new data directory, or in Redis)."""
-    if settings.redis_url:
+    if settings.index_redis:
         from archive.redis_index import storage_for
 
         return CorpusIndex(storage=storage_for(settings))
@@ -268,7 +268,7 @@ def sync_index(session: Session) -> tuple[int, int]:
     costs one small query instead of listing every document id (~0.1 s at 100,000).
     """
     settings = settings_of(session)
-    where = settings.redis_url or str(index_dir(settings))
+    where = settings.index_redis or str(index_dir(settings))
     fingerprint = _corpus_fingerprint(session)
     index = load_index(settings)
     if index.version is not None and _agreed.get(where) == (fingerprint, index.version):

@@ -2,7 +2,9 @@
 
 One hash tag per index keeps all of its keys in one cluster slot, and only single-key
 commands are used (GET/SET/EXPIRE/STRLEN; the lock is redis-py's single-key lock), so
-the layout works on a plain Redis and on a Redis Cluster alike; no MULTI/EXEC:
+the layout works on a plain Redis and on a Redis Cluster alike; no MULTI/EXEC. The index
+may live on a Redis Cluster (`CHENGXIN_INDEX_REDIS_URL`, any node; a cluster client is
+used when the node says it is clustered) while rq keeps its plain `CHENGXIN_REDIS_URL`:
 
     chengxin:{corpus}:manifest                    JSON: segments, documents, parameters
     chengxin:{corpus}:version                     the manifest's version (cheap to poll)
@@ -33,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from archive.errors import QueueUnavailable
 from archive.settings import Settings
 from screening.storage import SegmentMissing
 
@@ -208,15 +211,37 @@ _storages_lock = threading.Lock()
 
 
 def storage_for(settings: Settings, name: str = INDEX_NAME) -> RedisIndexStorage:
-    """The process's storage (and segment cache) for this Redis URL and index name."""
-    from archive.queue import redis_connection
-
+    """The process's storage (and segment cache) for the index's Redis and name."""
+    url = settings.index_redis
     with _storages_lock:
-        storage = _storages.get((settings.redis_url, name))
+        storage = _storages.get((url, name))
         if storage is None:
-            storage = RedisIndexStorage(redis_connection(settings), name)
-            _storages[(settings.redis_url, name)] = storage
+            storage = RedisIndexStorage(index_connection(url), name)
+            _storages[(url, name)] = storage
         return storage
+
+
+def index_connection(url: str) -> Any:
+    """A client for the index's Redis: a cluster client when the node says it is part
+    of a Redis Cluster, a plain one otherwise."""
+    from redis import Redis
+    from redis.cluster import RedisCluster
+    from redis.exceptions import RedisError
+
+    options = {"socket_connect_timeout": 3, "socket_timeout": 30}
+    try:
+        plain = Redis.from_url(url, **options)
+        clustered = bool(plain.info("cluster").get("cluster_enabled"))
+        if not clustered:
+            return plain
+        plain.close()
+        return RedisCluster.from_url(url, **options)
+    except (RedisError, OSError, ValueError) as exc:
+        raise QueueUnavailable(
+            f"比对索引不可用：无法连接 Redis（{url}）。请检查 CHENGXIN_INDEX_REDIS_URL "
+            f"或 CHENGXIN_REDIS_URL。 (index Redis unreachable: {exc})",
+            redis_url=url,
+        ) from exc
 
 
 def forget_storages() -> None:

@@ -31,6 +31,7 @@ class Settings:
     data_dir: Path = Path("chengxin-data")
     database_url: str = ""
     redis_url: str = ""
+    index_redis_url: str = ""
     secret_key: str = ""
     jobs_mode: str = "thread"
     queue_name: str = "chengxin"
@@ -94,6 +95,11 @@ class Settings:
             values[f.name] = _coerce(f.name, raw, hints[f.name])
         settings = cls(**values)  # type: ignore[arg-type]
         return settings.checked()
+
+    @property
+    def index_redis(self) -> str:
+        """Where the screening index lives in Redis ("" = files under data_dir)."""
+        return self.index_redis_url or self.redis_url
 
     def checked(self) -> Settings:
         """Validate, and fill a development secret key when none is set outside production."""
