@@ -211,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         running(2, "warm-up", min(40, args.theses))
         warm: dict[int, list[float]] = {1: [], 2: []}
         for round_ in range(args.rounds):
-            for n_workers in (1, 2):
+            # 1, 2, then 2, 1: a drift over the run (the database grows) cancels out.
+            for n_workers in (1, 2) if round_ % 2 == 0 else (2, 1):
                 elapsed = running(n_workers, f"r{round_}w{n_workers}", args.theses)
                 warm[n_workers].append(elapsed)
                 print(
