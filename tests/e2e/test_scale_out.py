@@ -424,6 +424,19 @@ def test_worker_process_is_replaced_after_its_share_of_jobs(
     assert ran_on == {"r", "r.1", "r.2"}, ran_on
 
 
+def _alive_in_group(pgid: int) -> list[int]:
+    """Processes of a process group that still run (zombies awaiting a reaper do not)."""
+    alive: list[int] = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
 def test_supervisor_replaces_a_worker_killed_mid_job(deployment: Deployment) -> None:
     dep = deployment
     docs = seed_corpus(dep)
@@ -443,8 +456,7 @@ def test_supervisor_replaces_a_worker_killed_mid_job(deployment: Deployment) -> 
         time.sleep(0.2)
     assert proc.poll() is None  # the supervisor lives on
     assert "was killed by SIGKILL" in dep.log("sup")
-    with pytest.raises(ProcessLookupError):  # nothing of the dead worker is left
-        os.killpg(child, 0)
+    assert _alive_in_group(child) == []  # nothing of the dead worker is left
     _expire_heartbeats(dep)  # as rq's clean-up will once the heartbeat expires
     rows = dep.wait([sub_id], _done, timeout=120)  # the new worker runs the retry
     assert rows[sub_id].attempts == 2
