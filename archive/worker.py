@@ -25,6 +25,7 @@ import signal
 import sys
 import time
 import uuid
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -136,6 +137,7 @@ def supervise(
                 signal.Signals(sig).name,
             )
         _unregister(settings, worker_name)
+        _release_dead_scheduler(settings)
         generation += 1
         if time.monotonic() - started >= HEALTHY_SECONDS:
             backoff = 1.0
@@ -202,6 +204,56 @@ def _unregister(settings: Settings, worker_name: str) -> None:
             dead.register_death()
     except Exception:  # noqa: BLE001 - Redis may be the reason it died
         log.warning("could not unregister worker %s", worker_name, exc_info=True)
+
+
+def _release_dead_scheduler(settings: Settings) -> None:
+    """Free the queue's scheduler lock if a process of this host that died holds it.
+
+    rq runs one scheduler per queue (it re-queues retries when their time comes), in a
+    process of whichever worker took the lock. When that worker dies the lock would
+    outlive it for a minute; the next worker takes it over at once instead.
+    """
+    try:
+        import socket
+
+        from rq.scheduler import (
+            SCHEDULER_KEY_TEMPLATE,
+            SCHEDULER_LOCKING_KEY_TEMPLATE,
+            release_lock,
+        )
+
+        from archive.queue import redis_connection
+
+        connection = redis_connection(settings)
+        lock_key = SCHEDULER_LOCKING_KEY_TEMPLATE % settings.queue_name
+        holder = connection.get(lock_key)
+        if holder is None:
+            return
+        name = holder.decode()
+        info = connection.hgetall(SCHEDULER_KEY_TEMPLATE % name)
+        hostname = info.get(b"hostname", b"").decode()
+        pid = int(info.get(b"pid", b"0") or 0)
+        if hostname != socket.gethostname() or pid <= 0 or _alive(pid):
+            return
+        if release_lock(connection, lock_key, name):
+            log.info("released the scheduler lock of dead process %s", pid)
+    except Exception:  # noqa: BLE001 - the lock then expires by itself
+        log.warning("could not check the scheduler lock", exc_info=True)
+
+
+def _alive(pid: int) -> bool:
+    """Does this process still run (a zombie does not)?"""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return state != "Z"
 
 
 def _die_with_parent(parent: int) -> None:
