@@ -284,10 +284,11 @@ def _extract_pdf(
 ) -> ExtractedDocument:
     """Read a PDF with the chosen engine, then lay its characters out as text."""
     try:
+        pages = _pdfium_page_count(data) if engine != "pdfminer" else None
         if engine == "auto":
-            engine = "pdfium" if _pdfium_page_count(data) else "pdfminer"
+            engine = "pdfium" if pages else "pdfminer"
         if engine == "pdfium":
-            read = _read_pdfium(data, file_name)
+            read = _read_pdfium(data, file_name, pages or 0)
         else:
             read = _read_pdfminer(data, file_name)
     except (ScreeningError, MemoryError):
@@ -460,9 +461,9 @@ def _pdfium_page_count(data: bytes) -> int | None:
         pdf.close()
 
 
-def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
-    """Characters and positions through pypdfium2; long PDFs by several processes."""
-    count = _pdfium_page_count(data) or 0
+def _read_pdfium(data: bytes, file_name: str, count: int) -> _PdfRead:
+    """Characters and positions of a PDF of `count` pages through pypdfium2; long PDFs
+    by several processes."""
     workers = _pdf_processes(count)
     if workers < 2:
         return _read_pdfium_pages(data, file_name, 0, None)
@@ -471,7 +472,7 @@ def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
     bounds = [count * k // workers for k in range(workers + 1)]
 
     def submit() -> list[Any]:
-        pool = _pdf_pool(workers - 1)
+        pool = _readers.get(workers - 1)
         return [
             pool.submit(_read_pdfium_lines, data, file_name, lo, hi)
             for lo, hi in zip(bounds[1:-1], bounds[2:], strict=True)
@@ -481,7 +482,7 @@ def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
         try:
             futures = submit()
         except BrokenProcessPool:  # a reader died since the last PDF: a new pool
-            _forget_pdf_pool()
+            _readers.close()
             futures = submit()
     except (OSError, RuntimeError):  # no processes to be had: read it all here
         return _read_pdfium_pages(data, file_name, 0, None)
@@ -490,7 +491,7 @@ def _read_pdfium(data: bytes, file_name: str) -> _PdfRead:
     try:
         parts = [future.result() for future in futures]
     except BrokenProcessPool as exc:
-        _forget_pdf_pool()
+        _readers.close()
         raise _broken(
             file_name, "PDF 解析进程意外退出 (the PDF reader crashed)"
         ) from exc
@@ -509,8 +510,6 @@ PARALLEL_MIN_PAGES = 40
 #: Pages each process should have at least, and the most processes one PDF gets.
 _PAGES_PER_PROCESS = 20
 _MAX_PDF_PROCESSES = 4
-_pool_state: dict[str, object] = {}
-_atexit_registered: list[bool] = []
 
 
 def _pdf_processes(pages: int) -> int:
@@ -524,39 +523,43 @@ def _pdf_processes(pages: int) -> int:
     return max(1, min(cores, _MAX_PDF_PROCESSES, pages // _PAGES_PER_PROCESS))
 
 
-def _pdf_pool(size: int):  # type: ignore[no-untyped-def]
-    """This process's pool of PDF readers, started on first use (forkserver: a clean
-    process to fork from, whatever threads the caller runs)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+class _ReaderPool:
+    """This process's PDF readers, started on first use (forkserver: a clean process to
+    fork from, whatever threads the caller runs) and shut down when the process ends."""
 
-    pool = _pool_state.get("pool")
-    if pool is not None and _pool_state.get("pid") == os.getpid():
-        if _pool_state.get("size", 0) >= size:  # type: ignore[operator]
-            return pool
-        _forget_pdf_pool()
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context(
-        "forkserver" if "forkserver" in methods else "spawn"
-    )
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["screening.extract"])
-    pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
-    _pool_state.update(pool=pool, pid=os.getpid(), size=size)
-    if not _atexit_registered:
-        _atexit_registered.append(True)
-        atexit.register(_forget_pdf_pool, wait=True)
-    return pool
+    def __init__(self) -> None:
+        self.pool: Any = None
+        self.pid = 0
+        self.size = 0
+        atexit.register(self.close, wait=True)
+
+    def get(self, size: int) -> Any:
+        """A pool of at least `size` readers (a forked process starts its own)."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self.pool is not None and self.pid == os.getpid() and self.size >= size:
+            return self.pool
+        self.close()
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in methods else "spawn"
+        )
+        if context.get_start_method() == "forkserver":
+            context.set_forkserver_preload(["screening.extract"])
+        self.pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
+        self.pid, self.size = os.getpid(), size
+        return self.pool
+
+    def close(self, *, wait: bool = False) -> None:
+        """Drop the pool (a reader crashed, or the process ends); a pool inherited
+        through a fork belongs to the parent and is only forgotten."""
+        pool, self.pool = self.pool, None
+        if pool is not None and self.pid == os.getpid():
+            pool.shutdown(wait=wait, cancel_futures=True)
 
 
-def _forget_pdf_pool(*, wait: bool = False) -> None:
-    """Drop the pool (a reader crashed, or the process ends); the next long PDF starts
-    a new one."""
-    pool = _pool_state.pop("pool", None)
-    owner = _pool_state.pop("pid", None)
-    _pool_state.pop("size", None)
-    if pool is not None and owner == os.getpid() and hasattr(pool, "shutdown"):
-        pool.shutdown(wait=wait, cancel_futures=True)
+_readers = _ReaderPool()
 
 
 def _read_pdfium_lines(data: bytes, file_name: str, start: int, stop: int) -> _PdfRead:

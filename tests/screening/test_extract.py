@@ -268,7 +268,7 @@ def test_engines_agree_on_a_150_page_pdf(tmp_path):
     assert len(doc.page_starts) == 150
     assert doc.text == "\n".join(p for page in pages for p in page)
     if len(os.sched_getaffinity(0)) > 1:  # pdfium's side was read by two processes
-        assert extract_module._pool_state.get("pool") is not None
+        assert extract_module._readers.pool is not None
 
 
 @pytest.mark.slow
@@ -279,7 +279,7 @@ def test_a_pdf_reader_process_that_died_is_replaced(tmp_path):
         pytest.skip("one core: long PDFs are read in this process")
     expected = "\n".join(p for page in pages for p in page)
     assert extract(pdf).text == expected
-    pool = extract_module._pool_state["pool"]
+    pool = extract_module._readers.pool
     for process in list(pool._processes.values()):  # as the OOM killer would
         os.kill(process.pid, signal.SIGKILL)
     for _ in range(100):  # the pool notices its dead reader
@@ -288,7 +288,7 @@ def test_a_pdf_reader_process_that_died_is_replaced(tmp_path):
         time.sleep(0.05)
 
     assert extract(pdf).text == expected  # read by a new pool
-    assert extract_module._pool_state["pool"] is not pool
+    assert extract_module._readers.pool is not pool
 
 
 def test_two_em_dash_and_ellipsis_shaped_as_one_glyph(tmp_path):
