@@ -90,11 +90,11 @@ def supervise(
     supervisor = _Supervisor()
     backoff = 1.0
     generation = 0
+    parent = os.getpid()
     while True:
         # A worker that died leaves its name registered in Redis for a while.
         worker_name = base if generation == 0 else f"{base}.{generation}"
         started = time.monotonic()
-        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is in its own process
             code = 1
@@ -136,8 +136,7 @@ def supervise(
                 worker_name,
                 signal.Signals(sig).name,
             )
-        _unregister(settings, worker_name)
-        _release_dead_scheduler(settings)
+        _clear_dead_worker(settings, worker_name)
         generation += 1
         if time.monotonic() - started >= HEALTHY_SECONDS:
             backoff = 1.0
@@ -190,24 +189,9 @@ class _Supervisor:
         return self.stopping
 
 
-def _unregister(settings: Settings, worker_name: str) -> None:
-    """Mark a dead worker dead in Redis, so its successor may register."""
-    try:
-        from rq import Worker
-
-        from archive.queue import redis_connection
-
-        connection = redis_connection(settings)
-        key = f"{Worker.redis_worker_namespace_prefix}{worker_name}"
-        dead = Worker.find_by_key(key, connection=connection)
-        if dead is not None:
-            dead.register_death()
-    except Exception:  # noqa: BLE001 - Redis may be the reason it died
-        log.warning("could not unregister worker %s", worker_name, exc_info=True)
-
-
-def _release_dead_scheduler(settings: Settings) -> None:
-    """Free the queue's scheduler lock if a process of this host that died holds it.
+def _clear_dead_worker(settings: Settings, worker_name: str) -> None:
+    """What a dead worker left in Redis: its registration (so its successor may register)
+    and, when its scheduler held it, the queue's scheduler lock.
 
     rq runs one scheduler per queue (it re-queues retries when their time comes), in a
     process of whichever worker took the lock. When that worker dies the lock would
@@ -216,6 +200,7 @@ def _release_dead_scheduler(settings: Settings) -> None:
     try:
         import socket
 
+        from rq import Worker
         from rq.scheduler import (
             SCHEDULER_KEY_TEMPLATE,
             SCHEDULER_LOCKING_KEY_TEMPLATE,
@@ -225,20 +210,22 @@ def _release_dead_scheduler(settings: Settings) -> None:
         from archive.queue import redis_connection
 
         connection = redis_connection(settings)
+        key = f"{Worker.redis_worker_namespace_prefix}{worker_name}"
+        dead = Worker.find_by_key(key, connection=connection)
+        if dead is not None:
+            dead.register_death()
         lock_key = SCHEDULER_LOCKING_KEY_TEMPLATE % settings.queue_name
         holder = connection.get(lock_key)
         if holder is None:
             return
-        name = holder.decode()
-        info = connection.hgetall(SCHEDULER_KEY_TEMPLATE % name)
-        hostname = info.get(b"hostname", b"").decode()
+        info = connection.hgetall(SCHEDULER_KEY_TEMPLATE % holder.decode())
         pid = int(info.get(b"pid", b"0") or 0)
-        if hostname != socket.gethostname() or pid <= 0 or _alive(pid):
-            return
-        if release_lock(connection, lock_key, name):
+        local = info.get(b"hostname", b"").decode() == socket.gethostname()
+        if local and pid > 0 and not _alive(pid):
+            release_lock(connection, lock_key, holder.decode())
             log.info("released the scheduler lock of dead process %s", pid)
-    except Exception:  # noqa: BLE001 - the lock then expires by itself
-        log.warning("could not check the scheduler lock", exc_info=True)
+    except Exception:  # noqa: BLE001 - Redis may be why it died; keys then expire
+        log.warning("could not clear worker %s from Redis", worker_name, exc_info=True)
 
 
 def _alive(pid: int) -> bool:

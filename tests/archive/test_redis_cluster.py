@@ -20,12 +20,9 @@ import pytest
 
 from archive import corpus, redis_index
 from screening.index import CorpusIndex
+from tests.archive.factories_screening import random_chinese
 
 pytestmark = pytest.mark.redis
-
-_CHARS = (
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同"
-)
 
 
 def _free_ports(n: int) -> list[int]:
@@ -106,14 +103,6 @@ def _wait_for(condition, timeout: float = 30) -> None:  # type: ignore[no-untype
         time.sleep(0.1)
 
 
-def _doc(rng: random.Random, n: int) -> str:
-    out: list[str] = []
-    while len(out) < n:
-        out.extend(rng.choice(_CHARS) for _ in range(rng.randint(10, 30)))
-        out.append("。")
-    return "".join(out)
-
-
 @pytest.fixture
 def cluster_settings(settings, cluster_url):  # type: ignore[no-untyped-def]
     redis_index.forget_storages()
@@ -125,7 +114,7 @@ def test_the_index_lives_on_a_cluster_in_one_slot(cluster_settings) -> None:  # 
     from redis.cluster import RedisCluster
 
     rng = random.Random(5)
-    docs = {f"d{i:02d}": _doc(rng, 1500) for i in range(20)}
+    docs = {f"d{i:02d}": random_chinese(rng, 1500) for i in range(20)}
     storage = redis_index.storage_for(cluster_settings)
     assert isinstance(storage.connection, RedisCluster)  # detected from the node
     storage.clear()
@@ -141,7 +130,9 @@ def test_the_index_lives_on_a_cluster_in_one_slot(cluster_settings) -> None:  # 
     redis_index.forget_storages()  # another worker: nothing cached
     reader = corpus.load_index(cluster_settings)
     assert reader.doc_ids() == sorted(docs)
-    thesis = _doc(rng, 2000) + docs["d15"][200:700] + _doc(rng, 2000)
+    thesis = (
+        random_chinese(rng, 2000) + docs["d15"][200:700] + random_chinese(rng, 2000)
+    )
     assert reader.query(thesis)[0].doc_id == "d15"
 
     client = reader.storage.connection  # type: ignore[attr-defined]

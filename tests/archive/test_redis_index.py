@@ -15,21 +15,10 @@ import pytest
 from archive import redis_index
 from archive.redis_index import RedisIndexStorage, key_prefix
 from screening.index import CorpusIndex
+from tests.archive.factories_screening import random_chinese
 from tests.conftest import TEST_REDIS_URL
 
 pytestmark = pytest.mark.redis
-
-_CHARS = (
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同"
-)
-
-
-def _doc(rng: random.Random, n: int) -> str:
-    out: list[str] = []
-    while len(out) < n:
-        out.extend(rng.choice(_CHARS) for _ in range(rng.randint(10, 30)))
-        out.append("。")
-    return "".join(out)
 
 
 @pytest.fixture
@@ -46,12 +35,12 @@ def conn() -> Iterator[object]:
 @pytest.fixture
 def corpus() -> dict[str, str]:
     rng = random.Random(3)
-    return {f"d{i:02d}": _doc(rng, 1500) for i in range(30)}
+    return {f"d{i:02d}": random_chinese(rng, 1500) for i in range(30)}
 
 
 def _thesis(corpus: dict[str, str], doc_id: str) -> str:
     rng = random.Random(doc_id)
-    filler = _doc(rng, 4000)
+    filler = random_chinese(rng, 4000)
     return filler[:2000] + corpus[doc_id][300:800] + filler[2000:]
 
 

@@ -337,13 +337,21 @@ def _slow_thesis(docs: dict[str, str]) -> str:
     return thesis_from(docs, sorted(docs)[3], seed=99, size=400_000)
 
 
-def _kill_mid_job(dep: Deployment, sub_id: int, name: str) -> None:
-    proc = dep.worker(name)
+def _worker_mid_job(
+    dep: Deployment, sub_id: int, name: str, *, burst: bool = True
+) -> subprocess.Popen[bytes]:
+    """Start a worker and return once it is screening the submission."""
+    proc = dep.worker(name, burst=burst)
     dep.wait(
         [sub_id],
         lambda rows: rows[sub_id].state == SubmissionState.COMPARING,
         timeout=60,
     )
+    return proc
+
+
+def _kill_mid_job(dep: Deployment, sub_id: int, name: str) -> None:
+    proc = _worker_mid_job(dep, sub_id, name)
     _kill_tree(proc.pid)
     proc.wait(timeout=10)
 
@@ -442,12 +450,7 @@ def test_supervisor_replaces_a_worker_killed_mid_job(deployment: Deployment) -> 
     docs = seed_corpus(dep)
     user = officer(dep)
     (sub_id,) = submit(dep, user, {"long.txt": _slow_thesis(docs)})
-    proc = dep.worker("sup", burst=False)
-    dep.wait(
-        [sub_id],
-        lambda rows: rows[sub_id].state == SubmissionState.COMPARING,
-        timeout=60,
-    )
+    proc = _worker_mid_job(dep, sub_id, "sup", burst=False)
     (child,) = _children(proc.pid)
     os.kill(child, signal.SIGKILL)  # the worker process, not its supervisor
     deadline = time.monotonic() + 30
@@ -468,12 +471,7 @@ def test_sigterm_lets_the_running_job_finish(deployment: Deployment) -> None:
     docs = seed_corpus(dep)
     user = officer(dep)
     (sub_id,) = submit(dep, user, {"long.txt": _slow_thesis(docs)})
-    proc = dep.worker("calm", burst=False)
-    dep.wait(
-        [sub_id],
-        lambda rows: rows[sub_id].state == SubmissionState.COMPARING,
-        timeout=60,
-    )
+    proc = _worker_mid_job(dep, sub_id, "calm", burst=False)
     from rq.registry import StartedJobRegistry
 
     # The running job's heartbeat is short (a dead worker is noticed within ~90 s),
