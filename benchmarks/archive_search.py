@@ -3,7 +3,7 @@
 Loads every unique CSL abstract (read in place from ../shared/corpora/csl, never copied) as a
 research record with its title, abstract, keywords and discipline where the corpus has them,
 builds the full-text index, then runs a few hundred real queries (keywords of the corpus and
-fragments of its titles) through the same `archive.search.search` call the search page makes
+fragments of its titles) through the same `archive.search.services.search` call the search page makes
 (access filter, page of 20 with snippets, count and facets), as the discipline office.
 
     .venv/bin/python -m benchmarks.archive_search [--queries 400] [--seed 11] [--limit N]
@@ -104,7 +104,7 @@ def make_queries(
 
     Each query comes with the index of the paper it was taken from, when it was a title.
     """
-    from archive.search import segment
+    from archive.search.services import segment
 
     rng = random.Random(seed)
     keywords = sorted({k for p in papers for k in p.keywords if 2 <= len(k) <= 12})
@@ -134,11 +134,11 @@ def run(
     database_url: str | None, *, n_queries: int, seed: int, limit: int | None
 ) -> bool:
     """Load, index, query; print the figures; True when the targets are met."""
-    from archive import search
-    from archive.accounts import Role, create_user
-    from archive.db import make_engine, make_session_factory
-    from archive.records import DISCIPLINES, PersonRef, create_record
-    from archive.settings import Settings
+    from archive.kernel.accounts import Role, create_user
+    from archive.kernel.db import make_engine, make_session_factory
+    from archive.kernel.settings import Settings
+    from archive.records.services import DISCIPLINES, PersonRef, create_record
+    from archive.search import services as search
     from web.schema import load_models
 
     papers = load_csl()
@@ -217,7 +217,7 @@ def run(
     found_source = title_queries = empty = 0
     with factory() as session:
         session.info["actor"] = "bench"
-        from archive.accounts import find_user_by_username
+        from archive.kernel.accounts import find_user_by_username
 
         reader = find_user_by_username(session, "bench-jw")
         for q, _src in queries[:10]:  # warm caches (jieba, SQLite pages)
@@ -261,7 +261,7 @@ def run(
 
 
 def _found_deeper(session, reader, query: str, title: str) -> int:  # type: ignore[no-untyped-def]
-    from archive import search
+    from archive.search import services as search
 
     for page in range(1, 30):
         result = search.search(

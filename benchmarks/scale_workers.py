@@ -60,13 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
 
-    from archive import corpus, runtime, submissions
-    from archive.accounts import Role, create_user
-    from archive.db import make_engine, make_session_factory, session_scope
-    from archive.settings import Settings
+    from archive.corpus import services as corpus
+    from archive.kernel import runtime
+    from archive.kernel.accounts import Role, create_user
+    from archive.kernel.db import make_engine, make_session_factory, session_scope
+    from archive.kernel.migrations import upgrade
+    from archive.kernel.settings import Settings
+    from archive.submissions import services as submissions
     from benchmarks import scale
     from benchmarks.markov import generate_corpus
-    from web.migrate import upgrade
     from web.schema import load_models
 
     work = Path(tempfile.mkdtemp(prefix="chengxin-workers-"))
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             CHENGXIN_SECRET_KEY="bench",
             PYTHONPATH=str(REPO),
         )
-        from archive.accounts import User
+        from archive.kernel.accounts import User
 
         def queue_batch(label: str, count: int) -> tuple[int, float]:
             """Commit a batch of the theses (which queues their jobs); (id, commit time)."""
@@ -184,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from rq import Worker
 
-        from archive.queue import redis_connection
+        from archive.kernel.queue import redis_connection
 
         connection = redis_connection(settings)
 

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import click
 
-from archive import accounts
-from archive.db import session_scope
+from archive.kernel import accounts
+from archive.kernel.cli import cli_context
+from archive.kernel.db import session_scope
 from casework.models import STATE_LABELS
 from casework.services import deadlines, workflow
 from casework.services.common import find_case_by_number, get_case
 
 
 def _runtime():  # type: ignore[no-untyped-def]
-    from web.cli import cli_runtime
 
-    return cli_runtime()
+    return cli_context().runtime()
 
 
 def _actor(session, username: str):  # type: ignore[no-untyped-def]

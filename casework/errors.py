@@ -1,8 +1,8 @@
-"""Casework's exact errors; each subclasses a category of `archive.errors`."""
+"""Casework's exact errors; each subclasses a category of `archive.kernel.errors`."""
 
 from __future__ import annotations
 
-from archive.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from archive.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class CaseNotFound(NotFound):
@@ -50,4 +50,4 @@ class TipAccessDenied(NotFound):
 
 
 class ScreeningUnavailable(InvalidInput):
-    """The screening module (archive.submissions) is not installed, or the submission has no report."""
+    """The screening module (archive.submissions.services) is not installed, or the submission has no report."""

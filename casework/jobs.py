@@ -6,9 +6,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from archive.scheduler import daily_job
+from archive.kernel.scheduler import daily_job
 from casework.services.deadlines import run_reminders
-from casework.services.handoff import retry_pending_handoffs
 
 
 @daily_job("case_reminders")
@@ -19,10 +18,3 @@ def case_reminders(session: Session, today: date) -> str:
         f"due soon {counts['due_soon']}, overdue {counts['overdue']}, "
         f"new reminders {counts['reminders']}"
     )
-
-
-@daily_job("case_handoffs")
-def case_handoffs(session: Session, today: date) -> str:
-    """Hand decisions and closed cases to credit and archive once those areas exist."""
-    done = retry_pending_handoffs(session)
-    return f"credit {done['credit']}, archive {done['archive']}"

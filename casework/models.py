@@ -26,10 +26,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from archive.accounts import Permission, User
-from archive.db import Base, enum_column, guard_append_only, utcnow
-from archive.files import StoredFile
-from archive.people import Person
+from archive.kernel.accounts import Permission, User
+from archive.kernel.db import Base, enum_column, guard_append_only, utcnow
+from archive.kernel.files import StoredFile
+from archive.kernel.people import Person
 from casework.catalogue import CreditClass, MisconductType
 from casework.errors import EvidenceImmutable
 

@@ -1,22 +1,26 @@
-"""Alembic environment: runs migrations on the connection chengxin hands it."""
+"""Alembic environment: runs migrations on the connection chengxin hands it.
+
+Migrations depend on `archive` only. The metadata compared by autogenerate is whatever
+the caller has loaded: `chengxin db revision` loads every model module first.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import pool
 
-from archive.db import make_engine
-from archive.settings import Settings
-from web.schema import load_models
+from archive.kernel.db import Base, make_engine
+from archive.kernel.settings import Settings
+from archive.search.services import include_object
 
-target_metadata = load_models()
+target_metadata = Base.metadata
 config = context.config
 
 
 def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     """Render our column types by import path so revisions import them."""
-    if type_ == "type" and type(obj).__module__ == "archive.db":
-        return f"archive.db.{type(obj).__name__}()"
+    if type_ == "type" and type(obj).__module__ == "archive.kernel.db":
+        return f"archive.kernel.db.{type(obj).__name__}()"
     return False
 
 
@@ -24,8 +28,6 @@ def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     """Leave the full-text index objects (made by raw DDL) out of autogenerate."""
-    from archive.search import include_object
-
     return include_object(obj, name, type_, reflected, compare_to)
 
 

@@ -7,7 +7,7 @@ write the segment first, then the manifest; a reader that sees a manifest can lo
 segment it names (or, if a compaction removed one meanwhile, read the newer manifest).
 
 `DirectoryStorage` (files, `os.replace` for the manifest, memory-mapped .npy segments)
-is the default; the Redis storage lives in `archive.redis_index` because this package
+is the default; the Redis storage lives in `archive.corpus.redis_storage` because this package
 imports no Redis code.
 """
 

@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import clock, runtime
-from archive.db import make_engine
-from archive.settings import Settings
-from web import create_app
+from archive.kernel import clock, runtime
+from archive.kernel.db import make_engine
+from archive.kernel.settings import Settings
+from web.app import create_app
 from web.schema import load_models
 
 REPO = Path(__file__).resolve().parents[1]

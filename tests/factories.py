@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from archive import accounts
-from archive.accounts import Role, User
+from archive.kernel import accounts
+from archive.kernel.accounts import Role, User
 
 PASSWORD = "password-123"
 _counter = itertools.count(1)

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from archive import accounts
-from archive.accounts import ROLE_LABELS, Permission, Role
-from archive.errors import InvalidInput
+from archive.kernel import accounts
+from archive.kernel.accounts import ROLE_LABELS, Permission, Role
+from archive.kernel.errors import InvalidInput
 from web.auth import current_user, permission_required
 from web.db import get_session
 

@@ -8,8 +8,8 @@ from flask import Blueprint, Flask, current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
-from archive.errors import QueueUnavailable
-from archive.queue import redis_connection
+from archive.kernel.errors import QueueUnavailable
+from archive.kernel.queue import redis_connection
 from web.auth import current_user, login_required
 from web.db import get_session
 

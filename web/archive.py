@@ -23,13 +23,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from archive import clock, retention, search
-from archive import records as rec
-from archive.accounts import ROLE_LABELS, Permission, Role
-from archive.errors import Conflict, InvalidInput
-from archive.files import store_stream
-from archive.imports import import_records, parse_date, parse_people
-from archive.records import (
+from archive.kernel import clock
+from archive.kernel.accounts import ROLE_LABELS, Permission, Role
+from archive.kernel.errors import Conflict, InvalidInput
+from archive.kernel.files import store_stream
+from archive.records import retention
+from archive.records import services as rec
+from archive.records.imports import import_records, parse_date, parse_people
+from archive.records.services import (
     ACCESS_LABELS,
     DISCIPLINES,
     FILE_ROLE_LABELS,
@@ -38,6 +39,7 @@ from archive.records import (
     FileRole,
     RecordType,
 )
+from archive.search import services as search
 from web.auth import current_user, login_required, permission_required
 from web.db import get_session
 
@@ -278,7 +280,7 @@ def records() -> Any:
         return redirect(url_for("archive.record", record_id=record.id))
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = rec.list_records(db, actor=user, limit=50, offset=(page - 1) * 50)
-    from archive.fixity import list_failed_attachments
+    from archive.records.fixity import list_failed_attachments
 
     return render_template(
         "archive/records.html",
@@ -358,7 +360,7 @@ def record(record_id: int) -> Any:
 @login_required
 def download(record_id: int, file_id: int) -> Any:
     """A file through the record's access check; the download goes to the audit chain."""
-    from archive.files import FileIntegrityError
+    from archive.kernel.files import FileIntegrityError
 
     db = get_session()
     try:

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, jsonify, render_template, request
 
-from archive import audit
-from archive.accounts import Permission
+from archive.kernel import audit
+from archive.kernel.accounts import Permission
 from web.auth import permission_required
 from web.db import get_session
 

@@ -19,10 +19,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from archive import accounts, audit
-from archive.accounts import Permission, User
-from archive.errors import DomainError, PermissionDenied
-from web import ratelimit
+import web.ratelimit as ratelimit
+from archive.kernel import accounts, audit
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import DomainError, PermissionDenied
 from web.db import get_session
 
 bp = Blueprint("auth", __name__)

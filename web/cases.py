@@ -28,10 +28,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from archive.accounts import Permission, User
-from archive.errors import DomainError, InvalidInput
-from archive.files import read_verified
-from archive.people import PERSON_KIND_LABELS, id_number_for, mask_id_number
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import DomainError, InvalidInput
+from archive.kernel.files import read_verified
+from archive.kernel.people import PERSON_KIND_LABELS, id_number_for, mask_id_number
 from casework.catalogue import MISCONDUCT_LABELS, SANCTIONS
 from casework.errors import RecusalRequired
 from casework.models import (
@@ -670,7 +670,7 @@ def download_document(document_id: int) -> Any:
 def reports_view() -> Any:
     """Counts by type, unit, stage, outcome and days open, and the annual summary."""
     db = get_session()
-    from archive import clock
+    from archive.kernel import clock
 
     year = request.args.get("year", type=int) or clock.today().year
     return render_template(
@@ -685,7 +685,7 @@ def reports_view() -> Any:
 @permission_required(P.CASE_REPORTS)
 def annual_csv() -> Any:
     """The annual summary as CSV."""
-    from archive import clock
+    from archive.kernel import clock
 
     year = request.args.get("year", type=int) or clock.today().year
     summary = reports.annual_summary(get_session(), actor=_user(), year=year)
@@ -724,7 +724,7 @@ def holidays() -> Any:
             db.rollback()
             flash(exc.message, "error")
         return redirect(url_for("cases.holidays"), code=303)
-    from archive import clock
+    from archive.kernel import clock
 
     year = request.args.get("year", type=int) or clock.today().year
     return render_template(

@@ -27,10 +27,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from archive import audit, clock
-from archive.accounts import Permission, User
-from archive.errors import InvalidInput
-from archive.people import PERSON_KIND_LABELS, id_number_for, search_people
+from archive.kernel import audit, clock
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import InvalidInput
+from archive.kernel.people import PERSON_KIND_LABELS, id_number_for, search_people
 from casework.catalogue import CREDIT_CLASS_LABELS, CreditClass
 from casework.credit import services
 from casework.credit.evaluation import GRADE_CHIPS, GRADE_LABELS

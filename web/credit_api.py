@@ -11,10 +11,10 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from archive import audit
-from archive.accounts import Permission, User
-from archive.errors import InvalidInput
-from archive.people import id_number_for
+from archive.kernel import audit
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import InvalidInput
+from archive.kernel.people import id_number_for
 from casework.credit import services
 from web.auth import current_user, permission_required
 from web.db import get_session

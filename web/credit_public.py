@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, render_template, request
 
-from archive.errors import DomainError
+from archive.kernel.errors import DomainError
 from casework.credit import services
 from web.db import get_session
 from web.ratelimit import hit

@@ -18,11 +18,13 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from archive import accounts, corpus, submissions
-from archive.accounts import Role
-from archive.db import session_scope
-from archive.queue import wait_for_background_jobs
-from archive.runtime import Runtime
+from archive.corpus import services as corpus
+from archive.kernel import accounts
+from archive.kernel.accounts import Role
+from archive.kernel.db import session_scope
+from archive.kernel.queue import wait_for_background_jobs
+from archive.kernel.runtime import Runtime
+from archive.submissions import services as submissions
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_corpus"
 THESES_DIR = DEMO_DIR / "theses"

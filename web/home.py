@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, redirect, render_template, url_for
 
-from archive.accounts import ROLE_LABELS, Role, User
+from archive.kernel.accounts import ROLE_LABELS, Role, User
 from web.auth import current_user
 
 bp = Blueprint("home", __name__)

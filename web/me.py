@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from archive import clock
-from archive.accounts import Permission, User
-from archive.errors import PermissionDenied
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import PermissionDenied
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit import services
 from casework.credit.evaluation import GRADE_LABELS

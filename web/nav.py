@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from archive.accounts import Permission, User
+from archive.kernel.accounts import Permission, User
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from archive.errors import DomainError
+from archive.kernel.errors import DomainError
 
 
 class TooManyRequests(DomainError):

@@ -8,7 +8,6 @@ beside each source with the matched passages lit on both sides.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +25,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from archive import audit, submissions
-from archive import corpus as corpus_service
-from archive.accounts import Permission, User
-from archive.errors import InvalidInput
-from archive.submissions import (
+from archive.corpus import services as corpus_service
+from archive.kernel import audit
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import InvalidInput
+from archive.records.services import create_record_from_submission
+from archive.submissions import services as submissions
+from archive.submissions.services import (
     REASON_LABELS,
     STATE_LABELS,
     WARNING_LABELS,
@@ -47,7 +48,6 @@ from screening.report import (
 from web.auth import current_user, permission_required
 from web.db import get_session
 from web.i18n import current_language
-from web.schema import module_exists
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 api = Blueprint("screening_api", __name__, url_prefix="/api/screening")
@@ -468,11 +468,7 @@ def report(submission_id: int) -> Any:
         can_edit=user.can(P.SCREEN_SUBMIT),
         has_case_route=has_case_route,
         case_url=_case_url(sub.case_id),
-        can_archive=user.can(P.ARCHIVE_MANAGE)
-        and module_exists("archive.records")
-        and hasattr(
-            importlib.import_module("archive.records"), "create_record_from_submission"
-        ),
+        can_archive=user.can(P.ARCHIVE_MANAGE),
         record_url=url_for("archive.record", record_id=sub.record_id)
         if sub.record_id and "archive.record" in current_app.view_functions
         else None,
@@ -531,10 +527,7 @@ def update_options(submission_id: int) -> Any:
 @permission_required(P.ARCHIVE_MANAGE)
 def archive_submission(submission_id: int) -> Any:
     """Keep the thesis and its report as a research record in the archive (科研档案)."""
-    import importlib
-
-    records: Any = importlib.import_module("archive.records")
-    record = records.create_record_from_submission(
+    record = create_record_from_submission(
         get_session(), actor=_user(), submission_id=submission_id
     )
     flash(_("已归档为科研档案 #%(id)s", id=record.id), "success")

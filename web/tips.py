@@ -20,11 +20,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from archive.errors import DomainError
+import web.ratelimit as ratelimit
+from archive.kernel.errors import DomainError
 from casework.errors import TipAccessDenied
 from casework.models import Case, Thread
 from casework.services import tips
-from web import ratelimit
 from web.db import get_session
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")

@@ -1,5 +1,5 @@
 """The production entry point: `gunicorn 'web.wsgi:app'` (settings from the environment)."""
 
-from web import create_app
+from web.app import create_app
 
 app = create_app()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from archive import audit, clock
-from archive.db import session_scope
+from archive.kernel import audit, clock
+from archive.kernel.cli import cli_context
+from archive.kernel.db import session_scope
 
 
 def register(main: click.Group) -> None:
@@ -35,9 +36,8 @@ def register(main: click.Group) -> None:
     def export_cmd(fmt: str, out_dir: Path) -> None:
         """Export the changes since the last export (双公示 layout), resumable."""
         from casework.credit.export import export_changes
-        from web.cli import cli_runtime
 
-        rt = cli_runtime()
+        rt = cli_context().runtime()
         try:
             with session_scope(rt.session_factory, actor="cli") as session:
                 row = export_changes(session, actor="cli", fmt=fmt, out_dir=out_dir)
@@ -72,9 +72,8 @@ def register(main: click.Group) -> None:
         """May PERSON (工号/学号) do ACTION now? Exit 1 when not."""
         from casework.credit.files import get_subject_by_university_id
         from casework.credit.supervision import check
-        from web.cli import cli_runtime
 
-        rt = cli_runtime()
+        rt = cli_context().runtime()
         day = date.fromisoformat(on) if on else clock.today()
         with session_scope(rt.session_factory, actor="cli") as session:
             subject = get_subject_by_university_id(session, person)
@@ -100,7 +99,7 @@ class _SystemChecker:
     username = "cli"
 
     def can(self, permission: object) -> bool:
-        from archive.accounts import Permission
+        from archive.kernel.accounts import Permission
 
         return permission is Permission.CREDIT_CHECK
 

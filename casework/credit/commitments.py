@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Permission, User, require
-from archive.errors import Conflict, InvalidInput, PermissionDenied
-from archive.people import Person
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.errors import Conflict, InvalidInput, PermissionDenied
+from archive.kernel.people import Person
 from casework.catalogue import CreditClass
 from casework.credit.errors import TemplateNotFound
 from casework.credit.files import add_record, get_subject, subject_of_user

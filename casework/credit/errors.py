@@ -1,8 +1,8 @@
-"""Credit's exact errors; each subclasses a category of `archive.errors`."""
+"""Credit's exact errors; each subclasses a category of `archive.kernel.errors`."""
 
 from __future__ import annotations
 
-from archive.errors import Conflict, InvalidInput, NotFound
+from archive.kernel.errors import Conflict, InvalidInput, NotFound
 
 
 class RecordImmutable(Conflict):

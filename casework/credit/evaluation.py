@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Permission, User, require
-from archive.people import Person, PersonKind
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.people import Person, PersonKind
 from casework.credit.errors import InvalidRules, RuleSetNotFound
 from casework.credit.files import get_subject, is_in_force, list_records, record_state
 from casework.credit.models import (

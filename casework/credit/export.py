@@ -28,11 +28,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from archive import audit, clock
-from archive.accounts import Permission, User, require
-from archive.db import settings_of, utcnow
-from archive.errors import Conflict, InvalidInput
-from archive.people import PersonKind
+from archive.kernel import audit, clock
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.db import settings_of, utcnow
+from archive.kernel.errors import Conflict, InvalidInput
+from archive.kernel.people import PersonKind
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit.files import record_state
 from casework.credit.models import (

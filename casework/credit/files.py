@@ -16,10 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Permission, User, require
-from archive.errors import InvalidInput, PermissionDenied
-from archive.people import Person, find_person_by_university_id, find_person_for_user
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.errors import InvalidInput, PermissionDenied
+from archive.kernel.people import (
+    Person,
+    find_person_by_university_id,
+    find_person_for_user,
+)
 from casework.catalogue import CreditClass
 from casework.credit.errors import CreditRecordNotFound, SubjectNotFound
 from casework.credit.models import (

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.scheduler import daily_job
+from archive.kernel.scheduler import daily_job
 from casework.credit.evaluation import (
     latest_grade,
     recompute_grade,

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from archive.db import Base, enum_column, guard_append_only, utcnow
-from archive.people import Person
+from archive.kernel.db import Base, enum_column, guard_append_only, utcnow
+from archive.kernel.people import Person
 from casework.catalogue import CreditClass
 from casework.credit.errors import RecordImmutable
 

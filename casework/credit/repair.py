@@ -17,11 +17,16 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Permission, User, require
-from archive.db import settings_of, utcnow
-from archive.errors import InvalidInput, PermissionDenied
-from archive.files import StoredFile, get_stored_file, read_verified, store_stream
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.db import settings_of, utcnow
+from archive.kernel.errors import InvalidInput, PermissionDenied
+from archive.kernel.files import (
+    StoredFile,
+    get_stored_file,
+    read_verified,
+    store_stream,
+)
 from casework.catalogue import CreditClass
 from casework.credit.commitments import find_signature, sign_commitment, template_for
 from casework.credit.errors import (

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit, clock
-from archive.accounts import Permission, User
-from archive.audit import to_jsonable
-from archive.people import id_number_for, mask_name
+from archive.kernel import audit, clock
+from archive.kernel.accounts import Permission, User
+from archive.kernel.audit import to_jsonable
+from archive.kernel.people import id_number_for, mask_name
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit.errors import ReportNotFound
 from casework.credit.evaluation import (

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Permission, User, require
-from archive.errors import InvalidInput
-from archive.people import PersonKind, mask_id_number, mask_name
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.errors import InvalidInput
+from archive.kernel.people import PersonKind, mask_id_number, mask_name
 from casework.catalogue import (
     CREDIT_CLASS_LABELS,
     MISCONDUCT_LABELS,

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from archive import audit, clock
-from archive.accounts import Permission, User
-from archive.errors import PermissionDenied
+from archive.kernel import audit, clock
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import PermissionDenied
 from casework.credit.errors import UnknownAction
 from casework.credit.evaluation import (
     ACTIONS,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import User
+from archive.kernel import clock
+from archive.kernel.accounts import User
 from casework.models import Appeal, Case, CaseState, Transition
 from casework.services.common import party_of_user
 

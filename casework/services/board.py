@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import User
+from archive.kernel import clock
+from archive.kernel.accounts import User
 from casework.models import BOARD_COLUMNS, SOURCE_LABELS, Case
 from casework.services.deadlines import DeadlineStatus, current_deadline, status_of
 from casework.services.intake import list_cases

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from archive.accounts import Permission, User
-from archive.db import utcnow
-from archive.errors import PermissionDenied
-from archive.people import find_person_for_user
+from archive.kernel.accounts import Permission, User
+from archive.kernel.db import utcnow
+from archive.kernel.errors import PermissionDenied
+from archive.kernel.people import find_person_for_user
 from casework.errors import CaseNotFound, StaleCase
 from casework.models import Case, CaseEvent, CaseParty, CaseState
 

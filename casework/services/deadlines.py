@@ -17,10 +17,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Permission, User, require
-from archive.db import settings_of
-from archive.errors import InvalidInput, NotFound
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.db import settings_of
+from archive.kernel.errors import InvalidInput, NotFound
 from casework.models import (
     Case,
     CaseDeadline,
@@ -412,7 +412,7 @@ def _people_to_remind(session: Session, case: Case) -> set[int]:
         ids.add(case.owner_id)
     if not ids:
         # Nobody has taken the case yet (a fresh anonymous tip): the intake office hears.
-        from archive.accounts import list_users
+        from archive.kernel.accounts import list_users
 
         ids = {u.id for u in list_users(session) if u.can(P.CASE_INTAKE)}
     return ids
@@ -510,7 +510,7 @@ def inbox(
 
 def mark_read(session: Session, *, user: User, reminder_id: int) -> None:
     """Mark one of the user's reminders read."""
-    from archive.db import utcnow
+    from archive.kernel.db import utcnow
 
     row = session.get(CaseReminder, reminder_id)
     if row is None or row.user_id != user.id:

@@ -13,10 +13,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive.accounts import Permission, User, require
-from archive.db import settings_of
-from archive.errors import InvalidInput
-from archive.people import PersonKind
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.db import settings_of
+from archive.kernel.errors import InvalidInput
+from archive.kernel.people import PersonKind
 from casework.catalogue import (
     MISCONDUCT_LABELS,
     SANCTIONS,
@@ -256,7 +256,7 @@ def record_decision(
     session: Session, *, case: Case, actor: User, reasons: str, kind_of: Transition
 ) -> CaseDecision:
     """Turn the findings and proposals into a numbered decision (the workflow calls this)."""
-    from archive import clock
+    from archive.kernel import clock
 
     today = clock.today()
     is_review = (

@@ -1,6 +1,6 @@
 """Evidence: files and notes attached to a case, interview records, the report draft.
 
-Every file goes through `archive.files.store_stream` (stored once by SHA-256); the evidence
+Every file goes through `archive.kernel.files.store_stream` (stored once by SHA-256); the evidence
 row keeps the hash, who added it and when. Nothing attached is changed or removed: a
 correction is a new row that `supersedes` the old one (the flush guard in models refuses
 updates and deletes).
@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.accounts import Permission, User, get_user, require
-from archive.db import settings_of
-from archive.errors import InvalidInput, PermissionDenied
-from archive.files import FileTooLarge, StoredFile, store_stream
+from archive.kernel.accounts import Permission, User, get_user, require
+from archive.kernel.db import settings_of
+from archive.kernel.errors import InvalidInput, PermissionDenied
+from archive.kernel.files import FileTooLarge, StoredFile, store_stream
 from casework.errors import EvidenceRefused
 from casework.models import (
     Case,
@@ -282,12 +282,12 @@ def superseded_ids(items: list[Evidence]) -> set[int]:
 
 def get_evidence(session: Session, *, actor: User, evidence_id: int) -> Evidence:
     """One evidence item for a viewer allowed to see the case (downloads are audited)."""
-    from archive import audit
+    from archive.kernel import audit
     from casework.services.common import get_case, require_case_view
 
     item = session.get(Evidence, evidence_id)
     if item is None:
-        from archive.errors import NotFound
+        from archive.kernel.errors import NotFound
 
         raise NotFound("材料不存在 (no such evidence)")
     require_case_view(session, actor, get_case(session, item.case_id))
@@ -377,7 +377,7 @@ def list_interviews(session: Session, case_id: int) -> list[Interview]:
 
 def verify_evidence(session: Session, *, actor: User, evidence_id: int) -> bool:
     """Re-hash an evidence file, record the result on the file and the timeline."""
-    from archive.files import verify_stored_file
+    from archive.kernel.files import verify_stored_file
     from casework.services.common import get_case
 
     item = get_evidence(session, actor=actor, evidence_id=evidence_id)

@@ -2,27 +2,23 @@
 
 When a decision becomes final, each active sanction becomes a `SanctionInput` and each
 cleared respondent a `ClearanceInput` (casework/credit/contract.py), handed to
-`casework.credit.services.ingest_final_decision` when the credit area provides it. The
-sanctions are always recorded on the case (`CaseSanction`); without the credit service the
-case says the hand-off is pending. On archiving, `archive.records.create_case_file_record`
-receives the case file (evidence and letters by stored-file id) when the archive area
-provides it; otherwise the case records that archiving is pending.
+`casework.credit.sanction_list.ingest_final_decision`; the sanctions stay recorded on the
+case (`CaseSanction`) too. On archiving, `archive.records.services.create_case_file_record`
+receives the case file (evidence and letters by stored-file id).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import User
-from archive.db import utcnow
+from archive.kernel import clock
+from archive.kernel.accounts import User
+from archive.kernel.db import utcnow
+from archive.records.services import create_case_file_record
 from casework.catalogue import MISCONDUCT_LABELS
 from casework.credit.contract import ClearanceInput, SanctionInput
+from casework.credit.sanction_list import ingest_final_decision
 from casework.models import (
     Case,
     CaseDocument,
@@ -35,17 +31,7 @@ from casework.models import (
 from casework.services.common import add_event
 from casework.services.decisions import BASIS, latest_decision
 
-PENDING = "pending"
 DONE = "done"
-
-
-def _optional(module: str, attr: str) -> Any:
-    """`module.attr` if that module exists and defines it, else None."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
-    return getattr(mod, attr, None)
 
 
 def build_entries(session: Session, case: Case) -> list[SanctionInput | ClearanceInput]:
@@ -109,38 +95,16 @@ def build_entries(session: Session, case: Case) -> list[SanctionInput | Clearanc
 def hand_off_final_decision(session: Session, *, case: Case, actor: User | None) -> str:
     """Give credit the final decision's sanctions and clearances (or record it as pending)."""
     entries = build_entries(session, case)
-    ingest = _optional("casework.credit.services", "ingest_final_decision")
     if not entries:
         case.credit_handoff = None
         return "nothing"
-    if ingest is None:
-        case.credit_handoff = PENDING
-        add_event(
-            session,
-            case,
-            actor=actor,
-            kind="handoff",
-            summary=f"处理措施 {sum(isinstance(e, SanctionInput) for e in entries)} 项已记录在案，"
-            "信用档案模块未安装，待移交",
-        )
-        return PENDING
-    sanctions = [e for e in entries if isinstance(e, SanctionInput)]
-    clearances = [e for e in entries if isinstance(e, ClearanceInput)]
-    if "clearances" in inspect.signature(ingest).parameters:
-        ingest(
-            session,
-            actor=actor if actor is not None else "system",
-            case_id=case.id,
-            entries=sanctions,
-            clearances=clearances,
-        )
-    elif sanctions:
-        ingest(
-            session,
-            actor=actor if actor is not None else "system",
-            case_id=case.id,
-            entries=sanctions,
-        )
+    ingest_final_decision(
+        session,
+        actor=actor if actor is not None else "system",
+        case_id=case.id,
+        entries=[e for e in entries if isinstance(e, SanctionInput)],
+        clearances=[e for e in entries if isinstance(e, ClearanceInput)],
+    )
     now = utcnow()
     for row in session.scalars(
         select(CaseSanction).where(
@@ -161,28 +125,8 @@ def hand_off_final_decision(session: Session, *, case: Case, actor: User | None)
     return DONE
 
 
-def retry_pending_handoffs(session: Session) -> dict[str, int]:
-    """Hand over what waited for the credit or archive area to be installed (daily job)."""
-    done = {"credit": 0, "archive": 0}
-    if _optional("casework.credit.services", "ingest_final_decision") is not None:
-        for case in list(
-            session.scalars(select(Case).where(Case.credit_handoff == PENDING))
-        ):
-            if hand_off_final_decision(session, case=case, actor=None) == DONE:
-                done["credit"] += 1
-    if _optional("archive.records", "create_case_file_record") is not None:
-        for case in list(
-            session.scalars(select(Case).where(Case.archive_status == PENDING))
-        ):
-            if hand_off_to_archive(session, case=case, actor=None) == DONE:
-                done["archive"] += 1
-    session.flush()
-    return done
-
-
 def hand_off_to_archive(session: Session, *, case: Case, actor: User | None) -> str:
-    """Send the closed case file to the archive (or record that archiving is pending)."""
-    create = _optional("archive.records", "create_case_file_record")
+    """Send the closed case file to the archive."""
     evidence_ids = [
         e.stored_file_id
         for e in session.scalars(select(Evidence).where(Evidence.case_id == case.id))
@@ -198,16 +142,6 @@ def hand_off_to_archive(session: Session, *, case: Case, actor: User | None) -> 
             select(CaseDocument).where(CaseDocument.case_id == case.id)
         )
     ]
-    if create is None:
-        case.archive_status = PENDING
-        add_event(
-            session,
-            case,
-            actor=actor,
-            kind="archive",
-            summary="档案模块未安装，归档待办",
-        )
-        return PENDING
     # S10/S12 cover several levels; the term in months tells archive which (§A8, §A4).
     codes = sorted(
         {
@@ -233,23 +167,21 @@ def hand_off_to_archive(session: Session, *, case: Case, actor: User | None) -> 
         if case.misconduct_type
         else "学术不端举报"
     )
-    kwargs: dict[str, Any] = {
-        "actor": actor,
-        "case_number": case.number,
-        "title": f"{case.number} {kind}案卷",
-        "outcome": case.outcome.value if case.outcome else "",
-        "closed_on": case.closed_on or clock.today(),
-        "evidence_file_ids": sorted(set(evidence_ids)),
-        "letter_file_ids": letter_ids,
-        "summary": case.summary,
-        "unit": case.unit,
-        "people": [(p.person_id, "被举报人") for p in case.parties],
-    }
-    if "sanctions" in inspect.signature(create).parameters:
-        kwargs["sanctions"] = codes
-    record = create(session, **kwargs)
+    record = create_case_file_record(
+        session,
+        actor=actor,
+        case_number=case.number,
+        title=f"{case.number} {kind}案卷",
+        outcome=case.outcome.value if case.outcome else "",
+        closed_on=case.closed_on or clock.today(),
+        evidence_file_ids=sorted(set(evidence_ids)),
+        letter_file_ids=letter_ids,
+        summary=case.summary,
+        unit=case.unit,
+        people=[(p.person_id, "被举报人") for p in case.parties],
+        sanctions=codes,
+    )
     case.archive_status = DONE
-    record_id = getattr(record, "id", record)
-    case.archive_record_id = str(record_id) if record_id is not None else None
+    case.archive_record_id = str(record.id)
     add_event(session, case, actor=actor, kind="archive", summary="案卷已移交档案")
     return DONE

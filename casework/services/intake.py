@@ -3,7 +3,6 @@ university's own initiative; respondents; the reporter's identity (kept apart, r
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -11,10 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Permission, User, require
-from archive.errors import Conflict, InvalidInput
-from archive.people import Person, PersonKind, ensure_person, get_person
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.errors import Conflict, InvalidInput
+from archive.kernel.people import Person, PersonKind, ensure_person, get_person
+from archive.submissions import services as submissions
 from casework.errors import ScreeningUnavailable
 from casework.models import (
     Case,
@@ -96,7 +96,7 @@ def create_case(
     session.flush()
     rep = reporter or ReporterInput(is_anonymous=source is not CaseSource.NAMED)
     if rep.person_id is None and (rep.university_id or "").strip():
-        from archive.people import find_person_by_university_id
+        from archive.kernel.people import find_person_by_university_id
 
         known = find_person_by_university_id(session, rep.university_id.strip())  # type: ignore[union-attr]
         if known is not None:
@@ -228,7 +228,7 @@ def reporter_for_viewer(
     session: Session, *, actor: User, case: Case
 ) -> CaseReporter | None:
     """The reporter's identity for a viewer allowed to see it; the view is audited."""
-    from archive import audit
+    from archive.kernel import audit
     from casework.services.common import can_see_reporter
 
     if not can_see_reporter(session, actor, case):
@@ -249,7 +249,7 @@ def list_cases(
     session: Session, *, actor: User, include_archived: bool = False
 ) -> list[Case]:
     """Cases for staff, newest first (respondents do not see their own cases here)."""
-    from archive.people import find_person_for_user
+    from archive.kernel.people import find_person_for_user
     from casework.services.common import is_staff
 
     if not is_staff(actor):
@@ -274,23 +274,14 @@ def view_case(session: Session, *, actor: User, case_id: int) -> Case:
 # --- from a screening report ---------------------------------------------------------------
 
 
-def _screening_module() -> Any:
-    try:
-        return importlib.import_module("archive.submissions")
-    except ModuleNotFoundError as exc:
-        raise ScreeningUnavailable(
-            "查重模块尚未安装，不能从查重报告立案 (the screening module is not installed)"
-        ) from exc
-
-
 def _submission_report(
-    session: Session, module: Any, submission_id: int, actor: User
+    session: Session, submission_id: int, actor: User
 ) -> tuple[Any, dict[str, Any], list[dict[str, Any]]]:
     """The submission, its report as JSON, and the counting matches with their text."""
-    from archive.errors import DomainError
+    from archive.kernel.errors import DomainError
 
     try:
-        sub, report, text = module.get_report(
+        sub, report, text = submissions.get_report(
             session, submission_id=submission_id, actor=actor
         )
     except DomainError as exc:
@@ -323,13 +314,10 @@ def open_case_from_screening(
     """Open a case from a screening report: the report and its matched passages become evidence.
 
     Raises:
-        ScreeningUnavailable: the screening module is not installed, or there is no report.
+        ScreeningUnavailable: there is no report to open a case from.
     """
     require(actor, P.CASE_INTAKE)
-    module = _screening_module()
-    submission, report, passages = _submission_report(
-        session, module, submission_id, actor
-    )
+    submission, report, passages = _submission_report(session, submission_id, actor)
     name = getattr(submission, "title", "") or getattr(submission, "file_name", "")
     title = "查重报告疑似抄袭：" + (name or f"检测记录 {submission_id}")
     case = create_case(
@@ -345,7 +333,7 @@ def open_case_from_screening(
         owner_id=actor.id,
     )
     case.screening_submission_id = submission_id
-    from archive.files import store_bytes
+    from archive.kernel.files import store_bytes
 
     blob = json.dumps(report, ensure_ascii=False, sort_keys=True, default=str).encode()
     stored = store_bytes(
@@ -395,8 +383,8 @@ def open_case_from_screening(
             name=person.name,
             person_id=person.id,
         )
-    linker = getattr(module, "link_case", None)
-    if linker is not None:
-        linker(session, submission_id=submission_id, case_id=case.id, actor=actor)
+    submissions.link_case(
+        session, submission_id=submission_id, case_id=case.id, actor=actor
+    )
     session.flush()
     return case

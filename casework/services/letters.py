@@ -19,11 +19,11 @@ import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import User
-from archive.db import settings_of
-from archive.files import store_bytes
-from archive.people import PersonKind
+from archive.kernel import clock
+from archive.kernel.accounts import User
+from archive.kernel.db import settings_of
+from archive.kernel.files import store_bytes
+from archive.kernel.people import PersonKind
 from casework.catalogue import MISCONDUCT_LABELS, SANCTIONS
 from casework.models import (
     DOCUMENT_LABELS,

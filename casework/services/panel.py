@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.accounts import Permission, User, get_user, require
-from archive.db import utcnow
-from archive.errors import Conflict, InvalidInput
-from archive.people import find_person_for_user
+from archive.kernel.accounts import Permission, User, get_user, require
+from archive.kernel.db import utcnow
+from archive.kernel.errors import Conflict, InvalidInput
+from archive.kernel.people import find_person_for_user
 from casework.errors import RecusalRequired
 from casework.models import (
     RELATION_LABELS,
@@ -298,6 +298,6 @@ def list_conflicts(session: Session, case_id: int) -> list[ConflictDeclaration]:
 
 def list_investigators(session: Session) -> list[User]:
     """Active users who may sit on a panel (CASE_INVESTIGATE)."""
-    from archive.accounts import list_users
+    from archive.kernel.accounts import list_users
 
     return [u for u in list_users(session) if u.is_active and u.can(P.CASE_INVESTIGATE)]

@@ -12,8 +12,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Permission, User, require
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User, require
 from casework.catalogue import MISCONDUCT_LABELS, SANCTIONS
 from casework.models import (
     BOARD_COLUMNS,

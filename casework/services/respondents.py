@@ -10,9 +10,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.accounts import Permission, User, require
-from archive.errors import InvalidInput
-from archive.people import find_person_for_user
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.errors import InvalidInput
+from archive.kernel.people import find_person_for_user
 from casework.errors import CaseNotFound, TransitionBlocked
 from casework.models import (
     STATE_LABELS,

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from archive.accounts import Permission, User, require
-from archive.db import utcnow
-from archive.errors import InvalidInput
+from archive.kernel.accounts import Permission, User, require
+from archive.kernel.db import utcnow
+from archive.kernel.errors import InvalidInput
 from casework.errors import TipAccessDenied
 from casework.models import (
     BOARD_COLUMNS,

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from archive import clock
-from archive.accounts import Permission, User
-from archive.errors import PermissionDenied
+from archive.kernel import clock
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import PermissionDenied
 from casework.errors import (
     CaseNotFound,
     InvalidTransition,
@@ -142,7 +142,7 @@ def available_transitions(
 
 def _preconditions(session: Session, case: Case, t: Transition) -> None:
     """Per-step checks that need more than the table (panel, draft, findings, window)."""
-    from archive.db import settings_of
+    from archive.kernel.db import settings_of
     from casework.models import CaseSanction, Finding, SanctionStatus
     from casework.services.deadlines import current_deadline
 

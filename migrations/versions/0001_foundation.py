@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import archive.db
+import archive.kernel.db
 
 revision: str = "0001_foundation"
 down_revision: str | Sequence[str] | None = None
@@ -31,8 +31,8 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=255), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("session_version", sa.Integer(), nullable=False),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
-        sa.Column("last_login_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
+        sa.Column("last_login_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
@@ -47,9 +47,9 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=128), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
-        sa.Column("last_used_at", archive.db.UTCDateTime(), nullable=True),
-        sa.Column("revoked_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
+        sa.Column("last_used_at", archive.kernel.db.UTCDateTime(), nullable=True),
+        sa.Column("revoked_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -63,7 +63,7 @@ def upgrade() -> None:
         "audit_entries",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor", sa.String(length=160), nullable=False),
         sa.Column("action", sa.String(length=64), nullable=False),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import archive.db
+import archive.kernel.db
 
 revision: str = "0002_areas"
 down_revision: str | Sequence[str] | None = "0001_foundation"
@@ -41,7 +41,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_commitment_templates")),
         sa.UniqueConstraint(
             "occasion", name=op.f("uq_credit_commitment_templates_occasion")
@@ -57,8 +57,8 @@ def upgrade() -> None:
         sa.Column("row_count", sa.Integer(), nullable=False),
         sa.Column("file_name", sa.String(length=255), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("started_at", archive.db.UTCDateTime(), nullable=False),
-        sa.Column("finished_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("started_at", archive.kernel.db.UTCDateTime(), nullable=False),
+        sa.Column("finished_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=160), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_exports")),
         sa.UniqueConstraint("number", name=op.f("uq_credit_exports_number")),
@@ -76,7 +76,7 @@ def upgrade() -> None:
         "scheduled_runs",
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("last_run_on", sa.Date(), nullable=False),
-        sa.Column("last_run_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("last_run_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("last_result", sa.String(length=2000), nullable=True),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_scheduled_runs")),
     )
@@ -87,8 +87,8 @@ def upgrade() -> None:
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("media_type", sa.String(length=128), nullable=False),
         sa.Column("original_name", sa.String(length=255), nullable=False),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
-        sa.Column("last_verified_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
+        sa.Column("last_verified_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.Column("last_verified_ok", sa.Boolean(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stored_files")),
         sa.UniqueConstraint("sha256", name=op.f("uq_stored_files_sha256")),
@@ -100,7 +100,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=500), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("chars", sa.Integer(), nullable=False),
-        sa.Column("extracted_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("extracted_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["stored_file_id"],
             ["stored_files.id"],
@@ -201,8 +201,8 @@ def upgrade() -> None:
         sa.Column("credit_handoff", sa.String(length=32), nullable=True),
         sa.Column("archive_status", sa.String(length=32), nullable=True),
         sa.Column("archive_record_id", sa.String(length=64), nullable=True),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["users.id"], name=op.f("fk_cases_owner_id_users")
@@ -229,7 +229,7 @@ def upgrade() -> None:
         sa.Column("char_count", sa.Integer(), nullable=False),
         sa.Column("text_sha256", sa.String(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("added_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("added_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("added_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["added_by_id"],
@@ -256,7 +256,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=255), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
@@ -302,7 +302,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("rules", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
@@ -336,7 +336,7 @@ def upgrade() -> None:
         sa.Column("id_number", sa.String(length=32), nullable=True),
         sa.Column("credit_code", sa.String(length=32), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_people_user_id_users")
         ),
@@ -420,9 +420,9 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["users.id"], name=op.f("fk_records_created_by_id_users")
         ),
@@ -462,7 +462,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("compare_peers", sa.Boolean(), nullable=False),
         sa.Column("min_match_chars", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -480,7 +480,7 @@ def upgrade() -> None:
         sa.Column("body_seg", sa.Text(), nullable=False),
         sa.Column("grams", sa.Text(), nullable=False),
         sa.Column("plain", sa.Text(), nullable=False),
-        sa.Column("indexed_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("indexed_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["record_id"],
             ["records.id"],
@@ -513,7 +513,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("is_self_declared", sa.Boolean(), nullable=False),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
-        sa.Column("recorded_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_case_conflicts_case_id_cases")
         ),
@@ -635,7 +635,7 @@ def upgrade() -> None:
         "case_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.Column("at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor_label", sa.String(length=160), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
@@ -739,7 +739,7 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(), nullable=True),
         sa.Column("added_by_id", sa.Integer(), nullable=True),
         sa.Column("added_by_label", sa.String(length=160), nullable=False),
-        sa.Column("added_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("added_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["added_by_id"],
@@ -778,7 +778,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("signed_scan_id", sa.Integer(), nullable=False),
         sa.Column("added_by_id", sa.Integer(), nullable=False),
-        sa.Column("added_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("added_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["added_by_id"],
@@ -836,7 +836,7 @@ def upgrade() -> None:
         sa.Column("author_label", sa.String(length=160), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("is_question", sa.Boolean(), nullable=False),
-        sa.Column("at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"], ["users.id"], name=op.f("fk_case_messages_author_id_users")
         ),
@@ -857,8 +857,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("is_lead", sa.Boolean(), nullable=False),
         sa.Column("assigned_by_id", sa.Integer(), nullable=False),
-        sa.Column("assigned_at", archive.db.UTCDateTime(), nullable=False),
-        sa.Column("removed_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("assigned_at", archive.kernel.db.UTCDateTime(), nullable=False),
+        sa.Column("removed_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.Column("removed_reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["assigned_by_id"],
@@ -916,7 +916,7 @@ def upgrade() -> None:
         sa.Column("finding_facts", sa.Text(), nullable=True),
         sa.Column("is_serious", sa.Boolean(), nullable=False),
         sa.Column("appeal_due_on", sa.Date(), nullable=True),
-        sa.Column("added_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("added_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_case_parties_case_id_cases")
         ),
@@ -939,7 +939,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("checked_by_id", sa.Integer(), nullable=False),
-        sa.Column("checked_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("checked_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("is_clear", sa.Boolean(), nullable=False),
         sa.Column("findings", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -972,7 +972,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("receipt_digest", sa.String(length=64), nullable=True),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
-        sa.Column("last_seen_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("last_seen_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_case_reporters_case_id_cases")
         ),
@@ -997,7 +997,7 @@ def upgrade() -> None:
         sa.Column("version_id", sa.Integer(), nullable=False),
         sa.Column("context", sa.String(length=255), nullable=False),
         sa.Column("text_sha256", sa.String(length=64), nullable=False),
-        sa.Column("signed_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("signed_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("signed_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["person_id"],
@@ -1046,7 +1046,7 @@ def upgrade() -> None:
         sa.Column("grade", sa.String(length=1), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
         sa.Column("explanation", sa.JSON(), nullable=False),
-        sa.Column("computed_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("computed_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_credit_grades_person_id_people")
         ),
@@ -1072,7 +1072,7 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(length=16), nullable=False),
         sa.Column("summary", sa.JSON(), nullable=False),
         sa.Column("content_sha256", sa.String(length=64), nullable=False),
-        sa.Column("issued_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("issued_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("issued_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["issued_by_id"],
@@ -1113,9 +1113,9 @@ def upgrade() -> None:
         ),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("requested_by_id", sa.Integer(), nullable=True),
-        sa.Column("requested_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("requested_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
-        sa.Column("decided_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("decided_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.Column("decision_note", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["decided_by_id"],
@@ -1165,7 +1165,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("label", sa.String(length=255), nullable=False),
-        sa.Column("added_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("added_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("added_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["added_by_id"],
@@ -1264,7 +1264,7 @@ def upgrade() -> None:
         sa.Column("requested_by", sa.String(length=160), nullable=False),
         sa.Column("approved_by_id", sa.Integer(), nullable=True),
         sa.Column("approved_by", sa.String(length=160), nullable=False),
-        sa.Column("disposed_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("disposed_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["approved_by_id"],
             ["users.id"],
@@ -1322,9 +1322,9 @@ def upgrade() -> None:
         sa.Column("record_id", sa.Integer(), nullable=True),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
-        sa.Column("started_at", archive.db.UTCDateTime(), nullable=True),
-        sa.Column("finished_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
+        sa.Column("started_at", archive.kernel.db.UTCDateTime(), nullable=True),
+        sa.Column("finished_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"],
             ["screening_batches.id"],
@@ -1389,7 +1389,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("requested_by", sa.String(length=128), nullable=True),
         sa.Column("approved_by_id", sa.Integer(), nullable=False),
-        sa.Column("approved_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("approved_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["approved_by_id"],
             ["users.id"],
@@ -1439,7 +1439,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=255), nullable=False),
         sa.Column("stored_file_id", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_case_documents_case_id_cases")
@@ -1484,7 +1484,7 @@ def upgrade() -> None:
         sa.Column("deadline_id", sa.Integer(), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("created_on", sa.Date(), nullable=False),
-        sa.Column("read_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("read_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_case_reminders_case_id_cases")
         ),
@@ -1545,7 +1545,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("handed_off_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("handed_off_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_case_sanctions_case_id_cases")
         ),
@@ -1616,7 +1616,7 @@ def upgrade() -> None:
         sa.Column("signature_id", sa.Integer(), nullable=True),
         sa.Column("corrects_id", sa.Integer(), nullable=True),
         sa.Column("dedup_key", sa.String(length=200), nullable=True),
-        sa.Column("created_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["corrects_id"],
@@ -1667,7 +1667,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("applied_on", sa.Date(), nullable=False),
-        sa.Column("applied_at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("applied_at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("applied_by_id", sa.Integer(), nullable=True),
         sa.Column("statement", sa.Text(), nullable=False),
         sa.Column("has_met_obligations", sa.Boolean(), nullable=False),
@@ -1675,7 +1675,7 @@ def upgrade() -> None:
         sa.Column("proof_file_id", sa.Integer(), nullable=True),
         sa.Column("signature_id", sa.Integer(), nullable=True),
         sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("decided_at", archive.db.UTCDateTime(), nullable=True),
+        sa.Column("decided_at", archive.kernel.db.UTCDateTime(), nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("decision_reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -1737,7 +1737,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("effective_on", sa.Date(), nullable=False),
-        sa.Column("at", archive.db.UTCDateTime(), nullable=False),
+        sa.Column("at", archive.kernel.db.UTCDateTime(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("repair_id", sa.Integer(), nullable=True),

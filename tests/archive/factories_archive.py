@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from archive import records as rec
-from archive.accounts import Role, User
-from archive.files import store_bytes
-from archive.people import PersonKind, create_person
+from archive.kernel.accounts import Role, User
+from archive.kernel.files import store_bytes
+from archive.kernel.people import PersonKind, create_person
+from archive.records import services as rec
 from tests.factories import make_user
 
 _n = itertools.count(1)

@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import runtime
-from archive.settings import Settings
+from archive.kernel import runtime
+from archive.kernel.settings import Settings
 
 # Original sentences written for these tests.
 SOURCE_A = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from archive import accounts
-from archive.accounts import Permission, Role
-from archive.errors import Conflict, InvalidInput, PermissionDenied
+from archive.kernel import accounts
+from archive.kernel.accounts import Permission, Role
+from archive.kernel.errors import Conflict, InvalidInput, PermissionDenied
 from tests.factories import PASSWORD, make_user
 
 

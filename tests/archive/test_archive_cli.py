@@ -7,10 +7,10 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from archive.accounts import Role, create_user
-from archive.db import make_engine, make_session_factory
-from archive.files import blob_path
-from archive.settings import Settings
+from archive.kernel.accounts import Role, create_user
+from archive.kernel.db import make_engine, make_session_factory
+from archive.kernel.files import blob_path
+from archive.kernel.settings import Settings
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def cli_env(tmp_path):
     """A fresh SQLite database built from the models and stamped, as the CLI expects."""
     from alembic import command
 
-    from web.migrate import alembic_config
+    from archive.kernel.migrations import alembic_config
     from web.schema import load_models
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
@@ -50,7 +50,7 @@ def cli_env(tmp_path):
         "CHENGXIN_JOBS_MODE": "sync",
     }
     yield env, tmp_path
-    from archive import runtime
+    from archive.kernel import runtime
 
     runtime._current = None
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from archive import audit
-from archive.accounts import Role
-from archive.audit import AuditEntry
+from archive.kernel import audit
+from archive.kernel.accounts import Role
+from archive.kernel.audit import AuditEntry
 from tests.factories import make_user
 
 

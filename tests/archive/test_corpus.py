@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from archive import corpus
-from archive.accounts import Role
-from archive.errors import PermissionDenied
+from archive.corpus import services as corpus
+from archive.kernel.accounts import Role
+from archive.kernel.errors import PermissionDenied
 from screening.index import CorpusIndex
 from tests.archive.factories_screening import SOURCE_A, SOURCE_B, isolated_factory
 from tests.factories import make_user

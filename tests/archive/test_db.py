@@ -6,8 +6,8 @@ import time
 
 from sqlalchemy import text
 
-from archive.db import make_engine, make_session_factory, read_session
-from archive.settings import Settings
+from archive.kernel.db import make_engine, make_session_factory, read_session
+from archive.kernel.settings import Settings
 
 
 def _factory(tmp_path):  # type: ignore[no-untyped-def]

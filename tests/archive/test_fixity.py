@@ -6,10 +6,20 @@ import os
 
 import pytest
 
-from archive import audit
-from archive import records as rec
-from archive.files import FileIntegrityError, blob_path, storage_root, store_bytes
-from archive.fixity import check_files, list_files, record_results, run_fixity_audit
+from archive.kernel import audit
+from archive.kernel.files import (
+    FileIntegrityError,
+    blob_path,
+    storage_root,
+    store_bytes,
+)
+from archive.records import services as rec
+from archive.records.fixity import (
+    check_files,
+    list_files,
+    record_results,
+    run_fixity_audit,
+)
 from tests.archive.factories_archive import make_record, research_office
 
 
@@ -93,8 +103,8 @@ def test_the_audit_runs_in_short_sessions(session_factory, session, record_with_
 
 
 def test_the_daily_job_is_registered():
-    from archive import jobs  # noqa: F401
-    from archive.scheduler import registered
+    from archive.kernel.scheduler import registered
+    from archive.records import jobs  # noqa: F401
 
     names = {job.name for job in registered()}
     assert {"archive_fixity", "archive_retention"} <= names

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from archive import search
-from archive.imports import ImportFileError, import_records
-from archive.records import find_record_by_number
+from archive.records.imports import ImportFileError, import_records
+from archive.records.services import find_record_by_number
+from archive.search import services as search
 from tests.archive.factories_archive import research_office
 
 HEADER = "类型,题名,人员,单位,学科,开始日期,结束日期,关键词,摘要,文件,访问,访问角色,封存至,限制理由\n"

@@ -11,9 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from archive.db import make_engine
-from archive.search import include_object
-from web.migrate import head_revisions, is_current, upgrade
+from archive.kernel.db import make_engine
+from archive.kernel.migrations import head_revisions, is_current, upgrade
+from archive.search.services import include_object
 from web.schema import load_models
 
 
@@ -61,10 +61,10 @@ def test_a_single_line_of_history_per_area_joins_at_the_foundation():
 
 
 def test_full_text_search_works_on_a_migrated_database(fresh_engine):
-    from archive import search
-    from archive.accounts import Role, create_user
-    from archive.db import make_session_factory
-    from archive.records import create_record
+    from archive.kernel.accounts import Role, create_user
+    from archive.kernel.db import make_session_factory
+    from archive.records.services import create_record
+    from archive.search import services as search
 
     upgrade(fresh_engine)
     factory = make_session_factory(fresh_engine)

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from archive import queue
-from archive.errors import QueueUnavailable
-from archive.settings import Settings
+from archive.kernel import queue
+from archive.kernel.errors import QueueUnavailable
+from archive.kernel.settings import Settings
 
 CALLS: list[tuple[str, int]] = []
 

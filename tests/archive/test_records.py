@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from archive import audit, clock
-from archive import records as rec
-from archive.accounts import Role
-from archive.errors import PermissionDenied
-from archive.files import store_bytes
+from archive.kernel import audit, clock
+from archive.kernel.accounts import Role
+from archive.kernel.errors import PermissionDenied
+from archive.kernel.files import store_bytes
+from archive.records import services as rec
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,
@@ -181,10 +181,10 @@ def test_case_file_outcome_must_be_known(session):
 
 
 def test_a_record_from_a_screening_submission(session):
-    submissions = pytest.importorskip("archive.submissions")
+    submissions = pytest.importorskip("archive.submissions.services")
     import io
 
-    from archive import search
+    from archive.search import services as search
 
     user = research_office(session)
     batch = submissions.create_batch(session, actor=user, name="2026 届硕士论文")

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from archive import corpus, redis_index
+from archive.corpus import redis_storage as redis_index
+from archive.corpus import services as corpus
 from screening.index import CorpusIndex
 from tests.archive.factories_screening import random_chinese
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from archive import redis_index
-from archive.redis_index import RedisIndexStorage, key_prefix
+from archive.corpus import redis_storage as redis_index
+from archive.corpus.redis_storage import RedisIndexStorage, key_prefix
 from screening.index import CorpusIndex
 from tests.archive.factories_screening import random_chinese
 from tests.conftest import TEST_REDIS_URL

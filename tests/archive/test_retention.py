@@ -6,11 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from archive import clock, retention, search
-from archive import records as rec
-from archive.errors import InvalidInput, PermissionDenied
-from archive.files import blob_path, storage_root, store_bytes
-from archive.records import RetentionClass
+from archive.kernel import clock
+from archive.kernel.errors import InvalidInput, PermissionDenied
+from archive.kernel.files import blob_path, storage_root, store_bytes
+from archive.records import retention
+from archive.records import services as rec
+from archive.records.services import RetentionClass
+from archive.search import services as search
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from archive import clock, search
-from archive import records as rec
-from archive.files import store_bytes
-from archive.records import FileText
+from archive.kernel import clock
+from archive.kernel.files import store_bytes
+from archive.records import services as rec
+from archive.records.services import FileText
+from archive.search import services as search
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.settings import Settings, SettingsError
+from archive.kernel.settings import Settings, SettingsError
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -6,11 +6,12 @@ import io
 
 import pytest
 
-from archive import corpus, submissions
-from archive.accounts import Role
-from archive.errors import PermissionDenied
-from archive.screening_jobs import screen_submission_job
-from archive.submissions import SubmissionState
+from archive.corpus import services as corpus
+from archive.kernel.accounts import Role
+from archive.kernel.errors import PermissionDenied
+from archive.submissions import services as submissions
+from archive.submissions.jobs import screen_submission_job
+from archive.submissions.services import SubmissionState
 from tests.archive.factories_screening import (
     COPIED,
     SOURCE_A,

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from archive import clock
-from archive.accounts import Role, User
-from archive.people import Person, PersonKind, create_person
+from archive.kernel import clock
+from archive.kernel.accounts import Role, User
+from archive.kernel.people import Person, PersonKind, create_person
 from casework.models import Case, CaseSource, CaseState, Finding
 from casework.services import decisions, evidence, intake, panel, tips, workflow
 from casework.services.intake import ReporterInput
@@ -24,7 +24,7 @@ def make_user(session: Session, *roles: Role, **fields: object) -> User:
     """A user with the shared test password, hashed once per run (scrypt is slow)."""
     from werkzeug.security import generate_password_hash
 
-    from archive.accounts import UserRole
+    from archive.kernel.accounts import UserRole
 
     if not _HASH:
         _HASH.append(generate_password_hash(PASSWORD))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from archive import accounts
-from archive.accounts import Role
-from archive.db import make_engine, make_session_factory
-from archive.settings import Settings
+from archive.kernel import accounts
+from archive.kernel.accounts import Role
+from archive.kernel.db import make_engine, make_session_factory
+from archive.kernel.migrations import alembic_config
+from archive.kernel.settings import Settings
 from casework.models import CaseSource
 from casework.services import intake
 from web.cli import main
-from web.migrate import alembic_config
 from web.schema import load_models
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from archive import clock, scheduler
-from archive.errors import InvalidInput, PermissionDenied
+from archive.kernel import clock, scheduler
+from archive.kernel.errors import InvalidInput, PermissionDenied
 from casework.errors import ReasonRequired
 from casework.models import CaseReminder, CaseState, DeadlineRule
 from casework.services import deadlines
@@ -172,7 +172,7 @@ def test_daily_job_marks_due_and_overdue_and_fills_inboxes_once(session):
 
 
 def test_appeal_window_is_shorter_for_students(session):
-    from archive.people import PersonKind
+    from archive.kernel.people import PersonKind
 
     cast = make_cast(session, respondent_kind=PersonKind.STUDENT)
     _freeze(date(2030, 6, 3))

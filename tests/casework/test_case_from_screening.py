@@ -7,9 +7,10 @@ import io
 
 import pytest
 
-from archive import corpus, submissions
-from archive.accounts import Role
-from archive.people import PersonKind, create_person
+from archive.corpus import services as corpus
+from archive.kernel.accounts import Role
+from archive.kernel.people import PersonKind, create_person
+from archive.submissions import services as submissions
 from casework.models import CaseSource, EvidenceKind
 from casework.services import evidence, intake
 from tests.archive.factories_screening import COPIED, SOURCE_A, THESIS, isolated_factory

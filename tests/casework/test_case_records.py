@@ -11,8 +11,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from archive import audit
-from archive.errors import InvalidInput
+from archive.kernel import audit
+from archive.kernel.accounts import Role
+from archive.kernel.errors import InvalidInput
 from casework.errors import (
     EvidenceImmutable,
     EvidenceRefused,
@@ -180,7 +181,7 @@ def test_recusal_blocks_colleagues_and_declared_relations_and_records_each_check
     case = walk_to(session, cast, named_case(session, cast), S.ACCEPTED)
     colleague = make_user(
         session,
-        __import__("archive.accounts").accounts.Role.INVESTIGATOR,
+        Role.INVESTIGATOR,
         unit="计算机学院",
     )
     with pytest.raises(RecusalRequired, match="同属"):
@@ -317,7 +318,7 @@ def test_final_hands_sanctions_to_credit_and_archiving_hands_the_file_to_the_arc
     case = move(session, cast.office, case, S.SANCTIONS_ACTIVE)
     case = move(session, cast.office, case, S.ARCHIVED)
     assert case.archive_status == "done"
-    from archive import records
+    from archive.records import services as records
 
     assert records.find_case_file(session, case.number) is not None
 
@@ -371,7 +372,7 @@ def test_audit_chain_holds_every_step_and_never_the_reporter(session):
 def test_the_respondent_never_sees_the_reporter(session):
     from pdfminer.high_level import extract_text
 
-    from archive.files import read_verified
+    from archive.kernel.files import read_verified
 
     cast = make_cast(session)
     case = named_case(session, cast, reporter_name=REPORTER)
@@ -387,7 +388,7 @@ def test_the_respondent_never_sees_the_reporter(session):
         assert "申诉" in text and "日内" in text  # remedy and deadline
         assert REPORTER not in text and "外语学院" not in text
     # A respondent who also holds a staff role cannot open the staff view of their case.
-    from archive.errors import NotFound
+    from archive.kernel.errors import NotFound
 
     assert (
         intake.reporter_for_viewer(session, actor=cast.respondent_user, case=case)
@@ -401,7 +402,7 @@ def test_the_respondent_never_sees_the_reporter(session):
 def test_clearing_issues_a_letter_that_restores_the_name(session):
     from pdfminer.high_level import extract_text
 
-    from archive.files import read_verified
+    from archive.kernel.files import read_verified
 
     cast = make_cast(session)
     case = walk_to(session, cast, named_case(session, cast), S.FINAL, cleared=True)
@@ -448,7 +449,7 @@ def test_opening_from_screening_without_a_report_is_refused_clearly(session):
 
 def test_a_named_reporter_from_the_university_cannot_sit_on_the_panel(session):
     cast = make_cast(session)
-    from archive.people import create_person
+    from archive.kernel.people import create_person
 
     create_person(
         session,
@@ -483,21 +484,3 @@ def test_a_named_reporter_from_the_university_cannot_sit_on_the_panel(session):
             expected_version=case.version,
             user_id=cast.member3.id,
         )
-
-
-def test_pending_handoffs_are_retried_by_the_daily_job(session):
-    from archive import records
-    from casework.jobs import case_handoffs
-
-    cast = make_cast(session)
-    case = _full_case(session, cast)
-    case = move(session, cast.office, case, S.SANCTIONS_ACTIVE)
-    # As if the case had been archived before the archive area was installed.
-    case = move(session, cast.office, case, S.ARCHIVED)
-    case.archive_status = "pending"
-    case.credit_handoff = "pending"
-    session.flush()
-    assert case_handoffs(session, date.today()) == "credit 1, archive 1"
-    assert case.archive_status == "done" and case.credit_handoff == "done"
-    assert records.find_case_file(session, case.number) is not None
-    assert case_handoffs(session, date.today()) == "credit 0, archive 0"

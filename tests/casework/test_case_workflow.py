@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.errors import PermissionDenied
+from archive.kernel.errors import PermissionDenied
 from casework.errors import (
     InvalidTransition,
     ReasonRequired,
@@ -175,8 +175,8 @@ def test_investigation_needs_a_full_panel_with_a_lead(session):
 
 
 def test_respondent_with_a_staff_role_cannot_act_on_own_case(session):
-    from archive.accounts import Role
-    from archive.people import create_person
+    from archive.kernel.accounts import Role
+    from archive.kernel.people import create_person
     from tests.casework.factories_casework import make_user
 
     cast = make_cast(session)

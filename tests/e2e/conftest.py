@@ -19,11 +19,11 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
-from archive import runtime
-from archive.db import make_engine, make_session_factory
-from archive.settings import Settings
-from web import create_app
-from web.migrate import upgrade
+from archive.kernel import runtime
+from archive.kernel.db import make_engine, make_session_factory
+from archive.kernel.migrations import upgrade
+from archive.kernel.settings import Settings
+from web.app import create_app
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"

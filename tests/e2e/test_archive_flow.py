@@ -10,11 +10,11 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from archive import accounts, clock
-from archive import records as rec
-from archive.accounts import Role
-from archive.files import blob_path, store_bytes
-from archive.people import PersonKind, create_person
+from archive.kernel import accounts, clock
+from archive.kernel.accounts import Role
+from archive.kernel.files import blob_path, store_bytes
+from archive.kernel.people import PersonKind, create_person
+from archive.records import services as rec
 from tests.e2e.conftest import browser_login
 
 PASSWORD = "browser-pass-1"

@@ -11,9 +11,9 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from archive import accounts, audit
-from archive.accounts import Role
-from archive.people import PersonKind, create_person
+from archive.kernel import accounts, audit
+from archive.kernel.accounts import Role
+from archive.kernel.people import PersonKind, create_person
 from casework.models import Case, CaseEvent
 from tests.e2e.conftest import browser_login
 

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from archive import accounts, clock
-from archive.accounts import Role
-from archive.people import PersonKind, create_person
+from archive.kernel import accounts, clock
+from archive.kernel.accounts import Role
+from archive.kernel.people import PersonKind, create_person
 from casework.catalogue import CreditClass, MisconductType
 from casework.credit import services
 from casework.credit.contract import SanctionInput

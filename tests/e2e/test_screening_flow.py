@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from archive import corpus
-from archive.accounts import Role
+from archive.corpus import services as corpus
+from archive.kernel.accounts import Role
 from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
 from tests.e2e.conftest import browser_login
 from tests.factories import PASSWORD, make_user

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from archive import accounts
-from archive.accounts import Role
+from archive.kernel import accounts
+from archive.kernel.accounts import Role
 from tests.e2e.conftest import browser_login
 
 

@@ -7,9 +7,9 @@ import io
 import re
 from datetime import date, timedelta
 
-from archive import audit, clock
-from archive import records as rec
-from archive.files import blob_path, storage_root, store_bytes
+from archive.kernel import audit, clock
+from archive.kernel.files import blob_path, storage_root, store_bytes
+from archive.records import services as rec
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,
@@ -237,7 +237,7 @@ def test_disposal_page_request_and_approval(client, session):
 
 
 def rec_pending(session):
-    from archive.retention import list_disposal_requests
+    from archive.records.retention import list_disposal_requests
 
     return list_disposal_requests(session)[0].id
 
@@ -255,7 +255,7 @@ def test_navigation_shows_the_archive(client, session):
 
 
 def test_records_page_lists_files_that_failed_their_fixity_check(client, session):
-    from archive.fixity import check_files, list_files, record_results
+    from archive.records.fixity import check_files, list_files, record_results
 
     research, jiwei, paper, sealed, case = _seed(session)
     path = blob_path(storage_root(session), paper.files[0].stored_file.sha256)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from archive import accounts
-from archive.accounts import Role
+from archive.kernel import accounts
+from archive.kernel.accounts import Role
 from tests.factories import PASSWORD, make_user
 from tests.helpers import csrf_token, login, post_form, text_of
 

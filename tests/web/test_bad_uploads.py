@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from archive.accounts import Role
+from archive.kernel.accounts import Role
 from tests.archive.factories_screening import THESIS, isolated_factory
 from tests.factories import make_user
 from tests.helpers import login, post_form
@@ -22,7 +22,7 @@ from tests.screening.makefiles import (
     write_reportlab_pdf,
     write_zip_bomb,
 )
-from web import create_app
+from web.app import create_app
 
 ENGLISH = (
     "Chapter 1 Introduction\nThis thesis studies how universities govern research "

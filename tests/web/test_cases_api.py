@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from archive import accounts
+from archive.kernel import accounts
 from tests.casework.factories_casework import make_cast
 
 

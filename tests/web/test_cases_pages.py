@@ -195,7 +195,7 @@ def test_respondent_pages_and_api_never_show_the_reporter(client, session):
 def test_inbox_panel_shows_due_and_overdue(client, session):
     from datetime import timedelta
 
-    from archive import clock
+    from archive.kernel import clock
 
     cast = make_cast(session)
     case = walk_to(session, cast, named_case(session, cast), S.SCREENING)
@@ -229,7 +229,7 @@ def test_holiday_calendar_is_for_administrators(client, session):
 def test_evidence_fixity_check_reports_match_and_mismatch(client, session):
     import os
 
-    from archive.files import blob_path, storage_root
+    from archive.kernel.files import blob_path, storage_root
     from casework.services import evidence
 
     cast = make_cast(session)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from casework.services import tips
 from tests.casework.factories_casework import make_cast
 from tests.helpers import login, post_form, text_of
-from web import create_app
+from web.app import create_app
 
 
 def _submit(client: FlaskClient) -> tuple[str, str]:

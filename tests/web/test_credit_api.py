@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from archive import accounts, clock
-from archive.accounts import Role
+from archive.kernel import accounts, clock
+from archive.kernel.accounts import Role
 from casework.credit import services
 from tests.casework.credit.factories_credit import make_subject, sanction_input
 from tests.factories import make_user

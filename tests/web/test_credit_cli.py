@@ -8,13 +8,13 @@ from datetime import date
 from alembic import command
 from click.testing import CliRunner
 
-from archive.db import make_engine, make_session_factory, session_scope
-from archive.people import PersonKind, create_person
-from archive.settings import Settings
+from archive.kernel.db import make_engine, make_session_factory, session_scope
+from archive.kernel.migrations import alembic_config
+from archive.kernel.people import PersonKind, create_person
+from archive.kernel.settings import Settings
 from casework.credit import services
 from tests.casework.credit.factories_credit import sanction_input
 from web.cli import main
-from web.migrate import alembic_config
 from web.schema import load_models
 
 

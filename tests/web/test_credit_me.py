@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
-from archive import clock
+from archive.kernel import clock
 from casework.credit import services
 from casework.credit.models import Occasion, RepairStatus
 from tests.casework.credit.factories_credit import make_subject, sanction_input
@@ -97,7 +97,7 @@ def test_someone_elses_record_is_refused(client, session):
 
 
 def test_unlinked_account_is_told_so(client, session):
-    from archive.accounts import Role
+    from archive.kernel.accounts import Role
     from tests.factories import make_user
 
     make_user(session, Role.TEACHER, username="unlinked-teacher")

@@ -6,8 +6,8 @@ import json
 import re
 from datetime import UTC, date, datetime
 
-from archive import clock
-from archive.accounts import Role
+from archive.kernel import clock
+from archive.kernel.accounts import Role
 from casework.credit import services
 from casework.credit.models import Occasion
 from tests.casework.credit.factories_credit import make_subject, sanction_input

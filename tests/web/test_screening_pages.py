@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import re
 
-from archive import corpus, submissions
-from archive.accounts import Role
-from archive.submissions import Submission
+from archive.corpus import services as corpus
+from archive.kernel.accounts import Role
+from archive.submissions import services as submissions
+from archive.submissions.services import Submission
 from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
 from tests.factories import make_user
 from tests.helpers import csrf_token, login, post_form, text_of
@@ -238,7 +239,7 @@ def test_workbench_panel_lists_recent_batches(session, client):
 
 
 def test_api_with_a_bearer_token_submits_and_reads_the_report(session, client):
-    from archive import accounts
+    from archive.kernel import accounts
 
     _seed_corpus(session)
     user = make_user(session, Role.RESEARCH_OFFICE)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from archive import audit
-from archive.accounts import Role
-from archive.settings import Settings
+from archive.kernel import audit
+from archive.kernel.accounts import Role
+from archive.kernel.settings import Settings
 from tests.factories import PASSWORD, make_user
 from tests.helpers import csrf_token, login, post_form, text_of
-from web import create_app
+from web.app import create_app
 
 
 def test_login_is_rate_limited(settings, session_factory, session):

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from archive.accounts import Role, User
-from archive.people import Person, PersonKind, create_person
+from archive.kernel.accounts import Role, User
+from archive.kernel.people import Person, PersonKind, create_person
 from casework.catalogue import SANCTIONS, CreditClass, MisconductType
 from casework.credit.contract import ClearanceInput, SanctionInput
 from tests.factories import make_user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.errors import Conflict, PermissionDenied
+from archive.kernel.errors import Conflict, PermissionDenied
 from casework.credit import services
 from casework.credit.models import Occasion
 from tests.casework.credit.factories_credit import credit_admin, make_subject

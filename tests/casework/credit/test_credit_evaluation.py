@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from archive import clock
-from archive.people import PersonKind
+from archive.kernel import clock
+from archive.kernel.people import PersonKind
 from casework.credit import services
 from casework.credit.errors import InvalidRules
 from casework.credit.models import EvaluationKind

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from archive import clock
+from archive.kernel import clock
 from casework.credit import export as export_mod
 from casework.credit import services
 from casework.credit.export import FIELDS, SCHEMA_PATH

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from archive import clock
-from archive.errors import InvalidInput
+from archive.kernel import clock
+from archive.kernel.errors import InvalidInput
 from casework.credit import services
 from casework.credit.errors import RecordImmutable
 from casework.credit.models import RecordKind

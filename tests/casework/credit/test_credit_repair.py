@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from archive import clock
-from archive.errors import InvalidInput, PermissionDenied
+from archive.kernel import clock
+from archive.kernel.errors import InvalidInput, PermissionDenied
 from casework.catalogue import CreditClass
 from casework.credit import services
 from casework.credit.errors import (

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from archive import clock
-from archive.errors import PermissionDenied
+from archive.kernel import clock
+from archive.kernel.errors import PermissionDenied
 from casework.credit import services
 from casework.credit.errors import ReportNotFound
 from casework.credit.report import SECTION_ORDER

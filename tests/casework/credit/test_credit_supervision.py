@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from archive import clock, scheduler
-from archive.accounts import Role
-from archive.errors import PermissionDenied
+from archive.kernel import clock, scheduler
+from archive.kernel.accounts import Role
+from archive.kernel.errors import PermissionDenied
 from casework.credit import jobs, services
 from casework.credit.errors import UnknownAction
 from casework.credit.models import RecordEventKind

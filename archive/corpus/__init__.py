@@ -1,0 +1,1 @@
+"""The comparison corpus: its documents, the stored index and the corpus service."""

@@ -1,0 +1,1 @@
+"""Research records and case files: models, access rules, services, retention, fixity, imports."""

@@ -1,0 +1,295 @@
+"""Screening on rq: no job silently dropped, whatever happens to a worker or to Redis.
+
+What rq 2.x does, and what we add so that each submission's state says what happened:
+
+* A job that raises is retried by rq (`Retry(max=2)` in `archive.kernel.queue.enqueue`); our
+  screening job records its own errors on the submission, so that is rare.
+* A worker killed with SIGKILL (or a machine lost) leaves its job in the queue's
+  `StartedJobRegistry`. Once the job's heartbeat expires (at most about 90 s: workers
+  beat every 30 s while a job runs), the next registry clean-up (any worker's maintenance, every
+  `MAINTENANCE_INTERVAL_SECONDS` here, or `reconcile`) calls the job's failure callback
+  with `AbandonedJobError` and re-queues the job while it has retries left, else marks
+  it failed. `on_screen_job_failure` is that callback: on the last failure it records
+  失败 with a reason on the submission.
+* Redis restarted without its data: queued and started jobs are gone. `reconcile` finds
+  unfinished submissions whose job no longer exists (or failed without our callback
+  having run) and queues them again, or fails them visibly after `MAX_ATTEMPTS`. Workers
+  run it when they start and at every maintenance; `chengxin screening recover` runs it
+  by hand. The corpus index, if lost with Redis, is rebuilt from the database by the
+  next screening (`archive.corpus.services.sync_index`) or by `chengxin corpus reindex`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.kernel import runtime
+from archive.kernel.db import session_scope, utcnow
+from archive.kernel.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: A submission is screened at most this many times before it is failed for good.
+MAX_ATTEMPTS = 3
+#: Seconds a submission may sit without a job before `reconcile` acts (enqueue races).
+GRACE_SECONDS = 30
+#: How often a worker cleans rq's registries and reconciles submissions.
+MAINTENANCE_INTERVAL_SECONDS = 60
+
+LOST_MESSAGE = (
+    "{name}：检测进程意外中断，已自动重试 {attempts} 次仍未完成，请重新检测"
+    " (the worker screening this file stopped; retried {attempts} times)"
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A Redis outage (connection lost, server loading its data): worth a retry by rq
+    rather than a failure recorded on the submission."""
+    try:
+        from redis.exceptions import BusyLoadingError
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    return isinstance(exc, RedisConnectionError | RedisTimeoutError | BusyLoadingError)
+
+
+def job_id_for(submission_id: int) -> str:
+    """The rq job id of a submission's screening job."""
+    return f"screen-{submission_id}"
+
+
+def on_screen_job_failure(
+    job: Any, connection: Any, exc_type: Any, exc_value: Any, tb: Any
+) -> None:
+    """rq failure callback: a screening job failed, was abandoned or timed out.
+
+    While rq will retry the job the submission is left as it is (the retry screens it);
+    on the last failure the submission is marked failed with the reason.
+    """
+    del connection, tb
+    if job.retries_left:
+        log.warning("screening job %s failed (%s); rq retries it", job.id, exc_type)
+        return
+    try:
+        submission_id = int(job.args[0])
+    except (IndexError, TypeError, ValueError):
+        return
+    _fail_lost(
+        runtime.current().session_factory,
+        submission_id,
+        reason=f"{getattr(exc_type, '__name__', exc_type)}: {exc_value}",
+    )
+
+
+def _fail_lost(
+    factory: sessionmaker[Session], submission_id: int, *, reason: str
+) -> None:
+    from archive.submissions.services import Submission, record_failure
+
+    with session_scope(factory) as session:
+        sub = session.get(Submission, submission_id)
+        if sub is None or sub.is_finished:
+            return
+        name, attempts = sub.file_name, sub.attempts
+    log.error("screening of submission %s lost: %s", submission_id, reason)
+    record_failure(
+        factory,
+        submission_id=submission_id,
+        code="worker_lost",
+        message=LOST_MESSAGE.format(name=name, attempts=max(attempts - 1, 0)),
+    )
+
+
+def _enqueue_due_retries(queue: Any) -> None:
+    """Queue retries whose time has come, as rq's scheduler would.
+
+    The scheduler runs in one worker holding a lock; when that worker died with Redis
+    the lock outlives it for a while, and burst workers schedule only at start.
+    """
+    import time
+
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    registry = ScheduledJobRegistry(queue=queue)
+    for job_id in registry.get_jobs_to_schedule(int(time.time())):
+        job = Job.fetch(job_id, connection=queue.connection)
+        registry.remove(job)
+        queue.enqueue_job(job)
+
+
+def _live_job_ids(connection: Any, queue_name: str) -> set[str]:
+    """Ids of jobs rq still holds as queued, started, scheduled or deferred."""
+    from rq import Queue
+    from rq.registry import (
+        DeferredJobRegistry,
+        ScheduledJobRegistry,
+        StartedJobRegistry,
+    )
+
+    queue = Queue(queue_name, connection=connection)
+    ids = set(queue.get_job_ids())
+    for registry in (StartedJobRegistry, ScheduledJobRegistry, DeferredJobRegistry):
+        ids.update(registry(queue=queue).get_job_ids(cleanup=False))
+    return ids
+
+
+def reconcile(
+    settings: Settings,
+    factory: sessionmaker[Session] | None = None,
+    *,
+    grace_seconds: int = GRACE_SECONDS,
+    clean_registries: bool = True,
+) -> tuple[int, int]:
+    """Re-queue unfinished submissions rq no longer knows; fail those out of attempts.
+
+    Returns (re-queued, failed). Safe to run from any number of workers at once: the
+    job id dedupes the queue and the job itself is safe to run twice.
+    """
+    from rq import Queue
+    from rq.registry import clean_registries as rq_clean_registries
+
+    from archive.kernel.queue import enqueue, redis_connection
+    from archive.submissions.jobs import screen_submission_job
+    from archive.submissions.services import Submission, SubmissionState, _peers_pending
+
+    factory = factory or runtime.current().session_factory
+    connection = redis_connection(settings)
+    queue = Queue(settings.queue_name, connection=connection)
+    if clean_registries:
+        # Abandoned jobs (dead workers) get their failure callback, retry or failure.
+        rq_clean_registries(queue)
+        _enqueue_due_retries(queue)
+    live = _live_job_ids(connection, settings.queue_name)
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    requeue: list[int] = []
+    lost: list[int] = []
+    with session_scope(factory) as session:
+        rows = session.scalars(
+            select(Submission).where(
+                Submission.state.in_(
+                    [
+                        SubmissionState.QUEUED,
+                        SubmissionState.PARSING,
+                        SubmissionState.COMPARING,
+                    ]
+                )
+            )
+        ).all()
+        for sub in rows:
+            if job_id_for(sub.id) in live or sub.stored_file_id is None:
+                continue
+            if (sub.started_at or sub.created_at) > cutoff:
+                continue
+            if "waiting_peers" in (sub.warnings or []) and _peers_pending(
+                session, sub.batch_id
+            ):
+                continue  # the last peer to be parsed queues it
+            (lost if sub.attempts >= MAX_ATTEMPTS else requeue).append(sub.id)
+    for submission_id in requeue:
+        log.warning("re-queueing screening of submission %s", submission_id)
+        enqueue(
+            settings,
+            screen_submission_job,
+            submission_id,
+            job_id=job_id_for(submission_id),
+        )
+    for submission_id in lost:
+        _fail_lost(factory, submission_id, reason="no job left in Redis")
+    return len(requeue), len(lost)
+
+
+def make_worker(settings: Settings, *, name: str | None = None) -> Any:
+    """An rq worker running screening jobs in its own process, reconciling every minute.
+
+    Jobs run in the worker process itself (rq's `SimpleWorker`): forking a work horse
+    per job cost more than half of a 20,000-character thesis's screening (fresh pages
+    for everything a job allocates, ~17,000 page faults). Crash isolation comes from
+    `archive.submissions.worker`, which runs this worker in a child process and replaces it when
+    it dies or has run its share of jobs. A thread keeps the job's heartbeat short, as
+    the forking worker's parent would, so a worker killed mid-job is noticed within
+    about 90 seconds and its job retried.
+    """
+    import threading
+
+    from rq import Queue, SimpleWorker
+    from rq.worker import BaseWorker, WorkerStatus
+
+    from archive.kernel.queue import redis_connection
+
+    class ChengxinWorker(SimpleWorker):
+        """rq's in-process worker plus heartbeats, our maintenance and a job count."""
+
+        jobs_run = 0
+        _beating: tuple[threading.Event, threading.Thread] | None = None
+
+        # SimpleWorker's heartbeat lasts the whole job timeout (30 min); we beat instead.
+        get_heartbeat_ttl = BaseWorker.get_heartbeat_ttl
+
+        def run_maintenance_tasks(self) -> None:
+            super().run_maintenance_tasks()
+            safe_reconcile(settings)
+
+        def execute_job(self, job: Any, queue: Any) -> None:
+            self.jobs_run += 1
+            stop = threading.Event()
+            beat = threading.Thread(
+                target=self._beat, args=(job, stop), name="rq-heartbeat", daemon=True
+            )
+            self._beating = (stop, beat)
+            try:
+                self.prepare_execution(job)
+                beat.start()
+                self.perform_job(job, queue)
+            finally:
+                self._stop_beating()
+            self.set_state(WorkerStatus.IDLE)
+
+        def handle_execution_ended(
+            self, job: Any, queue: Any, heartbeat_ttl: int
+        ) -> None:
+            # The job has returned: no heartbeat may put it back in the started registry.
+            self._stop_beating()
+            super().handle_execution_ended(job, queue, heartbeat_ttl)
+
+        def _beat(self, job: Any, stop: threading.Event) -> None:
+            while not stop.wait(self.job_monitoring_interval):
+                try:
+                    self.maintain_heartbeats(job)
+                except Exception:  # noqa: BLE001 - a missed beat is retried next time
+                    log.warning("heartbeat for job %s failed", job.id, exc_info=True)
+
+        def _stop_beating(self) -> None:
+            if self._beating is None:
+                return
+            stop, beat = self._beating
+            self._beating = None
+            stop.set()
+            if beat.is_alive():
+                beat.join()
+
+    connection = redis_connection(settings)
+    queue = Queue(settings.queue_name, connection=connection)
+    return ChengxinWorker(
+        [queue],
+        connection=connection,
+        name=name,
+        maintenance_interval=MAINTENANCE_INTERVAL_SECONDS,
+    )
+
+
+def safe_reconcile(settings: Settings) -> None:
+    """`reconcile`, logged rather than raised: maintenance must not stop a worker."""
+    try:
+        requeued, failed = reconcile(settings)
+    except Exception:  # noqa: BLE001 - maintenance must not stop the worker
+        log.exception("reconciling screening submissions failed")
+        return
+    if requeued or failed:
+        log.warning("reconcile: %s re-queued, %s failed", requeued, failed)

@@ -1,0 +1,182 @@
+"""The Flask application: `create_app(settings)` wires the kernel, extensions and blueprints."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.kernel import runtime
+from archive.kernel.db import make_engine, make_session_factory
+from archive.kernel.errors import DatabaseNotMigrated
+from archive.kernel.migrations import is_current
+from archive.kernel.settings import Settings
+from web import (
+    admin,
+    api,
+    audit_views,
+    auth,
+    cases,
+    credit,
+    credit_public,
+    db,
+    errors,
+    home,
+    i18n,
+    me,
+    ratelimit,
+    screening,
+    tips,
+)
+from web import archive as archive_pages
+from web.extensions import csrf
+from web.nav import items_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppState:
+    """What request handlers need from the app: settings and the database."""
+
+    settings: Settings
+    engine: Engine | None
+    session_factory: sessionmaker[Session]
+    schema_ok: bool = False
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    check_schema: bool = True,
+) -> Flask:
+    """Build the app for `settings` (from the environment when None)."""
+    settings = (settings or Settings.from_env()).checked()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = None
+    if session_factory is None:
+        engine = make_engine(settings)
+        session_factory = make_session_factory(engine, settings)
+    rt = runtime.configure(
+        settings,
+        engine=engine or make_engine(settings),
+        session_factory=session_factory,
+    )
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes * 8,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
+        JSON_AS_ASCII=False,
+        TESTING=settings.env == "test",
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["chengxin"] = AppState(
+        settings, engine, session_factory, schema_ok=not check_schema
+    )
+    # In-process jobs find the database through the process runtime; re-assert this
+    # app's before each request (a no-op with one app per process, essential in tests).
+    app.before_request(lambda: runtime.activate(rt))
+
+    db.init_app(app)
+    i18n.init_app(app, settings.data_dir)
+    ratelimit.init_app(app, settings.ratelimit_storage_url)
+    csrf.init_app(app)
+    app.before_request(_require_migrated_schema)
+    auth.init_app(app)
+    app.before_request(_csrf_unless_token)
+    errors.init_app(app)
+    # Each area registers its blueprints (pages, API) and workbench panels.
+    for area in (
+        home,
+        admin,
+        audit_views,
+        api,
+        screening,
+        cases,
+        tips,
+        credit,
+        credit_public,
+        me,
+        archive_pages,
+    ):
+        area.init_app(app)
+
+    @app.after_request
+    def _security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+    app.jinja_env.filters["cst"] = china_time
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+
+    @app.context_processor
+    def _layout_context() -> dict[str, Any]:
+        user = g.get("user")
+        return {
+            "current_user": user,
+            "nav_items": items_for(user),
+            "settings": settings,
+        }
+
+    return app
+
+
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
+def china_time(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC timestamp as the users read it: China Standard Time (UTC+8)."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.strftime(fmt)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(CHINA).strftime(fmt)
+
+
+def _require_migrated_schema() -> None:
+    """Refuse requests with a clear message until `chengxin db upgrade` has run."""
+    if request.endpoint == "static":
+        return
+    state: AppState = current_app.extensions["chengxin"]
+    if state.schema_ok:
+        return
+    bind = state.session_factory.kw.get("bind")
+    engine = bind.engine if bind is not None else None
+    if engine is not None and is_current(engine):
+        state.schema_ok = True
+        return
+    raise DatabaseNotMigrated(
+        "数据库尚未迁移到当前版本，请运行 `chengxin db upgrade`。"
+        " (The database is not migrated: run `chengxin db upgrade`.)"
+    )
+
+
+def _csrf_unless_token() -> None:
+    """Forms and cookie-authenticated API calls need a CSRF token; bearer-token calls do not."""
+    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        return
+    if g.get("via_token"):
+        return
+    csrf.protect()
