@@ -40,6 +40,14 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+def signed_in_user() -> User:
+    """The user of a request behind `login_required` or `permission_required`."""
+    user = g.get("user")
+    if user is None:
+        raise LoginRequired("请先登录 (please sign in)")
+    return user
+
+
 def _load_user() -> None:
     """Resolve the acting user once per request, from a bearer token or the session."""
     g.user = None
