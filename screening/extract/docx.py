@@ -149,6 +149,7 @@ def _lines(roots: dict[str, etree._Element]) -> list[str]:
 
 
 def _zip_bomb(file_name: str, detail: str) -> UnreadableDocument:
+    """The refusal of an archive that expands suspiciously."""
     return UnreadableDocument(
         f"压缩包异常（疑似压缩炸弹），拒绝解压 (suspicious archive, possible ZIP bomb: {detail})",
         file_name=file_name,
@@ -201,6 +202,7 @@ def _paragraphs(
 def _runs(
     element: etree._Element, parts: list[str], nested: list[etree._Element]
 ) -> None:
+    """Collect a paragraph's run text into `parts`, its text boxes into `nested`."""
     for child in element:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP_TAGS:
@@ -220,6 +222,7 @@ def _runs(
 
 
 def _notes(root: etree._Element, kind: str) -> list[str]:
+    """The text of each footnote or endnote, leaving out Word's separators."""
     out: list[str] = []
     for note in root.iter(W + kind):
         if note.get(W + "type") in (
@@ -235,6 +238,7 @@ def _notes(root: etree._Element, kind: str) -> list[str]:
 
 
 def _core_metadata(core: bytes, file_name: str) -> dict[str, str]:
+    """Title and author from docProps/core.xml; nothing when it does not parse."""
     try:
         root = safe_xml(core, file_name, "docProps/core.xml")
     except UnreadableDocument:

@@ -30,6 +30,7 @@ def _chinese_count(n: int) -> str:
 
 
 def _roman(n: int) -> str:
+    """1 -> I, 4 -> IV, 1990 -> MCMXC."""
     out = ""
     for value, letters in (
         (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -69,6 +70,8 @@ def _format_number(n: int, fmt: str) -> str:
 
 @dataclass(slots=True)
 class _Level:
+    """One level of a list definition (w:lvl): start, format, text, style."""
+
     start: int = 1
     fmt: str = "decimal"
     text: str = ""
@@ -80,55 +83,64 @@ class Numbering:
     """Word's automatic numbering (numbering.xml + styles.xml): the "第一章" or "1.1" that
     Word shows but document.xml does not hold, so DOCX text matches the PDF Word prints."""
 
-    def __init__(self, numbering: etree._Element | None, styles: etree._Element | None):
+    def __init__(
+        self, numbering: etree._Element | None, styles: etree._Element | None
+    ) -> None:
+        """Read the list definitions and which paragraph styles are numbered."""
         self.abstract: dict[str, dict[int, _Level]] = {}
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
         self.style_num: dict[str, tuple[str, int | None]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         if numbering is not None:
-            for abstract in numbering.iter(W + "abstractNum"):
-                levels: dict[int, _Level] = {}
-                for lvl in abstract.iter(W + "lvl"):
-                    levels[to_int(lvl.get(W + "ilvl"), 0)] = _Level(
-                        start=to_int(val(lvl, "start"), 1),
-                        fmt=val(lvl, "numFmt") or "decimal",
-                        text=val(lvl, "lvlText") or "",
-                        style=val(lvl, "pStyle") or "",
-                        is_legal=lvl.find(W + "isLgl") is not None,
-                    )
-                self.abstract[abstract.get(W + "abstractNumId", "")] = levels
-            for num in numbering.iter(W + "num"):
-                overrides = {
-                    to_int(o.get(W + "ilvl"), 0): to_int(val(o, "startOverride"), 1)
-                    for o in num.iter(W + "lvlOverride")
-                    if val(o, "startOverride") is not None
-                }
-                self.nums[num.get(W + "numId", "")] = (
-                    val(num, "abstractNumId") or "",
-                    overrides,
-                )
+            self._read_lists(numbering)
         if styles is not None:
-            based: dict[str, str] = {}
-            for style in styles.iter(W + "style"):
-                sid = style.get(W + "styleId", "")
-                if (parent := val(style, "basedOn")) is not None:
-                    based[sid] = parent
-                num_pr = style.find(f"{W}pPr/{W}numPr")
-                if num_pr is not None and (num_id := val(num_pr, "numId")) is not None:
-                    ilvl = val(num_pr, "ilvl")
-                    self.style_num[sid] = (
-                        num_id,
-                        None if ilvl is None else to_int(ilvl, 0),
-                    )
-            for sid, parent in based.items():
-                seen = {sid}
-                while (
-                    sid not in self.style_num and parent in based and parent not in seen
-                ):
-                    seen.add(parent)
-                    parent = based[parent]
-                if sid not in self.style_num and parent in self.style_num:
-                    self.style_num[sid] = self.style_num[parent]
+            self._read_styles(styles)
+
+    def _read_lists(self, numbering: etree._Element) -> None:
+        """Abstract list definitions (levels) and the numbered lists that use them."""
+        for abstract in numbering.iter(W + "abstractNum"):
+            levels: dict[int, _Level] = {}
+            for lvl in abstract.iter(W + "lvl"):
+                levels[to_int(lvl.get(W + "ilvl"), 0)] = _Level(
+                    start=to_int(val(lvl, "start"), 1),
+                    fmt=val(lvl, "numFmt") or "decimal",
+                    text=val(lvl, "lvlText") or "",
+                    style=val(lvl, "pStyle") or "",
+                    is_legal=lvl.find(W + "isLgl") is not None,
+                )
+            self.abstract[abstract.get(W + "abstractNumId", "")] = levels
+        for num in numbering.iter(W + "num"):
+            overrides = {
+                to_int(o.get(W + "ilvl"), 0): to_int(val(o, "startOverride"), 1)
+                for o in num.iter(W + "lvlOverride")
+                if val(o, "startOverride") is not None
+            }
+            self.nums[num.get(W + "numId", "")] = (
+                val(num, "abstractNumId") or "",
+                overrides,
+            )
+
+    def _read_styles(self, styles: etree._Element) -> None:
+        """Paragraph styles that number their paragraphs, directly or by inheritance."""
+        based: dict[str, str] = {}
+        for style in styles.iter(W + "style"):
+            sid = style.get(W + "styleId", "")
+            if (parent := val(style, "basedOn")) is not None:
+                based[sid] = parent
+            num_pr = style.find(f"{W}pPr/{W}numPr")
+            if num_pr is not None and (num_id := val(num_pr, "numId")) is not None:
+                ilvl = val(num_pr, "ilvl")
+                self.style_num[sid] = (
+                    num_id,
+                    None if ilvl is None else to_int(ilvl, 0),
+                )
+        for sid, parent in based.items():
+            seen = {sid}
+            while sid not in self.style_num and parent in based and parent not in seen:
+                seen.add(parent)
+                parent = based[parent]
+            if sid not in self.style_num and parent in self.style_num:
+                self.style_num[sid] = self.style_num[parent]
 
     def label(self, paragraph: etree._Element) -> str:
         """The number Word shows before this paragraph ("" for none or a bullet)."""
