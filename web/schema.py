@@ -15,7 +15,8 @@ import archive.kernel.audit
 import archive.kernel.files
 import archive.kernel.people
 import archive.kernel.scheduler
-import archive.records.services
+import archive.records.models
+import archive.search.models
 import archive.submissions.services
 import casework.credit.models
 import casework.models
@@ -27,7 +28,8 @@ MODEL_MODULES = (
     archive.kernel.scheduler,
     archive.kernel.people,
     archive.kernel.files,
-    archive.records.services,
+    archive.records.models,
+    archive.search.models,
     archive.corpus.services,
     archive.submissions.services,
     casework.models,

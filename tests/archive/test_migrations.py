@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 
 from archive.kernel.db import make_engine
 from archive.kernel.migrations import head_revisions, is_current, upgrade
-from archive.search.services import include_object
+from archive.search.schema import include_object
 from web.schema import load_models
 
 
@@ -63,8 +63,8 @@ def test_a_single_line_of_history_per_area_joins_at_the_foundation():
 def test_full_text_search_works_on_a_migrated_database(fresh_engine):
     from archive.kernel.accounts import Role, create_user
     from archive.kernel.db import make_session_factory
-    from archive.records.services import create_record
-    from archive.search import services as search
+    from archive.records.services import RecordInput, create_record
+    from archive.search import query as search
 
     upgrade(fresh_engine)
     factory = make_session_factory(fresh_engine)
@@ -79,9 +79,11 @@ def test_full_text_search_works_on_a_migrated_database(fresh_engine):
         create_record(
             session,
             actor=actor,
-            record_type="paper",
-            title="基于深度学习的古籍文字识别研究",
-            keywords="古籍;文字识别",
+            data=RecordInput(
+                record_type="paper",
+                title="基于深度学习的古籍文字识别研究",
+                keywords="古籍;文字识别",
+            ),
         )
         session.commit()
         result = search.search(session, actor=actor, query="古籍文字识别")
