@@ -21,7 +21,7 @@ import pytest
 from archive.corpus import redis_storage as redis_index
 from archive.corpus import services as corpus
 from screening.index import CorpusIndex
-from tests.archive.factories_screening import random_chinese
+from tests.chinese_text import random_chinese
 
 pytestmark = pytest.mark.redis
 

@@ -29,10 +29,10 @@ from screening.errors import (
     UnsupportedDocument,
 )
 from screening.extract import extract
+from tests.chinese_text import chinese_paragraph
 from tests.screening.makefiles import (
     SOFFICE,
     WQY_ZENHEI,
-    chinese_paragraph,
     soffice_convert,
     w_paragraph,
     write_cid_pdf,
