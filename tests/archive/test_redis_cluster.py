@@ -23,7 +23,7 @@ from archive.corpus import services as corpus
 from screening.index import CorpusIndex
 from tests.chinese_text import random_chinese
 
-pytestmark = pytest.mark.redis
+pytestmark = pytest.mark.redis_server
 
 
 def _free_ports(n: int) -> list[int]:

@@ -664,6 +664,7 @@ def _deploy_on(tmp_path: Path, redis: PrivateRedis) -> Iterator[Deployment]:
 
 
 @pytest.mark.parametrize("private_redis", [False], indirect=True)
+@pytest.mark.redis_server
 def test_redis_restarted_without_its_data(
     tmp_path: Path, private_redis: PrivateRedis
 ) -> None:
@@ -698,6 +699,7 @@ def test_redis_restarted_without_its_data(
 
 
 @pytest.mark.parametrize("private_redis", [True], indirect=True)
+@pytest.mark.redis_server
 def test_redis_restarted_with_its_data_mid_batch(
     tmp_path: Path, private_redis: PrivateRedis
 ) -> None:
