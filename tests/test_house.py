@@ -6,7 +6,8 @@ queue library. No import circles between modules, no wiring by module name, no m
 over 600 lines and no function over 80 lines unless a comment line in it starting with
 `# long:` says why. Imports inside function bodies count like any other; only those under
 `if TYPE_CHECKING:` are exempt. The tests at the end run the same checks on a small tree
-of their own, so that each check is seen to fail when the rule is broken.
+of their own, so that each check is seen to fail when the rule is broken. Last, tests
+never skip because a module of this repository is missing (`importorskip`).
 """
 
 from __future__ import annotations
@@ -354,6 +355,29 @@ def project_imports_in_functions(house: House) -> list[str]:
     ]
 
 
+def skips_on_own_modules(root: Path) -> list[str]:
+    """`pytest.importorskip` of the repository's own modules in tests/ (a missing module
+    of ours is a failure, never a skip)."""
+    own = (*ROOTS, "benchmarks", "tests")
+    out = []
+    for file in sorted((root / "tests").rglob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            fn = node.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+            first = node.args[0]
+            if (
+                name == "importorskip"
+                and isinstance(first, ast.Constant)
+                and _top(str(first.value)) in own
+            ):
+                rel = file.relative_to(root).as_posix()
+                out.append(f"{rel}:{node.lineno} importorskip({first.value!r})")
+    return out
+
+
 def _report(title: str, breaches: list[str]) -> str:
     return f"{len(breaches)} {title}:\n" + "\n".join(breaches)
 
@@ -407,6 +431,11 @@ def test_project_modules_are_imported_at_the_top() -> None:
     assert not breaches, _report(
         "imports of the project's own modules inside functions", breaches
     )
+
+
+def test_tests_do_not_skip_on_the_projects_own_modules() -> None:
+    breaches = skips_on_own_modules(REPO)
+    assert not breaches, _report("skips on a module of this repository", breaches)
 
 
 def test_the_checks_read_every_package() -> None:
@@ -513,6 +542,18 @@ def test_wiring_by_name_is_named_but_a_library_probe_is_not(tmp_path: Path) -> N
         "web/app.py:5",
         "web/app.py:6",
         "web/app.py:7",
+    ]
+
+
+def test_a_skip_on_our_own_module_is_named(tmp_path: Path) -> None:
+    (tmp_path / "tests" / "web").mkdir(parents=True)
+    (tmp_path / "tests" / "web" / "test_x.py").write_text(
+        "import pytest\n\npdf = pytest.importorskip('weasyprint')\n"
+        "jobs = pytest.importorskip('archive.records.jobs')\n",
+        encoding="utf-8",
+    )
+    assert skips_on_own_modules(tmp_path) == [
+        "tests/web/test_x.py:4 importorskip('archive.records.jobs')"
     ]
 
 
