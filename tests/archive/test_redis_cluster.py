@@ -21,9 +21,9 @@ import pytest
 from archive.corpus import redis_storage as redis_index
 from archive.corpus import services as corpus
 from screening.index import CorpusIndex
-from tests.archive.factories_screening import random_chinese
+from tests.chinese_text import random_chinese
 
-pytestmark = pytest.mark.redis
+pytestmark = pytest.mark.redis_server
 
 
 def _free_ports(n: int) -> list[int]:

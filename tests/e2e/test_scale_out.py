@@ -37,6 +37,7 @@ from archive.kernel.migrations import upgrade
 from archive.kernel.settings import Settings
 from archive.submissions import services as submissions
 from archive.submissions.services import Submission, SubmissionState
+from tests.chinese_text import random_chinese
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
 from tests.factories import make_user
 from web.schema import load_models
@@ -44,22 +45,6 @@ from web.schema import load_models
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
 
 REPO = Path(__file__).resolve().parents[2]
-_CHARS = (
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
-    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二"
-    "理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社"
-)
-
-
-def chinese(rng: random.Random, n: int) -> str:
-    """Random Chinese sentences of about n characters."""
-    out: list[str] = []
-    size = 0
-    while size < n:
-        sentence = "".join(rng.choice(_CHARS) for _ in range(rng.randint(12, 30)))
-        out.append(sentence + "。")
-        size += len(sentence) + 1
-    return "".join(out)
 
 
 @dataclass
@@ -239,7 +224,7 @@ def _kill_tree(pid: int) -> None:
 # ----------------------------------------------------------------------- seeding
 def seed_corpus(dep: Deployment, n: int = 12, size: int = 2500) -> dict[str, str]:
     rng = random.Random(7)
-    docs = {f"src/{i:02d}.txt": chinese(rng, size) for i in range(n)}
+    docs = {f"src/{i:02d}.txt": random_chinese(rng, size) for i in range(n)}
     with session_scope(dep.factory, actor="test") as s:
         for doc_id, body in docs.items():
             corpus.add_document(s, doc_id=doc_id, text=body)
@@ -249,7 +234,7 @@ def seed_corpus(dep: Deployment, n: int = 12, size: int = 2500) -> dict[str, str
 def thesis_from(docs: dict[str, str], source: str, seed: int, size: int = 3000) -> str:
     rng = random.Random(seed)
     passage = docs[source][500:1100]
-    filler = chinese(rng, size)
+    filler = random_chinese(rng, size)
     cut = filler.index("。", size // 2) + 1
     return filler[:cut] + passage + filler[cut:]
 
@@ -679,6 +664,7 @@ def _deploy_on(tmp_path: Path, redis: PrivateRedis) -> Iterator[Deployment]:
 
 
 @pytest.mark.parametrize("private_redis", [False], indirect=True)
+@pytest.mark.redis_server
 def test_redis_restarted_without_its_data(
     tmp_path: Path, private_redis: PrivateRedis
 ) -> None:
@@ -713,6 +699,7 @@ def test_redis_restarted_without_its_data(
 
 
 @pytest.mark.parametrize("private_redis", [True], indirect=True)
+@pytest.mark.redis_server
 def test_redis_restarted_with_its_data_mid_batch(
     tmp_path: Path, private_redis: PrivateRedis
 ) -> None:

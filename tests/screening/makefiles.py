@@ -6,7 +6,6 @@ profile directory so parallel runs and the developer's own LibreOffice do not co
 
 from __future__ import annotations
 
-import random
 import shutil
 import subprocess
 import zipfile
@@ -15,54 +14,6 @@ from pathlib import Path
 
 WQY_ZENHEI = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-_SUBJECTS = [
-    "本研究",
-    "该方法",
-    "课题组",
-    "实验结果",
-    "问卷调查",
-    "这一模型",
-    "学术委员会",
-]
-_VERBS = [
-    "表明",
-    "揭示了",
-    "验证了",
-    "说明了",
-    "进一步证实",
-    "初步探讨了",
-    "系统分析了",
-]
-_OBJECTS = [
-    "高校科研诚信建设的重要意义",
-    "文本复用检测在学位论文审查中的作用",
-    "数据采集过程中的规范要求",
-    "引文标注与学术规范之间的关系",
-    "研究生培养环节中的质量控制",
-    "跨学科合作对创新能力的影响",
-    "样本数量对统计结论稳定性的影响",
-]
-_TAILS = [
-    "。",
-    "，并为后续研究提供了依据。",
-    "，但仍有不足之处。",
-    "，结果具有一定的代表性。",
-]
-
-
-def chinese_paragraph(seed: int, sentences: int = 6) -> str:
-    """A deterministic paragraph of plausible Chinese academic prose (never from corpora)."""
-    rnd = random.Random(seed)
-    out = []
-    for _ in range(sentences):
-        out.append(
-            rnd.choice(_SUBJECTS)
-            + rnd.choice(_VERBS)
-            + rnd.choice(_OBJECTS)
-            + rnd.choice(_TAILS)
-        )
-    return "".join(out)
 
 
 def write_docx(

@@ -7,8 +7,9 @@ import pytest
 from screening.errors import UnsupportedDocument
 from screening.extract import doc as doc_module
 from screening.extract import extract
+from tests.chinese_text import chinese_paragraph
 from tests.screening.extract_checks import assert_message, needs_soffice
-from tests.screening.makefiles import chinese_paragraph, soffice_convert, write_docx
+from tests.screening.makefiles import soffice_convert, write_docx
 
 
 @pytest.mark.slow

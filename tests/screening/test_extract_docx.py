@@ -16,9 +16,9 @@ from screening.errors import (
     UnsupportedDocument,
 )
 from screening.extract import extract
+from tests.chinese_text import chinese_paragraph
 from tests.screening.extract_checks import assert_message, both_engines, needs_soffice
 from tests.screening.makefiles import (
-    chinese_paragraph,
     soffice_convert,
     w_paragraph,
     write_raw_docx,

@@ -14,9 +14,9 @@ from screening.errors import (
     UnreadableDocument,
 )
 from screening.extract import extract
+from tests.chinese_text import chinese_paragraph
 from tests.screening.extract_checks import assert_message
 from tests.screening.makefiles import (
-    chinese_paragraph,
     write_cid_pdf,
     write_image_pdf,
     write_reportlab_pdf,

@@ -9,10 +9,10 @@ import subprocess
 
 import pytest
 
+from tests.chinese_text import chinese_paragraph
 from tests.screening.extract_checks import assert_at, both_engines, needs_soffice
 from tests.screening.makefiles import (
     WQY_ZENHEI,
-    chinese_paragraph,
     soffice_convert,
     write_docx,
     write_platypus_pdf,

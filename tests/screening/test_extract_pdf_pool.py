@@ -9,8 +9,9 @@ import time
 import pytest
 
 from screening.extract import extract, pdf_pool
+from tests.chinese_text import chinese_paragraph
 from tests.screening.extract_checks import both_engines
-from tests.screening.makefiles import chinese_paragraph, write_reportlab_pdf
+from tests.screening.makefiles import write_reportlab_pdf
 
 
 @pytest.mark.slow

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from screening.document import Span
 from screening.extract import extract
 from screening.structure import FRONT_MATTER, analyse
+from tests.chinese_text import chinese_paragraph
 from tests.screening.makefiles import (
     SOFFICE,
-    chinese_paragraph,
     soffice_convert,
     write_docx,
 )
