@@ -8,7 +8,6 @@ ended), 已修复 (repaired), 不公示 (not public), 已更正 (superseded by a
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,13 +46,6 @@ MIN_REPAIR_MONTHS = {
 }
 # Database bans (§D(iii)): repair only once the whole ban has run.
 WHOLE_BAN_CODES = frozenset({"S07", "S09"})
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (clamped to the month's end: 01-31 + 1 → 02-28)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel import clock
 from archive.kernel.accounts import Permission, User, require
+from archive.kernel.calendar import add_months, add_working_days
 from archive.kernel.db import settings_of, utcnow
 from archive.kernel.errors import InvalidInput, PermissionDenied
 from archive.kernel.files import (
@@ -42,7 +43,6 @@ from casework.credit.files import (
     MIN_REPAIR_MONTHS,
     WHOLE_BAN_CODES,
     add_event,
-    add_months,
     get_record,
     record_state,
     subject_of_user,
@@ -55,7 +55,6 @@ from casework.credit.models import (
     RepairApplication,
     RepairStatus,
 )
-from casework.services.deadlines import add_working_days
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel import clock
 from archive.kernel.accounts import Permission, User, require
+from archive.kernel.calendar import add_months
 from archive.kernel.errors import InvalidInput
 from archive.kernel.people import PersonKind, mask_id_number, mask_name
 from casework.catalogue import (
@@ -33,7 +34,6 @@ from casework.credit.files import (
     MAX_DISCLOSURE_MONTHS,
     FileEntry,
     add_event,
-    add_months,
     add_record,
     get_subject,
     record_state,
