@@ -264,6 +264,14 @@ def list_cases(
     return [c for c in cases if all(p.person_id != own.id for p in c.parties)]
 
 
+def list_all_cases(session: Session, *, include_archived: bool = False) -> list[Case]:
+    """Every case in order of opening, for the shell (which already holds the database)."""
+    query = select(Case).order_by(Case.id)
+    if not include_archived:
+        query = query.where(Case.state != CaseState.ARCHIVED)
+    return list(session.scalars(query))
+
+
 def view_case(session: Session, *, actor: User, case_id: int) -> Case:
     """A case for the staff view, after the access check."""
     case = get_case(session, case_id)
