@@ -805,7 +805,7 @@ def mine_appeal(case_id: int) -> Any:
 
     def go() -> str:
         respondents.my_case(get_session(), actor=_user(), case_id=case_id)
-        appeals.file_appeal(
+        respondents.file_appeal(
             get_session(),
             actor=_user(),
             case_id=case_id,

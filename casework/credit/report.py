@@ -30,8 +30,9 @@ from casework.credit.evaluation import (
     current_rule_set,
     kind_for,
 )
-from casework.credit.files import credit_file, get_subject, require_file_access
+from casework.credit.files import get_subject, require_file_access
 from casework.credit.models import EVALUATION_LABELS, OCCASION_LABELS, CreditReport
+from casework.credit.overview import credit_file
 from casework.credit.repair import eligibility
 from casework.credit.sanction_list import validity_text
 

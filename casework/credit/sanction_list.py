@@ -30,6 +30,7 @@ from casework.catalogue import (
     MisconductType,
 )
 from casework.credit.contract import ClearanceInput, SanctionInput
+from casework.credit.evaluation import recompute_grade
 from casework.credit.files import (
     MAX_DISCLOSURE_MONTHS,
     FileEntry,
@@ -155,8 +156,6 @@ def ingest_final_decision(
         )
         touched.add(person.id)
     _supersede_earlier_decisions(session, actor=actor, case_id=case_id, new=out)
-    from casework.credit.evaluation import recompute_grade
-
     for person_id in sorted(touched):
         recompute_grade(session, person_id=person_id)
     return out

@@ -20,6 +20,7 @@ from casework.credit.commitments import (
     sign_commitment,
     template_for,
 )
+from casework.credit.entries import add_honour, correct_record
 from casework.credit.evaluation import (
     ACTIONS,
     GRADE_LABELS,
@@ -36,9 +37,6 @@ from casework.credit.evaluation import (
 )
 from casework.credit.export import export_changes, last_export, list_exports, read_rows
 from casework.credit.files import (
-    add_honour,
-    correct_record,
-    credit_file,
     get_record,
     get_subject,
     get_subject_by_university_id,
@@ -46,6 +44,7 @@ from casework.credit.files import (
     record_state,
     subject_of_user,
 )
+from casework.credit.overview import credit_file, view_credit_file
 from casework.credit.repair import (
     application_for,
     apply_for_repair,
@@ -119,4 +118,5 @@ __all__ = [
     "template_for",
     "validate_rules",
     "verify_report",
+    "view_credit_file",
 ]
