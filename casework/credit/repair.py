@@ -48,6 +48,7 @@ from casework.credit.files import (
     subject_of_user,
 )
 from casework.credit.models import (
+    CommitmentSignature,
     CreditRecord,
     Occasion,
     RecordEventKind,
@@ -131,50 +132,17 @@ def apply_for_repair(
         RepairConditionsNotMet: obligations not met or no repair commitment signed.
     """
     record = get_record(session, record_id)
-    own = subject_of_user(session, actor)
-    if own is None or own.id != record.person_id:
-        raise PermissionDenied("只能为本人的失信记录申请修复 (own records only)")
-    require(actor, Permission.SELF_SERVICE)
     today = clock.today()
-    if _open_or_approved(session, record.id) is not None:
-        raise RepairAlreadyApplied(
-            "该记录已提交修复申请，不能重复申请 (already applied)", record_id=record.id
-        )
-    elig = eligibility(record, today)
-    if not elig.is_repairable:
-        raise RecordNotRepairable(
-            f"该记录不可申请信用修复：{elig.reason}", record_id=record.id
-        )
-    assert elig.possible_on is not None
-    if today < elig.possible_on:
-        raise RepairTooEarly(
-            f"尚未满足最短期限，可申请日期：{elig.possible_on.isoformat()} "
-            f"(repair possible from {elig.possible_on.isoformat()})",
-            possible_on=elig.possible_on.isoformat(),
-            record_id=record.id,
-        )
-    if not has_met_obligations:
-        raise RepairConditionsNotMet(
-            "须已纠正失信行为、履行相关义务后方可申请 (obligations must be met)"
-        )
-    signature = find_signature(
+    _check_may_apply(
         session,
-        person_id=record.person_id,
-        occasion=Occasion.CREDIT_REPAIR,
-        since=record.created_at,
+        actor=actor,
+        record=record,
+        today=today,
+        has_met_obligations=has_met_obligations,
     )
-    if signature is None and sign_repair_commitment:
-        template = template_for(session, Occasion.CREDIT_REPAIR)
-        signature = sign_commitment(
-            session,
-            actor=actor,
-            version_id=template.current.id,
-            context=f"信用修复：{record.title}",
-        )
-    if signature is None:
-        raise RepairConditionsNotMet(
-            "须签署信用修复承诺书 (a repair commitment is required)"
-        )
+    signature = _repair_commitment(
+        session, actor=actor, record=record, may_sign=sign_repair_commitment
+    )
     if not statement.strip():
         raise InvalidInput("请填写修复申请说明 (statement required)")
     proof_file_id = None
@@ -202,6 +170,67 @@ def apply_for_repair(
     if record.credit_class is CreditClass.MINOR:
         _approve(session, application, actor=None, reason="轻微失信，符合条件自动修复")
     return application
+
+
+def _check_may_apply(
+    session: Session,
+    *,
+    actor: User,
+    record: CreditRecord,
+    today: date,
+    has_met_obligations: bool,
+) -> None:
+    """Raise unless the actor may apply to repair `record` today (see apply_for_repair)."""
+    own = subject_of_user(session, actor)
+    if own is None or own.id != record.person_id:
+        raise PermissionDenied("只能为本人的失信记录申请修复 (own records only)")
+    require(actor, Permission.SELF_SERVICE)
+    if _open_or_approved(session, record.id) is not None:
+        raise RepairAlreadyApplied(
+            "该记录已提交修复申请，不能重复申请 (already applied)", record_id=record.id
+        )
+    elig = eligibility(record, today)
+    if not elig.is_repairable:
+        raise RecordNotRepairable(
+            f"该记录不可申请信用修复：{elig.reason}", record_id=record.id
+        )
+    assert elig.possible_on is not None
+    if today < elig.possible_on:
+        raise RepairTooEarly(
+            f"尚未满足最短期限，可申请日期：{elig.possible_on.isoformat()} "
+            f"(repair possible from {elig.possible_on.isoformat()})",
+            possible_on=elig.possible_on.isoformat(),
+            record_id=record.id,
+        )
+    if not has_met_obligations:
+        raise RepairConditionsNotMet(
+            "须已纠正失信行为、履行相关义务后方可申请 (obligations must be met)"
+        )
+
+
+def _repair_commitment(
+    session: Session, *, actor: User, record: CreditRecord, may_sign: bool
+) -> CommitmentSignature:
+    """The repair commitment signed since the record was made (signed now if allowed)."""
+    signature = find_signature(
+        session,
+        person_id=record.person_id,
+        occasion=Occasion.CREDIT_REPAIR,
+        since=record.created_at,
+    )
+    if signature is None and may_sign:
+        template = template_for(session, Occasion.CREDIT_REPAIR)
+        signature = sign_commitment(
+            session,
+            actor=actor,
+            version_id=template.current.id,
+            context=f"信用修复：{record.title}",
+        )
+    if signature is None:
+        raise RepairConditionsNotMet(
+            "须签署信用修复承诺书 (a repair commitment is required)"
+        )
+    return signature
 
 
 def _approve(

@@ -340,44 +340,15 @@ def open_case_from_screening(
         owner_id=actor.id,
     )
     case.screening_submission_id = submission_id
-
-    blob = json.dumps(report, ensure_ascii=False, sort_keys=True, default=str).encode()
-    stored = store_bytes(
+    _attach_screening_report(
         session,
-        blob,
-        filename=f"screening-report-{submission_id}.json",
-        media_type="application/json",
+        case=case,
+        actor=actor,
+        submission_id=submission_id,
+        report=report,
+        passages=passages,
     )
-    session.add(
-        Evidence(
-            case_id=case.id,
-            kind=EvidenceKind.SCREENING_REPORT,
-            title=f"查重检测报告（检测记录 {submission_id}）",
-            note=f"疑似相似片段 {len(passages)} 处",
-            received_from="查重系统",
-            stored_file_id=stored.id,
-            sha256=stored.sha256,
-            data={
-                "submission_id": submission_id,
-                "report_number": report.get("report_number"),
-                "passages": passages[:500],
-            },
-            added_by_id=actor.id,
-            added_by_label=actor.display_name,
-        )
-    )
-    person: Person | None = None
-    if respondent_person_id is not None:
-        person = get_person(session, respondent_person_id)
-    elif getattr(submission, "author", ""):
-        # The thesis's author, as the screening upload named them (学号_姓名_专业_题目).
-        person = ensure_person(
-            session,
-            kind=PersonKind.STUDENT,
-            name=submission.author,
-            university_id=getattr(submission, "university_id", None) or None,
-            unit=getattr(submission, "unit", None) or None,
-        )
+    person = _screening_respondent(session, submission, respondent_person_id)
     if person is not None:
         session.flush()
         add_respondent(
@@ -394,3 +365,58 @@ def open_case_from_screening(
     )
     session.flush()
     return case
+
+
+def _attach_screening_report(
+    session: Session,
+    *,
+    case: Case,
+    actor: User,
+    submission_id: int,
+    report: dict[str, Any],
+    passages: list[dict[str, Any]],
+) -> Evidence:
+    """The report (stored as JSON) and its matched passages as the case's first evidence."""
+    blob = json.dumps(report, ensure_ascii=False, sort_keys=True, default=str).encode()
+    stored = store_bytes(
+        session,
+        blob,
+        filename=f"screening-report-{submission_id}.json",
+        media_type="application/json",
+    )
+    item = Evidence(
+        case_id=case.id,
+        kind=EvidenceKind.SCREENING_REPORT,
+        title=f"查重检测报告（检测记录 {submission_id}）",
+        note=f"疑似相似片段 {len(passages)} 处",
+        received_from="查重系统",
+        stored_file_id=stored.id,
+        sha256=stored.sha256,
+        data={
+            "submission_id": submission_id,
+            "report_number": report.get("report_number"),
+            "passages": passages[:500],
+        },
+        added_by_id=actor.id,
+        added_by_label=actor.display_name,
+    )
+    session.add(item)
+    return item
+
+
+def _screening_respondent(
+    session: Session, submission: Any, respondent_person_id: int | None
+) -> Person | None:
+    """The respondent chosen at intake, else the thesis's author as the upload named them."""
+    if respondent_person_id is not None:
+        return get_person(session, respondent_person_id)
+    if getattr(submission, "author", ""):
+        # The thesis's author, as the screening upload named them (学号_姓名_专业_题目).
+        return ensure_person(
+            session,
+            kind=PersonKind.STUDENT,
+            name=submission.author,
+            university_id=getattr(submission, "university_id", None) or None,
+            unit=getattr(submission, "unit", None) or None,
+        )
+    return None
