@@ -307,6 +307,29 @@ def list_exports(session: Session, *, actor: User) -> list[CreditExport]:
     )
 
 
+def export_file(
+    session: Session, *, actor: User, number: int, out_dir: Path, schema: bool = False
+) -> Path | None:
+    """The file of export `number` in `out_dir` (or the schema beside it); None when
+    there is no such export or file. The download is audited."""
+    require(actor, Permission.CREDIT_EXPORT)
+    row = session.scalars(
+        select(CreditExport).where(CreditExport.number == number)
+    ).first()
+    if row is None:
+        return None
+    path = out_dir / (SCHEMA_PATH.name if schema else row.file_name)
+    if not path.exists():
+        return None
+    audit.record_event(
+        session,
+        action="credit_export_download",
+        entity_type="credit_exports",
+        entity_id=row.id,
+    )
+    return path
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     """The records of an export file (CSV or JSON), for tests and re-checks."""
     text = path.read_text(encoding="utf-8-sig")

@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.kernel import clock
+from archive.kernel import audit, clock
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import PermissionDenied
 from archive.kernel.people import (
     Person,
     find_person_by_university_id,
     find_person_for_user,
+    search_people,
 )
 from casework.catalogue import CreditClass
 from casework.credit.errors import CreditRecordNotFound, SubjectNotFound
@@ -153,6 +154,19 @@ def get_subject_by_university_id(session: Session, university_id: str) -> Person
             f"信用主体不存在：{university_id}", university_id=university_id
         )
     return person
+
+
+def search_subjects(session: Session, *, query: str, limit: int = 50) -> list[Person]:
+    """Subjects matching a name or 工号/学号 (credit staff); every search is audited."""
+    people = search_people(session, query, limit=limit)
+    audit.record_event(
+        session,
+        action="credit_search",
+        entity_type="people",
+        entity_id="-",
+        detail={"q": query},
+    )
+    return people
 
 
 def subject_of_user(session: Session, user: User) -> Person | None:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.kernel import clock
+from archive.kernel import audit, clock
 from archive.kernel.accounts import Permission, User, require
 from archive.kernel.calendar import add_months, add_working_days
 from archive.kernel.db import settings_of, utcnow
@@ -316,7 +316,10 @@ def application_for(session: Session, record_id: int) -> RepairApplication | Non
 def proof_of(
     session: Session, *, actor: User, repair_id: int
 ) -> tuple[StoredFile, bytes]:
-    """The proof file of an application (credit staff, or the applicant), hash-checked."""
+    """The proof file of an application (credit staff, or the applicant), hash-checked.
+
+    The download is audited.
+    """
     application = get_repair(session, repair_id)
     own = subject_of_user(session, actor)
     if not actor.can(Permission.CREDIT_MANAGE) and (
@@ -326,4 +329,11 @@ def proof_of(
     if application.proof_file_id is None:
         raise RepairNotFound("该申请没有上传证明材料", repair_id=repair_id)
     row = get_stored_file(session, application.proof_file_id)
-    return row, read_verified(session, row)
+    data = read_verified(session, row)
+    audit.record_event(
+        session,
+        action="credit_repair_proof_download",
+        entity_type="credit_repairs",
+        entity_id=repair_id,
+    )
+    return row, data
