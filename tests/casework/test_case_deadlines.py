@@ -7,10 +7,18 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+import casework.jobs  # noqa: F401 - registers the daily job
 from archive.kernel import calendar, clock, scheduler
 from archive.kernel.errors import InvalidInput, PermissionDenied
-from casework.errors import ReasonRequired
-from casework.models import CaseReminder, CaseState, DeadlineRule
+from archive.kernel.people import PersonKind
+from casework.errors import ReasonRequired, TransitionBlocked
+from casework.models import (
+    CaseReminder,
+    CaseSanction,
+    CaseState,
+    DeadlineRule,
+    SanctionStatus,
+)
 from casework.services import deadlines
 from tests.casework.factories_casework import make_cast, move, named_case, walk_to
 
@@ -142,8 +150,6 @@ def test_suspension_pauses_and_resumption_extends_the_investigation(session):
 
 
 def test_daily_job_marks_due_and_overdue_and_fills_inboxes_once(session):
-    import casework.jobs  # noqa: F401  (registers the daily job)
-
     cast = make_cast(session)
     case = walk_to(session, cast, named_case(session, cast), S.SCREENING)
     d = deadlines.current_deadline(session, case.id)
@@ -172,8 +178,6 @@ def test_daily_job_marks_due_and_overdue_and_fills_inboxes_once(session):
 
 
 def test_appeal_window_is_shorter_for_students(session):
-    from archive.kernel.people import PersonKind
-
     cast = make_cast(session, respondent_kind=PersonKind.STUDENT)
     _freeze(date(2030, 6, 3))
     case = walk_to(session, cast, named_case(session, cast), S.APPEAL_WINDOW)
@@ -208,8 +212,6 @@ def test_an_untaken_tip_reminds_the_intake_office_and_the_first_officer_takes_it
 
 
 def test_appeal_window_guards_both_ways(session):
-    from casework.errors import TransitionBlocked
-
     cast = make_cast(session)
     _freeze(date(2030, 6, 3))
     case = walk_to(session, cast, named_case(session, cast), S.APPEAL_WINDOW)
@@ -225,8 +227,6 @@ def test_appeal_window_guards_both_ways(session):
 def test_reinvestigation_after_review_starts_a_new_clock_and_sanctions_keep_running(
     session,
 ):
-    from casework.models import CaseSanction, SanctionStatus
-
     cast = make_cast(session)
     _freeze(date(2030, 6, 3))
     case = walk_to(session, cast, named_case(session, cast), S.REVIEW)
