@@ -5,7 +5,8 @@ version compared (`StaleCase`); the move must be in the table (`InvalidTransitio
 the current state); the actor must hold the role (`PermissionDenied`, `NotOnPanel`); written
 reasons where the table wants them (`ReasonRequired`); then the step's preconditions
 (`TransitionBlocked`). Only then is anything written: the state, the timeline event, the
-deadlines, and the step's own effects (decision, letters, hand-off to credit and archive).
+deadlines, and the step's own effects (`effects.apply_effects`: decision, letters, appeal
+records, hand-off to credit and archive).
 """
 
 from __future__ import annotations
@@ -37,14 +38,12 @@ from casework.models import (
     Evidence,
     EvidenceKind,
     Finding,
-    Outcome,
     PanelMember,
     SanctionStatus,
     Transition,
     Who,
     allowed_targets,
 )
-from casework.services.appeals import close_appeal, record_appeal
 from casework.services.common import (
     add_event,
     case_for_change,
@@ -54,13 +53,7 @@ from casework.services.common import (
     touch,
 )
 from casework.services.deadlines import current_deadline, on_state_change
-from casework.services.decisions import (
-    latest_decision,
-    record_decision,
-    start_sanctions,
-)
-from casework.services.handoff import hand_off_final_decision, hand_off_to_archive
-from casework.services.letters import issue_letters
+from casework.services.effects import apply_effects
 
 S = CaseState
 P = Permission
@@ -298,52 +291,6 @@ def _preconditions(session: Session, case: Case, t: Transition) -> None:
         check(session, case, t)
 
 
-def _effects(
-    session: Session, case: Case, t: Transition, actor: User, reason: str | None
-) -> None:
-    """What entering the target state does besides the state and deadline."""
-    today = clock.today()
-    target = t.target
-    if case.owner_id is None and t.who is Who.INTAKE:
-        case.owner_id = actor.id  # the officer who first acts owns the case's reminders
-    if target is S.ACCEPTED:
-        case.accepted_on = today
-    if target in (S.REJECTED, S.TERMINATED, S.TRANSFERRED):
-        case.outcome = {
-            S.REJECTED: Outcome.REJECTED,
-            S.TERMINATED: Outcome.TERMINATED,
-            S.TRANSFERRED: Outcome.TRANSFERRED,
-        }[target]
-        case.closed_on = today
-    if target is S.SCREENING and t.source is S.REJECTED:
-        case.outcome = None
-        case.closed_on = None
-    if target in (S.DECIDED, S.CLEARED):
-        record_decision(
-            session, case=case, actor=actor, reasons=reason or "", kind_of=t
-        )
-    if target is S.NOTIFIED:
-        start_sanctions(session, case=case, today=today)
-        issue_letters(session, case=case, actor=actor)
-    if target is S.APPEAL:
-        record_appeal(session, case=case, actor=actor, grounds=reason or "")
-    if t.source in (S.APPEAL, S.REVIEW):
-        close_appeal(session, case=case, transition=t, reason=reason or "")
-    if target is S.FINAL:
-        decision = latest_decision(session, case.id)
-        case.outcome = (
-            Outcome.MISCONDUCT
-            if decision is not None and decision.is_misconduct
-            else Outcome.CLEARED
-        )
-        case.closed_on = today
-    if target is S.FINAL:
-        session.flush()
-        hand_off_final_decision(session, case=case, actor=actor)
-    if target is S.ARCHIVED:
-        hand_off_to_archive(session, case=case, actor=actor)
-
-
 def transition(
     session: Session,
     *,
@@ -409,7 +356,7 @@ def transition(
         to_state=target,
         is_internal=is_internal,
     )
-    _effects(session, case, t, actor, reason)
+    apply_effects(session, case=case, transition=t, actor=actor, reason=reason)
     touch(case)
     try:
         session.flush()
