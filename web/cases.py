@@ -28,6 +28,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from archive.kernel import calendar
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import DomainError, InvalidInput
 from archive.kernel.files import read_verified
@@ -704,15 +705,15 @@ def holidays() -> Any:
     if request.method == "POST":
         try:
             if request.form.get("delete"):
-                deadlines.delete_holiday(db, actor=_user(), day=_date("day"))
+                calendar.delete_holiday(db, actor=_user(), day=_date("day"))
                 flash(_("已删除"), "success")
             elif request.form.get("csv", "").strip():
-                n = deadlines.import_holidays(
+                n = calendar.import_holidays(
                     db, actor=_user(), text=request.form["csv"]
                 )
                 flash(_("已导入 %(n)s 条", n=n), "success")
             else:
-                deadlines.set_holiday(
+                calendar.set_holiday(
                     db,
                     actor=_user(),
                     day=_date("day"),
@@ -728,7 +729,7 @@ def holidays() -> Any:
 
     year = request.args.get("year", type=int) or clock.today().year
     return render_template(
-        "cases/holidays.html", rows=deadlines.list_holidays(db, year), year=year
+        "cases/holidays.html", rows=calendar.list_holidays(db, year), year=year
     )
 
 
@@ -804,7 +805,7 @@ def mine_appeal(case_id: int) -> Any:
 
     def go() -> str:
         respondents.my_case(get_session(), actor=_user(), case_id=case_id)
-        appeals.file_appeal(
+        respondents.file_appeal(
             get_session(),
             actor=_user(),
             case_id=case_id,

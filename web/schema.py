@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 import archive.corpus.services
 import archive.kernel.accounts
 import archive.kernel.audit
+import archive.kernel.calendar
 import archive.kernel.files
 import archive.kernel.people
 import archive.kernel.scheduler
@@ -25,6 +26,7 @@ from archive.kernel.db import Base
 MODEL_MODULES = (
     archive.kernel.accounts,
     archive.kernel.audit,
+    archive.kernel.calendar,
     archive.kernel.scheduler,
     archive.kernel.people,
     archive.kernel.files,

@@ -30,9 +30,17 @@ from casework.models import (
     CaseReporter,
     CaseSource,
     CaseState,
+    PanelMember,
     Thread,
 )
-from casework.services.common import add_event, case_for_change, touch
+from casework.services.common import (
+    add_event,
+    can_see_reporter,
+    case_for_change,
+    require_case_view,
+    touch,
+)
+from casework.services.evidence import store_tip_attachment
 from casework.services.intake import ReporterInput, create_case
 
 P = Permission
@@ -89,8 +97,6 @@ def submit_tip(
     attachments: list[TipAttachment] | None = None,
 ) -> TipReceipt:
     """Open a case from an anonymous tip; the receipt code and password are returned once."""
-    from casework.services.evidence import store_tip_attachment
-
     if len((allegation or "").strip()) < 10:
         raise InvalidInput(
             "请具体说明被举报的事实（至少 10 个字） (describe the facts, at least 10 characters)"
@@ -211,8 +217,6 @@ def staff_message(
     is_question: bool = False,
 ) -> CaseMessage:
     """A question to the reporter, or an internal note (staff who may act on the case)."""
-    from casework.services.common import require_case_view
-
     thread = Thread(thread)
     body = (body or "").strip()
     if not body:
@@ -250,9 +254,6 @@ def staff_message(
 
 def awaiting_reply(session: Session, *, user: User) -> list[tuple[Case, CaseMessage]]:
     """Cases the user owns or investigates whose reporter wrote last (and may see it)."""
-    from casework.models import PanelMember
-    from casework.services.common import can_see_reporter
-
     if not user.can(P.CASE_VIEW_REPORTER):
         return []
     panel_ids = select(PanelMember.case_id).where(
