@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-import archive.corpus.services
+import archive.corpus.models
 import archive.kernel.accounts
 import archive.kernel.audit
 import archive.kernel.files
 import archive.kernel.people
 import archive.kernel.scheduler
 import archive.records.services
-import archive.submissions.services
+import archive.submissions.models
 import casework.credit.models
 import casework.models
 from archive.kernel.db import Base
@@ -28,8 +28,8 @@ MODEL_MODULES = (
     archive.kernel.people,
     archive.kernel.files,
     archive.records.services,
-    archive.corpus.services,
-    archive.submissions.services,
+    archive.corpus.models,
+    archive.submissions.models,
     casework.models,
     casework.credit.models,
 )
