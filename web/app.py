@@ -30,7 +30,8 @@ from web import (
     i18n,
     me,
     ratelimit,
-    screening,
+    screening_api,
+    screening_pages,
     tips,
 )
 from web import archive as archive_pages
@@ -104,7 +105,8 @@ def create_app(
         admin,
         audit_views,
         api,
-        screening,
+        screening_pages,
+        screening_api,
         cases,
         tips,
         credit,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-import archive.corpus.services
+import archive.corpus.models
 import archive.kernel.accounts
 import archive.kernel.audit
 import archive.kernel.calendar
@@ -18,7 +18,7 @@ import archive.kernel.people
 import archive.kernel.scheduler
 import archive.records.models
 import archive.search.models
-import archive.submissions.services
+import archive.submissions.models
 import casework.credit.models
 import casework.models
 from archive.kernel.db import Base
@@ -32,8 +32,8 @@ MODEL_MODULES = (
     archive.kernel.files,
     archive.records.models,
     archive.search.models,
-    archive.corpus.services,
-    archive.submissions.services,
+    archive.corpus.models,
+    archive.submissions.models,
     casework.models,
     casework.credit.models,
 )
