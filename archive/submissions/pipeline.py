@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,9 +33,8 @@ from screening.report import (
     SourceInfo,
     build_report,
 )
-
-if TYPE_CHECKING:
-    from screening.screener import Screener
+from screening.screener import Screener
+from screening.structure import analyse
 
 
 @dataclass(frozen=True)
@@ -127,11 +126,6 @@ def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIn
 
 def new_screener(index: CorpusIndex, fetch_text: Callable[[str], str]) -> Screener:
     """A fitted `Screener` over `index`, reading candidates' texts with `fetch_text`."""
-    # scikit-learn and scipy come with the screener (~2.8 s to import): loaded by the
-    # first screening, not whenever the web app, a job module or `chengxin` starts.
-    # `archive.submissions.worker.warm` loads them before forking workers.
-    from screening.screener import Screener
-
     return Screener(index, fetch_text).fit()
 
 
@@ -292,10 +286,6 @@ def screen_document(
     if document.structure is not None:
         structure = document.structure
     else:
-        # The structure analyser compiles its patterns on import (~30 ms): loaded by
-        # the first screening, like the screener (`new_screener`), not at start-up.
-        from screening.structure import analyse
-
         structure = analyse(document.text)
     return build_report(
         document_name=document.name,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from archive.kernel.accounts import Permission, User, require
+from archive.kernel.accounts import Permission, User, require, spend_password_check
 from archive.kernel.db import utcnow
 from archive.kernel.errors import InvalidInput
 from casework.errors import TipAccessDenied
@@ -44,7 +44,6 @@ from casework.services.evidence import store_tip_attachment
 from casework.services.intake import ReporterInput, create_case
 
 P = Permission
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -144,7 +143,7 @@ def open_tip(session: Session, *, receipt_code: str, password: str) -> Case:
             select(CaseReporter).where(CaseReporter.receipt_digest == _digest(code))
         ).first()
     if reporter is None or reporter.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        spend_password_check(password or "")
         raise TipAccessDenied("受理编号或密码错误 (wrong receipt code or password)")
     if not check_password_hash(reporter.password_hash, password or ""):
         raise TipAccessDenied("受理编号或密码错误 (wrong receipt code or password)")

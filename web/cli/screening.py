@@ -39,6 +39,7 @@ from archive.submissions.pipeline import (
 )
 from screening.errors import ScreeningError
 from screening.extract import extract
+from screening.pan import run_pan
 from screening.report import ReportOptions, ScreeningReport, percent
 from web.demo import load_demo
 from web.report_render import render_html, render_pdf
@@ -468,10 +469,6 @@ def _screen_all(
 def pan(pairs: Path, src_dir: Path, susp_dir: Path, out_dir: Path) -> None:
     """Text alignment on a PAN corpus: PAIRS file, source and suspicious folders in,
     one PAN XML detections file per pair out."""
-    # screening.pan brings the aligner and scipy (~0.2 s to import): loaded by this
-    # command only, so that `chengxin` and `chengxin screen` do not start slower.
-    from screening.pan import run_pan
-
     count = run_pan(pairs, src_dir, susp_dir, out_dir)
     click.echo(f"{count} detections written to {out_dir}")
 
