@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from archive.kernel import audit
 from archive.kernel.accounts import Role
 from archive.kernel.settings import Settings
 from tests.factories import PASSWORD, make_user
 from tests.helpers import csrf_token, login, post_form, text_of
 from web.app import create_app
+from web.home import PANELS
 
 
 def test_login_is_rate_limited(settings, session_factory, session):
@@ -117,3 +120,26 @@ def test_english_can_be_chosen(client):
     assert "Sign in" in text_of(page)
     token = csrf_token(client)
     assert token
+
+
+def test_every_workbench_panel_template_is_listed_once():
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    on_disk = {str(p.relative_to(templates)) for p in templates.glob("*/_*panel.html")}
+    listed = [p.template for p in PANELS]
+    assert sorted(listed) == sorted(on_disk)
+    assert len(set(listed)) == len(listed)
+
+
+def test_workbench_shows_each_role_its_panels(app, session):
+    make_user(session, Role.INVESTIGATOR, username="inv")
+    make_user(session, Role.CREDIT_ADMIN, username="cred")
+    session.commit()
+    pages = {}
+    for username in ("inv", "cred"):
+        client = app.test_client()
+        login(client, username)
+        pages[username] = client.get("/").get_data(as_text=True)
+    assert 'data-testid="case-inbox"' in pages["inv"]
+    assert 'data-testid="credit-panel"' not in pages["inv"]
+    assert 'data-testid="credit-panel"' in pages["cred"]
+    assert 'data-testid="case-inbox"' not in pages["cred"]
