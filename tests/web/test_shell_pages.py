@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from archive.kernel import audit
@@ -14,8 +15,6 @@ from web.home import PANELS
 
 
 def test_login_is_rate_limited(settings, session_factory, session):
-    from dataclasses import replace
-
     app = create_app(
         replace(settings, login_rate_limit="3 per minute"),
         session_factory=session_factory,
@@ -100,8 +99,6 @@ def test_unmigrated_database_gets_a_message_naming_the_command(tmp_path):
 
 
 def test_redis_down_keeps_pages_serving(settings, session_factory):
-    from dataclasses import replace
-
     app = create_app(
         replace(settings, redis_url="redis://127.0.0.1:1/0"),
         session_factory=session_factory,
