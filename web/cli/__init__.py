@@ -220,7 +220,7 @@ def users_create(
     """Create an account."""
     if password is None:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    rt = cli_context().runtime()  # the prompt first, then the database (as before)
+    rt = cli_context().runtime()  # asked for after the prompt, not before
     with session_scope(rt.session_factory, actor="cli") as session:
         user = accounts.create_user(
             session,
