@@ -3,7 +3,7 @@
 Loads every unique CSL abstract (read in place from ../shared/corpora/csl, never copied) as a
 research record with its title, abstract, keywords and discipline where the corpus has them,
 builds the full-text index, then runs a few hundred real queries (keywords of the corpus and
-fragments of its titles) through the same `archive.search.services.search` call the search page makes
+fragments of its titles) through the same `archive.search.query.search` call the search page makes
 (access filter, page of 20 with snippets, count and facets), as the discipline office.
 
     .venv/bin/python -m benchmarks.archive_search [--queries 400] [--seed 11] [--limit N]
@@ -104,7 +104,7 @@ def make_queries(
 
     Each query comes with the index of the paper it was taken from, when it was a title.
     """
-    from archive.search.services import segment
+    from archive.search.segmentation import segment
 
     rng = random.Random(seed)
     keywords = sorted({k for p in papers for k in p.keywords if 2 <= len(k) <= 12})
@@ -137,8 +137,10 @@ def run(
     from archive.kernel.accounts import Role, create_user
     from archive.kernel.db import make_engine, make_session_factory
     from archive.kernel.settings import Settings
-    from archive.records.services import DISCIPLINES, PersonRef, create_record
-    from archive.search import services as search
+    from archive.records.models import DISCIPLINES, PersonRef
+    from archive.records.services import RecordInput, create_record
+    from archive.search import query as search
+    from archive.search.indexing import reindex_all
     from web.schema import load_models
 
     papers = load_csl()
@@ -179,9 +181,7 @@ def run(
         session.commit()
         started = time.perf_counter()
         for i, paper in enumerate(papers):
-            create_record(
-                session,
-                actor=loader,
+            data = RecordInput(
                 record_type="paper",
                 title=paper.title,
                 description=paper.abstract,
@@ -192,8 +192,9 @@ def run(
                 people=[PersonRef(f"作者{i % 997}", "作者")],
                 date_start=date(2010 + i % 11, 1 + i % 12, 1),
                 unit=f"学院{i % 23}",
-                check_duplicates=False,
-                index=False,
+            )
+            create_record(
+                session, actor=loader, data=data, check_duplicates=False, index=False
             )
             if i % 500 == 499:
                 session.commit()
@@ -201,7 +202,7 @@ def run(
         session.commit()
         load_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        indexed = search.reindex_all(session)
+        indexed = reindex_all(session)
         session.commit()
         index_seconds = time.perf_counter() - started
         reader = session.merge(reader)
@@ -261,7 +262,7 @@ def run(
 
 
 def _found_deeper(session, reader, query: str, title: str) -> int:  # type: ignore[no-untyped-def]
-    from archive.search import services as search
+    from archive.search import query as search
 
     for page in range(1, 30):
         result = search.search(

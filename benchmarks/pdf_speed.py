@@ -21,13 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.markov import decode
+from benchmarks.scale import load_model
+from screening.extract import extract, pdf_pool
+from screening.extract.pdfium_engine import pdfium_page_count
+
 
 def make_pdf(path: Path, pages: int, bench_dir: Path) -> Path:
     """Print a thesis of about `pages` A4 pages with WeasyPrint (CJK system font)."""
-    from weasyprint import HTML
-
-    from benchmarks.markov import decode
-    from benchmarks.scale import load_model
+    from weasyprint import HTML  # heavy, and only needed when the PDF is not cached
 
     model = load_model(bench_dir)
     rng = np.random.default_rng(150)
@@ -67,27 +69,21 @@ def main(argv: list[str] | None = None) -> int:
         "--bench-dir", type=Path, default=Path(tempfile.gettempdir()) / "chengxin-bench"
     )
     args = ap.parse_args(argv)
-    from screening.extract import extract
-
     path = args.bench_dir / f"thesis-{args.pages}p.pdf"
     if not path.exists():
         t0 = time.perf_counter()
         make_pdf(path, args.pages, args.bench_dir)
         print(f"printed {path} in {time.perf_counter() - t0:.1f}s")
     data = path.read_bytes()
-    import pypdfium2 as pdfium
-
-    n_pages = len(pdfium.PdfDocument(data))
-    import screening.extract as extract_module
-
+    n_pages = pdfium_page_count(data)
     texts = {}
-    parallel_min = extract_module.PARALLEL_MIN_PAGES
+    parallel_min = pdf_pool.PARALLEL_MIN_PAGES
     for engine, label in (
         ("auto", "auto"),
         ("pdfium", "pdfium, one process"),
         ("pdfminer", "pdfminer"),
     ):
-        extract_module.PARALLEL_MIN_PAGES = (
+        pdf_pool.PARALLEL_MIN_PAGES = (
             10**9 if label == "pdfium, one process" else parallel_min
         )
         times = []
@@ -102,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{statistics.median(times):.2f}s (first {times[0]:.2f}s, min "
             f"{min(times):.2f}s, max {max(times):.2f}s) from upload bytes to text"
         )
-    extract_module.PARALLEL_MIN_PAGES = parallel_min
+    pdf_pool.PARALLEL_MIN_PAGES = parallel_min
     print(
         "same text: auto and one-process pdfium "
         f"{texts['auto'] == texts['pdfium, one process']}, pdfminer "

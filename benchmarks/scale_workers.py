@@ -29,7 +29,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from rq import Worker
 from sqlalchemy import func, select
+
+from archive.corpus import services as corpus
+from archive.kernel import runtime
+from archive.kernel.accounts import Role, User, create_user
+from archive.kernel.db import make_engine, make_session_factory, session_scope
+from archive.kernel.migrations import upgrade
+from archive.kernel.queue import redis_connection
+from archive.kernel.settings import Settings
+from archive.submissions import services as submissions
+from archive.submissions.models import Submission, SubmissionState
+from benchmarks import scale
+from benchmarks.markov import generate_corpus
+from web.schema import load_models
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,17 +73,6 @@ def main(argv: list[str] | None = None) -> int:
         "--bench-dir", type=Path, default=Path(tempfile.gettempdir()) / "chengxin-bench"
     )
     args = ap.parse_args(argv)
-
-    from archive.corpus import services as corpus
-    from archive.kernel import runtime
-    from archive.kernel.accounts import Role, create_user
-    from archive.kernel.db import make_engine, make_session_factory, session_scope
-    from archive.kernel.migrations import upgrade
-    from archive.kernel.settings import Settings
-    from archive.submissions import services as submissions
-    from benchmarks import scale
-    from benchmarks.markov import generate_corpus
-    from web.schema import load_models
 
     work = Path(tempfile.mkdtemp(prefix="chengxin-workers-"))
     port = _free_port()
@@ -134,7 +137,6 @@ def main(argv: list[str] | None = None) -> int:
             CHENGXIN_SECRET_KEY="bench",
             PYTHONPATH=str(REPO),
         )
-        from archive.kernel.accounts import User
 
         def queue_batch(label: str, count: int) -> tuple[int, float]:
             """Commit a batch of the theses (which queues their jobs); (id, commit time)."""
@@ -159,12 +161,9 @@ def main(argv: list[str] | None = None) -> int:
                 return int(
                     s.scalar(
                         select(func.count()).where(
-                            submissions.Submission.batch_id == batch_id,
-                            submissions.Submission.state.in_(
-                                [
-                                    submissions.SubmissionState.DONE,
-                                    submissions.SubmissionState.FAILED,
-                                ]
+                            Submission.batch_id == batch_id,
+                            Submission.state.in_(
+                                [SubmissionState.DONE, SubmissionState.FAILED]
                             ),
                         )
                     )
@@ -183,10 +182,6 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for _ in range(n)
             ]
-
-        from rq import Worker
-
-        from archive.kernel.queue import redis_connection
 
         connection = redis_connection(settings)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archive.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
@@ -39,6 +41,16 @@ class EvidenceRefused(InvalidInput):
 
 class EvidenceImmutable(Conflict):
     """Attached evidence, events and messages are never changed or removed (supersede them)."""
+
+    @classmethod
+    def for_row(cls, obj: Any) -> EvidenceImmutable:
+        """The error for a flush that changes or deletes the append-only row `obj`."""
+        return cls(
+            "已附卷的材料不能修改或删除，只能以新材料替代 "
+            "(attached records cannot be changed or removed, only superseded)",
+            entity=obj.__tablename__,
+            entity_id=getattr(obj, "id", None),
+        )
 
 
 class InvalidSanction(InvalidInput):

@@ -11,7 +11,7 @@ from sqlalchemy import pool
 
 from archive.kernel.db import Base, make_engine
 from archive.kernel.settings import Settings
-from archive.search.services import include_object
+from archive.search.schema import include_object
 
 target_metadata = Base.metadata
 config = context.config

@@ -19,8 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from screening.normalize import NormalizedText, normalize
 from screening.tokenize import TokenStream, mix32, ngram_hashes, sentences, token_stream
@@ -187,6 +185,9 @@ def _sentence_seeds(a: _Side, b: _Side, params: AlignParams) -> np.ndarray:
     )
     ca = inv[: int(ma.sum())]
     cb = inv[int(ma.sum()) :]
+    # scipy costs ~0.25 s to import: loaded by the first alignment, not at start-up.
+    import scipy.sparse as sp
+
     xa = sp.csr_matrix(
         (np.ones(len(ca)), (a.feat_sent[ma], ca)), shape=(na, len(vocab))
     )
@@ -352,6 +353,9 @@ def _cluster(seeds: np.ndarray, params: AlignParams, gap_far: int) -> list[np.nd
         cols.append(j[ok])
     r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    import scipy.sparse as sp  # lazily, as in `_sentence_seeds`
+    from scipy.sparse.csgraph import connected_components
+
     graph = sp.coo_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
     n_comp, labels = connected_components(graph, directed=False)
     return [seeds[labels == k] for k in range(n_comp)]

@@ -411,20 +411,34 @@ class CorpusIndex:
         if not len(fp) or not self._live:
             return []
         self._flush_pending()
-        nb = self.params.bands
         cap = self._df_cap()
-        hard_cap = cap * 4 + 16
+        hits = self._lookup(fp.bands, hard_cap=cap * 4 + 16)
+        if hits is None:
+            return []
+        alive = np.array(
+            [d is not None and d not in exclude for d in self._doc_ids], dtype=bool
+        )
+        keep = (hits.df <= cap) & alive[hits.doc]
+        if not keep.any():
+            return []
+        return self._rank(hits.take(keep), fp.spans, top_k=top_k, min_hits=min_hits)
+
+    def _lookup(self, bands: np.ndarray, *, hard_cap: int) -> _Hits | None:
+        """Every (query passage, band) key found in the segments, with the document
+        frequency of its key; None when no key is found. Keys behind more than
+        `hard_cap` passages are skipped without looking at them."""
+        nb = self.params.bands
         q_all, b_all, d_all, sp_all = [], [], [], []
         # Distinct documents per (query window, band): each document lives in one
         # segment and a key's passages come in document order, so counting document
         # changes along each key's run gives the same figure as np.unique, without
         # hashing every hit (at 100,000 documents that was most of a query's time).
-        df_mat = np.zeros((len(fp), nb), dtype=np.int64)
+        df_mat = np.zeros((len(bands), nb), dtype=np.int64)
         exact = all(seg.docs_sorted for seg in self._segments)
         for seg in self._segments:
             for b in range(nb):
                 keys = seg.keys[b]
-                qk = fp.bands[:, b]
+                qk = bands[:, b]
                 lo = np.searchsorted(keys, qk, side="left")
                 hi = np.searchsorted(keys, qk, side="right")
                 counts = hi - lo
@@ -448,42 +462,29 @@ class CorpusIndex:
                 d_all.append(docs)
                 sp_all.append(np.asarray(seg.spans)[pids])
         if not q_all:
-            return []
+            return None
         q = np.concatenate(q_all)
         band = np.concatenate(b_all)
         doc = np.concatenate(d_all)
-        spans = np.concatenate(sp_all)
         # Document frequency of each query key = distinct documents behind (q, band).
         if exact:
-            df_of_hit = df_mat[q, band]
+            df = df_mat[q, band]
         else:  # pragma: no cover - segments written out of document order
-            n_docs = len(self._doc_ids)
-            group = q * nb + band
-            pair = np.unique(group * n_docs + doc)
-            g_of_pair = pair // n_docs
-            ug, df = np.unique(g_of_pair, return_counts=True)
-            df_of_hit = df[np.searchsorted(ug, group)]
-        alive = np.array(
-            [d is not None and d not in exclude for d in self._doc_ids], dtype=bool
-        )
-        keep = (df_of_hit <= cap) & alive[doc]
-        if not keep.any():
-            return []
-        q, band, doc, spans, df_of_hit = (
-            q[keep],
-            band[keep],
-            doc[keep],
-            spans[keep],
-            df_of_hit[keep],
-        )
-        idf = np.log((1.0 + len(self._live)) / (1.0 + df_of_hit)) + 1.0
-        out: list[Candidate] = []
-        order = np.lexsort((q, doc))
-        q, band, doc, spans, idf = (
-            q[order],
-            band[order],
-            doc[order],
-            spans[order],
+            df = _distinct_docs(q * nb + band, doc, len(self._doc_ids))
+        return _Hits(q, doc, np.concatenate(sp_all), df)
+
+    def _rank(
+        self, hits: _Hits, q_spans: np.ndarray, *, top_k: int, min_hits: int
+    ) -> list[Candidate]:
+        """The `top_k` documents with `min_hits` hits or more, by IDF-weighted band
+        share, each with its hits grouped into regions."""
+        nb = self.params.bands
+        idf = np.log((1.0 + len(self._live)) / (1.0 + hits.df)) + 1.0
+        order = np.lexsort((hits.q, hits.doc))
+        q, doc, spans, idf = (
+            hits.q[order],
+            hits.doc[order],
+            hits.spans[order],
             idf[order],
         )
         starts = np.r_[0, np.flatnonzero(np.diff(doc)) + 1]
@@ -496,11 +497,34 @@ class CorpusIndex:
         )[:top_k]
         # Query windows closer than one window length belong to the same region.
         gap = max(2, self.params.window // (self.query_stride or self.params.stride))
+        out: list[Candidate] = []
         for k in ranked:
             lo_i, hi_i = int(starts[k]), int(ends[k])
-            regions = _regions(q[lo_i:hi_i], fp.spans, spans[lo_i:hi_i], gap=gap)
+            regions = _regions(q[lo_i:hi_i], q_spans, spans[lo_i:hi_i], gap=gap)
             out.append(Candidate(ids[k], float(scores[k]), regions))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Hits:
+    """Key matches of a query: query passage, source document and span, key's df."""
+
+    q: np.ndarray
+    doc: np.ndarray
+    spans: np.ndarray
+    df: np.ndarray
+
+    def take(self, mask: np.ndarray) -> _Hits:
+        """The hits the boolean mask keeps."""
+        return _Hits(self.q[mask], self.doc[mask], self.spans[mask], self.df[mask])
+
+
+def _distinct_docs(group: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
+    """For each hit, how many distinct documents share its (query passage, band) group."""
+    pair = np.unique(group * n_docs + doc)
+    g_of_pair = pair // n_docs
+    ug, df = np.unique(g_of_pair, return_counts=True)
+    return df[np.searchsorted(ug, group)]
 
 
 def fingerprint_document(

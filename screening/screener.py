@@ -11,7 +11,6 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from screening.align import AlignParams, align
 from screening.index import Candidate, CorpusIndex
@@ -170,6 +169,10 @@ class Screener:
             )
             for c in cands
         ]
+        # scikit-learn costs ~0.75 s to import: loaded by the first ranking, not by every
+        # process that imports the screener (`load_dependencies` loads it ahead).
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vec = TfidfVectorizer(
             analyzer="char", ngram_range=(2, 2), lowercase=False, dtype=np.float32
         )
@@ -252,3 +255,8 @@ def _drop_contained(matches: list[Match]) -> list[Match]:
             continue
         out.append(mt)
     return out
+
+
+def load_dependencies() -> None:
+    """Import the screener's heavy libraries now (a worker does, before it forks)."""
+    import sklearn.feature_extraction.text  # noqa: F401 - import cost, paid up front

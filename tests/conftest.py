@@ -1,13 +1,15 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL in CI), rolled back per test.
 
 `CHENGXIN_TEST_DATABASE_URL` selects PostgreSQL; `CHENGXIN_TEST_REDIS_URL` enables the
-Redis tests. The app, the client and in-process jobs share the test's connection, so
+Redis tests (those marked `redis_server` start a `redis-server` of their own and need only
+the binary). The app, the client and in-process jobs share the test's connection, so
 everything a test does is visible to it and gone afterwards.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,14 +31,28 @@ TEST_DATABASE_URL = os.environ.get("CHENGXIN_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("CHENGXIN_TEST_REDIS_URL", "")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The marker for tests that start a Redis of their own."""
+    config.addinivalue_line(
+        "markers",
+        "redis_server: starts its own redis-server (needs the binary on PATH, not "
+        "CHENGXIN_TEST_REDIS_URL; wins over `redis`)",
+    )
+
+
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """Skip Redis tests without a Redis, PostgreSQL-only tests on SQLite."""
     skip_redis = pytest.mark.skip(reason="CHENGXIN_TEST_REDIS_URL not set")
+    skip_server = pytest.mark.skip(reason="redis-server is not on PATH")
     skip_pg = pytest.mark.skip(reason="CHENGXIN_TEST_DATABASE_URL not set (PostgreSQL)")
+    has_server = shutil.which("redis-server") is not None
     for item in items:
-        if "redis" in item.keywords and not TEST_REDIS_URL:
+        if "redis_server" in item.keywords:
+            if not has_server:
+                item.add_marker(skip_server)
+        elif "redis" in item.keywords and not TEST_REDIS_URL:
             item.add_marker(skip_redis)
         if "postgres" in item.keywords and not TEST_DATABASE_URL.startswith(
             "postgresql"

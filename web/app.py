@@ -35,7 +35,8 @@ from web import (
     i18n,
     me,
     ratelimit,
-    screening,
+    screening_api,
+    screening_pages,
     tips,
 )
 from web import archive as archive_pages
@@ -131,7 +132,8 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(api.bp)
-    screening.init_app(app)
+    screening_pages.init_app(app)
+    screening_api.init_app(app)
     app.register_blueprint(cases_pages.bp)
     app.register_blueprint(cases_api.bp)
     app.register_blueprint(tips.bp)

@@ -8,7 +8,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -24,24 +24,30 @@ from flask import (
 from flask_babel import gettext as _
 
 from archive.kernel import clock
-from archive.kernel.accounts import ROLE_LABELS, Permission, Role
+from archive.kernel.accounts import ROLE_LABELS, Permission, Role, User
 from archive.kernel.errors import Conflict, InvalidInput
-from archive.kernel.files import store_stream
-from archive.records import retention
+from archive.kernel.files import FileIntegrityError, StoredFile, store_stream
+from archive.records import access, retention
 from archive.records import services as rec
+from archive.records.fixity import list_failed_attachments
 from archive.records.imports import import_records, parse_date, parse_people
-from archive.records.services import (
+from archive.records.models import (
     ACCESS_LABELS,
     DISCIPLINES,
     FILE_ROLE_LABELS,
     RECORD_TYPE_LABELS,
     RETENTION_LABELS,
     FileRole,
+    PersonRef,
+    RecordStatus,
     RecordType,
 )
-from archive.search import services as search
-from web.auth import current_user, login_required, permission_required
+from archive.search.facets import facet_label
+from archive.search.matching import filters_from
+from archive.search.query import SORT_LABELS, SearchResult, log_search, search
+from web.auth import login_required, permission_required, signed_in_user
 from web.db import get_session
+from web.home import register_panel
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 api = Blueprint("archive_api", __name__, url_prefix="/api/archive")
@@ -74,12 +80,6 @@ RESTRICTABLE_ROLES = (
 )
 
 
-def _user() -> Any:
-    user = current_user()
-    assert user is not None
-    return user
-
-
 def _search_args() -> dict[str, str]:
     """The current search's arguments (query, filters, sort), without empty ones."""
     keys = ("q", "sort", *FILTER_ARGS)
@@ -103,24 +103,24 @@ def _chip_label(name: str) -> str:
     return _(FACET_TITLES.get(name, name))
 
 
-def _run_search(per_page: int = 20) -> search.SearchResult:
+def _run_search(per_page: int = 20) -> SearchResult:
     """Search with the request's arguments, as the current user; logged to the audit chain."""
     query = request.args.get("q", "")
     within = request.args.get("within", "").strip()
     if within:
         query = f"{query} {within}".strip()
-    filters = search.filters_from(request.args)
+    filters = filters_from(request.args)
     db = get_session()
-    result = search.search(
+    result = search(
         db,
-        actor=_user(),
+        actor=signed_in_user(),
         query=query,
         filters=filters,
         sort=request.args.get("sort", "relevance"),
         page=request.args.get("page", 1, type=int) or 1,
         per_page=per_page,
     )
-    rec.log_search(db, query=query, filters=filters.active(), total=result.total)
+    log_search(db, query=query, filters=filters.active(), total=result.total)
     return result
 
 
@@ -141,7 +141,7 @@ def search_page() -> Any:
         (
             name,
             _chip_label(name),
-            search.facet_label(name, str(value))
+            facet_label(name, str(value))
             if name in ("type", "retention", "access", "outcome")
             else str(value),
             _url_with(**{name: None}),
@@ -157,7 +157,7 @@ def search_page() -> Any:
         facet_titles=FACET_TITLES,
         url_with=_url_with,
         type_labels=RECORD_TYPE_LABELS,
-        sort_labels=search.SORT_LABELS,
+        sort_labels=SORT_LABELS,
         args=_search_args(),
     )
 
@@ -222,7 +222,7 @@ def _form_date(name: str) -> date | None:
         raise InvalidInput(str(exc)) from exc
 
 
-def _stored_uploads(field: str) -> list[Any]:
+def _stored_uploads(field: str) -> list[StoredFile]:
     db = get_session()
     out = []
     for upload in request.files.getlist(field):
@@ -240,34 +240,38 @@ def _stored_uploads(field: str) -> list[Any]:
     return out
 
 
+def _record_input(people: list[PersonRef], stored: list[StoredFile]) -> rec.RecordInput:
+    """The research record the form describes, its uploads as its main files."""
+    return rec.RecordInput(
+        record_type=request.form.get("type", ""),
+        title=request.form.get("title", ""),
+        description=request.form.get("description", ""),
+        unit=request.form.get("unit") or None,
+        discipline=request.form.get("discipline") or None,
+        date_start=_form_date("date_start"),
+        date_end=_form_date("date_end"),
+        keywords=request.form.get("keywords", ""),
+        people=people,
+        files=[(s, FileRole.MAIN) for s in stored],
+        access_level=request.form.get("access_level", "open"),
+        access_roles=request.form.getlist("access_roles"),
+        sealed_until=_form_date("sealed_until"),
+        access_reason=request.form.get("access_reason", ""),
+    )
+
+
 @bp.route("/records", methods=["GET", "POST"])
 @permission_required(P.ARCHIVE_MANAGE)
 def records() -> Any:
     """Research records: the newest, a form for one record, and the bulk import."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     if request.method == "POST":
         try:
             people = parse_people(request.form.get("people", ""))
             stored = _stored_uploads("files")
-            record = rec.create_record(
-                db,
-                actor=user,
-                record_type=request.form.get("type", ""),
-                title=request.form.get("title", ""),
-                description=request.form.get("description", ""),
-                unit=request.form.get("unit") or None,
-                discipline=request.form.get("discipline") or None,
-                date_start=_form_date("date_start"),
-                date_end=_form_date("date_end"),
-                keywords=request.form.get("keywords", ""),
-                people=people,
-                files=[(s, FileRole.MAIN) for s in stored],
-                access_level=request.form.get("access_level", "open"),
-                access_roles=request.form.getlist("access_roles"),
-                sealed_until=_form_date("sealed_until"),
-                access_reason=request.form.get("access_reason", ""),
-            )
+            data = _record_input(people, stored)
+            record = rec.create_record(db, actor=user, data=data)
         except ValueError as exc:
             db.rollback()
             flash(str(exc), "error")
@@ -280,8 +284,6 @@ def records() -> Any:
         return redirect(url_for("archive.record", record_id=record.id))
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = rec.list_records(db, actor=user, limit=50, offset=(page - 1) * 50)
-    from archive.records.fixity import list_failed_attachments
-
     return render_template(
         "archive/records.html",
         rows=rows,
@@ -314,7 +316,7 @@ def import_upload() -> Any:
         try:
             report = import_records(
                 db,
-                actor=_user(),
+                actor=signed_in_user(),
                 data=table.read(),
                 filename=table.filename,
                 files_dir=folder,
@@ -335,19 +337,19 @@ def import_upload() -> Any:
 def record(record_id: int) -> Any:
     """A record: metadata, people, files with fixity, access (own and inherited); logged."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     row = rec.open_record(db, actor=user, record_id=record_id)
     tombstone = None
-    if row.status == rec.RecordStatus.DISPOSED:
+    if row.status == RecordStatus.DISPOSED:
         tombstone = retention.find_tombstone(db, row.id)
     children = rec.list_children(db, actor=user, record_id=row.id)
     return render_template(
         "archive/record.html",
         record=row,
         tombstone=tombstone,
-        inherited=rec.inherited_restrictions(row),
-        own_access=rec.describe_access(row),
-        may_manage=rec.may_manage(user, row),
+        inherited=access.inherited_restrictions(row),
+        own_access=access.describe_access(row),
+        may_manage=access.may_manage(user, row),
         children=children,
         is_due=row.retention_until is not None and row.retention_until < clock.today(),
         file_role_labels=FILE_ROLE_LABELS,
@@ -360,12 +362,10 @@ def record(record_id: int) -> Any:
 @login_required
 def download(record_id: int, file_id: int) -> Any:
     """A file through the record's access check; the download goes to the audit chain."""
-    from archive.kernel.files import FileIntegrityError
-
     db = get_session()
     try:
         attached, data = rec.open_record_file(
-            db, actor=_user(), record_id=record_id, record_file_id=file_id
+            db, actor=signed_in_user(), record_id=record_id, record_file_id=file_id
         )
     except FileIntegrityError as exc:
         # Commit the refusal's audit entry, then show the error (never the bytes).
@@ -379,8 +379,6 @@ def download(record_id: int, file_id: int) -> Any:
         ), 409
     stored = attached.stored_file
     response = Response(data, mimetype=stored.media_type or "application/octet-stream")
-    from urllib.parse import quote
-
     response.headers["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{quote(attached.name)}"
     )
@@ -395,9 +393,9 @@ def record_access(record_id: int) -> Any:
     """Change a record's restriction (managers of the record only)."""
     db = get_session()
     try:
-        rec.set_access(
+        access.set_access(
             db,
-            actor=_user(),
+            actor=signed_in_user(),
             record_id=record_id,
             level=request.form.get("access_level", "open"),
             roles=request.form.getlist("access_roles"),
@@ -420,7 +418,7 @@ def record_files(record_id: int) -> Any:
     role = request.form.get("role", FileRole.ATTACHMENT.value)
     rec.attach_files(
         db,
-        actor=_user(),
+        actor=signed_in_user(),
         record_id=record_id,
         files=[
             (
@@ -441,7 +439,7 @@ def record_files(record_id: int) -> Any:
 def disposal() -> Any:
     """The disposal list: records past their term, pending requests, tombstones."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     return render_template(
         "archive/disposal.html",
         due=retention.list_due_for_disposal(db, actor=user),
@@ -460,7 +458,7 @@ def disposal_request() -> Any:
     try:
         retention.request_disposal(
             db,
-            actor=_user(),
+            actor=signed_in_user(),
             record_id=request.form.get("record_id", 0, type=int) or 0,
             reason=request.form.get("reason", ""),
         )
@@ -480,12 +478,12 @@ def disposal_decide(request_id: int) -> Any:
     try:
         if request.form.get("decision") == "approve":
             retention.approve_disposal(
-                db, actor=_user(), request_id=request_id, note=note
+                db, actor=signed_in_user(), request_id=request_id, note=note
             )
             flash(_("已批准并销毁，保留销毁记录"), "success")
         else:
             retention.reject_disposal(
-                db, actor=_user(), request_id=request_id, note=note
+                db, actor=signed_in_user(), request_id=request_id, note=note
             )
             flash(_("已驳回销毁申请"), "success")
     except Conflict as exc:
@@ -494,14 +492,12 @@ def disposal_decide(request_id: int) -> Any:
     return redirect(url_for("archive.disposal"))
 
 
-def _archive_panel_visible(user: Any) -> bool:
+def _archive_panel_visible(user: User) -> bool:
     return bool(user.can(P.ARCHIVE_SEARCH))
 
 
 def init_app(app: Flask) -> None:
     """Register the blueprints and the template helpers."""
-    from web.home import register_panel
-
     app.register_blueprint(bp)
     app.register_blueprint(api)
     register_panel("archive/_panel.html", _archive_panel_visible)

@@ -29,7 +29,12 @@ from casework.services import (
     tips,
     workflow,
 )
-from casework.services.common import STAFF_PERMISSIONS, can_see_reporter, is_staff
+from casework.services.common import (
+    STAFF_PERMISSIONS,
+    can_see_reporter,
+    is_staff,
+    list_events,
+)
 from web.auth import permission_required, signed_in_user
 from web.cases_forms import json_change, json_int, register_case
 from web.db import get_session
@@ -189,7 +194,7 @@ def api_events(case_id: int) -> Any:
                     "summary": e.summary,
                     "reason": e.reason,
                 }
-                for e in case_view.list_events(get_session(), case_id)
+                for e in list_events(get_session(), case_id)
             ]
         }
     )

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import DomainError
 from casework.models import STATE_LABELS, Case, CaseParty
-from casework.services import appeals, respondents
+from casework.services import respondents
 from web.auth import permission_required, signed_in_user
 from web.cases_forms import require_version, send_stored
 from web.db import get_session
@@ -80,7 +80,7 @@ def mine_appeal(case_id: int) -> Any:
 
     def go() -> str:
         respondents.my_case(get_session(), actor=signed_in_user(), case_id=case_id)
-        appeals.file_appeal(
+        respondents.file_appeal(
             get_session(),
             actor=signed_in_user(),
             case_id=case_id,

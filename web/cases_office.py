@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from archive.kernel import clock
+from archive.kernel import calendar, clock
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import DomainError
 from casework.models import Case, CaseMessage
@@ -53,17 +53,17 @@ def holidays() -> Any:
     if request.method == "POST":
         try:
             if request.form.get("delete"):
-                deadlines.delete_holiday(
+                calendar.delete_holiday(
                     db, actor=signed_in_user(), day=form_date("day")
                 )
                 flash(_("已删除"), "success")
             elif request.form.get("csv", "").strip():
-                n = deadlines.import_holidays(
+                n = calendar.import_holidays(
                     db, actor=signed_in_user(), text=request.form["csv"]
                 )
                 flash(_("已导入 %(n)s 条", n=n), "success")
             else:
-                deadlines.set_holiday(
+                calendar.set_holiday(
                     db,
                     actor=signed_in_user(),
                     day=form_date("day"),
@@ -77,7 +77,7 @@ def holidays() -> Any:
         return redirect(url_for("cases.holidays"), code=303)
     year = request.args.get("year", type=int) or clock.today().year
     return render_template(
-        "cases/holidays.html", rows=deadlines.list_holidays(db, year), year=year
+        "cases/holidays.html", rows=calendar.list_holidays(db, year), year=year
     )
 
 

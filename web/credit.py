@@ -27,18 +27,20 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from archive.kernel import audit, clock
-from archive.kernel.accounts import Permission, User
+from archive.kernel import clock
+from archive.kernel.accounts import Permission
 from archive.kernel.errors import InvalidInput
-from archive.kernel.people import PERSON_KIND_LABELS, id_number_for, search_people
+from archive.kernel.people import PERSON_KIND_LABELS, id_number_for
 from casework.catalogue import CREDIT_CLASS_LABELS, CreditClass
 from casework.credit import services
 from casework.credit.evaluation import GRADE_CHIPS, GRADE_LABELS
 from casework.credit.models import EVALUATION_LABELS, EvaluationKind, RepairStatus
 from casework.credit.report import ReportData
 from casework.credit.supervision import ACTION_LABELS
-from web.auth import current_user, permission_required
+from web.auth import permission_required, signed_in_user
+from web.credit_api import api
 from web.db import get_session
+from web.home import register_panel
 
 bp = Blueprint("credit", __name__, url_prefix="/credit")
 P = Permission
@@ -50,12 +52,6 @@ TABS = (
     ("evaluation", "评价"),
     ("repairs", "修复记录"),
 )
-
-
-def _user() -> User:
-    user = current_user()
-    assert user is not None
-    return user
 
 
 def _settings() -> Any:
@@ -80,15 +76,7 @@ def index() -> Any:
     """Subject search and the grade overview."""
     db = get_session()
     query = request.args.get("q", "").strip()
-    people = search_people(db, query, limit=50) if query else []
-    if query:
-        audit.record_event(
-            db,
-            action="credit_search",
-            entity_type="people",
-            entity_id="-",
-            detail={"q": query},
-        )
+    people = services.search_subjects(db, query=query, limit=50) if query else []
     return render_template(
         "credit/index.html",
         query=query,
@@ -102,12 +90,8 @@ def index() -> Any:
 @permission_required(P.CREDIT_VIEW)
 def file(person_id: int) -> Any:
     """A subject's credit file, with tabs."""
-    db = get_session()
-    user = _user()
-    cf = services.credit_file(db, actor=user, person_id=person_id)
-    audit.record_event(
-        db, action="credit_file_viewed", entity_type="people", entity_id=person_id
-    )
+    user = signed_in_user()
+    cf = services.view_credit_file(get_session(), actor=user, person_id=person_id)
     tab = request.args.get("tab", "basic")
     if tab not in dict(TABS):
         tab = "basic"
@@ -141,7 +125,7 @@ def add_honour(person_id: int) -> Any:
     """Add a positive record (守信荣誉)."""
     services.add_honour(
         get_session(),
-        actor=_user(),
+        actor=signed_in_user(),
         person_id=person_id,
         title=request.form.get("title", ""),
         reason=request.form.get("reason", ""),
@@ -167,7 +151,7 @@ def correct(record_id: int) -> Any:
         changes["ends_on"] = ends_on
     new = services.correct_record(
         db,
-        actor=_user(),
+        actor=signed_in_user(),
         record_id=record_id,
         note=request.form.get("note", ""),
         **changes,
@@ -186,7 +170,7 @@ def broken(signature_id: int) -> Any:
         raise InvalidInput("失信等级无效") from exc
     record = services.record_broken_commitment(
         get_session(),
-        actor=_user(),
+        actor=signed_in_user(),
         signature_id=signature_id,
         reason=request.form.get("reason", ""),
         credit_class=credit_class,
@@ -232,7 +216,7 @@ def issue_and_render(person_id: int, fmt: str, on: date | None = None) -> Respon
         abort(404)
     data = services.issue_report(
         get_session(),
-        actor=_user(),
+        actor=signed_in_user(),
         person_id=person_id,
         on=on,
         issuer=getattr(_settings(), "case_university_name", "") or "本校",
@@ -257,7 +241,9 @@ def report(person_id: int, fmt: str) -> Any:
 def sanctions() -> Any:
     """The whole sanction list with each entry's state (the public page shows a subset)."""
     state = request.args.get("state") or None
-    entries = services.list_sanctions(get_session(), actor=_user(), state=state)
+    entries = services.list_sanctions(
+        get_session(), actor=signed_in_user(), state=state
+    )
     return render_template(
         "credit/sanctions.html", entries=entries, state=state, **_labels()
     )
@@ -269,7 +255,9 @@ def repairs() -> Any:
     """Repair applications, open ones first by due date."""
     status = request.args.get("status") or None
     rows = services.list_repairs(
-        get_session(), actor=_user(), status=RepairStatus(status) if status else None
+        get_session(),
+        actor=signed_in_user(),
+        status=RepairStatus(status) if status else None,
     )
     return render_template(
         "credit/repairs.html",
@@ -289,7 +277,7 @@ def decide(repair_id: int) -> Any:
         raise InvalidInput("请选择准予修复或不予修复")
     services.decide_repair(
         get_session(),
-        actor=_user(),
+        actor=signed_in_user(),
         repair_id=repair_id,
         approve=decision == "approve",
         reason=request.form.get("reason", ""),
@@ -302,13 +290,8 @@ def decide(repair_id: int) -> Any:
 @permission_required(P.CREDIT_MANAGE)
 def repair_proof(repair_id: int) -> Any:
     """Download the proof an applicant attached (hash-checked)."""
-    db = get_session()
-    row, data = services.proof_of(db, actor=_user(), repair_id=repair_id)
-    audit.record_event(
-        db,
-        action="credit_repair_proof_download",
-        entity_type="credit_repairs",
-        entity_id=repair_id,
+    row, data = services.proof_of(
+        get_session(), actor=signed_in_user(), repair_id=repair_id
     )
     response = Response(data, mimetype=row.media_type)
     response.headers["Content-Disposition"] = (
@@ -338,7 +321,7 @@ def commitment_edit(template_id: int) -> Any:
     if request.method == "POST":
         version = services.save_template_version(
             db,
-            actor=_user(),
+            actor=signed_in_user(),
             template_id=template_id,
             title=request.form.get("title", ""),
             body=request.form.get("body", ""),
@@ -376,7 +359,11 @@ def rule_edit(kind: str) -> Any:
     if request.method == "POST":
         text = request.form.get("rules", "")
         new = services.save_rule_set(
-            db, actor=_user(), kind=ek, rules=text, note=request.form.get("note", "")
+            db,
+            actor=signed_in_user(),
+            kind=ek,
+            rules=text,
+            note=request.form.get("note", ""),
         )
         flash(_("已保存为第 %(n)s 版，相关主体已重新评价", n=new.version), "success")
         return redirect(url_for("credit.rules"))
@@ -405,7 +392,9 @@ def exports() -> Any:
     db = get_session()
     if request.method == "POST":
         fmt = request.form.get("format", "csv")
-        row = services.export_changes(db, actor=_user(), fmt=fmt, out_dir=export_dir())
+        row = services.export_changes(
+            db, actor=signed_in_user(), fmt=fmt, out_dir=export_dir()
+        )
         if row is None:
             flash(_("自上次报送以来没有变化"), "info")
         else:
@@ -419,7 +408,7 @@ def exports() -> Any:
             )
         return redirect(url_for("credit.exports"))
     return render_template(
-        "credit/exports.html", rows=services.list_exports(db, actor=_user())
+        "credit/exports.html", rows=services.list_exports(db, actor=signed_in_user())
     )
 
 
@@ -427,22 +416,15 @@ def exports() -> Any:
 @permission_required(P.CREDIT_EXPORT)
 def export_download(number: int) -> Any:
     """Download an export file (the schema with `?schema=1`)."""
-    db = get_session()
-    rows = {r.number: r for r in services.list_exports(db, actor=_user())}
-    row = rows.get(number)
-    if row is None:
-        abort(404)
-    path = export_dir() / (
-        "shuanggongshi.schema.json" if request.args.get("schema") else row.file_name
+    path = services.export_file(
+        get_session(),
+        actor=signed_in_user(),
+        number=number,
+        out_dir=export_dir(),
+        schema=bool(request.args.get("schema")),
     )
-    if not path.exists():
+    if path is None:
         abort(404)
-    audit.record_event(
-        db,
-        action="credit_export_download",
-        entity_type="credit_exports",
-        entity_id=row.id,
-    )
     return send_file(path, as_attachment=True, download_name=path.name)
 
 
@@ -457,7 +439,9 @@ def check_page() -> Any:
     if person:
         db = get_session()
         subject = services.get_subject_by_university_id(db, person)
-        result = services.check(db, actor=_user(), person_id=subject.id, action=action)
+        result = services.check(
+            db, actor=signed_in_user(), person_id=subject.id, action=action
+        )
     return render_template(
         "credit/check.html",
         person=person,
@@ -472,7 +456,7 @@ def check_page() -> Any:
 def panel_data() -> dict[str, Any]:
     """Figures for the credit office's workbench panel."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     today = clock.today()
     open_rows = services.list_repairs(db, actor=user, status=RepairStatus.SUBMITTED)
     last = services.last_export(db)
@@ -486,9 +470,6 @@ def panel_data() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """Register the blueprints, template helpers and the workbench panel."""
-    from web.credit_api import api
-    from web.home import register_panel
-
     app.register_blueprint(bp)
     app.register_blueprint(api)
     app.jinja_env.globals.setdefault("Permission", Permission)

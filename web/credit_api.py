@@ -11,22 +11,15 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from archive.kernel import audit
-from archive.kernel.accounts import Permission, User
+from archive.kernel.accounts import Permission
 from archive.kernel.errors import InvalidInput
 from archive.kernel.people import id_number_for
 from casework.credit import services
-from web.auth import current_user, permission_required
+from web.auth import permission_required, signed_in_user
 from web.db import get_session
 
 api = Blueprint("credit_api", __name__, url_prefix="/api/credit")
 P = Permission
-
-
-def _user() -> User:
-    user = current_user()
-    assert user is not None
-    return user
 
 
 @api.route("/check")
@@ -39,7 +32,9 @@ def api_check() -> Any:
         raise InvalidInput("需要参数 person 和 action (person and action required)")
     db = get_session()
     subject = services.get_subject_by_university_id(db, person)
-    result = services.check(db, actor=_user(), person_id=subject.id, action=action)
+    result = services.check(
+        db, actor=signed_in_user(), person_id=subject.id, action=action
+    )
     return jsonify({"person": subject.university_id, **result.as_dict()})
 
 
@@ -48,12 +43,9 @@ def api_check() -> Any:
 def api_file(university_id: str) -> Any:
     """A subject's file as JSON (records with their states, current grade)."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     subject = services.get_subject_by_university_id(db, university_id)
-    cf = services.credit_file(db, actor=user, person_id=subject.id)
-    audit.record_event(
-        db, action="credit_file_viewed", entity_type="people", entity_id=subject.id
-    )
+    cf = services.view_credit_file(db, actor=user, person_id=subject.id)
     grade = cf.grade
     return jsonify(
         {
@@ -109,7 +101,7 @@ def _record_json(entry: Any) -> dict[str, Any]:
 def api_sanctions() -> Any:
     """The sanction list with states, as JSON."""
     entries = services.list_sanctions(
-        get_session(), actor=_user(), state=request.args.get("state")
+        get_session(), actor=signed_in_user(), state=request.args.get("state")
     )
     return jsonify(
         {

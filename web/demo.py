@@ -16,9 +16,10 @@ from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from archive.corpus import services as corpus
+from archive.corpus.errors import UnsupportedCorpusFile
+from archive.corpus.naming import iter_document_files
 from archive.kernel import accounts
 from archive.kernel.accounts import Role
 from archive.kernel.db import session_scope
@@ -51,7 +52,7 @@ def load_corpus(rt: Runtime, folder: Path | None = None) -> tuple[int, list[str]
     meta = _catalogue(folder)
     files = [
         (path, doc_id)
-        for path, doc_id in corpus.iter_corpus_files([folder])
+        for path, doc_id in iter_document_files([folder])
         if not doc_id.startswith("theses/")
     ]
     added, refused = 0, []
@@ -74,7 +75,7 @@ def load_corpus(rt: Runtime, folder: Path | None = None) -> tuple[int, list[str]
                         else None,
                     )
                 added += 1
-            except corpus.UnsupportedCorpusFile as exc:
+            except UnsupportedCorpusFile as exc:
                 refused.append(exc.message)
     return added, refused
 
@@ -82,10 +83,7 @@ def load_corpus(rt: Runtime, folder: Path | None = None) -> tuple[int, list[str]
 def screen_demo_theses(rt: Runtime) -> int | None:
     """Submit the two demo theses as the research office, once; returns the batch id."""
     with session_scope(rt.session_factory, actor="demo") as session:
-        existing = session.scalars(
-            select(submissions.Batch).where(submissions.Batch.name == DEMO_BATCH_NAME)
-        ).first()
-        if existing is not None:
+        if submissions.find_batch_by_name(session, DEMO_BATCH_NAME) is not None:
             return None
         office = accounts.find_user_by_username(session, DEMO_OFFICE_USER)
         if office is None or not office.has_role(Role.RESEARCH_OFFICE):

@@ -9,13 +9,14 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from archive.kernel import clock
-from archive.kernel.accounts import Permission, User
+from archive.kernel.accounts import Permission
 from archive.kernel.errors import PermissionDenied
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit import services
 from casework.credit.evaluation import GRADE_LABELS
 from casework.credit.models import EVALUATION_LABELS, Occasion
-from web.auth import current_user, permission_required
+from web.auth import permission_required, signed_in_user
+from web.credit import issue_and_render
 from web.db import get_session
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -28,14 +29,8 @@ TABS = (
 )
 
 
-def _user() -> User:
-    user = current_user()
-    assert user is not None
-    return user
-
-
 def _subject() -> Any:
-    person = services.subject_of_user(get_session(), _user())
+    person = services.subject_of_user(get_session(), signed_in_user())
     if person is None:
         raise PermissionDenied(
             "您的账户尚未关联教师/学生信用主体，请联系信用管理员 (account not linked)"
@@ -48,10 +43,10 @@ def _subject() -> Any:
 def index() -> Any:
     """The own credit file, with commitments to sign."""
     db = get_session()
-    person = services.subject_of_user(db, _user())
+    person = services.subject_of_user(db, signed_in_user())
     if person is None:
         return render_template("me/index.html", cf=None)
-    cf = services.credit_file(db, actor=_user(), person_id=person.id)
+    cf = services.credit_file(db, actor=signed_in_user(), person_id=person.id)
     tab = request.args.get("tab", "dishonesty")
     if tab not in dict(TABS):
         tab = "dishonesty"
@@ -87,7 +82,7 @@ def sign(version_id: int) -> Any:
         return redirect(url_for("me.index", tab="commitments"))
     services.sign_commitment(
         get_session(),
-        actor=_user(),
+        actor=signed_in_user(),
         version_id=version_id,
         context=request.form.get("context", ""),
     )
@@ -107,7 +102,7 @@ def repair(record_id: int) -> Any:
     if request.method == "POST":
         services.apply_for_repair(
             db,
-            actor=_user(),
+            actor=signed_in_user(),
             record_id=record_id,
             statement=request.form.get("statement", ""),
             has_met_obligations=request.form.get("obligations_met") == "1",
@@ -139,8 +134,6 @@ def _proof_upload() -> tuple[Any, str, str] | None:
 @permission_required(Permission.SELF_SERVICE)
 def report(fmt: str) -> Any:
     """Download one's own credit report."""
-    from web.credit import issue_and_render
-
     return issue_and_render(_subject().id, fmt)
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import segno
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from screening.report import (
@@ -435,6 +434,9 @@ def _qr(report: ScreeningReport, verify_url: str | None) -> str:
                 f"sha256:{report.document.text_sha256}",
             )
         )
+    # segno costs ~10 ms to import: paid by the first report, not by every start-up.
+    import segno
+
     data_uri: str = segno.make(payload, error="m", micro=False).svg_data_uri(scale=3)
     return data_uri
 

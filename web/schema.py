@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-import archive.corpus.services
+import archive.corpus.models
 import archive.kernel.accounts
 import archive.kernel.audit
+import archive.kernel.calendar
 import archive.kernel.files
 import archive.kernel.people
 import archive.kernel.scheduler
-import archive.records.services
-import archive.submissions.services
+import archive.records.models
+import archive.search.models
+import archive.submissions.models
 import casework.credit.models
 import casework.models
 from archive.kernel.db import Base
@@ -24,12 +26,14 @@ from archive.kernel.db import Base
 MODEL_MODULES = (
     archive.kernel.accounts,
     archive.kernel.audit,
+    archive.kernel.calendar,
     archive.kernel.scheduler,
     archive.kernel.people,
     archive.kernel.files,
-    archive.records.services,
-    archive.corpus.services,
-    archive.submissions.services,
+    archive.records.models,
+    archive.search.models,
+    archive.corpus.models,
+    archive.submissions.models,
     casework.models,
     casework.credit.models,
 )

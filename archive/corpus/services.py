@@ -1,91 +1,47 @@
-"""The comparison corpus: documents theses are screened against, and their persistent index.
+"""The comparison corpus: add, find, list and remove the documents theses are screened against.
 
 Each `CorpusDocument` keeps the extracted text (the offsets of every match point into it),
 who wrote it (for 去除本人: matched by author identity), and the original file. The
-passage index (`screening.index.CorpusIndex`) lives under `<data_dir>/index/` and is
-updated incrementally: additions and removals are applied once the database transaction
-commits (a rolled-back addition never reaches the index), under a file lock so that the
-web process, jobs and the CLI do not write it at the same time. `open_index` compares the
-index with the database and repairs any difference (a crash between commit and index
-write, a deleted index directory), so the index can always be rebuilt from the database.
+passage index follows every change once the transaction commits
+(`archive.corpus.index`). `open_index` compares the index with the database and repairs
+any difference (a crash between commit and index write, a deleted index directory), so
+the index can always be rebuilt from the database.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    Date,
-    ForeignKey,
-    String,
-    Text,
-    event,
-    func,
-    or_,
-    select,
-)
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
+from archive.corpus.errors import CorpusDocumentNotFound, UnsupportedCorpusFile
+from archive.corpus.index import (
+    compact_if_fragmented,
+    index_dir,
+    index_lock,
+    load_index,
+    schedule_index_change,
+)
+from archive.corpus.models import CorpusDocument
+from archive.corpus.naming import (
+    author_key,
+    iter_document_files,
+    parse_file_name,
+)
 from archive.kernel.accounts import Permission, User, require
-from archive.kernel.db import Base, settings_of, utcnow
-from archive.kernel.errors import InvalidInput, NotFound
+from archive.kernel.db import settings_of, utcnow
+from archive.kernel.errors import InvalidInput
 from archive.kernel.files import StoredFile, store_bytes
-from archive.kernel.settings import Settings
 from screening.errors import ScreeningError
 from screening.extract import extract
 from screening.index import CorpusIndex
 from screening.report import text_sha256
-
-INDEX_DIRNAME = "index"
-SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".doc", ".txt")
-_PENDING_KEY = "pending_corpus_index_ops"
-
-
-class CorpusDocument(Base):
-    """One document of the comparison corpus, known by its id (a relative path)."""
-
-    __tablename__ = "corpus_documents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    doc_id: Mapped[str] = mapped_column(String(512), unique=True)
-    title: Mapped[str] = mapped_column(String(500), default="")
-    author: Mapped[str] = mapped_column(String(200), default="")
-    author_university_id: Mapped[str | None] = mapped_column(String(32))
-    author_key: Mapped[str | None] = mapped_column(String(200), index=True)
-    venue: Mapped[str] = mapped_column(String(255), default="")
-    published_on: Mapped[date | None] = mapped_column(Date)
-    source_path: Mapped[str] = mapped_column(String(1024), default="")
-    media_type: Mapped[str] = mapped_column(String(128), default="text/plain")
-    stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
-    char_count: Mapped[int] = mapped_column(default=0)
-    text_sha256: Mapped[str] = mapped_column(String(64))
-    # The text itself is derived from the stored file and fixed by text_sha256; the audit
-    # chain records the hash, not a copy of every corpus text.
-    text: Mapped[str] = mapped_column(Text, deferred=True, info={"audit": "redact"})
-    # Indexed: every screening reads the newest (cut-off date, index freshness).
-    added_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    stored_file: Mapped[StoredFile | None] = relationship(lazy="joined")
-
-    def __repr__(self) -> str:
-        return f"<CorpusDocument {self.doc_id!r}>"
-
-
-class CorpusDocumentNotFound(NotFound):
-    """No corpus document with this id."""
-
-
-class UnsupportedCorpusFile(InvalidInput):
-    """A file that cannot join the corpus (unreadable, empty, not text...)."""
 
 
 @dataclass
@@ -109,139 +65,7 @@ class CorpusSummary:
         return text + "；本批次其他文件" if with_peers else text
 
 
-# --------------------------------------------------------------------------- identity
-def normalise_name(name: str) -> str:
-    """A person's name for comparison: NFKC, no spaces or middle dots, case-folded."""
-    text = unicodedata.normalize("NFKC", name or "")
-    return re.sub(r"[\s·•・.]+", "", text).casefold()
-
-
-def author_key(name: str | None, university_id: str | None = None) -> str | None:
-    """The identity key of an author: `id:<学号/工号>` when known, else `name:<姓名>`."""
-    if university_id and university_id.strip():
-        return f"id:{university_id.strip().upper()}"
-    norm = normalise_name(name or "")
-    return f"name:{norm}" if norm else None
-
-
-def author_keys(name: str | None, university_id: str | None = None) -> set[str]:
-    """Every key a corpus document by this author may carry (id and name)."""
-    keys = set()
-    if university_id and university_id.strip():
-        keys.add(f"id:{university_id.strip().upper()}")
-    norm = normalise_name(name or "")
-    if norm:
-        keys.add(f"name:{norm}")
-    return keys
-
-
-@dataclass(frozen=True)
-class FileNameParts:
-    """What the CNKI campus file-name rule 学号_姓名_专业_题目 tells about a file."""
-
-    university_id: str = ""
-    author: str = ""
-    major: str = ""
-    title: str = ""
-
-
-def parse_file_name(name: str) -> FileNameParts:
-    """Split `学号_姓名_专业_题目.ext`; other names give only a title (the stem)."""
-    stem = os.path.splitext(os.path.basename(name))[0].strip()
-    parts = [p.strip() for p in re.split(r"[_＿]", stem)]
-    if len(parts) >= 4 and re.fullmatch(r"[A-Za-z0-9]{4,20}", parts[0]) and parts[1]:
-        return FileNameParts(
-            university_id=parts[0],
-            author=parts[1],
-            major=parts[2],
-            title="_".join(parts[3:]).strip() or stem,
-        )
-    return FileNameParts(title=stem)
-
-
-# ----------------------------------------------------------------------------- index
-def index_dir(settings: Settings) -> Path:
-    """Where the corpus index of these settings lives."""
-    return settings.data_dir / INDEX_DIRNAME
-
-
-@contextlib.contextmanager
-def index_lock(settings: Settings) -> Iterator[None]:
-    """One writer at a time across processes (web, jobs, CLI) sharing a data directory."""
-    if settings.index_redis:  # the index lives in Redis: a Redis lock, across machines
-        from archive.corpus.redis_storage import index_lock as redis_index_lock
-
-        with redis_index_lock(settings):
-            yield
-        return
-    directory = index_dir(settings)
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".lock", "a+b") as fh:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX; a single process then
-            yield
-            return
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def load_index(settings: Settings) -> CorpusIndex:
-    """The index as saved (an empty one in a new data directory, or in Redis)."""
-    if settings.index_redis:
-        from archive.corpus.redis_storage import storage_for
-
-        return CorpusIndex(storage=storage_for(settings))
-    return CorpusIndex(index_dir(settings))
-
-
-def _apply_index_ops(settings: Settings, ops: Sequence[tuple[str, str, str]]) -> None:
-    """Apply ("add", id, text) / ("remove", id, "") in order, then save once."""
-    with index_lock(settings):
-        index = load_index(settings)
-        for op, doc_id, text in ops:
-            if op == "add":
-                index.add(doc_id, text)
-            elif doc_id in index:
-                index.remove(doc_id)
-        index.save()
-        _maybe_compact(index)
-
-
-def _maybe_compact(index: CorpusIndex) -> None:
-    """Merge segments when many small ones (or many removals) have piled up."""
-    removed = len(index._doc_ids) - len(index)
-    if len(index._segments) > 24 or removed > max(64, len(index) // 4):
-        index.compact()
-
-
-def _schedule(session: Session, op: str, doc_id: str, text: str = "") -> None:
-    """Queue an index change until the session's transaction commits."""
-    session.connection()  # begin now, so a rollback drops the change too
-    session.info.setdefault(_PENDING_KEY, []).append((op, doc_id, text))
-
-
-@event.listens_for(Session, "after_commit")
-def _flush_index_ops(session: Session) -> None:
-    """Write the committed transaction's corpus changes to the index."""
-    # SQLAlchemy also fires after_commit when a SAVEPOINT is released; wait for the end.
-    if session.in_nested_transaction():
-        return
-    ops = session.info.pop(_PENDING_KEY, None)
-    if ops:
-        _apply_index_ops(settings_of(session), ops)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_index_ops(session: Session, previous_transaction: Any) -> None:
-    """A rolled-back transaction changes nothing in the index."""
-    if not previous_transaction.nested:
-        session.info.pop(_PENDING_KEY, None)
-
-
+# ------------------------------------------------------------------ index agreement
 #: Per process: the corpus fingerprint and index version last found in agreement.
 _agreed: dict[str, tuple[tuple[Any, ...], str]] = {}
 
@@ -292,7 +116,7 @@ def sync_index(session: Session) -> tuple[int, int]:
             for doc_id, text in fetch_texts(session, chunk).items():
                 index.add(doc_id, text)
         index.save()
-        _maybe_compact(index)
+        compact_if_fragmented(index)
     return len(missing), len(stale)
 
 
@@ -347,7 +171,7 @@ def add_document(
     doc.added_at = utcnow()
     doc.added_by_id = actor.id if actor is not None else None
     session.flush()
-    _schedule(session, "add", doc_id, text)
+    schedule_index_change(session, "add", doc_id, text)
     return doc
 
 
@@ -407,27 +231,6 @@ def add_file(
     )
 
 
-def iter_corpus_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
-    """(file, document id) for files and every supported file inside folders.
-
-    A folder's files are known by their path relative to that folder (POSIX separators);
-    a file given directly by its name.
-    """
-    for given in paths:
-        if given.is_dir():
-            for root, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or not name.lower().endswith(
-                        SUPPORTED_EXTENSIONS
-                    ):
-                        continue
-                    full = Path(root) / name
-                    yield full, full.relative_to(given).as_posix()
-        else:
-            yield given, given.name
-
-
 def add_paths(
     session: Session,
     *,
@@ -448,7 +251,7 @@ def add_paths(
     """
     result = CorpusAddResult()
     pairs = (
-        paths if paths and isinstance(paths[0], tuple) else iter_corpus_files(paths)  # type: ignore[arg-type]
+        paths if paths and isinstance(paths[0], tuple) else iter_document_files(paths)  # type: ignore[arg-type]
     )
     for path, doc_id in pairs:  # type: ignore[misc]
         if not path.exists():
@@ -477,6 +280,42 @@ def add_paths(
             result.added.append(doc_id)
             if on_file:
                 on_file(doc_id, None)
+    return result
+
+
+def add_uploads(
+    session: Session,
+    *,
+    uploads: Iterable[tuple[str, bytes]],
+    author: str = "",
+    author_university_id: str | None = None,
+    venue: str = "",
+    actor: User | None = None,
+) -> CorpusAddResult:
+    """Add uploaded files, each known by its file name; a refused one does not stop the rest.
+
+    Args:
+        uploads: (file name, content) pairs; a name's folders are dropped.
+    """
+    result = CorpusAddResult()
+    for file_name, data in uploads:
+        name = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+        try:
+            with session.begin_nested():
+                add_file(
+                    session,
+                    data=data,
+                    file_name=name,
+                    doc_id=name,
+                    author=author,
+                    author_university_id=author_university_id,
+                    venue=venue,
+                    actor=actor,
+                )
+        except UnsupportedCorpusFile as exc:
+            result.failed.append((name, exc.message))
+        else:
+            result.added.append(name)
     return result
 
 
@@ -542,7 +381,7 @@ def remove_document(
     doc = get_document(session, doc_id)
     session.delete(doc)
     session.flush()
-    _schedule(session, "remove", doc_id)
+    schedule_index_change(session, "remove", doc_id)
 
 
 def fetch_texts(session: Session, doc_ids: Sequence[str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ sees the tipster, a sealed record) live in the services of each area on top of t
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import secrets
 from datetime import datetime
@@ -242,7 +243,15 @@ class WeakPassword(InvalidInput):
 
 # A hash of a random password, checked when the username is unknown so that a wrong
 # username costs the same time as a wrong password (no user enumeration by timing).
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, made on first use (scrypt costs ~0.1 s at start-up)."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def spend_password_check(password: str) -> None:
+    """Take as long as a real password check, so a missing account cannot be timed."""
+    check_password_hash(_dummy_hash(), password)
 
 
 def require(actor: User | None, permission: Permission) -> User:
@@ -319,7 +328,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
     """The active user with these credentials, or `InvalidCredentials` (same message always)."""
     user = find_user_by_username(session, username)
     if user is None or not user.is_active:
-        check_password_hash(_DUMMY_HASH, password)
+        spend_password_check(password)
         raise InvalidCredentials("用户名或密码错误 (wrong username or password)")
     if not check_password_hash(user.password_hash, password):
         raise InvalidCredentials("用户名或密码错误 (wrong username or password)")

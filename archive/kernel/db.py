@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import Enum as SAEnum
 from sqlalchemy.types import TypeDecorator
 
+from archive.kernel import clock
 from archive.kernel.settings import Settings
 
 NAMING_CONVENTION = {
@@ -31,9 +32,7 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     """The current time, UTC-aware; goes through the controllable clock."""
-    from archive.kernel.clock import now
-
-    return now()
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,1 +1,2 @@
-"""Research records and case files: models, access rules, services, retention, fixity, imports."""
+"""Research records and case files: models, access rules, services, case files, duplicates,
+retention, fixity, imports, their jobs and the `chengxin archive` commands."""

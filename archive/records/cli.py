@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
+from archive.kernel import accounts
 from archive.kernel.cli import cli_context
+from archive.kernel.db import session_scope
+from archive.kernel.queue import wait_for_background_jobs
+from archive.records.fixity import run_fixity_audit
+from archive.records.imports import import_records
+from archive.search.indexing import reindex_all
+from archive.search.query import log_search, search
+from archive.search.schema import ensure_search_schema
 
 
 def register(main: click.Group) -> None:
@@ -24,9 +33,6 @@ def archive_group() -> None:
 @archive_group.command("verify")
 def verify() -> None:
     """Re-hash every stored file; exit 1 and name each file altered or missing."""
-    from archive.kernel.db import session_scope
-    from archive.records.fixity import run_fixity_audit
-
     rt = cli_context().runtime()
     report = run_fixity_audit(lambda: session_scope(rt.session_factory, actor="cli"))
     for problem in report.problems:
@@ -62,10 +68,6 @@ def verify() -> None:
 )
 def import_(table: Path, files_dir: Path | None, skip_bad: bool) -> None:
     """Import research records from a CSV or XLSX sheet."""
-    from archive.kernel.db import session_scope
-    from archive.kernel.queue import wait_for_background_jobs
-    from archive.records.imports import import_records
-
     rt = cli_context().runtime()
     with session_scope(rt.session_factory, actor="cli") as session:
         report = import_records(
@@ -100,11 +102,6 @@ def import_(table: Path, files_dir: Path | None, skip_bad: bool) -> None:
 )
 def reindex(extract: bool) -> None:
     """Rebuild the full-text index from the records."""
-    import time
-
-    from archive.kernel.db import session_scope
-    from archive.search.services import ensure_search_schema, reindex_all
-
     rt = cli_context().runtime()
     ensure_search_schema(rt.engine)
     started = time.perf_counter()
@@ -121,11 +118,6 @@ def reindex(extract: bool) -> None:
 @click.option("--limit", default=20, show_default=True)
 def search_cmd(query: str, username: str, limit: int) -> None:
     """Search the archive as a user would see it."""
-    from archive.kernel import accounts
-    from archive.kernel.db import session_scope
-    from archive.records.services import log_search
-    from archive.search.services import search
-
     rt = cli_context().runtime()
     with session_scope(rt.session_factory, actor="cli") as session:
         user = accounts.find_user_by_username(session, username)

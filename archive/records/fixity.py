@@ -21,7 +21,8 @@ from archive.kernel import audit
 from archive.kernel.accounts import User
 from archive.kernel.db import settings_of, utcnow
 from archive.kernel.files import CHUNK, StoredFile, blob_path
-from archive.records.services import Record, RecordFile, visibility_clause
+from archive.records.access import visibility_clause
+from archive.records.models import Record, RecordFile
 
 
 @dataclass(frozen=True)

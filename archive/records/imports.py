@@ -24,23 +24,19 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from archive.kernel.accounts import Permission, Role, User, require
-from archive.kernel.errors import InvalidInput
 from archive.kernel.files import FileTooLarge, hash_on_disk, store_stream
-from archive.records.services import (
+from archive.records.duplicates import find_duplicate, metadata_fingerprint
+from archive.records.errors import DuplicateRecord, ImportFileError, InvalidRecord
+from archive.records.models import (
     DISCIPLINES,
     RECORD_TYPE_LABELS,
     AccessLevel,
-    DuplicateRecord,
     FileRole,
-    InvalidRecord,
     PersonRef,
     RecordType,
-    create_record,
-    find_duplicate,
-    find_record_by_number,
-    metadata_fingerprint,
 )
-from archive.search import services as search
+from archive.records.services import RecordInput, create_record, find_record_by_number
+from archive.search.indexing import index_record
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "type": ("类型", "档案类型", "type"),
@@ -79,10 +75,6 @@ _PERSON = re.compile(
 )
 _LIST_SPLIT = re.compile(r"[;；\n]+")
 MAX_ROWS = 20_000
-
-
-class ImportFileError(InvalidInput):
-    """The sheet itself cannot be read (not CSV/XLSX, no header, no title column)."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +168,7 @@ def _csv_rows(data: bytes, filename: str) -> list[list[Any]]:
 
 
 def _xlsx_rows(data: bytes, filename: str) -> list[list[Any]]:
+    # openpyxl is heavy to import and only a few imports use XLSX: loaded when needed.
     from openpyxl import load_workbook
 
     try:
@@ -235,6 +228,14 @@ def _text(values: dict[str, Any], key: str) -> str:
 
 def _check_row(row: _Row, files_dir: Path | None) -> None:
     """Parse and validate one row, collecting every problem (not only the first)."""
+    _check_fields(row)
+    _check_dates(row)
+    _check_files(row, files_dir)
+    _check_access(row)
+
+
+def _check_fields(row: _Row) -> None:
+    """Title, type, discipline and people."""
     v = row.values
     if not _text(v, "title"):
         row.problems.append("题名为空")
@@ -256,6 +257,11 @@ def _check_row(row: _Row, files_dir: Path | None) -> None:
         row.people = parse_people(v.get("people"))
     except ValueError as exc:
         row.problems.append(str(exc))
+
+
+def _check_dates(row: _Row) -> None:
+    """Start and end dates, or the year alone as the start."""
+    v = row.values
     for key in ("date_start", "date_end"):
         try:
             setattr(row, key, parse_date(v.get(key)))
@@ -269,7 +275,11 @@ def _check_row(row: _Row, files_dir: Path | None) -> None:
             row.problems.append(f"年度无效：{year}")
     if row.date_start and row.date_end and row.date_end < row.date_start:
         row.problems.append("结束日期早于开始日期")
-    for name in _LIST_SPLIT.split(_text(v, "files")):
+
+
+def _check_files(row: _Row, files_dir: Path | None) -> None:
+    """The files named in the row, each inside `files_dir`."""
+    for name in _LIST_SPLIT.split(_text(row.values, "files")):
         name = name.strip()
         if not name:
             continue
@@ -288,6 +298,11 @@ def _check_row(row: _Row, files_dir: Path | None) -> None:
             row.files.append(path)
         else:
             row.problems.append(f"文件不存在：{name}")
+
+
+def _check_access(row: _Row) -> None:
+    """The row's restriction: level, roles, seal date and reason."""
+    v = row.values
     access = _text(v, "access")
     level = _ACCESS_BY_LABEL.get(access, access or "open")
     if level not in AccessLevel._value2member_map_:
@@ -369,7 +384,7 @@ def import_records(
     for number in report.created:
         record = find_record_by_number(session, number)
         if record is not None:
-            search.index_record(session, record)
+            index_record(session, record)
     return report
 
 
@@ -414,9 +429,7 @@ def _import_row(
                         FileRole.MAIN if len(row.files) == 1 else FileRole.ATTACHMENT,
                     )
                 )
-        record = create_record(
-            session,
-            actor=actor,
+        data = RecordInput(
             record_type=row.record_type,
             title=title,
             description=_text(row.values, "description"),
@@ -428,9 +441,10 @@ def _import_row(
             people=row.people,
             files=stored,
             source="import",
-            check_duplicates=False,
-            index=False,
             **row.access,
+        )
+        record = create_record(
+            session, actor=actor, data=data, check_duplicates=False, index=False
         )
         savepoint.commit()
     except (InvalidRecord, DuplicateRecord, FileTooLarge) as exc:

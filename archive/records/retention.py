@@ -21,23 +21,24 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from archive.kernel import audit, clock
-from archive.kernel.accounts import Permission, User, require
+from archive.kernel.accounts import Permission, User, get_user, require
 from archive.kernel.db import Base, utcnow
-from archive.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from archive.kernel.errors import InvalidInput, PermissionDenied
 from archive.kernel.files import StoredFile, blob_path, storage_root
-from archive.records.services import (
+from archive.records.access import get_record, may_manage, visibility_clause
+from archive.records.errors import DisposalNotAllowed, DisposalRequestNotFound
+from archive.records.models import (
     MIN_RETENTION_YEARS,
     RETENTION_YEARS,
     DisposalRequest,
     DisposalStatus,
-    FileText,
     Record,
     RecordStatus,
     RecordTombstone,
     RecordType,
     RetentionClass,
-    SearchDoc,
 )
+from archive.search.models import FileText, SearchDoc
 
 TYPE_RETENTION: dict[RecordType, tuple[RetentionClass, str]] = {
     RecordType.PROJECT: (RetentionClass.PERMANENT, "科研项目核心档案（永久）"),
@@ -63,14 +64,6 @@ GRAVE_WORDS = (
     "撤销学位",
     "不授予学位",
 )
-
-
-class DisposalNotAllowed(Conflict):
-    """The record is not past its term, is permanent, or already has a request."""
-
-
-class DisposalRequestNotFound(NotFound):
-    """No such disposal request."""
 
 
 def class_for_type(record_type: RecordType) -> tuple[RetentionClass, str]:
@@ -133,8 +126,6 @@ def set_retention(
     basis: str,
 ) -> Record:
     """Change a record's class; only to a longer term than its rule gives, with a basis."""
-    from archive.records.services import get_record, may_manage
-
     record = get_record(session, actor=actor, record_id=record_id)
     if not may_manage(actor, record):
         raise PermissionDenied("您无权修改保管期限 (permission denied)")
@@ -168,8 +159,6 @@ def list_due_for_disposal(
     session: Session, *, actor: User, today: date | None = None
 ) -> list[Record]:
     """Active records whose term has passed (the disposal list), oldest term first."""
-    from archive.records.services import visibility_clause
-
     today = today or clock.today()
     return list(
         session.scalars(
@@ -205,8 +194,6 @@ def request_disposal(
     session: Session, *, actor: User, record_id: int, reason: str
 ) -> DisposalRequest:
     """Ask for a record past its term to be disposed of (needs someone else's approval)."""
-    from archive.records.services import get_record
-
     require(actor, Permission.ARCHIVE_MANAGE)
     record = get_record(session, actor=actor, record_id=record_id)
     today = clock.today()
@@ -294,8 +281,6 @@ def approve_disposal(
     The approver must hold `ARCHIVE_APPROVE_DISPOSAL` and not be the requester. Blobs are
     deleted from disk only when nothing else in the database refers to them.
     """
-    from archive.kernel.accounts import get_user
-
     require(actor, Permission.ARCHIVE_APPROVE_DISPOSAL)
     req = _get_request(session, request_id)
     if req.status != DisposalStatus.PENDING:

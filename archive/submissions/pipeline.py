@@ -8,8 +8,7 @@ session for the whole computation.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,15 +17,12 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.corpus.services import (
-    CorpusDocument,
-    author_keys,
-    corpus_summary,
-    fetch_texts,
-    open_index,
-)
+from archive.corpus.models import CorpusDocument
+from archive.corpus.naming import author_keys
+from archive.corpus.services import corpus_summary, fetch_texts, open_index
 from archive.kernel import clock
 from archive.kernel.db import read_session
+from archive.kernel.locks import folder_lock
 from screening.document import DocumentStructure
 from screening.index import Candidate, CorpusIndex
 from screening.normalize import NormalizedText
@@ -111,22 +107,6 @@ class _ExcludingIndex:
         return self._index.query(text, top_k=top_k, exclude=exclude, **kwargs)
 
 
-@contextlib.contextmanager
-def _dir_lock(directory: Path) -> Iterator[None]:
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".lock", "a+b") as fh:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX
-            yield
-            return
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
 def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIndex:
     """An index of the peers: in memory, or kept in `directory` and only topped up."""
     if directory is None:
@@ -134,7 +114,7 @@ def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIn
         for peer in peers:
             index.add(peer.source_id, peer.text)
         return index
-    with _dir_lock(directory):
+    with folder_lock(directory):
         index = CorpusIndex(directory)
         missing = [p for p in peers if p.source_id not in index]
         for peer in missing:
@@ -142,6 +122,11 @@ def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIn
         if missing or not (directory / "manifest.json").exists():
             index.save()
         return index
+
+
+def new_screener(index: CorpusIndex, fetch_text: Callable[[str], str]) -> Screener:
+    """A fitted `Screener` over `index`, reading candidates' texts with `fetch_text`."""
+    return Screener(index, fetch_text).fit()
 
 
 def _short_session(factory: sessionmaker[Session]) -> Session:
@@ -188,7 +173,7 @@ def prepare(
         index = open_index(session)
         session.commit()
         summary = corpus_summary(session)
-    screener = Screener(index, corpus_text_fetcher(factory)).fit()
+    screener = new_screener(index, corpus_text_fetcher(factory))
     description = summary.description(with_peers=bool(peers))
     return ScreeningContext(
         screener=screener,
@@ -279,7 +264,7 @@ def screen_document(
         excluding = _ExcludingIndex(
             context.peer_index, {exclude_peer} if exclude_peer else ()
         )
-        peer_screener = Screener(cast(CorpusIndex, excluding), context.peer_text).fit()
+        peer_screener = new_screener(cast(CorpusIndex, excluding), context.peer_text)
         matches += peer_screener.screen(document.text)
         matches.sort(key=_match_order)
     own, infos = own_work_and_infos(
@@ -298,7 +283,10 @@ def screen_document(
         exclude_references=base.exclude_references,
         exclude_templates=base.exclude_templates,
     )
-    structure = document.structure or analyse(document.text)
+    if document.structure is not None:
+        structure = document.structure
+    else:
+        structure = analyse(document.text)
     return build_report(
         document_name=document.name,
         text=document.text,

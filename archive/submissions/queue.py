@@ -9,8 +9,8 @@ What rq 2.x does, and what we add so that each submission's state says what happ
   beat every 30 s while a job runs), the next registry clean-up (any worker's maintenance, every
   `MAINTENANCE_INTERVAL_SECONDS` here, or `reconcile`) calls the job's failure callback
   with `AbandonedJobError` and re-queues the job while it has retries left, else marks
-  it failed. `on_screen_job_failure` is that callback: on the last failure it records
-  失败 with a reason on the submission.
+  it failed. `archive.submissions.jobs.on_screen_job_failure` is that callback: on the
+  last failure it records 失败 with a reason on the submission.
 * Redis restarted without its data: queued and started jobs are gone. `reconcile` finds
   unfinished submissions whose job no longer exists (or failed without our callback
   having run) and queues them again, or fails them visibly after `MAX_ATTEMPTS`. Workers
@@ -22,6 +22,8 @@ What rq 2.x does, and what we add so that each submission's state says what happ
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +32,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.kernel import runtime
 from archive.kernel.db import session_scope, utcnow
+from archive.kernel.queue import enqueue, redis_connection
 from archive.kernel.settings import Settings
+from archive.submissions.jobs import fail_lost, job_id_for, screen_submission_job
+from archive.submissions.models import Submission, SubmissionState
+from archive.submissions.processing import peers_pending
 
 log = logging.getLogger(__name__)
 
@@ -41,70 +47,6 @@ GRACE_SECONDS = 30
 #: How often a worker cleans rq's registries and reconciles submissions.
 MAINTENANCE_INTERVAL_SECONDS = 60
 
-LOST_MESSAGE = (
-    "{name}：检测进程意外中断，已自动重试 {attempts} 次仍未完成，请重新检测"
-    " (the worker screening this file stopped; retried {attempts} times)"
-)
-
-
-def is_transient(exc: BaseException) -> bool:
-    """A Redis outage (connection lost, server loading its data): worth a retry by rq
-    rather than a failure recorded on the submission."""
-    try:
-        from redis.exceptions import BusyLoadingError
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-    except ImportError:  # pragma: no cover - redis is a dependency
-        return False
-    return isinstance(exc, RedisConnectionError | RedisTimeoutError | BusyLoadingError)
-
-
-def job_id_for(submission_id: int) -> str:
-    """The rq job id of a submission's screening job."""
-    return f"screen-{submission_id}"
-
-
-def on_screen_job_failure(
-    job: Any, connection: Any, exc_type: Any, exc_value: Any, tb: Any
-) -> None:
-    """rq failure callback: a screening job failed, was abandoned or timed out.
-
-    While rq will retry the job the submission is left as it is (the retry screens it);
-    on the last failure the submission is marked failed with the reason.
-    """
-    del connection, tb
-    if job.retries_left:
-        log.warning("screening job %s failed (%s); rq retries it", job.id, exc_type)
-        return
-    try:
-        submission_id = int(job.args[0])
-    except (IndexError, TypeError, ValueError):
-        return
-    _fail_lost(
-        runtime.current().session_factory,
-        submission_id,
-        reason=f"{getattr(exc_type, '__name__', exc_type)}: {exc_value}",
-    )
-
-
-def _fail_lost(
-    factory: sessionmaker[Session], submission_id: int, *, reason: str
-) -> None:
-    from archive.submissions.services import Submission, record_failure
-
-    with session_scope(factory) as session:
-        sub = session.get(Submission, submission_id)
-        if sub is None or sub.is_finished:
-            return
-        name, attempts = sub.file_name, sub.attempts
-    log.error("screening of submission %s lost: %s", submission_id, reason)
-    record_failure(
-        factory,
-        submission_id=submission_id,
-        code="worker_lost",
-        message=LOST_MESSAGE.format(name=name, attempts=max(attempts - 1, 0)),
-    )
-
 
 def _enqueue_due_retries(queue: Any) -> None:
     """Queue retries whose time has come, as rq's scheduler would.
@@ -112,9 +54,7 @@ def _enqueue_due_retries(queue: Any) -> None:
     The scheduler runs in one worker holding a lock; when that worker died with Redis
     the lock outlives it for a while, and burst workers schedule only at start.
     """
-    import time
-
-    from rq.job import Job
+    from rq.job import Job  # rq (~0.16 s) only where Redis is in use: see `reconcile`
     from rq.registry import ScheduledJobRegistry
 
     registry = ScheduledJobRegistry(queue=queue)
@@ -126,7 +66,7 @@ def _enqueue_due_retries(queue: Any) -> None:
 
 def _live_job_ids(connection: Any, queue_name: str) -> set[str]:
     """Ids of jobs rq still holds as queued, started, scheduled or deferred."""
-    from rq import Queue
+    from rq import Queue  # heavy: see `reconcile`
     from rq.registry import (
         DeferredJobRegistry,
         ScheduledJobRegistry,
@@ -152,12 +92,10 @@ def reconcile(
     Returns (re-queued, failed). Safe to run from any number of workers at once: the
     job id dedupes the queue and the job itself is safe to run twice.
     """
+    # rq costs ~0.16 s to import; the web app and `chengxin` start without it, and
+    # only recovery and workers (with Redis configured) need it.
     from rq import Queue
     from rq.registry import clean_registries as rq_clean_registries
-
-    from archive.kernel.queue import enqueue, redis_connection
-    from archive.submissions.jobs import screen_submission_job
-    from archive.submissions.services import Submission, SubmissionState, _peers_pending
 
     factory = factory or runtime.current().session_factory
     connection = redis_connection(settings)
@@ -187,9 +125,7 @@ def reconcile(
                 continue
             if (sub.started_at or sub.created_at) > cutoff:
                 continue
-            if "waiting_peers" in (sub.warnings or []) and _peers_pending(
-                session, sub.batch_id
-            ):
+            if sub.is_waiting_for_peers and peers_pending(session, sub.batch_id):
                 continue  # the last peer to be parsed queues it
             (lost if sub.attempts >= MAX_ATTEMPTS else requeue).append(sub.id)
     for submission_id in requeue:
@@ -201,7 +137,7 @@ def reconcile(
             job_id=job_id_for(submission_id),
         )
     for submission_id in lost:
-        _fail_lost(factory, submission_id, reason="no job left in Redis")
+        fail_lost(factory, submission_id, reason="no job left in Redis")
     return len(requeue), len(lost)
 
 
@@ -216,12 +152,8 @@ def make_worker(settings: Settings, *, name: str | None = None) -> Any:
     the forking worker's parent would, so a worker killed mid-job is noticed within
     about 90 seconds and its job retried.
     """
-    import threading
-
-    from rq import Queue, SimpleWorker
+    from rq import Queue, SimpleWorker  # heavy: see `reconcile`
     from rq.worker import BaseWorker, WorkerStatus
-
-    from archive.kernel.queue import redis_connection
 
     class ChengxinWorker(SimpleWorker):
         """rq's in-process worker plus heartbeats, our maintenance and a job count."""

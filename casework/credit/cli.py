@@ -7,89 +7,83 @@ from pathlib import Path
 
 import click
 
-from archive.kernel import audit, clock
-from archive.kernel.cli import cli_context
+from archive.kernel import clock
+from archive.kernel.accounts import Permission
+from archive.kernel.cli import pass_runtime
 from archive.kernel.db import session_scope
+from archive.kernel.runtime import Runtime
+from casework.credit.export import export_changes, record_failed_export
+from casework.credit.files import get_subject_by_university_id
+from casework.credit.supervision import check
 
 
 def register(main: click.Group) -> None:
     """Add the `credit` command group to the `chengxin` command."""
+    main.add_command(credit_group)
 
-    @main.group()
-    def credit() -> None:
-        """Credit files, the sanction list and provincial export."""
 
-    @credit.command("export")
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["csv", "json"]),
-        default="csv",
-        show_default=True,
-    )
-    @click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        required=True,
-    )
-    def export_cmd(fmt: str, out_dir: Path) -> None:
-        """Export the changes since the last export (双公示 layout), resumable."""
-        from casework.credit.export import export_changes
+@click.group("credit")
+def credit_group() -> None:
+    """Credit files, the sanction list and provincial export."""
 
-        rt = cli_context().runtime()
-        try:
-            with session_scope(rt.session_factory, actor="cli") as session:
-                row = export_changes(session, actor="cli", fmt=fmt, out_dir=out_dir)
-        except Exception as exc:
-            # The failed run leaves no watermark (the next run redoes it); log the attempt.
-            with session_scope(rt.session_factory, actor="cli") as session:
-                audit.record_event(
-                    session,
-                    action="credit_export_failed",
-                    entity_type="credit_exports",
-                    entity_id="-",
-                    detail={
-                        "format": fmt,
-                        "out": str(out_dir),
-                        "error": str(exc)[:500],
-                    },
-                )
-            raise
-        if row is None:
-            click.echo("no changes since the last export")
-            return
-        click.echo(
-            f"export {row.number}: {row.row_count} records, changes {row.from_seq + 1}-{row.to_seq} "
-            f"-> {out_dir / row.file_name} (sha256 {row.sha256})"
-        )
 
-    @credit.command("check")
-    @click.argument("person")
-    @click.argument("action")
-    @click.option("--on", "on", default=None, help="Date YYYY-MM-DD (default today).")
-    def check_cmd(person: str, action: str, on: str | None) -> None:
-        """May PERSON (工号/学号) do ACTION now? Exit 1 when not."""
-        from casework.credit.files import get_subject_by_university_id
-        from casework.credit.supervision import check
-
-        rt = cli_context().runtime()
-        day = date.fromisoformat(on) if on else clock.today()
+@credit_group.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+)
+@pass_runtime
+def export_cmd(rt: Runtime, fmt: str, out_dir: Path) -> None:
+    """Export the changes since the last export (双公示 layout), resumable."""
+    try:
         with session_scope(rt.session_factory, actor="cli") as session:
-            subject = get_subject_by_university_id(session, person)
-            result = check(
-                session,
-                actor=_system_checker(),
-                person_id=subject.id,
-                action=action,
-                on=day,
-            )
-        click.echo(f"{'allowed' if result.allowed else 'refused'}: {result.reason}")
-        click.echo(
-            f"grade: {result.grade}; until: {result.until or ('permanent' if result.is_permanent else '-')}"
+            row = export_changes(session, actor="cli", fmt=fmt, out_dir=out_dir)
+    except Exception as exc:
+        # The failed run's transaction is gone; the attempt is logged in a new one.
+        with session_scope(rt.session_factory, actor="cli") as session:
+            record_failed_export(session, fmt=fmt, out_dir=out_dir, error=exc)
+        raise
+    if row is None:
+        click.echo("no changes since the last export")
+        return
+    click.echo(
+        f"export {row.number}: {row.row_count} records, changes {row.from_seq + 1}-{row.to_seq} "
+        f"-> {out_dir / row.file_name} (sha256 {row.sha256})"
+    )
+
+
+@credit_group.command("check")
+@click.argument("person")
+@click.argument("action")
+@click.option("--on", "on", default=None, help="Date YYYY-MM-DD (default today).")
+@pass_runtime
+def check_cmd(rt: Runtime, person: str, action: str, on: str | None) -> None:
+    """May PERSON (工号/学号) do ACTION now? Exit 1 when not."""
+    day = date.fromisoformat(on) if on else clock.today()
+    with session_scope(rt.session_factory, actor="cli") as session:
+        subject = get_subject_by_university_id(session, person)
+        result = check(
+            session,
+            actor=_SystemChecker(),  # type: ignore[arg-type]
+            person_id=subject.id,
+            action=action,
+            on=day,
         )
-        if not result.allowed:
-            raise SystemExit(1)
+    click.echo(f"{'allowed' if result.allowed else 'refused'}: {result.reason}")
+    click.echo(
+        f"grade: {result.grade}; until: {result.until or ('permanent' if result.is_permanent else '-')}"
+    )
+    if not result.allowed:
+        raise SystemExit(1)
 
 
 class _SystemChecker:
@@ -99,10 +93,5 @@ class _SystemChecker:
     username = "cli"
 
     def can(self, permission: object) -> bool:
-        from archive.kernel.accounts import Permission
-
+        """Only the check permission."""
         return permission is Permission.CREDIT_CHECK
-
-
-def _system_checker():  # type: ignore[no-untyped-def]
-    return _SystemChecker()

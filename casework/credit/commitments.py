@@ -20,6 +20,7 @@ from archive.kernel.errors import Conflict, InvalidInput, PermissionDenied
 from archive.kernel.people import Person
 from casework.catalogue import CreditClass
 from casework.credit.errors import TemplateNotFound
+from casework.credit.evaluation import recompute_grade
 from casework.credit.files import add_record, get_subject, subject_of_user
 from casework.credit.models import (
     OCCASION_LABELS,
@@ -273,7 +274,5 @@ def record_broken_commitment(
         signature_id=signature.id,
         dedup_key=key,
     )
-    from casework.credit.evaluation import recompute_grade
-
     recompute_grade(session, person_id=person.id)
     return record

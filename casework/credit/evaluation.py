@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from archive.kernel import clock
 from archive.kernel.accounts import Permission, User, require
 from archive.kernel.people import Person, PersonKind
+from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit.errors import InvalidRules, RuleSetNotFound
 from casework.credit.files import get_subject, is_in_force, list_records, record_state
 from casework.credit.models import (
@@ -246,8 +247,6 @@ def compute(
 
 
 def _class_label(record: CreditRecord) -> str:
-    from casework.catalogue import CREDIT_CLASS_LABELS
-
     return CREDIT_CLASS_LABELS[record.credit_class] if record.credit_class else ""
 
 

@@ -217,10 +217,7 @@ def export_changes(
         source_unit = (
             getattr(settings_of(session), "case_university_name", "") or "本校"
         )
-    out_dir.mkdir(parents=True, exist_ok=True)
     name = f"shuanggongshi-{number:06d}.{fmt}"
-    final = out_dir / name
-    partial = out_dir / (name + ".part")
     header = {
         "schema": "shuanggongshi.schema.json",
         "export_number": number,
@@ -228,18 +225,8 @@ def export_changes(
         "to_seq": to_seq,
         "generated_on": on.isoformat(),
     }
-    # CSV carries a BOM so that spreadsheet programs on Chinese Windows read it as UTF-8.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with partial.open("w", encoding=encoding, newline="") as fh:
-        if fmt == "csv":
-            count = _write_csv(_rows(changes, on, source_unit), fh)
-        else:
-            count = _write_json(_rows(changes, on, source_unit), fh, header)
-        fh.flush()
-        os.fsync(fh.fileno())
-    digest = hashlib.sha256(partial.read_bytes()).hexdigest()
-    os.replace(partial, final)
-    (out_dir / SCHEMA_PATH.name).write_bytes(SCHEMA_PATH.read_bytes())
+    rows = _rows(changes, on, source_unit)
+    count, digest = _write_file(out_dir / name, fmt, rows, header)
     row = CreditExport(
         number=number,
         format=fmt,
@@ -251,6 +238,30 @@ def export_changes(
         started_at=started,
         actor=getattr(actor, "username", str(actor))[:160],
     )
+    _log_export(session, row)
+    return row
+
+
+def _write_file(
+    final: Path, fmt: str, rows: Iterator[dict[str, str]], header: dict[str, Any]
+) -> tuple[int, str]:
+    """Write the file under a temporary name, then rename it; (row count, SHA-256)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(final.name + ".part")
+    # CSV carries a BOM so that spreadsheet programs on Chinese Windows read it as UTF-8.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with partial.open("w", encoding=encoding, newline="") as fh:
+        count = _write_csv(rows, fh) if fmt == "csv" else _write_json(rows, fh, header)
+        fh.flush()
+        os.fsync(fh.fileno())
+    digest = hashlib.sha256(partial.read_bytes()).hexdigest()
+    os.replace(partial, final)
+    (final.parent / SCHEMA_PATH.name).write_bytes(SCHEMA_PATH.read_bytes())
+    return count, digest
+
+
+def _log_export(session: Session, row: CreditExport) -> None:
+    """Add the log row (the new watermark) and its audit entry."""
     try:
         with session.begin_nested():
             session.add(row)
@@ -259,16 +270,33 @@ def export_changes(
         # Another export took this number first; its file is the one that counts.
         raise Conflict(
             "另一个报送任务刚刚完成同一批次，请刷新后重试 (concurrent export)",
-            number=number,
+            number=row.number,
         ) from exc
     audit.record_event(
         session,
         action="credit_export",
         entity_type="credit_exports",
         entity_id=row.id,
-        detail={"file": name, "rows": count, "from_seq": from_seq, "to_seq": to_seq},
+        detail={
+            "file": row.file_name,
+            "rows": row.row_count,
+            "from_seq": row.from_seq,
+            "to_seq": row.to_seq,
+        },
     )
-    return row
+
+
+def record_failed_export(
+    session: Session, *, fmt: str, out_dir: Path, error: Exception
+) -> None:
+    """Log an export that failed (it left no watermark, so the next run redoes it)."""
+    audit.record_event(
+        session,
+        action="credit_export_failed",
+        entity_type="credit_exports",
+        entity_id="-",
+        detail={"format": fmt, "out": str(out_dir), "error": str(error)[:500]},
+    )
 
 
 def list_exports(session: Session, *, actor: User) -> list[CreditExport]:
@@ -277,6 +305,29 @@ def list_exports(session: Session, *, actor: User) -> list[CreditExport]:
     return list(
         session.scalars(select(CreditExport).order_by(CreditExport.number.desc()))
     )
+
+
+def export_file(
+    session: Session, *, actor: User, number: int, out_dir: Path, schema: bool = False
+) -> Path | None:
+    """The file of export `number` in `out_dir` (or the schema beside it); None when
+    there is no such export or file. The download is audited."""
+    require(actor, Permission.CREDIT_EXPORT)
+    row = session.scalars(
+        select(CreditExport).where(CreditExport.number == number)
+    ).first()
+    if row is None:
+        return None
+    path = out_dir / (SCHEMA_PATH.name if schema else row.file_name)
+    if not path.exists():
+        return None
+    audit.record_event(
+        session,
+        action="credit_export_download",
+        entity_type="credit_exports",
+        entity_id=row.id,
+    )
+    return path
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

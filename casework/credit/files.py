@@ -1,28 +1,29 @@
-"""Credit files: subjects, records and their derived state, honours and corrections.
+"""Credit files: subjects, records and their derived state.
 
 The state of a record on a day is derived from its dates and events, so a page, a grade
 and an export agree even on a day the daily job has not yet run:
 公示中 (disclosed), 公示期满 (disclosure over, measure still running), 已到期 (measure
 ended), 已修复 (repaired), 不公示 (not public), 已更正 (superseded by a correction).
+Entries made by hand are `entries`; the whole file as one read model is `overview`.
 """
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.kernel import clock
-from archive.kernel.accounts import Permission, User, require
-from archive.kernel.errors import InvalidInput, PermissionDenied
+from archive.kernel import audit, clock
+from archive.kernel.accounts import Permission, User
+from archive.kernel.errors import PermissionDenied
 from archive.kernel.people import (
     Person,
     find_person_by_university_id,
     find_person_for_user,
+    search_people,
 )
 from casework.catalogue import CreditClass
 from casework.credit.errors import CreditRecordNotFound, SubjectNotFound
@@ -47,13 +48,6 @@ MIN_REPAIR_MONTHS = {
 }
 # Database bans (§D(iii)): repair only once the whole ban has run.
 WHOLE_BAN_CODES = frozenset({"S07", "S09"})
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (clamped to the month's end: 01-31 + 1 → 02-28)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -162,6 +156,19 @@ def get_subject_by_university_id(session: Session, university_id: str) -> Person
     return person
 
 
+def search_subjects(session: Session, *, query: str, limit: int = 50) -> list[Person]:
+    """Subjects matching a name or 工号/学号 (credit staff); every search is audited."""
+    people = search_people(session, query, limit=limit)
+    audit.record_event(
+        session,
+        action="credit_search",
+        entity_type="people",
+        entity_id="-",
+        detail={"q": query},
+    )
+    return people
+
+
 def subject_of_user(session: Session, user: User) -> Person | None:
     """The credit subject linked to an account, if any."""
     return find_person_for_user(session, user)
@@ -250,140 +257,9 @@ def list_records(session: Session, person_id: int) -> list[CreditRecord]:
     )
 
 
-def add_honour(
-    session: Session,
-    *,
-    actor: User,
-    person_id: int,
-    title: str,
-    reason: str = "",
-    decided_on: date | None = None,
-    deciding_unit: str = "",
-) -> CreditRecord:
-    """Record a positive entry (诚信奖励、荣誉) in a subject's file."""
-    require(actor, Permission.CREDIT_MANAGE)
-    get_subject(session, person_id)
-    if not title.strip():
-        raise InvalidInput("请填写荣誉名称 (title required)")
-    day = decided_on or clock.today()
-    record = add_record(
-        session,
-        actor=actor,
-        person_id=person_id,
-        kind=RecordKind.HONOUR,
-        title=title.strip(),
-        reason=reason.strip(),
-        source="manual",
-        decided_on=day,
-        starts_on=day,
-        deciding_unit=deciding_unit.strip() or None,
-    )
-    _recompute(session, person_id)
-    return record
-
-
-CORRECTABLE = (
-    "title",
-    "reason",
-    "basis",
-    "decision_number",
-    "deciding_unit",
-    "decided_on",
-    "starts_on",
-    "ends_on",
-    "disclosure_until",
-    "is_public",
-    "report_to_province",
-)
-
-
-def correct_record(
-    session: Session, *, actor: User, record_id: int, note: str, **changes: Any
-) -> CreditRecord:
-    """Supersede a record by a new one with `changes`; the old one stays, marked 已更正."""
-    require(actor, Permission.CREDIT_MANAGE)
-    old = get_record(session, record_id)
-    if not note.strip():
-        raise InvalidInput("更正须说明理由 (a reason is required)")
-    if record_state(old).is_corrected:
-        raise InvalidInput("该记录已被更正，请更正最新记录 (already corrected)")
-    unknown = set(changes) - set(CORRECTABLE)
-    if unknown:
-        raise InvalidInput(f"不可更正的字段：{', '.join(sorted(unknown))}")
-    fields = {
-        c.key: getattr(old, c.key)
-        for c in CreditRecord.__mapper__.column_attrs
-        if c.key
-        not in ("id", "created_at", "created_by_id", "dedup_key", "corrects_id")
-    }
-    fields.update(changes)
-    fields["corrects_id"] = old.id
-    new = add_record(session, actor=actor, **fields)
-    add_event(
-        session, record=old, kind=RecordEventKind.CORRECTED, actor=actor, note=note
-    )
-    _recompute(session, old.person_id)
-    return new
-
-
-def _recompute(session: Session, person_id: int) -> None:
-    from casework.credit.evaluation import recompute_grade
-
-    recompute_grade(session, person_id=person_id)
-
-
 @dataclass
 class FileEntry:
     """A record with its state, for pages and reports."""
 
     record: CreditRecord
     state: RecordState
-
-
-@dataclass
-class CreditFile:
-    """Everything in a subject's credit file on a day."""
-
-    person: Person
-    on: date
-    dishonesty: list[FileEntry] = field(default_factory=list)
-    honours: list[FileEntry] = field(default_factory=list)
-    clearances: list[FileEntry] = field(default_factory=list)
-    signatures: list[Any] = field(default_factory=list)
-    grades: list[Any] = field(default_factory=list)
-    repairs: list[Any] = field(default_factory=list)
-
-    @property
-    def active_sanctions(self) -> list[FileEntry]:
-        """Dishonesty records whose measure is in force."""
-        return [e for e in self.dishonesty if is_in_force(e.record, self.on)]
-
-    @property
-    def grade(self) -> Any:
-        """The subject's current grade row (None before the first evaluation)."""
-        return self.grades[0] if self.grades else None
-
-
-def credit_file(
-    session: Session, *, actor: User | None, person_id: int, on: date | None = None
-) -> CreditFile:
-    """A subject's whole file as the actor may see it."""
-    from casework.credit.commitments import list_signatures
-    from casework.credit.evaluation import current_grades
-    from casework.credit.repair import list_repairs_of
-
-    person = get_subject(session, person_id)
-    require_file_access(session, actor, person)
-    on = on or clock.today()
-    out = CreditFile(person=person, on=on)
-    for record in list_records(session, person_id):
-        entry = FileEntry(record, record_state(record, on))
-        {
-            RecordKind.DISHONESTY: out.dishonesty,
-            RecordKind.HONOUR: out.honours,
-            RecordKind.CLEARANCE: out.clearances,
-        }[record.kind].append(entry)
-    out.signatures = list_signatures(session, person_id=person_id)
-    out.grades = current_grades(session, person_id=person_id)
-    out.repairs = list_repairs_of(session, person_id=person_id)
-    return out

@@ -17,8 +17,9 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.kernel import clock
+from archive.kernel import audit, clock
 from archive.kernel.accounts import Permission, User, require
+from archive.kernel.calendar import add_months, add_working_days
 from archive.kernel.db import settings_of, utcnow
 from archive.kernel.errors import InvalidInput, PermissionDenied
 from archive.kernel.files import (
@@ -42,12 +43,12 @@ from casework.credit.files import (
     MIN_REPAIR_MONTHS,
     WHOLE_BAN_CODES,
     add_event,
-    add_months,
     get_record,
     record_state,
     subject_of_user,
 )
 from casework.credit.models import (
+    CommitmentSignature,
     CreditRecord,
     Occasion,
     RecordEventKind,
@@ -55,7 +56,6 @@ from casework.credit.models import (
     RepairApplication,
     RepairStatus,
 )
-from casework.services.deadlines import add_working_days
 
 
 @dataclass(frozen=True)
@@ -132,50 +132,17 @@ def apply_for_repair(
         RepairConditionsNotMet: obligations not met or no repair commitment signed.
     """
     record = get_record(session, record_id)
-    own = subject_of_user(session, actor)
-    if own is None or own.id != record.person_id:
-        raise PermissionDenied("只能为本人的失信记录申请修复 (own records only)")
-    require(actor, Permission.SELF_SERVICE)
     today = clock.today()
-    if _open_or_approved(session, record.id) is not None:
-        raise RepairAlreadyApplied(
-            "该记录已提交修复申请，不能重复申请 (already applied)", record_id=record.id
-        )
-    elig = eligibility(record, today)
-    if not elig.is_repairable:
-        raise RecordNotRepairable(
-            f"该记录不可申请信用修复：{elig.reason}", record_id=record.id
-        )
-    assert elig.possible_on is not None
-    if today < elig.possible_on:
-        raise RepairTooEarly(
-            f"尚未满足最短期限，可申请日期：{elig.possible_on.isoformat()} "
-            f"(repair possible from {elig.possible_on.isoformat()})",
-            possible_on=elig.possible_on.isoformat(),
-            record_id=record.id,
-        )
-    if not has_met_obligations:
-        raise RepairConditionsNotMet(
-            "须已纠正失信行为、履行相关义务后方可申请 (obligations must be met)"
-        )
-    signature = find_signature(
+    _check_may_apply(
         session,
-        person_id=record.person_id,
-        occasion=Occasion.CREDIT_REPAIR,
-        since=record.created_at,
+        actor=actor,
+        record=record,
+        today=today,
+        has_met_obligations=has_met_obligations,
     )
-    if signature is None and sign_repair_commitment:
-        template = template_for(session, Occasion.CREDIT_REPAIR)
-        signature = sign_commitment(
-            session,
-            actor=actor,
-            version_id=template.current.id,
-            context=f"信用修复：{record.title}",
-        )
-    if signature is None:
-        raise RepairConditionsNotMet(
-            "须签署信用修复承诺书 (a repair commitment is required)"
-        )
+    signature = _repair_commitment(
+        session, actor=actor, record=record, may_sign=sign_repair_commitment
+    )
     if not statement.strip():
         raise InvalidInput("请填写修复申请说明 (statement required)")
     proof_file_id = None
@@ -203,6 +170,67 @@ def apply_for_repair(
     if record.credit_class is CreditClass.MINOR:
         _approve(session, application, actor=None, reason="轻微失信，符合条件自动修复")
     return application
+
+
+def _check_may_apply(
+    session: Session,
+    *,
+    actor: User,
+    record: CreditRecord,
+    today: date,
+    has_met_obligations: bool,
+) -> None:
+    """Raise unless the actor may apply to repair `record` today (see apply_for_repair)."""
+    own = subject_of_user(session, actor)
+    if own is None or own.id != record.person_id:
+        raise PermissionDenied("只能为本人的失信记录申请修复 (own records only)")
+    require(actor, Permission.SELF_SERVICE)
+    if _open_or_approved(session, record.id) is not None:
+        raise RepairAlreadyApplied(
+            "该记录已提交修复申请，不能重复申请 (already applied)", record_id=record.id
+        )
+    elig = eligibility(record, today)
+    if not elig.is_repairable:
+        raise RecordNotRepairable(
+            f"该记录不可申请信用修复：{elig.reason}", record_id=record.id
+        )
+    assert elig.possible_on is not None
+    if today < elig.possible_on:
+        raise RepairTooEarly(
+            f"尚未满足最短期限，可申请日期：{elig.possible_on.isoformat()} "
+            f"(repair possible from {elig.possible_on.isoformat()})",
+            possible_on=elig.possible_on.isoformat(),
+            record_id=record.id,
+        )
+    if not has_met_obligations:
+        raise RepairConditionsNotMet(
+            "须已纠正失信行为、履行相关义务后方可申请 (obligations must be met)"
+        )
+
+
+def _repair_commitment(
+    session: Session, *, actor: User, record: CreditRecord, may_sign: bool
+) -> CommitmentSignature:
+    """The repair commitment signed since the record was made (signed now if allowed)."""
+    signature = find_signature(
+        session,
+        person_id=record.person_id,
+        occasion=Occasion.CREDIT_REPAIR,
+        since=record.created_at,
+    )
+    if signature is None and may_sign:
+        template = template_for(session, Occasion.CREDIT_REPAIR)
+        signature = sign_commitment(
+            session,
+            actor=actor,
+            version_id=template.current.id,
+            context=f"信用修复：{record.title}",
+        )
+    if signature is None:
+        raise RepairConditionsNotMet(
+            "须签署信用修复承诺书 (a repair commitment is required)"
+        )
+    return signature
 
 
 def _approve(
@@ -288,7 +316,10 @@ def application_for(session: Session, record_id: int) -> RepairApplication | Non
 def proof_of(
     session: Session, *, actor: User, repair_id: int
 ) -> tuple[StoredFile, bytes]:
-    """The proof file of an application (credit staff, or the applicant), hash-checked."""
+    """The proof file of an application (credit staff, or the applicant), hash-checked.
+
+    The download is audited.
+    """
     application = get_repair(session, repair_id)
     own = subject_of_user(session, actor)
     if not actor.can(Permission.CREDIT_MANAGE) and (
@@ -298,4 +329,11 @@ def proof_of(
     if application.proof_file_id is None:
         raise RepairNotFound("该申请没有上传证明材料", repair_id=repair_id)
     row = get_stored_file(session, application.proof_file_id)
-    return row, read_verified(session, row)
+    data = read_verified(session, row)
+    audit.record_event(
+        session,
+        action="credit_repair_proof_download",
+        entity_type="credit_repairs",
+        entity_id=repair_id,
+    )
+    return row, data

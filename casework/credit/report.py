@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from archive.kernel import audit, clock
 from archive.kernel.accounts import Permission, User
 from archive.kernel.audit import to_jsonable
-from archive.kernel.people import id_number_for, mask_name
+from archive.kernel.people import Person, id_number_for, mask_name
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit.errors import ReportNotFound
 from casework.credit.evaluation import (
@@ -30,8 +30,9 @@ from casework.credit.evaluation import (
     current_rule_set,
     kind_for,
 )
-from casework.credit.files import credit_file, get_subject, require_file_access
+from casework.credit.files import get_subject, require_file_access
 from casework.credit.models import EVALUATION_LABELS, OCCASION_LABELS, CreditReport
+from casework.credit.overview import CreditFile, credit_file
 from casework.credit.repair import eligibility
 from casework.credit.sanction_list import validity_text
 
@@ -81,63 +82,9 @@ def build_report(
     require_file_access(session, actor, person)
     scope = "full" if actor.can(Permission.CREDIT_VIEW) else "self"
     cf = credit_file(session, actor=actor, person_id=person_id, on=on)
-    # The grade as of the report's date, by the rules in force now.
-    kind = kind_for(person)
-    rule_set = current_rule_set(session, kind)
-    all_records = [e.record for e in cf.dishonesty + cf.honours + cf.clearances]
-    score, letter, lines = compute(all_records, rule_set.rules, on)
-    subject = {
-        "名称": person.name,
-        "类别": person.kind_label,
-        "工号/学号": person.university_id or "",
-        "所在单位": person.unit or "",
-        "证件号码": id_number_for(actor, person),
-        "统一社会信用代码": person.credit_code or "",
-    }
-    dishonesty = []
-    for e in cf.dishonesty:
-        r = e.record
-        if r.decided_on > on:
-            continue
-        elig = eligibility(r, on)
-        dishonesty.append(
-            {
-                "措施": f"{r.sanction_code or ''} {r.title}".strip(),
-                "失信等级": CREDIT_CLASS_LABELS[r.credit_class]
-                if r.credit_class
-                else "",
-                "决定文号": r.decision_number or "",
-                "事由": r.reason,
-                "依据": r.basis,
-                "决定日期": r.decided_on.isoformat(),
-                "有效期": validity_text(r),
-                "公示截止期": r.disclosure_until.isoformat()
-                if r.disclosure_until
-                else "不公示",
-                "决定单位": r.deciding_unit or "",
-                "状态": e.state.label,
-                "可申请修复日期": elig.possible_on.isoformat()
-                if elig.possible_on and not e.state.is_repaired
-                else (
-                    "不可修复"
-                    if not elig.is_repairable and not e.state.is_repaired
-                    else ""
-                ),
-            }
-        )
+    dishonesty = _dishonesty_rows(cf, on)
     sections: dict[str, list[dict[str, str]]] = {
-        "grades": [
-            {
-                "评价类别": EVALUATION_LABELS[kind],
-                "信用等级": f"{letter}（{GRADE_LABELS[letter]}）",
-                "分值": str(score),
-                "规则版本": f"第 {rule_set.version} 版",
-                "评价依据": "；".join(
-                    f"{x['title']} {x['delta']:+g}（{x['note']}）" for x in lines
-                )
-                or "无失信记录，基础分",
-            }
-        ],
+        "grades": _grade_rows(session, cf, on),
         "dishonesty": dishonesty,
         "repairs": [
             {
@@ -158,16 +105,7 @@ def build_report(
             for e in cf.honours
             if e.record.decided_on <= on
         ],
-        "commitments": [
-            {
-                "承诺书": s.version.title,
-                "事项": OCCASION_LABELS[s.version.template.occasion],
-                "版本": f"第 {s.version.number} 版",
-                "签署时间": clock_text(s.signed_at),
-            }
-            for s in cf.signatures
-            if (s.signed_at + timedelta(hours=8)).date() <= on
-        ],
+        "commitments": _commitment_rows(cf, on),
         "clearances": [
             {
                 "内容": e.record.title,
@@ -192,10 +130,89 @@ def build_report(
         issued_at=None,
         issuer="",
         scope=scope,
-        subject=subject,
+        subject=_subject_fields(actor, cf.person),
         overview=overview,
         sections=[(key, title, sections[key]) for key, title in SECTION_ORDER],
     )
+
+
+def _subject_fields(actor: User, person: Person) -> dict[str, str]:
+    return {
+        "名称": person.name,
+        "类别": person.kind_label,
+        "工号/学号": person.university_id or "",
+        "所在单位": person.unit or "",
+        "证件号码": id_number_for(actor, person),
+        "统一社会信用代码": person.credit_code or "",
+    }
+
+
+def _grade_rows(session: Session, cf: CreditFile, on: date) -> list[dict[str, str]]:
+    """The grade as of the report's date, by the rules in force now."""
+    kind = kind_for(cf.person)
+    rule_set = current_rule_set(session, kind)
+    all_records = [e.record for e in cf.dishonesty + cf.honours + cf.clearances]
+    score, letter, lines = compute(all_records, rule_set.rules, on)
+    return [
+        {
+            "评价类别": EVALUATION_LABELS[kind],
+            "信用等级": f"{letter}（{GRADE_LABELS[letter]}）",
+            "分值": str(score),
+            "规则版本": f"第 {rule_set.version} 版",
+            "评价依据": "；".join(
+                f"{x['title']} {x['delta']:+g}（{x['note']}）" for x in lines
+            )
+            or "无失信记录，基础分",
+        }
+    ]
+
+
+def _dishonesty_rows(cf: CreditFile, on: date) -> list[dict[str, str]]:
+    rows = []
+    for e in cf.dishonesty:
+        r = e.record
+        if r.decided_on > on:
+            continue
+        elig = eligibility(r, on)
+        rows.append(
+            {
+                "措施": f"{r.sanction_code or ''} {r.title}".strip(),
+                "失信等级": CREDIT_CLASS_LABELS[r.credit_class]
+                if r.credit_class
+                else "",
+                "决定文号": r.decision_number or "",
+                "事由": r.reason,
+                "依据": r.basis,
+                "决定日期": r.decided_on.isoformat(),
+                "有效期": validity_text(r),
+                "公示截止期": r.disclosure_until.isoformat()
+                if r.disclosure_until
+                else "不公示",
+                "决定单位": r.deciding_unit or "",
+                "状态": e.state.label,
+                "可申请修复日期": elig.possible_on.isoformat()
+                if elig.possible_on and not e.state.is_repaired
+                else (
+                    "不可修复"
+                    if not elig.is_repairable and not e.state.is_repaired
+                    else ""
+                ),
+            }
+        )
+    return rows
+
+
+def _commitment_rows(cf: CreditFile, on: date) -> list[dict[str, str]]:
+    return [
+        {
+            "承诺书": s.version.title,
+            "事项": OCCASION_LABELS[s.version.template.occasion],
+            "版本": f"第 {s.version.number} 版",
+            "签署时间": clock_text(s.signed_at),
+        }
+        for s in cf.signatures
+        if (s.signed_at + timedelta(hours=8)).date() <= on
+    ]
 
 
 def clock_text(value: Any) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel import clock
 from archive.kernel.accounts import Permission, User, require
+from archive.kernel.calendar import add_months
 from archive.kernel.errors import InvalidInput
 from archive.kernel.people import PersonKind, mask_id_number, mask_name
 from casework.catalogue import (
@@ -29,11 +30,11 @@ from casework.catalogue import (
     MisconductType,
 )
 from casework.credit.contract import ClearanceInput, SanctionInput
+from casework.credit.evaluation import recompute_grade
 from casework.credit.files import (
     MAX_DISCLOSURE_MONTHS,
     FileEntry,
     add_event,
-    add_months,
     add_record,
     get_subject,
     record_state,
@@ -73,93 +74,108 @@ def ingest_final_decision(
     out: list[CreditRecord] = []
     touched: set[int] = set()
     for entry in entries:
-        kind = SANCTIONS.get(entry.code)
-        if kind is None:
-            raise InvalidInput(f"未知的处理措施代码：{entry.code}", code=entry.code)
-        if entry.ends_on is not None and entry.ends_on < entry.starts_on:
-            raise InvalidInput("惩戒期限的结束日期早于开始日期", code=entry.code)
-        person = get_subject(session, entry.person_id)
-        key = (
-            f"case:{_case_key(case_id, entry.case_number)}:{entry.decision_number}:"
-            f"{entry.person_id}:{entry.code}"
-        )
-        existing = _by_key(session, key)
-        if existing is not None:
-            out.append(existing)
-            continue
-        is_public = entry.is_public and kind.public not in (
-            Disclosure.NO,
-            Disclosure.RESTRICTED,
-        )
-        to_province = entry.report_to_province and kind.province is not Disclosure.NO
-        lifetime_ban = kind.is_ban and entry.ends_on is None
-        try:
-            misconduct = MISCONDUCT_LABELS[MisconductType(entry.misconduct_type)]
-        except ValueError:
-            misconduct = entry.misconduct_type
-        record = add_record(
-            session,
-            actor=actor,
-            person_id=person.id,
-            kind=RecordKind.DISHONESTY,
-            title=kind.name_zh,
-            credit_class=entry.credit_class,
-            sanction_code=kind.code,
-            reason=entry.reason,
-            basis=entry.basis,
-            source="case",
-            case_id=case_id,
-            case_number=entry.case_number,
-            decision_number=entry.decision_number,
-            deciding_unit=entry.deciding_unit,
-            misconduct_type=misconduct,
-            decided_on=entry.decided_on,
-            starts_on=entry.starts_on,
-            ends_on=entry.ends_on,
-            is_permanent=kind.is_permanent or lifetime_ban,
-            disclosure_until=(
-                disclosure_end(entry.starts_on, entry.credit_class)
-                if is_public
-                else None
-            ),
-            is_public=is_public,
-            report_to_province=to_province,
-            is_repairable=kind.is_repairable and not lifetime_ban,
-            is_ban=kind.is_ban,
-            dedup_key=key,
+        record, is_new = _ingest_sanction(
+            session, actor=actor, case_id=case_id, entry=entry
         )
         out.append(record)
-        touched.add(person.id)
+        if is_new:
+            touched.add(record.person_id)
     for clear in clearances:
-        person = get_subject(session, clear.person_id)
-        key = f"clear:{_case_key(case_id, clear.case_number)}:{clear.decision_number}:{clear.person_id}"
-        existing = _by_key(session, key)
-        if existing is not None:
-            out.append(existing)
-            continue
-        out.append(
-            add_record(
-                session,
-                actor=actor,
-                person_id=person.id,
-                kind=RecordKind.CLEARANCE,
-                title="经调查不构成学术不端（恢复名誉）",
-                source="case",
-                case_id=case_id,
-                case_number=clear.case_number,
-                decision_number=clear.decision_number,
-                decided_on=clear.decided_on,
-                starts_on=clear.decided_on,
-                dedup_key=key,
-            )
+        record, is_new = _ingest_clearance(
+            session, actor=actor, case_id=case_id, clear=clear
         )
-        touched.add(person.id)
+        out.append(record)
+        if is_new:
+            touched.add(record.person_id)
     _supersede_earlier_decisions(session, actor=actor, case_id=case_id, new=out)
-    from casework.credit.evaluation import recompute_grade
-
     for person_id in sorted(touched):
         recompute_grade(session, person_id=person_id)
     return out
+
+
+def _ingest_sanction(
+    session: Session, *, actor: Any, case_id: int | None, entry: SanctionInput
+) -> tuple[CreditRecord, bool]:
+    """The dishonesty record of one sanction, and whether it is new."""
+    kind = SANCTIONS.get(entry.code)
+    if kind is None:
+        raise InvalidInput(f"未知的处理措施代码：{entry.code}", code=entry.code)
+    if entry.ends_on is not None and entry.ends_on < entry.starts_on:
+        raise InvalidInput("惩戒期限的结束日期早于开始日期", code=entry.code)
+    person = get_subject(session, entry.person_id)
+    key = (
+        f"case:{_case_key(case_id, entry.case_number)}:{entry.decision_number}:"
+        f"{entry.person_id}:{entry.code}"
+    )
+    existing = _by_key(session, key)
+    if existing is not None:
+        return existing, False
+    is_public = entry.is_public and kind.public not in (
+        Disclosure.NO,
+        Disclosure.RESTRICTED,
+    )
+    to_province = entry.report_to_province and kind.province is not Disclosure.NO
+    lifetime_ban = kind.is_ban and entry.ends_on is None
+    try:
+        misconduct = MISCONDUCT_LABELS[MisconductType(entry.misconduct_type)]
+    except ValueError:
+        misconduct = entry.misconduct_type
+    record = add_record(
+        session,
+        actor=actor,
+        person_id=person.id,
+        kind=RecordKind.DISHONESTY,
+        title=kind.name_zh,
+        credit_class=entry.credit_class,
+        sanction_code=kind.code,
+        reason=entry.reason,
+        basis=entry.basis,
+        source="case",
+        case_id=case_id,
+        case_number=entry.case_number,
+        decision_number=entry.decision_number,
+        deciding_unit=entry.deciding_unit,
+        misconduct_type=misconduct,
+        decided_on=entry.decided_on,
+        starts_on=entry.starts_on,
+        ends_on=entry.ends_on,
+        is_permanent=kind.is_permanent or lifetime_ban,
+        disclosure_until=(
+            disclosure_end(entry.starts_on, entry.credit_class) if is_public else None
+        ),
+        is_public=is_public,
+        report_to_province=to_province,
+        is_repairable=kind.is_repairable and not lifetime_ban,
+        is_ban=kind.is_ban,
+        dedup_key=key,
+    )
+    return record, True
+
+
+def _ingest_clearance(
+    session: Session, *, actor: Any, case_id: int | None, clear: ClearanceInput
+) -> tuple[CreditRecord, bool]:
+    """The clearance record of one cleared respondent, and whether it is new."""
+    person = get_subject(session, clear.person_id)
+    key = f"clear:{_case_key(case_id, clear.case_number)}:{clear.decision_number}:{clear.person_id}"
+    existing = _by_key(session, key)
+    if existing is not None:
+        return existing, False
+    record = add_record(
+        session,
+        actor=actor,
+        person_id=person.id,
+        kind=RecordKind.CLEARANCE,
+        title="经调查不构成学术不端（恢复名誉）",
+        source="case",
+        case_id=case_id,
+        case_number=clear.case_number,
+        decision_number=clear.decision_number,
+        decided_on=clear.decided_on,
+        starts_on=clear.decided_on,
+        dedup_key=key,
+    )
+    return record, True
 
 
 def _supersede_earlier_decisions(

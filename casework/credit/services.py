@@ -20,6 +20,7 @@ from casework.credit.commitments import (
     sign_commitment,
     template_for,
 )
+from casework.credit.entries import add_honour, correct_record
 from casework.credit.evaluation import (
     ACTIONS,
     GRADE_LABELS,
@@ -34,18 +35,23 @@ from casework.credit.evaluation import (
     save_rule_set,
     validate_rules,
 )
-from casework.credit.export import export_changes, last_export, list_exports, read_rows
+from casework.credit.export import (
+    export_changes,
+    export_file,
+    last_export,
+    list_exports,
+    read_rows,
+)
 from casework.credit.files import (
-    add_honour,
-    correct_record,
-    credit_file,
     get_record,
     get_subject,
     get_subject_by_university_id,
     may_view_file,
     record_state,
+    search_subjects,
     subject_of_user,
 )
+from casework.credit.overview import credit_file, view_credit_file
 from casework.credit.repair import (
     application_for,
     apply_for_repair,
@@ -84,6 +90,7 @@ __all__ = [
     "eligibility",
     "ensure_templates",
     "export_changes",
+    "export_file",
     "find_signature",
     "get_record",
     "get_repair",
@@ -114,9 +121,11 @@ __all__ = [
     "record_state",
     "save_rule_set",
     "save_template_version",
+    "search_subjects",
     "sign_commitment",
     "subject_of_user",
     "template_for",
     "validate_rules",
     "verify_report",
+    "view_credit_file",
 ]

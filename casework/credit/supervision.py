@@ -24,7 +24,7 @@ from casework.credit.evaluation import (
     grade_on,
 )
 from casework.credit.files import effect_end, get_subject, is_in_force, list_records
-from casework.credit.models import RecordKind
+from casework.credit.models import CreditRecord, RecordKind
 
 ACTION_LABELS = {
     "admission": "招生录取",
@@ -89,6 +89,16 @@ def grade_measures(rules: dict[str, Any], grade: str) -> dict[str, str]:
     return dict(rules.get("measures", {}).get(grade, {}))
 
 
+@dataclass
+class _Answer:
+    """What a check has found so far: refusals with their end dates, measures, conditions."""
+
+    reasons: list[str] = field(default_factory=list)
+    untils: list[date | None] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+
+
 def check(
     session: Session,
     *,
@@ -107,70 +117,84 @@ def check(
     on = on or clock.today()
     person = get_subject(session, person_id)
     grade, _score, rule_set = grade_on(session, person_id=person_id, on=on)
-    rules = rule_set.rules
     records = [
         r for r in list_records(session, person_id) if r.kind is RecordKind.DISHONESTY
     ]
     in_force = [r for r in records if is_in_force(r, on)]
+    answer = _Answer()
+    _apply_bans(answer, in_force, action)
+    _apply_grade_measure(answer, rule_set.rules, grade, action, in_force)
+    result = _result(answer, person_id=person.id, action=action, grade=grade)
+    audit.record_event(
+        session,
+        action="credit_check",
+        entity_type="people",
+        entity_id=person.id,
+        detail={"action": action, "allowed": result.allowed, "on": on.isoformat()},
+    )
+    return result
 
-    reasons: list[str] = []
-    untils: list[date | None] = []
-    measures: list[str] = []
-    conditions: list[str] = []
+
+def _apply_bans(answer: _Answer, in_force: list[CreditRecord], action: str) -> None:
+    """Bans in force that block the action refuse it until they end."""
     for record in in_force:
         if action in BAN_BLOCKS.get(record.sanction_code or "", frozenset()):
             end = effect_end(record)
-            untils.append(end)
-            measures.append(f"{record.sanction_code} {record.title}")
-            reasons.append(
+            answer.untils.append(end)
+            answer.measures.append(f"{record.sanction_code} {record.title}")
+            answer.reasons.append(
                 f"失信惩戒措施「{record.title}」执行中（{record.decision_number or ''}），"
                 + (f"至 {end.isoformat()}" if end else "长期有效")
             )
+
+
+def _apply_grade_measure(
+    answer: _Answer,
+    rules: dict[str, Any],
+    grade: str,
+    action: str,
+    in_force: list[CreditRecord],
+) -> None:
+    """The measure the rules attach to the grade: refuse, or allow with a second review."""
     measure = grade_measures(rules, grade).get(action)
     grade_text = f"信用等级 {grade}（{GRADE_LABELS[grade]}）"
     if measure == "deny":
         ends = [effect_end(r) for r in in_force]
         known = [e for e in ends if e is not None]
         if len(known) < len(ends):
-            untils.append(None)  # a permanent record keeps the grade down
+            answer.untils.append(None)  # a permanent record keeps the grade down
         elif known:
-            untils.append(max(known))
-        measures.append(
+            answer.untils.append(max(known))
+        answer.measures.append(
             f"{grade_text}：{ACTION_LABELS[action]}{MEASURE_LABELS['deny']}"
         )
-        reasons.append(
+        answer.reasons.append(
             f"{grade_text}，按分级分类监管规则{ACTION_LABELS[action]}不予办理"
         )
     elif measure == "second_review":
-        conditions.append(f"{grade_text}：{MEASURE_LABELS['second_review']}")
-        measures.append(conditions[-1])
+        answer.conditions.append(f"{grade_text}：{MEASURE_LABELS['second_review']}")
+        answer.measures.append(answer.conditions[-1])
 
-    allowed = not reasons
-    permanent = not allowed and any(u is None for u in untils)
-    dated = [u for u in untils if u is not None]
+
+def _result(answer: _Answer, *, person_id: int, action: str, grade: str) -> CheckResult:
+    allowed = not answer.reasons
+    permanent = not allowed and any(u is None for u in answer.untils)
+    dated = [u for u in answer.untils if u is not None]
     until = None if allowed or permanent or not dated else max(dated)
     if allowed:
         reason = "可以办理" + (
-            "（" + "；".join(conditions) + "）" if conditions else ""
+            "（" + "；".join(answer.conditions) + "）" if answer.conditions else ""
         )
     else:
-        reason = "；".join(reasons)
-    result = CheckResult(
-        person_id=person.id,
+        reason = "；".join(answer.reasons)
+    return CheckResult(
+        person_id=person_id,
         action=action,
         allowed=allowed,
         reason=reason,
         until=until,
         grade=grade,
-        measures=measures,
-        conditions=conditions,
+        measures=answer.measures,
+        conditions=answer.conditions,
         is_permanent=permanent,
     )
-    audit.record_event(
-        session,
-        action="credit_check",
-        entity_type="people",
-        entity_id=person.id,
-        detail={"action": action, "allowed": allowed, "on": on.isoformat()},
-    )
-    return result

@@ -1,6 +1,9 @@
 """Appeals (申诉/复核申请): filed within the window, accepted or rejected within
 `appeal_review_days`, then reviewed: upheld (final), re-determined, or re-investigated.
-Sanctions keep running throughout (40号令 Art 35)."""
+Sanctions keep running throughout (40号令 Art 35).
+
+These are the appeal records the workflow keeps as it moves a case; filing an appeal is
+itself a move (`respondents.file_appeal` calls `workflow.transition`)."""
 
 from __future__ import annotations
 
@@ -64,27 +67,6 @@ def close_appeal(
     row.outcome_reason = reason
     if outcome != "accepted":
         row.outcome_on = clock.today()
-
-
-def file_appeal(
-    session: Session,
-    *,
-    actor: User,
-    case_id: int,
-    expected_version: int | None,
-    grounds: str,
-) -> Case:
-    """A respondent (or the office for a paper appeal) appeals within the window."""
-    from casework.services.workflow import transition
-
-    return transition(
-        session,
-        actor=actor,
-        case_id=case_id,
-        to=S.APPEAL,
-        expected_version=expected_version,
-        reason=grounds,
-    )
 
 
 def list_appeals(session: Session, case_id: int) -> list[Appeal]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.kernel.accounts import User
@@ -52,6 +51,7 @@ from casework.services.common import (
     can_see_reporter,
     get_case,
     is_staff,
+    list_events,
     require_case_view,
 )
 from casework.services.deadlines import DeadlineStatus
@@ -169,15 +169,6 @@ def _records(session: Session, case_id: int) -> CaseRecords:
         decisions=decisions.list_decisions(session, case_id),
         sanctions=decisions.list_sanctions(session, case_id),
         appeals=appeals.list_appeals(session, case_id),
-    )
-
-
-def list_events(session: Session, case_id: int) -> list[CaseEvent]:
-    """The case's timeline, oldest first (internal entries included: staff only)."""
-    return list(
-        session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-        )
     )
 
 

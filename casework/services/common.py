@@ -111,6 +111,15 @@ def add_event(
     return event
 
 
+def list_events(session: Session, case_id: int) -> list[CaseEvent]:
+    """The case's timeline, oldest first (internal steps included: staff views only)."""
+    return list(
+        session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
+    )
+
+
 def party_of_user(session: Session, case: Case, user: User | None) -> CaseParty | None:
     """The respondent record of `case` that is this user, if they are a respondent."""
     if user is None:

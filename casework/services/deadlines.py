@@ -1,27 +1,32 @@
-"""Legal deadlines: a working-day calendar (weekends, 法定节假日, 调休 make-up days), the
-deadline each state starts, approved extensions, and the reminders the daily job raises.
+"""Legal deadlines: the deadline each state starts, approved extensions, and the reminders
+the daily job raises.
 
-Counting follows the usual rule for legal periods: the day of the event is not counted; a
-period in calendar days that ends on a weekend or holiday ends on the next working day; a
-period in working days counts only working days.
+Periods are counted on the working-day calendar (`archive.kernel.calendar`): the day of
+the event is not counted; a period in calendar days or months that ends on a weekend or
+holiday ends on the next working day; a period in working days counts only working days.
 """
 
 from __future__ import annotations
 
-import calendar
-import csv
-import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.kernel import clock
-from archive.kernel.accounts import Permission, User, require
-from archive.kernel.db import settings_of
+from archive.kernel.accounts import Permission, User, list_users, require
+from archive.kernel.calendar import (
+    add_calendar_days,
+    add_months_to_working_day,
+    add_working_days,
+    next_working_day,
+)
+from archive.kernel.db import settings_of, utcnow
 from archive.kernel.errors import InvalidInput, NotFound
+from casework.errors import ReasonRequired
 from casework.models import (
+    DEADLINE_ON_ENTRY,
     Case,
     CaseDeadline,
     CaseParty,
@@ -29,136 +34,11 @@ from casework.models import (
     CaseState,
     DeadlineExtension,
     DeadlineRule,
-    Holiday,
     PanelMember,
 )
 from casework.services.common import add_event, case_for_change, touch
 
 P = Permission
-
-
-# --- the calendar -----------------------------------------------------------------------
-
-
-def _holiday_map(session: Session, start: date, end: date) -> dict[date, bool]:
-    """day -> is_workday for the calendar entries between start and end."""
-    rows = session.execute(
-        select(Holiday.day, Holiday.is_workday).where(
-            Holiday.day >= start, Holiday.day <= end
-        )
-    )
-    return {day: is_workday for day, is_workday in rows}
-
-
-def _is_working(day: date, entries: dict[date, bool]) -> bool:
-    if day in entries:
-        return entries[day]
-    return day.weekday() < 5
-
-
-def is_working_day(session: Session, day: date) -> bool:
-    """True on Monday–Friday unless a holiday, and on a 调休 Saturday or Sunday."""
-    return _is_working(day, _holiday_map(session, day, day))
-
-
-def next_working_day(session: Session, day: date) -> date:
-    """`day` itself if it is a working day, else the next working day."""
-    entries = _holiday_map(session, day, day + timedelta(days=60))
-    while not _is_working(day, entries):
-        day += timedelta(days=1)
-    return day
-
-
-def add_working_days(session: Session, start: date, days: int) -> date:
-    """The date `days` working days after `start` (start itself is not counted)."""
-    entries = _holiday_map(session, start, start + timedelta(days=days * 3 + 60))
-    day = start
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if _is_working(day, entries):
-            counted += 1
-    return day
-
-
-def add_calendar_days(session: Session, start: date, days: int) -> date:
-    """`days` days after `start`, moved to the next working day if it is a day off."""
-    return next_working_day(session, start + timedelta(days=days))
-
-
-def add_months(session: Session, start: date, months: int) -> date:
-    """The same day `months` later (clamped to month end), moved off days off."""
-    month0 = start.month - 1 + months
-    year = start.year + month0 // 12
-    month = month0 % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return next_working_day(session, date(year, month, day))
-
-
-def list_holidays(session: Session, year: int | None = None) -> list[Holiday]:
-    """Calendar entries (days off and make-up working days), by date."""
-    query = select(Holiday).order_by(Holiday.day)
-    if year is not None:
-        query = query.where(
-            Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)
-        )
-    return list(session.scalars(query))
-
-
-def set_holiday(
-    session: Session, *, actor: User, day: date, name: str, is_workday: bool = False
-) -> Holiday:
-    """Add or change a calendar entry (administrators: CASE_ADMIN)."""
-    require(actor, P.CASE_ADMIN)
-    name = name.strip()
-    if not name:
-        raise InvalidInput("请填写节假日名称 (a name is required)")
-    row = session.scalars(select(Holiday).where(Holiday.day == day)).first()
-    if row is None:
-        row = Holiday(day=day, name=name, is_workday=is_workday)
-        session.add(row)
-    else:
-        row.name = name
-        row.is_workday = is_workday
-    session.flush()
-    return row
-
-
-def delete_holiday(session: Session, *, actor: User, day: date) -> None:
-    """Remove a calendar entry (the day falls back to the weekday rule)."""
-    require(actor, P.CASE_ADMIN)
-    row = session.scalars(select(Holiday).where(Holiday.day == day)).first()
-    if row is None:
-        raise NotFound(f"日历中没有 {day.isoformat()} (no such calendar entry)")
-    session.delete(row)
-    session.flush()
-
-
-def import_holidays(session: Session, *, actor: User, text: str) -> int:
-    """Import CSV lines `date,name[,workday]` (workday: 1/调休/上班 marks a make-up day).
-
-    Returns:
-        How many entries were added or changed.
-    """
-    require(actor, P.CASE_ADMIN)
-    count = 0
-    for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or not row[0].strip() or row[0].strip().startswith("#"):
-            continue
-        if row[0].strip().lower() in ("date", "日期"):
-            continue
-        try:
-            day = date.fromisoformat(row[0].strip())
-        except ValueError as exc:
-            raise InvalidInput(
-                f"第 {lineno} 行日期无效：{row[0]!r}（应为 YYYY-MM-DD） (bad date on line {lineno})"
-            ) from exc
-        name = row[1].strip() if len(row) > 1 and row[1].strip() else "节假日"
-        flag = row[2].strip().lower() if len(row) > 2 else ""
-        is_workday = flag in ("1", "true", "yes", "workday", "调休", "上班", "班")
-        set_holiday(session, actor=actor, day=day, name=name, is_workday=is_workday)
-        count += 1
-    return count
 
 
 # --- deadlines of states ------------------------------------------------------------------
@@ -187,7 +67,7 @@ def compute_due(
     if rule is DeadlineRule.INVESTIGATION:
         base = case.accepted_on or start
         n = s.investigation_months
-        return add_months(session, base, n), f"自受理之日起 {n} 个月"
+        return add_months_to_working_day(session, base, n), f"自受理之日起 {n} 个月"
     if rule is DeadlineRule.RESPONDENT_COMMENT:
         n = s.respondent_comment_days
         return add_calendar_days(session, start, n), f"陈述申辩期 {n} 日"
@@ -235,8 +115,6 @@ def on_state_change(
     session: Session, case: Case, source: CaseState, target: CaseState
 ) -> CaseDeadline | None:
     """Close the left state's deadline and open the entered state's (the workflow calls this)."""
-    from casework.models import DEADLINE_ON_ENTRY
-
     today = clock.today()
     open_rows = open_deadlines(session, case.id)
     if target is CaseState.SUSPENDED:
@@ -313,8 +191,6 @@ def extend_deadline(
     case = case_for_change(session, case_id, expected_version)
     reason = (reason or "").strip()
     if not reason:
-        from casework.errors import ReasonRequired
-
         raise ReasonRequired("延期须说明理由 (an extension needs a reason)")
     deadline = current_deadline(session, case.id)
     if deadline is None:
@@ -412,8 +288,6 @@ def _people_to_remind(session: Session, case: Case) -> set[int]:
         ids.add(case.owner_id)
     if not ids:
         # Nobody has taken the case yet (a fresh anonymous tip): the intake office hears.
-        from archive.kernel.accounts import list_users
-
         ids = {u.id for u in list_users(session) if u.can(P.CASE_INTAKE)}
     return ids
 
@@ -510,8 +384,6 @@ def inbox(
 
 def mark_read(session: Session, *, user: User, reminder_id: int) -> None:
     """Mark one of the user's reminders read."""
-    from archive.kernel.db import utcnow
-
     row = session.get(CaseReminder, reminder_id)
     if row is None or row.user_id != user.id:
         raise NotFound("提醒不存在 (no such reminder)")

@@ -13,7 +13,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from archive.kernel import clock
 from archive.kernel.accounts import Permission, User, require
+from archive.kernel.calendar import add_months_to_working_day
 from archive.kernel.db import settings_of
 from archive.kernel.errors import InvalidInput
 from archive.kernel.people import PersonKind
@@ -36,7 +38,6 @@ from casework.models import (
     Transition,
 )
 from casework.services.common import add_event, case_for_change, touch
-from casework.services.deadlines import add_months
 
 P = Permission
 BASIS = {
@@ -256,8 +257,6 @@ def record_decision(
     session: Session, *, case: Case, actor: User, reasons: str, kind_of: Transition
 ) -> CaseDecision:
     """Turn the findings and proposals into a numbered decision (the workflow calls this)."""
-    from archive.kernel import clock
-
     today = clock.today()
     is_review = (
         session.scalar(
@@ -310,7 +309,9 @@ def start_sanctions(session: Session, *, case: Case, today: date) -> None:
     ):
         row.starts_on = today
         row.ends_on = (
-            add_months(session, today, row.months) if row.months is not None else None
+            add_months_to_working_day(session, today, row.months)
+            if row.months is not None
+            else None
         )
         row.status = SanctionStatus.ACTIVE
 

@@ -20,11 +20,17 @@ from typing import TYPE_CHECKING, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archive.kernel import audit
 from archive.kernel.accounts import Permission, User, get_user, require
 from archive.kernel.db import settings_of
-from archive.kernel.errors import InvalidInput, PermissionDenied
-from archive.kernel.files import FileTooLarge, StoredFile, store_stream
-from casework.errors import EvidenceRefused
+from archive.kernel.errors import InvalidInput, NotFound, PermissionDenied
+from archive.kernel.files import (
+    FileTooLarge,
+    StoredFile,
+    store_stream,
+    verify_stored_file,
+)
+from casework.errors import EvidenceRefused, NotOnPanel
 from casework.models import (
     Case,
     CaseState,
@@ -32,7 +38,14 @@ from casework.models import (
     EvidenceKind,
     Interview,
 )
-from casework.services.common import add_event, case_for_change, touch
+from casework.services.common import (
+    add_event,
+    case_for_change,
+    get_case,
+    require_case_view,
+    touch,
+)
+from casework.services.workflow import is_panel_lead
 
 if TYPE_CHECKING:
     from casework.services.tips import TipAttachment
@@ -98,8 +111,6 @@ def store_evidence_file(
 
 
 def _require_worker(session: Session, actor: User, case: Case) -> None:
-    from casework.services.common import require_case_view
-
     require_case_view(session, actor, case)
     if not (actor.can(P.CASE_INTAKE) or actor.can(P.CASE_INVESTIGATE)):
         raise PermissionDenied(
@@ -209,12 +220,8 @@ def add_report_draft(
     title: str = "调查报告（草稿）",
 ) -> Evidence:
     """The panel's report draft (the respondent reads and comments on it)."""
-    from casework.services.workflow import is_panel_lead
-
     case = case_for_change(session, case_id, expected_version)
     if not is_panel_lead(session, case, actor):
-        from casework.errors import NotOnPanel
-
         raise NotOnPanel(
             "调查报告草稿由调查组组长上传 (the panel lead uploads the draft)"
         )
@@ -282,13 +289,8 @@ def superseded_ids(items: list[Evidence]) -> set[int]:
 
 def get_evidence(session: Session, *, actor: User, evidence_id: int) -> Evidence:
     """One evidence item for a viewer allowed to see the case (downloads are audited)."""
-    from archive.kernel import audit
-    from casework.services.common import get_case, require_case_view
-
     item = session.get(Evidence, evidence_id)
     if item is None:
-        from archive.kernel.errors import NotFound
-
         raise NotFound("材料不存在 (no such evidence)")
     require_case_view(session, actor, get_case(session, item.case_id))
     audit.record_event(
@@ -377,9 +379,6 @@ def list_interviews(session: Session, case_id: int) -> list[Interview]:
 
 def verify_evidence(session: Session, *, actor: User, evidence_id: int) -> bool:
     """Re-hash an evidence file, record the result on the file and the timeline."""
-    from archive.kernel.files import verify_stored_file
-    from casework.services.common import get_case
-
     item = get_evidence(session, actor=actor, evidence_id=evidence_id)
     if item.stored_file is None:
         raise InvalidInput("这是一条书面说明，没有文件可校验 (a note has no file)")

@@ -3,7 +3,7 @@
 When a decision becomes final, each active sanction becomes a `SanctionInput` and each
 cleared respondent a `ClearanceInput` (casework/credit/contract.py), handed to
 `casework.credit.sanction_list.ingest_final_decision`; the sanctions stay recorded on the
-case (`CaseSanction`) too. On archiving, `archive.records.services.create_case_file_record`
+case (`CaseSanction`) too. On archiving, `archive.records.case_files.create_case_file_record`
 receives the case file (evidence and letters by stored-file id).
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from archive.kernel import clock
 from archive.kernel.accounts import User
 from archive.kernel.db import utcnow
-from archive.records.services import create_case_file_record
+from archive.records.case_files import create_case_file_record
 from casework.catalogue import MISCONDUCT_LABELS
 from casework.credit.contract import ClearanceInput, SanctionInput
 from casework.credit.sanction_list import ingest_final_decision

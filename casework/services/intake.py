@@ -10,10 +10,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive.kernel import clock
+from archive.kernel import audit, clock
 from archive.kernel.accounts import Permission, User, require
-from archive.kernel.errors import Conflict, InvalidInput
-from archive.kernel.people import Person, PersonKind, ensure_person, get_person
+from archive.kernel.errors import Conflict, DomainError, InvalidInput
+from archive.kernel.files import store_bytes
+from archive.kernel.people import (
+    Person,
+    PersonKind,
+    ensure_person,
+    find_person_by_university_id,
+    find_person_for_user,
+    get_person,
+)
 from archive.submissions import services as submissions
 from casework.errors import ScreeningUnavailable
 from casework.models import (
@@ -27,11 +35,14 @@ from casework.models import (
 )
 from casework.services.common import (
     add_event,
+    can_see_reporter,
     case_for_change,
     get_case,
+    is_staff,
     require_case_view,
     touch,
 )
+from casework.services.deadlines import on_state_change
 
 P = Permission
 
@@ -72,8 +83,6 @@ def create_case(
     owner_id: int | None = None,
 ) -> Case:
     """Insert a case in RECEIVED with its first deadline and timeline entry (no role check)."""
-    from casework.services.deadlines import on_state_change
-
     title = (title or "").strip()
     allegation = (allegation or "").strip()
     if not title:
@@ -96,8 +105,6 @@ def create_case(
     session.flush()
     rep = reporter or ReporterInput(is_anonymous=source is not CaseSource.NAMED)
     if rep.person_id is None and (rep.university_id or "").strip():
-        from archive.kernel.people import find_person_by_university_id
-
         known = find_person_by_university_id(session, rep.university_id.strip())  # type: ignore[union-attr]
         if known is not None:
             rep = ReporterInput(
@@ -228,9 +235,6 @@ def reporter_for_viewer(
     session: Session, *, actor: User, case: Case
 ) -> CaseReporter | None:
     """The reporter's identity for a viewer allowed to see it; the view is audited."""
-    from archive.kernel import audit
-    from casework.services.common import can_see_reporter
-
     if not can_see_reporter(session, actor, case):
         return None
     reporter = get_reporter(session, case.id)
@@ -249,9 +253,6 @@ def list_cases(
     session: Session, *, actor: User, include_archived: bool = False
 ) -> list[Case]:
     """Cases for staff, newest first (respondents do not see their own cases here)."""
-    from archive.kernel.people import find_person_for_user
-    from casework.services.common import is_staff
-
     if not is_staff(actor):
         require(actor, P.CASE_VIEW)
     query = select(Case).order_by(Case.id.desc())
@@ -262,6 +263,14 @@ def list_cases(
     if own is None:
         return cases
     return [c for c in cases if all(p.person_id != own.id for p in c.parties)]
+
+
+def list_all_cases(session: Session, *, include_archived: bool = False) -> list[Case]:
+    """Every case in order of opening, for the shell (which already holds the database)."""
+    query = select(Case).order_by(Case.id)
+    if not include_archived:
+        query = query.where(Case.state != CaseState.ARCHIVED)
+    return list(session.scalars(query))
 
 
 def view_case(session: Session, *, actor: User, case_id: int) -> Case:
@@ -278,8 +287,6 @@ def _submission_report(
     session: Session, submission_id: int, actor: User
 ) -> tuple[Any, dict[str, Any], list[dict[str, Any]]]:
     """The submission, its report as JSON, and the counting matches with their text."""
-    from archive.kernel.errors import DomainError
-
     try:
         sub, report, text = submissions.get_report(
             session, submission_id=submission_id, actor=actor
@@ -333,45 +340,15 @@ def open_case_from_screening(
         owner_id=actor.id,
     )
     case.screening_submission_id = submission_id
-    from archive.kernel.files import store_bytes
-
-    blob = json.dumps(report, ensure_ascii=False, sort_keys=True, default=str).encode()
-    stored = store_bytes(
+    _attach_screening_report(
         session,
-        blob,
-        filename=f"screening-report-{submission_id}.json",
-        media_type="application/json",
+        case=case,
+        actor=actor,
+        submission_id=submission_id,
+        report=report,
+        passages=passages,
     )
-    session.add(
-        Evidence(
-            case_id=case.id,
-            kind=EvidenceKind.SCREENING_REPORT,
-            title=f"查重检测报告（检测记录 {submission_id}）",
-            note=f"疑似相似片段 {len(passages)} 处",
-            received_from="查重系统",
-            stored_file_id=stored.id,
-            sha256=stored.sha256,
-            data={
-                "submission_id": submission_id,
-                "report_number": report.get("report_number"),
-                "passages": passages[:500],
-            },
-            added_by_id=actor.id,
-            added_by_label=actor.display_name,
-        )
-    )
-    person: Person | None = None
-    if respondent_person_id is not None:
-        person = get_person(session, respondent_person_id)
-    elif getattr(submission, "author", ""):
-        # The thesis's author, as the screening upload named them (学号_姓名_专业_题目).
-        person = ensure_person(
-            session,
-            kind=PersonKind.STUDENT,
-            name=submission.author,
-            university_id=getattr(submission, "university_id", None) or None,
-            unit=getattr(submission, "unit", None) or None,
-        )
+    person = _screening_respondent(session, submission, respondent_person_id)
     if person is not None:
         session.flush()
         add_respondent(
@@ -388,3 +365,58 @@ def open_case_from_screening(
     )
     session.flush()
     return case
+
+
+def _attach_screening_report(
+    session: Session,
+    *,
+    case: Case,
+    actor: User,
+    submission_id: int,
+    report: dict[str, Any],
+    passages: list[dict[str, Any]],
+) -> Evidence:
+    """The report (stored as JSON) and its matched passages as the case's first evidence."""
+    blob = json.dumps(report, ensure_ascii=False, sort_keys=True, default=str).encode()
+    stored = store_bytes(
+        session,
+        blob,
+        filename=f"screening-report-{submission_id}.json",
+        media_type="application/json",
+    )
+    item = Evidence(
+        case_id=case.id,
+        kind=EvidenceKind.SCREENING_REPORT,
+        title=f"查重检测报告（检测记录 {submission_id}）",
+        note=f"疑似相似片段 {len(passages)} 处",
+        received_from="查重系统",
+        stored_file_id=stored.id,
+        sha256=stored.sha256,
+        data={
+            "submission_id": submission_id,
+            "report_number": report.get("report_number"),
+            "passages": passages[:500],
+        },
+        added_by_id=actor.id,
+        added_by_label=actor.display_name,
+    )
+    session.add(item)
+    return item
+
+
+def _screening_respondent(
+    session: Session, submission: Any, respondent_person_id: int | None
+) -> Person | None:
+    """The respondent chosen at intake, else the thesis's author as the upload named them."""
+    if respondent_person_id is not None:
+        return get_person(session, respondent_person_id)
+    if getattr(submission, "author", ""):
+        # The thesis's author, as the screening upload named them (学号_姓名_专业_题目).
+        return ensure_person(
+            session,
+            kind=PersonKind.STUDENT,
+            name=submission.author,
+            university_id=getattr(submission, "university_id", None) or None,
+            unit=getattr(submission, "unit", None) or None,
+        )
+    return None

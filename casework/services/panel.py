@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.kernel.accounts import Permission, User, get_user, require
+from archive.kernel.accounts import Permission, User, get_user, list_users, require
 from archive.kernel.db import utcnow
 from archive.kernel.errors import Conflict, InvalidInput
 from archive.kernel.people import find_person_for_user
-from casework.errors import RecusalRequired
+from casework.errors import ReasonRequired, RecusalRequired
 from casework.models import (
     RELATION_LABELS,
     Case,
@@ -253,8 +253,6 @@ def remove_member(
     require(actor, P.CASE_INTAKE)
     case = case_for_change(session, case_id, expected_version)
     if not (reason or "").strip():
-        from casework.errors import ReasonRequired
-
         raise ReasonRequired("请说明调整理由 (a reason is required)")
     for member in active_panel(session, case.id):
         if member.user_id == user_id:
@@ -298,6 +296,4 @@ def list_conflicts(session: Session, case_id: int) -> list[ConflictDeclaration]:
 
 def list_investigators(session: Session) -> list[User]:
     """Active users who may sit on a panel (CASE_INVESTIGATE)."""
-    from archive.kernel.accounts import list_users
-
     return [u for u in list_users(session) if u.is_active and u.can(P.CASE_INVESTIGATE)]

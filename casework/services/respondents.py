@@ -26,6 +26,10 @@ from casework.models import (
 )
 from casework.services.common import add_event, case_for_change, touch
 from casework.services.deadlines import current_deadline
+from casework.services.evidence import latest_report_draft
+from casework.services.letters import list_documents
+from casework.services.tips import list_messages
+from casework.services.workflow import transition
 
 S = CaseState
 P = Permission
@@ -93,10 +97,6 @@ def my_case(session: Session, *, actor: User, case_id: int) -> tuple[Case, CaseP
 
 def respondent_view(session: Session, *, actor: User, case_id: int) -> RespondentView:
     """What the respondent may see of their case."""
-    from casework.services.evidence import latest_report_draft
-    from casework.services.letters import list_documents
-    from casework.services.tips import list_messages
-
     case, party = my_case(session, actor=actor, case_id=case_id)
     deadline = current_deadline(session, case.id)
     draft = (
@@ -163,6 +163,25 @@ def submit_comment(
     touch(case)
     session.flush()
     return message
+
+
+def file_appeal(
+    session: Session,
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    grounds: str,
+) -> Case:
+    """A respondent (or the office for a paper appeal) appeals within the window."""
+    return transition(
+        session,
+        actor=actor,
+        case_id=case_id,
+        to=S.APPEAL,
+        expected_version=expected_version,
+        reason=grounds,
+    )
 
 
 def document_for_respondent(

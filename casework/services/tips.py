@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from archive.kernel.accounts import Permission, User, require
+from archive.kernel.accounts import Permission, User, require, spend_password_check
 from archive.kernel.db import utcnow
 from archive.kernel.errors import InvalidInput
 from casework.errors import TipAccessDenied
@@ -30,13 +30,20 @@ from casework.models import (
     CaseReporter,
     CaseSource,
     CaseState,
+    PanelMember,
     Thread,
 )
-from casework.services.common import add_event, case_for_change, touch
+from casework.services.common import (
+    add_event,
+    can_see_reporter,
+    case_for_change,
+    require_case_view,
+    touch,
+)
+from casework.services.evidence import store_tip_attachment
 from casework.services.intake import ReporterInput, create_case
 
 P = Permission
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -89,8 +96,6 @@ def submit_tip(
     attachments: list[TipAttachment] | None = None,
 ) -> TipReceipt:
     """Open a case from an anonymous tip; the receipt code and password are returned once."""
-    from casework.services.evidence import store_tip_attachment
-
     if len((allegation or "").strip()) < 10:
         raise InvalidInput(
             "请具体说明被举报的事实（至少 10 个字） (describe the facts, at least 10 characters)"
@@ -138,7 +143,7 @@ def open_tip(session: Session, *, receipt_code: str, password: str) -> Case:
             select(CaseReporter).where(CaseReporter.receipt_digest == _digest(code))
         ).first()
     if reporter is None or reporter.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        spend_password_check(password or "")
         raise TipAccessDenied("受理编号或密码错误 (wrong receipt code or password)")
     if not check_password_hash(reporter.password_hash, password or ""):
         raise TipAccessDenied("受理编号或密码错误 (wrong receipt code or password)")
@@ -211,8 +216,6 @@ def staff_message(
     is_question: bool = False,
 ) -> CaseMessage:
     """A question to the reporter, or an internal note (staff who may act on the case)."""
-    from casework.services.common import require_case_view
-
     thread = Thread(thread)
     body = (body or "").strip()
     if not body:
@@ -250,9 +253,6 @@ def staff_message(
 
 def awaiting_reply(session: Session, *, user: User) -> list[tuple[Case, CaseMessage]]:
     """Cases the user owns or investigates whose reporter wrote last (and may see it)."""
-    from casework.models import PanelMember
-    from casework.services.common import can_see_reporter
-
     if not user.can(P.CASE_VIEW_REPORTER):
         return []
     panel_ids = select(PanelMember.case_id).where(

@@ -5,7 +5,8 @@ version compared (`StaleCase`); the move must be in the table (`InvalidTransitio
 the current state); the actor must hold the role (`PermissionDenied`, `NotOnPanel`); written
 reasons where the table wants them (`ReasonRequired`); then the step's preconditions
 (`TransitionBlocked`). Only then is anything written: the state, the timeline event, the
-deadlines, and the step's own effects (decision, letters, hand-off to credit and archive).
+deadlines, and the step's own effects (`effects.apply_effects`: decision, letters, appeal
+records, hand-off to credit and archive).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from archive.kernel import clock
 from archive.kernel.accounts import Permission, User
+from archive.kernel.db import settings_of
 from archive.kernel.errors import PermissionDenied
 from casework.errors import (
     CaseNotFound,
@@ -31,11 +33,13 @@ from casework.models import (
     WHO_LABELS,
     WHO_PERMISSIONS,
     Case,
+    CaseSanction,
     CaseState,
     Evidence,
     EvidenceKind,
-    Outcome,
+    Finding,
     PanelMember,
+    SanctionStatus,
     Transition,
     Who,
     allowed_targets,
@@ -48,7 +52,8 @@ from casework.services.common import (
     party_of_user,
     touch,
 )
-from casework.services.deadlines import on_state_change
+from casework.services.deadlines import current_deadline, on_state_change
+from casework.services.effects import apply_effects
 
 S = CaseState
 P = Permission
@@ -140,29 +145,33 @@ def available_transitions(
     ]
 
 
-def _preconditions(session: Session, case: Case, t: Transition) -> None:
-    """Per-step checks that need more than the table (panel, draft, findings, window)."""
-    from archive.kernel.db import settings_of
-    from casework.models import CaseSanction, Finding, SanctionStatus
-    from casework.services.deadlines import current_deadline
+def _blocked(case: Case, t: Transition, message: str) -> TransitionBlocked:
+    return TransitionBlocked(
+        message, current_state=case.state.value, target=t.target.value
+    )
 
-    def blocked(message: str) -> TransitionBlocked:
-        return TransitionBlocked(
-            message, current_state=case.state.value, target=t.target.value
-        )
 
+def _require_respondent(session: Session, case: Case, t: Transition) -> None:
     if t.target is S.ACCEPTED and not case.parties:
-        raise blocked(
-            "受理前须登记至少一名被举报人 (add a respondent before accepting)"
+        raise _blocked(
+            case, t, "受理前须登记至少一名被举报人 (add a respondent before accepting)"
         )
+
+
+def _require_panel(session: Session, case: Case, t: Transition) -> None:
     if t.target is S.INVESTIGATING and t.source is S.ACCEPTED:
         members = active_panel(session, case.id)
         need = settings_of(session).case_min_panel_size
         if len(members) < need or not any(m.is_lead for m in members):
-            raise blocked(
+            raise _blocked(
+                case,
+                t,
                 f"调查组须至少 {need} 人并指定组长（现有 {len(members)} 人） "
-                f"(the panel needs at least {need} members and a lead)"
+                f"(the panel needs at least {need} members and a lead)",
             )
+
+
+def _require_report_draft(session: Session, case: Case, t: Transition) -> None:
     if t.target is S.REPORT_DRAFT:
         draft = session.scalars(
             select(Evidence.id).where(
@@ -170,47 +179,76 @@ def _preconditions(session: Session, case: Case, t: Transition) -> None:
             )
         ).first()
         if draft is None:
-            raise blocked("须先上传调查报告草稿 (upload the report draft first)")
-    if t.target in (S.DECIDED, S.CLEARED):
-        findings = [p.finding for p in case.parties]
-        if not findings or any(f is None for f in findings):
-            raise blocked(
-                "须对每名被举报人作出认定 (record a finding for every respondent)"
+            raise _blocked(
+                case, t, "须先上传调查报告草稿 (upload the report draft first)"
             )
-        if t.target is S.CLEARED and any(f is Finding.MISCONDUCT for f in findings):
-            raise blocked(
-                "有被举报人被认定构成学术不端，不能作出不构成结论 (a respondent was found responsible)"
+
+
+def _require_findings(session: Session, case: Case, t: Transition) -> None:
+    if t.target not in (S.DECIDED, S.CLEARED):
+        return
+    findings = [p.finding for p in case.parties]
+    if not findings or any(f is None for f in findings):
+        raise _blocked(
+            case, t, "须对每名被举报人作出认定 (record a finding for every respondent)"
+        )
+    if t.target is S.CLEARED and any(f is Finding.MISCONDUCT for f in findings):
+        raise _blocked(
+            case,
+            t,
+            "有被举报人被认定构成学术不端，不能作出不构成结论 (a respondent was found responsible)",
+        )
+    if t.target is S.DECIDED:
+        if not any(f is Finding.MISCONDUCT for f in findings):
+            raise _blocked(
+                case,
+                t,
+                "没有被认定构成学术不端的被举报人 (no respondent was found responsible)",
             )
-        if t.target is S.DECIDED:
-            if not any(f is Finding.MISCONDUCT for f in findings):
-                raise blocked(
-                    "没有被认定构成学术不端的被举报人 (no respondent was found responsible)"
+        _require_proposed_sanctions(session, case, t)
+
+
+def _require_proposed_sanctions(session: Session, case: Case, t: Transition) -> None:
+    for party in case.parties:
+        if party.finding is Finding.MISCONDUCT:
+            n = session.scalars(
+                select(CaseSanction.id).where(
+                    CaseSanction.party_id == party.id,
+                    CaseSanction.status == SanctionStatus.PROPOSED,
                 )
-            for party in case.parties:
-                if party.finding is Finding.MISCONDUCT:
-                    n = session.scalars(
-                        select(CaseSanction.id).where(
-                            CaseSanction.party_id == party.id,
-                            CaseSanction.status == SanctionStatus.PROPOSED,
-                        )
-                    ).first()
-                    if n is None:
-                        raise blocked(
-                            f"须为 {party.person.name} 选择处理措施 (choose sanctions for every responsible respondent)"
-                        )
-    if t.source is S.APPEAL_WINDOW and t.target is S.FINAL:
-        deadline = current_deadline(session, case.id)
-        if deadline is not None and clock.today() <= deadline.due_on:
-            raise blocked(
-                f"申诉期至 {deadline.due_on.isoformat()} 届满，届满前决定不生效 "
-                "(the appeal window is still open)"
-            )
-    if t.source is S.APPEAL_WINDOW and t.target is S.APPEAL:
-        deadline = current_deadline(session, case.id)
-        if deadline is not None and clock.today() > deadline.due_on:
-            raise blocked(
-                f"申诉期已于 {deadline.due_on.isoformat()} 届满 (the appeal window has closed)"
-            )
+            ).first()
+            if n is None:
+                raise _blocked(
+                    case,
+                    t,
+                    f"须为 {party.person.name} 选择处理措施 (choose sanctions for every responsible respondent)",
+                )
+
+
+def _require_appeal_window(session: Session, case: Case, t: Transition) -> None:
+    if t.source is not S.APPEAL_WINDOW or t.target not in (S.FINAL, S.APPEAL):
+        return
+    deadline = current_deadline(session, case.id)
+    if deadline is None:
+        return
+    if t.target is S.FINAL and clock.today() <= deadline.due_on:
+        raise _blocked(
+            case,
+            t,
+            f"申诉期至 {deadline.due_on.isoformat()} 届满，届满前决定不生效 "
+            "(the appeal window is still open)",
+        )
+    if t.target is S.APPEAL and clock.today() > deadline.due_on:
+        raise _blocked(
+            case,
+            t,
+            f"申诉期已于 {deadline.due_on.isoformat()} 届满 (the appeal window has closed)",
+        )
+
+
+def _require_sanctions_handed_over(session: Session, case: Case, t: Transition) -> None:
+    if t.source is not S.FINAL or t.target not in (S.SANCTIONS_ACTIVE, S.ARCHIVED):
+        return
     has_sanctions = (
         session.scalars(
             select(CaseSanction.id).where(
@@ -226,73 +264,31 @@ def _preconditions(session: Session, case: Case, t: Transition) -> None:
         ).first()
         is not None
     )
-    if t.source is S.FINAL and t.target is S.SANCTIONS_ACTIVE and not has_sanctions:
-        raise blocked("本案没有处理措施 (the case has no sanctions)")
-    if t.source is S.FINAL and t.target is S.ARCHIVED and has_sanctions:
-        raise blocked(
-            "有处理措施的案件须先交付执行再归档 (hand the sanctions over before archiving)"
+    if t.target is S.SANCTIONS_ACTIVE and not has_sanctions:
+        raise _blocked(case, t, "本案没有处理措施 (the case has no sanctions)")
+    if t.target is S.ARCHIVED and has_sanctions:
+        raise _blocked(
+            case,
+            t,
+            "有处理措施的案件须先交付执行再归档 (hand the sanctions over before archiving)",
         )
 
 
-def _effects(
-    session: Session, case: Case, t: Transition, actor: User, reason: str | None
-) -> None:
-    """What entering the target state does besides the state and deadline."""
-    today = clock.today()
-    target = t.target
-    if case.owner_id is None and t.who is Who.INTAKE:
-        case.owner_id = actor.id  # the officer who first acts owns the case's reminders
-    if target is S.ACCEPTED:
-        case.accepted_on = today
-    if target in (S.REJECTED, S.TERMINATED, S.TRANSFERRED):
-        case.outcome = {
-            S.REJECTED: Outcome.REJECTED,
-            S.TERMINATED: Outcome.TERMINATED,
-            S.TRANSFERRED: Outcome.TRANSFERRED,
-        }[target]
-        case.closed_on = today
-    if target is S.SCREENING and t.source is S.REJECTED:
-        case.outcome = None
-        case.closed_on = None
-    if target in (S.DECIDED, S.CLEARED):
-        from casework.services.decisions import record_decision
+# Per-step checks that need more than the table, in the order they are made.
+_PRECONDITIONS = (
+    _require_respondent,
+    _require_panel,
+    _require_report_draft,
+    _require_findings,
+    _require_appeal_window,
+    _require_sanctions_handed_over,
+)
 
-        record_decision(
-            session, case=case, actor=actor, reasons=reason or "", kind_of=t
-        )
-    if target is S.NOTIFIED:
-        from casework.services.decisions import start_sanctions
-        from casework.services.letters import issue_letters
 
-        start_sanctions(session, case=case, today=today)
-        issue_letters(session, case=case, actor=actor)
-    if target is S.APPEAL:
-        from casework.services.appeals import record_appeal
-
-        record_appeal(session, case=case, actor=actor, grounds=reason or "")
-    if t.source in (S.APPEAL, S.REVIEW):
-        from casework.services.appeals import close_appeal
-
-        close_appeal(session, case=case, transition=t, reason=reason or "")
-    if target is S.FINAL:
-        from casework.services.decisions import latest_decision
-
-        decision = latest_decision(session, case.id)
-        case.outcome = (
-            Outcome.MISCONDUCT
-            if decision is not None and decision.is_misconduct
-            else Outcome.CLEARED
-        )
-        case.closed_on = today
-    if target is S.FINAL:
-        from casework.services.handoff import hand_off_final_decision
-
-        session.flush()
-        hand_off_final_decision(session, case=case, actor=actor)
-    if target is S.ARCHIVED:
-        from casework.services.handoff import hand_off_to_archive
-
-        hand_off_to_archive(session, case=case, actor=actor)
+def _preconditions(session: Session, case: Case, t: Transition) -> None:
+    """Raise `TransitionBlocked` unless the step's own conditions hold."""
+    for check in _PRECONDITIONS:
+        check(session, case, t)
 
 
 def transition(
@@ -360,7 +356,7 @@ def transition(
         to_state=target,
         is_internal=is_internal,
     )
-    _effects(session, case, t, actor, reason)
+    apply_effects(session, case=case, transition=t, actor=actor, reason=reason)
     touch(case)
     try:
         session.flush()

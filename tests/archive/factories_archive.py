@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from archive.kernel.accounts import Role, User
 from archive.kernel.files import store_bytes
 from archive.kernel.people import PersonKind, create_person
-from archive.records import services as rec
+from archive.records.case_files import create_case_file_record
+from archive.records.models import PersonRef, Record, RecordType
+from archive.records.services import RecordInput, create_record
 from tests.factories import make_user
 
 _n = itertools.count(1)
@@ -27,21 +29,28 @@ def discipline_office(session: Session, **kw: Any) -> User:
     return make_user(session, Role.DISCIPLINE_OFFICE, **kw)
 
 
-def make_record(session: Session, actor: User, **overrides: Any) -> rec.Record:
-    """A research record (a paper unless told otherwise)."""
+def make_record(
+    session: Session, actor: User, *, check_duplicates: bool = True, **overrides: Any
+) -> Record:
+    """A research record (a paper unless told otherwise); overrides are `RecordInput`'s."""
     n = next(_n)
     fields: dict[str, Any] = {
-        "record_type": rec.RecordType.PAPER,
+        "record_type": RecordType.PAPER,
         "title": f"测试档案{n}号：基于深度学习的图像识别方法研究",
         "description": "本文提出了一种新的卷积神经网络方法。",
         "keywords": "深度学习;图像识别",
-        "people": [rec.PersonRef(f"王小明{n}", "作者")],
+        "people": [PersonRef(f"王小明{n}", "作者")],
         "discipline": "计算机科学与技术",
         "date_start": date(2020, 3, 1),
         "unit": "计算机学院",
     }
     fields.update(overrides)
-    return rec.create_record(session, actor=actor, **fields)
+    return create_record(
+        session,
+        actor=actor,
+        data=RecordInput(**fields),
+        check_duplicates=check_duplicates,
+    )
 
 
 def make_case_file(
@@ -51,7 +60,7 @@ def make_case_file(
     outcome: str = "misconduct",
     sanctions: tuple[str, ...] = (),
     **overrides: Any,
-) -> rec.Record:
+) -> Record:
     """A closed case's case file with one evidence file and one letter."""
     n = next(_n)
     person = create_person(session, kind=PersonKind.TEACHER, name=f"被调查人{n}")
@@ -78,4 +87,4 @@ def make_case_file(
         "sanctions": sanctions,
     }
     fields.update(overrides)
-    return rec.create_case_file_record(session, actor=actor, **fields)
+    return create_case_file_record(session, actor=actor, **fields)

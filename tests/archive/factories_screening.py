@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import random
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -47,17 +46,3 @@ def isolated_factory(
     )
     runtime.configure(local, engine=connection.engine, session_factory=factory)
     return factory
-
-
-_COMMON_CHARS = (
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同"
-)
-
-
-def random_chinese(rng: random.Random, n: int) -> str:
-    """About n characters of random common characters in sentences (index tests)."""
-    out: list[str] = []
-    while len(out) < n:
-        out.extend(rng.choice(_COMMON_CHARS) for _ in range(rng.randint(10, 30)))
-        out.append("。")
-    return "".join(out)

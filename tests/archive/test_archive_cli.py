@@ -5,22 +5,22 @@ from __future__ import annotations
 import os
 
 import pytest
+from alembic import command
 from click.testing import CliRunner
 
+from archive.kernel import runtime
 from archive.kernel.accounts import Role, create_user
 from archive.kernel.db import make_engine, make_session_factory
 from archive.kernel.files import blob_path
+from archive.kernel.migrations import alembic_config
 from archive.kernel.settings import Settings
+from web.cli import main
+from web.schema import load_models
 
 
 @pytest.fixture
 def cli_env(tmp_path):
     """A fresh SQLite database built from the models and stamped, as the CLI expects."""
-    from alembic import command
-
-    from archive.kernel.migrations import alembic_config
-    from web.schema import load_models
-
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     settings = Settings(
         env="test", data_dir=tmp_path / "data", database_url=url, secret_key="k"
@@ -50,14 +50,10 @@ def cli_env(tmp_path):
         "CHENGXIN_JOBS_MODE": "sync",
     }
     yield env, tmp_path
-    from archive.kernel import runtime
-
     runtime._current = None
 
 
 def invoke(env, *args):  # type: ignore[no-untyped-def]
-    from web.cli import main
-
     return CliRunner().invoke(main, ["archive", *args], env=env)
 
 

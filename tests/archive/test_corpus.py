@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from archive.corpus import index as corpus_index
+from archive.corpus import naming
 from archive.corpus import services as corpus
 from archive.kernel.accounts import Role
 from archive.kernel.errors import PermissionDenied
@@ -21,14 +23,14 @@ def test_add_updates_index_on_commit_only(factory, tmp_path):
     settings = factory.kw["info"]["settings"]
     with factory() as s:
         corpus.add_document(s, doc_id="a.txt", text=SOURCE_A, title="甲")
-        assert not (corpus.index_dir(settings) / "manifest.json").exists()
+        assert not (corpus_index.index_dir(settings) / "manifest.json").exists()
         s.commit()
-    index = CorpusIndex.load(corpus.index_dir(settings))
+    index = CorpusIndex.load(corpus_index.index_dir(settings))
     assert index.doc_ids() == ["a.txt"]
     with factory() as s:
         corpus.add_document(s, doc_id="b.txt", text=SOURCE_B)
         s.rollback()
-    assert CorpusIndex.load(corpus.index_dir(settings)).doc_ids() == ["a.txt"]
+    assert CorpusIndex.load(corpus_index.index_dir(settings)).doc_ids() == ["a.txt"]
 
 
 def test_remove_is_incremental_and_open_index_repairs(factory):
@@ -37,18 +39,18 @@ def test_remove_is_incremental_and_open_index_repairs(factory):
         corpus.add_document(s, doc_id="a.txt", text=SOURCE_A)
         corpus.add_document(s, doc_id="b.txt", text=SOURCE_B)
         s.commit()
-    before = sorted(p.name for p in corpus.index_dir(settings).glob("seg-*"))
+    before = sorted(p.name for p in corpus_index.index_dir(settings).glob("seg-*"))
     with factory() as s:
         corpus.remove_document(s, doc_id="a.txt")
         s.commit()
-    index = CorpusIndex.load(corpus.index_dir(settings))
+    index = CorpusIndex.load(corpus_index.index_dir(settings))
     assert index.doc_ids() == ["b.txt"]
     # no rebuild: the old segment is still there, the removal is a tombstone
-    assert before[0] in {p.name for p in corpus.index_dir(settings).glob("seg-*")}
+    assert before[0] in {p.name for p in corpus_index.index_dir(settings).glob("seg-*")}
     # a deleted index is rebuilt from the database
     import shutil
 
-    shutil.rmtree(corpus.index_dir(settings))
+    shutil.rmtree(corpus_index.index_dir(settings))
     with factory() as s:
         assert corpus.open_index(s).doc_ids() == ["b.txt"]
 
@@ -96,12 +98,12 @@ def test_listing_needs_corpus_permission(factory):
 
 
 def test_author_keys_and_file_names():
-    assert corpus.author_key("张 三") == "name:张三"
-    assert corpus.author_key("张三", "s2020") == "id:S2020"
-    assert corpus.author_keys("Li·Ming", "1") == {"id:1", "name:liming"}
-    parts = corpus.parse_file_name("2021123_李四_计算机_基于_深度学习的研究.pdf")
+    assert naming.author_key("张 三") == "name:张三"
+    assert naming.author_key("张三", "s2020") == "id:S2020"
+    assert naming.author_keys("Li·Ming", "1") == {"id:1", "name:liming"}
+    parts = naming.parse_file_name("2021123_李四_计算机_基于_深度学习的研究.pdf")
     assert parts.title == "基于_深度学习的研究" and parts.major == "计算机"
-    assert corpus.parse_file_name("thesis.pdf").title == "thesis"
+    assert naming.parse_file_name("thesis.pdf").title == "thesis"
 
 
 def test_sync_skips_listing_ids_until_the_corpus_or_index_changes(factory):
@@ -125,9 +127,39 @@ def test_sync_skips_listing_ids_until_the_corpus_or_index_changes(factory):
             assert len(listings) == 1
             # A document whose index write was lost (another process died after commit):
             corpus.add_document(s, doc_id="b.txt", text=SOURCE_B)
-            s.info.pop(corpus._PENDING_KEY)
+            s.info.pop(corpus_index._PENDING_KEY)
             s.commit()
             assert corpus.open_index(s).doc_ids() == ["a.txt", "b.txt"]
             assert len(listings) == 2
         finally:
             event.remove(engine, "before_cursor_execute", spy)
+
+
+def test_folders_are_walked_in_name_order_without_hidden_files(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "b" / ".cache").mkdir(parents=True)
+    (folder / "b" / "x.PDF").write_bytes(b"")
+    (folder / "b" / ".cache" / "y.txt").write_bytes(b"")
+    (folder / ".hidden.txt").write_bytes(b"")
+    (folder / "a.docx").write_bytes(b"")
+    (folder / "notes.md").write_bytes(b"")
+    single = tmp_path / "single.doc"
+    single.write_bytes(b"")
+    assert list(naming.iter_document_files([folder, single])) == [
+        (folder / "a.docx", "a.docx"),
+        (folder / "b" / "x.PDF", "b/x.PDF"),
+        (single, "single.doc"),
+    ]
+
+
+def test_uploads_are_known_by_file_name_and_refusals_named(factory):
+    with factory() as s:
+        result = corpus.add_uploads(
+            s,
+            uploads=[("C:\\docs\\a.txt", SOURCE_A.encode()), ("empty.txt", b"")],
+            venue="期刊",
+        )
+        s.commit()
+        assert result.added == ["a.txt"]
+        assert [name for name, _message in result.failed] == ["empty.txt"]
+        assert corpus.get_document(s, "a.txt").venue == "期刊"

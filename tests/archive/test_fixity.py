@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -13,13 +14,15 @@ from archive.kernel.files import (
     storage_root,
     store_bytes,
 )
-from archive.records import services as rec
+from archive.kernel.scheduler import registered
+from archive.records import jobs  # noqa: F401 - registers the daily jobs
 from archive.records.fixity import (
     check_files,
     list_files,
     record_results,
     run_fixity_audit,
 )
+from archive.records.services import open_record_file
 from tests.archive.factories_archive import make_record, research_office
 
 
@@ -75,7 +78,7 @@ def test_an_altered_file_is_never_served(session, record_with_file):
     user, record, stored = record_with_file
     _tamper(session, stored)
     with pytest.raises(FileIntegrityError):
-        rec.open_record_file(
+        open_record_file(
             session, actor=user, record_id=record.id, record_file_id=record.files[0].id
         )
     refused = audit.list_entries(session, action="download_refused_fixity")
@@ -83,8 +86,6 @@ def test_an_altered_file_is_never_served(session, record_with_file):
 
 
 def test_the_audit_runs_in_short_sessions(session_factory, session, record_with_file):
-    from contextlib import contextmanager
-
     session.commit()
 
     @contextmanager
@@ -103,8 +104,5 @@ def test_the_audit_runs_in_short_sessions(session_factory, session, record_with_
 
 
 def test_the_daily_job_is_registered():
-    from archive.kernel.scheduler import registered
-    from archive.records import jobs  # noqa: F401
-
     names = {job.name for job in registered()}
     assert {"archive_fixity", "archive_retention"} <= names

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
+from openpyxl import Workbook
 
-from archive.records.imports import ImportFileError, import_records
+from archive.records.errors import ImportFileError
+from archive.records.imports import import_records
 from archive.records.services import find_record_by_number
-from archive.search import services as search
+from archive.search.indexing import index_record
+from archive.search.query import search
 from tests.archive.factories_archive import research_office
 
 HEADER = "类型,题名,人员,单位,学科,开始日期,结束日期,关键词,摘要,文件,访问,访问角色,封存至,限制理由\n"
@@ -48,11 +52,8 @@ def test_a_csv_with_files_is_imported_and_searchable(session, files_dir):
     project = find_record_by_number(session, report.created[0])
     assert [p.name for p in project.people] == ["张三", "李四"]
     assert project.files[0].stored_file.original_name == "report.txt"
-    search.index_record(session, project, extract=True)
-    assert (
-        search.search(session, actor=user, query="损伤演化").hits[0].record.id
-        == project.id
-    )
+    index_record(session, project, extract=True)
+    assert search(session, actor=user, query="损伤演化").hits[0].record.id == project.id
 
 
 def test_malformed_rows_are_named_and_nothing_is_imported_by_default(
@@ -66,7 +67,7 @@ def test_malformed_rows_are_named_and_nothing_is_imported_by_default(
     assert "题名为空" in rows[4] and "日期" in rows[4] and "missing.pdf" in rows[4]
     assert "类型无效" in rows[5]
     assert str(report.errors[0]).startswith("第 4 行")
-    assert search.search(session, actor=user, query="混凝土").total == 0
+    assert search(session, actor=user, query="混凝土").total == 0
 
 
 def test_skip_bad_imports_the_good_rows(session, files_dir):
@@ -123,10 +124,6 @@ def test_files_outside_the_folder_are_refused(session, files_dir):
 
 
 def test_xlsx_with_dates(session, files_dir):
-    from datetime import datetime
-
-    from openpyxl import Workbook
-
     user = research_office(session)
     book = Workbook()
     sheet = book.active

@@ -9,12 +9,20 @@ from collections.abc import Iterator
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from archive.kernel.db import make_engine
-from archive.kernel.migrations import head_revisions, is_current, upgrade
-from archive.search.services import include_object
+from archive.kernel.migrations import (
+    alembic_config,
+    head_revisions,
+    is_current,
+    upgrade,
+)
+from archive.search.schema import include_object
 from web.schema import load_models
+
+FOUNDATION = "0001_foundation"
 
 
 @pytest.fixture
@@ -56,15 +64,62 @@ def test_migrations_and_models_agree(fresh_engine):
     assert diff == [], f"models and migrations differ ({len(diff)}): {summary[:20]}"
 
 
+def history_problems(script: ScriptDirectory) -> list[str]:
+    """What breaks the history: a base other than the foundation, or an area (a branch
+    label, or the unlabelled main line) with more than one head."""
+    problems = []
+    bases = sorted(script.get_bases())
+    if bases != [FOUNDATION]:
+        problems.append(f"bases {bases}: every line must start at {FOUNDATION}")
+    heads_by_area: dict[str, list[str]] = {}
+    for head in script.get_heads():
+        labels = script.get_revision(head).branch_labels
+        area = ",".join(sorted(labels)) or "(main line)"
+        heads_by_area.setdefault(area, []).append(head)
+    for area, heads in sorted(heads_by_area.items()):
+        if len(heads) > 1:
+            problems.append(f"{area} has {len(heads)} heads: {sorted(heads)}")
+    return problems
+
+
 def test_a_single_line_of_history_per_area_joins_at_the_foundation():
-    assert "0001_foundation" not in head_revisions() or len(head_revisions()) == 1
+    script = ScriptDirectory.from_config(alembic_config())
+    assert history_problems(script) == []
+    assert set(script.get_heads()) == head_revisions()
+
+
+def _history(tmp_path, revisions: dict[str, str | None]) -> ScriptDirectory:  # type: ignore[no-untyped-def]
+    versions = tmp_path / "versions"
+    versions.mkdir(parents=True)
+    for revision, down in revisions.items():
+        (versions / f"{revision}.py").write_text(
+            f"revision = {revision!r}\ndown_revision = {down!r}\n"
+            "branch_labels = None\ndepends_on = None\n",
+            encoding="utf-8",
+        )
+    return ScriptDirectory(str(tmp_path))
+
+
+def test_a_fork_or_a_second_base_breaks_the_history(tmp_path):
+    forked = _history(
+        tmp_path / "fork",
+        {FOUNDATION: None, "0002_a": FOUNDATION, "0002_b": FOUNDATION},
+    )
+    assert history_problems(forked) == ["(main line) has 2 heads: ['0002_a', '0002_b']"]
+    two_bases = _history(
+        tmp_path / "bases", {FOUNDATION: None, "0002_a": FOUNDATION, "x": None}
+    )
+    assert history_problems(two_bases) == [
+        f"bases ['{FOUNDATION}', 'x']: every line must start at {FOUNDATION}",
+        "(main line) has 2 heads: ['0002_a', 'x']",
+    ]
 
 
 def test_full_text_search_works_on_a_migrated_database(fresh_engine):
     from archive.kernel.accounts import Role, create_user
     from archive.kernel.db import make_session_factory
-    from archive.records.services import create_record
-    from archive.search import services as search
+    from archive.records.services import RecordInput, create_record
+    from archive.search import query as search
 
     upgrade(fresh_engine)
     factory = make_session_factory(fresh_engine)
@@ -79,9 +134,11 @@ def test_full_text_search_works_on_a_migrated_database(fresh_engine):
         create_record(
             session,
             actor=actor,
-            record_type="paper",
-            title="基于深度学习的古籍文字识别研究",
-            keywords="古籍;文字识别",
+            data=RecordInput(
+                record_type="paper",
+                title="基于深度学习的古籍文字识别研究",
+                keywords="古籍;文字识别",
+            ),
         )
         session.commit()
         result = search.search(session, actor=actor, query="古籍文字识别")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +11,22 @@ from archive.kernel import audit, clock
 from archive.kernel.accounts import Role
 from archive.kernel.errors import PermissionDenied
 from archive.kernel.files import store_bytes
-from archive.records import services as rec
+from archive.records.access import (
+    can_view,
+    get_record,
+    inherited_restrictions,
+    set_access,
+)
+from archive.records.case_files import create_case_file_record
+from archive.records.errors import DuplicateRecord, InvalidRecord, RecordNotFound
+from archive.records.models import PersonRef, RecordType, RetentionClass
+from archive.records.services import (
+    create_record_from_submission,
+    open_record,
+    open_record_file,
+)
+from archive.search.query import search
+from archive.submissions import services as submissions
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,
@@ -26,7 +42,7 @@ def test_a_record_keeps_its_people_keywords_number_and_retention(session):
         session,
         user,
         record_type="project",
-        people=[rec.PersonRef("张三", "负责人"), rec.PersonRef("李四", "参与人")],
+        people=[PersonRef("张三", "负责人"), PersonRef("李四", "参与人")],
         keywords="钢结构；抗震、试验",
         date_start=date(2019, 1, 1),
         date_end=date(2021, 12, 31),
@@ -37,21 +53,21 @@ def test_a_record_keeps_its_people_keywords_number_and_retention(session):
         ("李四", "参与人"),
     ]
     assert record.keywords == ["钢结构", "抗震", "试验"]
-    assert record.retention_class == rec.RetentionClass.PERMANENT
+    assert record.retention_class == RetentionClass.PERMANENT
     assert record.year == 2021
 
 
 def test_invalid_fields_are_refused(session):
     user = research_office(session)
-    with pytest.raises(rec.InvalidRecord):
+    with pytest.raises(InvalidRecord):
         make_record(session, user, title="  ")
-    with pytest.raises(rec.InvalidRecord):
+    with pytest.raises(InvalidRecord):
         make_record(session, user, discipline="炼金术")
-    with pytest.raises(rec.InvalidRecord):
+    with pytest.raises(InvalidRecord):
         make_record(
             session, user, date_start=date(2020, 1, 2), date_end=date(2020, 1, 1)
         )
-    with pytest.raises(rec.InvalidRecord):
+    with pytest.raises(InvalidRecord):
         make_record(session, user, access_level="sealed", access_reason="x")
 
 
@@ -64,13 +80,13 @@ def test_only_archive_managers_create_research_records(session):
 def test_the_same_record_twice_is_a_duplicate(session):
     user = research_office(session)
     first = make_record(session, user, title="同一篇论文")
-    with pytest.raises(rec.DuplicateRecord) as info:
+    with pytest.raises(DuplicateRecord) as info:
         make_record(session, user, title="同一篇论文 ", people=first_people(first))
     assert info.value.details["existing_number"] == first.number
 
 
 def first_people(record):
-    return [rec.PersonRef(p.name, p.role) for p in record.people]
+    return [PersonRef(p.name, p.role) for p in record.people]
 
 
 def test_a_file_attached_twice_is_stored_once(session):
@@ -79,7 +95,7 @@ def test_a_file_attached_twice_is_stored_once(session):
     again = store_bytes(session, b"same bytes", filename="b.txt")
     assert blob.id == again.id
     make_record(session, user, files=[(blob, "main")])
-    with pytest.raises(rec.DuplicateRecord) as info:
+    with pytest.raises(DuplicateRecord) as info:
         make_record(session, user, title="另一题名", files=[(again, "main")])
     assert info.value.details["reason"] == "file"
 
@@ -90,11 +106,11 @@ def test_roles_see_their_kind_of_record(session):
     investigator = make_user(session, Role.INVESTIGATOR)
     paper = make_record(session, research)
     case = make_case_file(session, investigator)
-    assert rec.can_view(research, paper) and not rec.can_view(research, case)
-    assert rec.can_view(jiwei, paper) and rec.can_view(jiwei, case)
-    assert rec.can_view(investigator, case) and not rec.can_view(investigator, paper)
-    with pytest.raises(rec.RecordNotFound):
-        rec.get_record(session, actor=research, record_id=case.id)
+    assert can_view(research, paper) and not can_view(research, case)
+    assert can_view(jiwei, paper) and can_view(jiwei, case)
+    assert can_view(investigator, case) and not can_view(investigator, paper)
+    with pytest.raises(RecordNotFound):
+        get_record(session, actor=research, record_id=case.id)
 
 
 def test_a_seal_hides_a_record_until_its_date_except_from_exempt_roles(session):
@@ -108,9 +124,9 @@ def test_a_seal_hides_a_record_until_its_date_except_from_exempt_roles(session):
         access_roles=["discipline_office"],
         access_reason="专利申请期内保密",
     )
-    assert not rec.can_view(research, sealed)
-    assert rec.can_view(jiwei, sealed)
-    assert rec.can_view(research, sealed, today=clock.today() + timedelta(days=366))
+    assert not can_view(research, sealed)
+    assert can_view(jiwei, sealed)
+    assert can_view(research, sealed, today=clock.today() + timedelta(days=366))
 
 
 def test_a_parent_restriction_reaches_children_and_is_described_there(session):
@@ -118,7 +134,7 @@ def test_a_parent_restriction_reaches_children_and_is_described_there(session):
     jiwei = discipline_office(session)
     parent = make_record(session, research, title="课题组卷宗", record_type="project")
     child = make_record(session, research, title="卷内实验记录", parent_id=parent.id)
-    rec.set_access(
+    set_access(
         session,
         actor=research,
         record_id=parent.id,
@@ -127,9 +143,9 @@ def test_a_parent_restriction_reaches_children_and_is_described_there(session):
         reason="调查期间",
     )
     session.refresh(child)
-    assert not rec.can_view(research, child)
-    assert rec.can_view(jiwei, child)
-    notes = rec.inherited_restrictions(child)
+    assert not can_view(research, child)
+    assert can_view(jiwei, child)
+    notes = inherited_restrictions(child)
     assert notes and notes[0][0].id == parent.id and "调查期间" in notes[0][1]
 
 
@@ -138,8 +154,8 @@ def test_views_and_downloads_are_written_to_the_audit_chain(session):
     session.info["actor"] = research
     blob = store_bytes(session, "实验记录正文".encode(), filename="notes.txt")
     record = make_record(session, research, files=[(blob, "main")])
-    rec.open_record(session, actor=research, record_id=record.id)
-    attached, data = rec.open_record_file(
+    open_record(session, actor=research, record_id=record.id)
+    attached, data = open_record_file(
         session, actor=research, record_id=record.id, record_file_id=record.files[0].id
     )
     assert data == "实验记录正文".encode()
@@ -158,7 +174,7 @@ def test_case_files_are_idempotent_and_carry_evidence_and_letters(session):
     roles = sorted(f.role.value for f in case.files)
     assert roles == ["evidence", "letter"]
     assert case.people[0].role == "被调查人"
-    again = rec.create_case_file_record(
+    again = create_case_file_record(
         session,
         actor=investigator,
         case_number="XS-2026-0999",
@@ -176,16 +192,11 @@ def test_case_files_are_idempotent_and_carry_evidence_and_letters(session):
 
 
 def test_case_file_outcome_must_be_known(session):
-    with pytest.raises(rec.InvalidRecord):
+    with pytest.raises(InvalidRecord):
         make_case_file(session, None, outcome="whatever")
 
 
 def test_a_record_from_a_screening_submission(session):
-    submissions = pytest.importorskip("archive.submissions.services")
-    import io
-
-    from archive.search import services as search
-
     user = research_office(session)
     batch = submissions.create_batch(session, actor=user, name="2026 届硕士论文")
     sub = submissions.add_file(
@@ -197,13 +208,11 @@ def test_a_record_from_a_screening_submission(session):
     )
     sub.title, sub.author, sub.unit = "高熵合金相稳定性研究", "赵六", "材料学院"
     sub.text = "高熵合金的相稳定性研究。"
-    record = rec.create_record_from_submission(
-        session, actor=user, submission_id=sub.id
-    )
-    assert record.type == rec.RecordType.THESIS and record.people[0].name == "赵六"
+    record = create_record_from_submission(session, actor=user, submission_id=sub.id)
+    assert record.type == RecordType.THESIS and record.people[0].name == "赵六"
     assert record.files[0].stored_file_id == sub.stored_file_id
     assert sub.record_id == record.id
-    again = rec.create_record_from_submission(session, actor=user, submission_id=sub.id)
+    again = create_record_from_submission(session, actor=user, submission_id=sub.id)
     assert again.id == record.id
-    hits = search.search(session, actor=user, query="相稳定性").hits
+    hits = search(session, actor=user, query="相稳定性").hits
     assert [h.record.id for h in hits] == [record.id]

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from archive.corpus import index as corpus_index
 from archive.corpus import redis_storage as redis_index
-from archive.corpus import services as corpus
 from screening.index import CorpusIndex
-from tests.archive.factories_screening import random_chinese
+from tests.chinese_text import random_chinese
 
-pytestmark = pytest.mark.redis
+pytestmark = pytest.mark.redis_server
 
 
 def _free_ports(n: int) -> list[int]:
@@ -129,7 +129,7 @@ def test_the_index_lives_on_a_cluster_in_one_slot(cluster_settings) -> None:  # 
     writer.compact()  # obsolete segments expire, the manifest moves on
 
     redis_index.forget_storages()  # another worker: nothing cached
-    reader = corpus.load_index(cluster_settings)
+    reader = corpus_index.load_index(cluster_settings)
     assert reader.doc_ids() == sorted(docs)
     thesis = (
         random_chinese(rng, 2000) + docs["d15"][200:700] + random_chinese(rng, 2000)
@@ -148,7 +148,7 @@ def test_the_index_lives_on_a_cluster_in_one_slot(cluster_settings) -> None:  # 
 
 def test_the_index_lock_works_on_a_cluster(cluster_settings) -> None:  # type: ignore[no-untyped-def]
     storage = redis_index.storage_for(cluster_settings)
-    with corpus.index_lock(cluster_settings):
+    with corpus_index.index_lock(cluster_settings):
         assert storage.connection.exists(f"{storage.prefix}:lock")
         other = storage.connection.lock(f"{storage.prefix}:lock", timeout=5)
         assert not other.acquire(blocking=False)  # exclusive

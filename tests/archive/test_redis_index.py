@@ -15,7 +15,7 @@ import pytest
 from archive.corpus import redis_storage as redis_index
 from archive.corpus.redis_storage import RedisIndexStorage, key_prefix
 from screening.index import CorpusIndex
-from tests.archive.factories_screening import random_chinese
+from tests.chinese_text import random_chinese
 from tests.conftest import TEST_REDIS_URL
 
 pytestmark = pytest.mark.redis

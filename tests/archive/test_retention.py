@@ -10,9 +10,9 @@ from archive.kernel import clock
 from archive.kernel.errors import InvalidInput, PermissionDenied
 from archive.kernel.files import blob_path, storage_root, store_bytes
 from archive.records import retention
-from archive.records import services as rec
-from archive.records.services import RetentionClass
-from archive.search import services as search
+from archive.records.errors import DisposalNotAllowed
+from archive.records.models import RecordStatus, RecordType, RetentionClass
+from archive.search.query import search
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,
@@ -45,14 +45,10 @@ def test_case_file_retention_follows_the_outcome(outcome, sanctions, expected):
 
 
 def test_research_record_retention_follows_the_type():
-    assert (
-        retention.class_for_type(rec.RecordType.PROJECT)[0] == RetentionClass.PERMANENT
-    )
-    assert (
-        retention.class_for_type(rec.RecordType.THESIS)[0] == RetentionClass.PERMANENT
-    )
-    assert retention.class_for_type(rec.RecordType.PAPER)[0] == RetentionClass.Y30
-    assert retention.class_for_type(rec.RecordType.NOTEBOOK)[0] == RetentionClass.Y10
+    assert retention.class_for_type(RecordType.PROJECT)[0] == RetentionClass.PERMANENT
+    assert retention.class_for_type(RecordType.THESIS)[0] == RetentionClass.PERMANENT
+    assert retention.class_for_type(RecordType.PAPER)[0] == RetentionClass.Y30
+    assert retention.class_for_type(RecordType.NOTEBOOK)[0] == RetentionClass.Y10
 
 
 def test_no_term_is_below_seven_years():
@@ -122,7 +118,7 @@ def test_disposal_needs_a_request_and_anothers_approval_and_leaves_a_tombstone(s
     req = retention.request_disposal(
         session, actor=user, record_id=record.id, reason="期满，经鉴定无保存价值"
     )
-    with pytest.raises(retention.DisposalNotAllowed):
+    with pytest.raises(DisposalNotAllowed):
         retention.request_disposal(
             session, actor=user, record_id=record.id, reason="again"
         )
@@ -140,16 +136,16 @@ def test_disposal_needs_a_request_and_anothers_approval_and_leaves_a_tombstone(s
         tomb.files[0]["sha256"] == blob.sha256
         and tomb.requested_by == user.display_name
     )
-    assert record.status == rec.RecordStatus.DISPOSED and record.files == []
+    assert record.status == RecordStatus.DISPOSED and record.files == []
     assert not path.exists()
-    assert search.search(session, actor=approver, query="实验记录本").total == 0
+    assert search(session, actor=approver, query="实验记录本").total == 0
     assert retention.find_tombstone(session, record.id).id == tomb.id
 
 
 def test_permanent_and_current_records_cannot_be_disposed_of(session):
     user = research_office(session)
     project = make_record(session, user, record_type="project")
-    with pytest.raises(retention.DisposalNotAllowed):
+    with pytest.raises(DisposalNotAllowed):
         retention.request_disposal(
             session, actor=user, record_id=project.id, reason="x"
         )
@@ -159,7 +155,7 @@ def test_permanent_and_current_records_cannot_be_disposed_of(session):
         record_type="notebook",
         date_start=clock.today() - timedelta(days=30),
     )
-    with pytest.raises(retention.DisposalNotAllowed):
+    with pytest.raises(DisposalNotAllowed):
         retention.request_disposal(session, actor=user, record_id=fresh.id, reason="x")
 
 
@@ -173,7 +169,7 @@ def test_a_rejected_request_keeps_the_record(session):
     retention.reject_disposal(
         session, actor=approver, request_id=req.id, note="仍有查考价值"
     )
-    assert record.status == rec.RecordStatus.ACTIVE
+    assert record.status == RecordStatus.ACTIVE
 
 
 def test_a_blob_shared_with_another_record_survives_disposal(session):

@@ -7,11 +7,13 @@ import io
 import pytest
 
 from archive.corpus import services as corpus
-from archive.kernel.accounts import Role
+from archive.kernel import audit
+from archive.kernel.accounts import Role, User
 from archive.kernel.errors import PermissionDenied
+from archive.submissions import export
 from archive.submissions import services as submissions
 from archive.submissions.jobs import screen_submission_job
-from archive.submissions.services import SubmissionState
+from archive.submissions.models import Submission, SubmissionState
 from tests.archive.factories_screening import (
     COPIED,
     SOURCE_A,
@@ -52,7 +54,7 @@ def _upload(factory, files, **batch_kw):
 
 def _sub(factory, sub_id):
     with factory() as s:
-        sub = s.get(submissions.Submission, sub_id)
+        sub = s.get(Submission, sub_id)
         _ = sub.text, sub.report
         return sub
 
@@ -209,3 +211,48 @@ def test_peer_index_is_dropped_when_the_batch_is_finished(factory):
         compare_peers=True,
     )
     assert not (settings.data_dir / "peer-index" / f"batch-{batch_id}").exists()
+
+
+def test_batch_export_rows_and_workbook_are_audited(factory):
+    _corpus(factory, **{"a.txt": (SOURCE_A, "", None)})
+    office_id, batch_id, (copied_id, bad_id) = _upload(
+        factory, [("=cmd.txt", THESIS.encode()), ("notes.xls", b"x")]
+    )
+    with factory() as s:
+        office = s.get(User, office_id)
+        rows = export.batch_rows(submissions.get_batch(s, batch_id, actor=office))
+        assert [row[0] for row in rows] == ["=cmd.txt", "notes.xls"]  # by similarity
+        assert all(len(row) == len(export.COLUMNS) for row in rows)
+        assert rows[0][6] == "完成" and rows[1][6] == "失败" and rows[1][8] == "—"
+        name, data = export.batch_xlsx(s, batch_id=batch_id, actor=office)
+        assert name == f"batch-{batch_id}.xlsx" and data[:2] == b"PK"
+        (entry,) = audit.list_entries(s, action="export_batch", entity_id=str(batch_id))
+        assert entry.after == {"format": "xlsx", "rows": 2}
+
+
+def test_open_report_writes_each_reading_to_the_audit_chain(factory):
+    _corpus(factory, **{"a.txt": (SOURCE_A, "", None)})
+    office_id, _, (sub_id,) = _upload(factory, [("t.txt", THESIS.encode())])
+    with factory() as s:
+        office = s.get(User, office_id)
+        sub, report, text = submissions.open_report(
+            s, submission_id=sub_id, actor=office
+        )
+        assert report.report_number == sub.report_number and text == THESIS
+        submissions.open_report(
+            s,
+            submission_id=sub_id,
+            actor=office,
+            action="download_report",
+            file_format="pdf",
+        )
+        entries = audit.list_entries(
+            s, entity_type="submissions", entity_id=str(sub_id)
+        )
+        assert [(e.action, e.after) for e in entries[:2]] == [
+            (
+                "download_report",
+                {"report_number": sub.report_number, "format": "pdf"},
+            ),
+            ("view_report", {"report_number": sub.report_number}),
+        ]

@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from archive.kernel import clock
-from archive.kernel.accounts import Role, User
+from archive.kernel.accounts import Role, User, UserRole
 from archive.kernel.people import Person, PersonKind, create_person
-from casework.models import Case, CaseSource, CaseState, Finding
+from casework.models import TRANSITIONS, Case, CaseSource, CaseState, Finding, Who
 from casework.services import decisions, evidence, intake, panel, tips, workflow
 from casework.services.intake import ReporterInput
 from tests.factories import PASSWORD
@@ -23,8 +23,6 @@ _HASH: list[str] = []
 def make_user(session: Session, *roles: Role, **fields: object) -> User:
     """A user with the shared test password, hashed once per run (scrypt is slow)."""
     from werkzeug.security import generate_password_hash
-
-    from archive.kernel.accounts import UserRole
 
     if not _HASH:
         _HASH.append(generate_password_hash(PASSWORD))
@@ -224,8 +222,6 @@ PATHS: dict[CaseState, list[CaseState]] = {}
 
 
 def _build_paths() -> None:
-    from casework.models import TRANSITIONS
-
     start = S.RECEIVED
     PATHS[start] = []
     frontier = [start]
@@ -263,8 +259,6 @@ _build_paths()
 
 def actor_for(cast: Cast, who: str) -> User:
     """The right user for a `Who` value."""
-    from casework.models import Who
-
     return {
         Who.INTAKE: cast.office,
         Who.COMMITTEE: cast.committee,
@@ -292,8 +286,6 @@ def walk_to(
     session: Session, cast: Cast, case: Case, state: CaseState, *, cleared: bool = False
 ) -> Case:
     """Bring `case` from RECEIVED to `state`, satisfying every step's preconditions."""
-    from casework.models import TRANSITIONS
-
     current = case.state
     path = CLEARED_FINAL if cleared and state is S.FINAL else PATHS[state]
     if current in path:

@@ -7,10 +7,18 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from archive.kernel import clock, scheduler
+import casework.jobs  # noqa: F401 - registers the daily job
+from archive.kernel import calendar, clock, scheduler
 from archive.kernel.errors import InvalidInput, PermissionDenied
-from casework.errors import ReasonRequired
-from casework.models import CaseReminder, CaseState, DeadlineRule
+from archive.kernel.people import PersonKind
+from casework.errors import ReasonRequired, TransitionBlocked
+from casework.models import (
+    CaseReminder,
+    CaseSanction,
+    CaseState,
+    DeadlineRule,
+    SanctionStatus,
+)
 from casework.services import deadlines
 from tests.casework.factories_casework import make_cast, move, named_case, walk_to
 
@@ -28,7 +36,7 @@ def _golden_week(session, cast) -> None:  # type: ignore[no-untyped-def]
         + ["2030-09-29,国庆调休,1", "2030-10-12,国庆调休,班"]
     )
     assert (
-        deadlines.import_holidays(session, actor=cast.admin, text="date,name\n" + text)
+        calendar.import_holidays(session, actor=cast.admin, text="date,name\n" + text)
         == 9
     )
 
@@ -36,17 +44,13 @@ def _golden_week(session, cast) -> None:  # type: ignore[no-untyped-def]
 def test_working_days_skip_weekends_and_holidays_and_count_make_up_days(session):
     cast = make_cast(session)
     _golden_week(session, cast)
-    assert not deadlines.is_working_day(session, date(2030, 10, 1))  # Tuesday, holiday
-    assert deadlines.is_working_day(session, date(2030, 9, 29))  # Sunday, 调休
-    assert not deadlines.is_working_day(session, date(2030, 10, 5))
+    assert not calendar.is_working_day(session, date(2030, 10, 1))  # Tuesday, holiday
+    assert calendar.is_working_day(session, date(2030, 9, 29))  # Sunday, 调休
+    assert not calendar.is_working_day(session, date(2030, 10, 5))
     # From Friday 2030-09-27: Sun 29 (调休), Mon 30, then Oct 8, 9, 10, 11, Sat 12 (调休).
-    assert deadlines.add_working_days(session, date(2030, 9, 27), 2) == date(
-        2030, 9, 30
-    )
-    assert deadlines.add_working_days(session, date(2030, 9, 27), 3) == date(
-        2030, 10, 8
-    )
-    assert deadlines.add_working_days(session, date(2030, 9, 27), 7) == date(
+    assert calendar.add_working_days(session, date(2030, 9, 27), 2) == date(2030, 9, 30)
+    assert calendar.add_working_days(session, date(2030, 9, 27), 3) == date(2030, 10, 8)
+    assert calendar.add_working_days(session, date(2030, 9, 27), 7) == date(
         2030, 10, 12
     )
 
@@ -55,16 +59,20 @@ def test_a_calendar_deadline_on_a_holiday_moves_to_the_next_working_day(session)
     cast = make_cast(session)
     _golden_week(session, cast)
     # 15 days after 2030-09-18 is 2030-10-03 (holiday) -> 2030-10-08.
-    assert deadlines.add_calendar_days(session, date(2030, 9, 18), 15) == date(
+    assert calendar.add_calendar_days(session, date(2030, 9, 18), 15) == date(
         2030, 10, 8
     )
     # ... and on a weekend: 2030-06-01 is a Saturday -> Monday 06-03.
-    assert deadlines.add_calendar_days(session, date(2030, 5, 17), 15) == date(
+    assert calendar.add_calendar_days(session, date(2030, 5, 17), 15) == date(
         2030, 6, 3
     )
     # Months: 6 months after 2030-04-03 is 2030-10-03 -> 10-08; month ends are clamped.
-    assert deadlines.add_months(session, date(2030, 4, 3), 6) == date(2030, 10, 8)
-    assert deadlines.add_months(session, date(2030, 8, 31), 6) == date(2031, 2, 28)
+    assert calendar.add_months_to_working_day(session, date(2030, 4, 3), 6) == date(
+        2030, 10, 8
+    )
+    assert calendar.add_months_to_working_day(session, date(2030, 8, 31), 6) == date(
+        2031, 2, 28
+    )
 
 
 def test_state_deadlines_use_the_settings(session):
@@ -142,8 +150,6 @@ def test_suspension_pauses_and_resumption_extends_the_investigation(session):
 
 
 def test_daily_job_marks_due_and_overdue_and_fills_inboxes_once(session):
-    import casework.jobs  # noqa: F401  (registers the daily job)
-
     cast = make_cast(session)
     case = walk_to(session, cast, named_case(session, cast), S.SCREENING)
     d = deadlines.current_deadline(session, case.id)
@@ -172,20 +178,18 @@ def test_daily_job_marks_due_and_overdue_and_fills_inboxes_once(session):
 
 
 def test_appeal_window_is_shorter_for_students(session):
-    from archive.kernel.people import PersonKind
-
     cast = make_cast(session, respondent_kind=PersonKind.STUDENT)
     _freeze(date(2030, 6, 3))
     case = walk_to(session, cast, named_case(session, cast), S.APPEAL_WINDOW)
     party = case.parties[0]
-    assert party.appeal_due_on == deadlines.add_calendar_days(
+    assert party.appeal_due_on == calendar.add_calendar_days(
         session, date(2030, 6, 3), 10
     )
     teacher_cast = make_cast(session, respondent_kind=PersonKind.TEACHER)
     case2 = walk_to(
         session, teacher_cast, named_case(session, teacher_cast), S.APPEAL_WINDOW
     )
-    assert case2.parties[0].appeal_due_on == deadlines.add_calendar_days(
+    assert case2.parties[0].appeal_due_on == calendar.add_calendar_days(
         session, date(2030, 6, 3), 30
     )
 
@@ -208,8 +212,6 @@ def test_an_untaken_tip_reminds_the_intake_office_and_the_first_officer_takes_it
 
 
 def test_appeal_window_guards_both_ways(session):
-    from casework.errors import TransitionBlocked
-
     cast = make_cast(session)
     _freeze(date(2030, 6, 3))
     case = walk_to(session, cast, named_case(session, cast), S.APPEAL_WINDOW)
@@ -225,8 +227,6 @@ def test_appeal_window_guards_both_ways(session):
 def test_reinvestigation_after_review_starts_a_new_clock_and_sanctions_keep_running(
     session,
 ):
-    from casework.models import CaseSanction, SanctionStatus
-
     cast = make_cast(session)
     _freeze(date(2030, 6, 3))
     case = walk_to(session, cast, named_case(session, cast), S.REVIEW)

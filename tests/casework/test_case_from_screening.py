@@ -11,6 +11,7 @@ from archive.corpus import services as corpus
 from archive.kernel.accounts import Role
 from archive.kernel.people import PersonKind, create_person
 from archive.submissions import services as submissions
+from archive.submissions.models import Submission
 from casework.models import CaseSource, EvidenceKind
 from casework.services import evidence, intake
 from tests.archive.factories_screening import COPIED, SOURCE_A, THESIS, isolated_factory
@@ -62,7 +63,7 @@ def test_open_case_from_a_screening_report(factory):
             and passages[0]["text"] == COPIED
             and passages[0]["source"] == "a.txt"
         )
-        assert s.get(submissions.Submission, sub_id).case_id == case.id
+        assert s.get(Submission, sub_id).case_id == case.id
         # Without a chosen respondent, the thesis's author (from the file name) is registered.
         again = intake.open_case_from_screening(
             s, actor=office, submission_id=sub_id, respondent_person_id=None, summary=""

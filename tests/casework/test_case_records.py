@@ -13,7 +13,11 @@ from sqlalchemy import select
 
 from archive.kernel import audit
 from archive.kernel.accounts import Role
-from archive.kernel.errors import InvalidInput
+from archive.kernel.errors import InvalidInput, NotFound
+from archive.kernel.files import read_verified
+from archive.kernel.people import create_person
+from archive.records import services as records
+from casework.credit import models as credit_models
 from casework.errors import (
     EvidenceImmutable,
     EvidenceRefused,
@@ -310,7 +314,6 @@ def test_final_hands_sanctions_to_credit_and_archiving_hands_the_file_to_the_arc
     ).all()
     assert rows and all(r.status is SanctionStatus.HANDED_OFF for r in rows)
     assert case.credit_handoff == "done"
-    from casework.credit import models as credit_models
 
     record_cls = getattr(credit_models, "CreditRecord", None)
     if record_cls is not None:
@@ -318,7 +321,6 @@ def test_final_hands_sanctions_to_credit_and_archiving_hands_the_file_to_the_arc
     case = move(session, cast.office, case, S.SANCTIONS_ACTIVE)
     case = move(session, cast.office, case, S.ARCHIVED)
     assert case.archive_status == "done"
-    from archive.records import services as records
 
     assert records.find_case_file(session, case.number) is not None
 
@@ -372,8 +374,6 @@ def test_audit_chain_holds_every_step_and_never_the_reporter(session):
 def test_the_respondent_never_sees_the_reporter(session):
     from pdfminer.high_level import extract_text
 
-    from archive.kernel.files import read_verified
-
     cast = make_cast(session)
     case = named_case(session, cast, reporter_name=REPORTER)
     case = walk_to(session, cast, case, S.APPEAL_WINDOW)
@@ -388,7 +388,6 @@ def test_the_respondent_never_sees_the_reporter(session):
         assert "申诉" in text and "日内" in text  # remedy and deadline
         assert REPORTER not in text and "外语学院" not in text
     # A respondent who also holds a staff role cannot open the staff view of their case.
-    from archive.kernel.errors import NotFound
 
     assert (
         intake.reporter_for_viewer(session, actor=cast.respondent_user, case=case)
@@ -401,8 +400,6 @@ def test_the_respondent_never_sees_the_reporter(session):
 
 def test_clearing_issues_a_letter_that_restores_the_name(session):
     from pdfminer.high_level import extract_text
-
-    from archive.kernel.files import read_verified
 
     cast = make_cast(session)
     case = walk_to(session, cast, named_case(session, cast), S.FINAL, cleared=True)
@@ -449,7 +446,6 @@ def test_opening_from_screening_without_a_report_is_refused_clearly(session):
 
 def test_a_named_reporter_from_the_university_cannot_sit_on_the_panel(session):
     cast = make_cast(session)
-    from archive.kernel.people import create_person
 
     create_person(
         session,

@@ -8,6 +8,7 @@ from archive.kernel import audit
 from archive.kernel.errors import NotFound, PermissionDenied
 from casework.models import CaseState
 from casework.services import case_view, tips
+from casework.services.common import list_events
 from tests.casework.factories_casework import make_cast, named_case, walk_to
 
 S = CaseState
@@ -66,7 +67,7 @@ def test_page_lists_the_timeline_oldest_first_and_investigators_on_the_panel_tab
     page = case_view.case_page(session, actor=cast.lead, case_id=case.id, tab="panel")
     ids = [e.id for e in page.events]
     assert ids == sorted(ids) and len(ids) >= 4
-    assert page.events == case_view.list_events(session, case.id)
+    assert page.events == list_events(session, case.id)
     assert {m.user_id for m in page.panel} == {
         cast.lead.id,
         cast.member2.id,

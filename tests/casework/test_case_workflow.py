@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from archive.kernel.accounts import Role
 from archive.kernel.errors import PermissionDenied
+from archive.kernel.people import create_person
 from casework.errors import (
+    CaseNotFound,
     InvalidTransition,
     ReasonRequired,
     StaleCase,
     TransitionBlocked,
 )
 from casework.models import TRANSITIONS, CaseEvent, CaseState, Who
-from casework.services import workflow
+from casework.services import intake, workflow
 from tests.casework.factories_casework import (
     PATHS,
     actor_for,
@@ -175,8 +178,6 @@ def test_investigation_needs_a_full_panel_with_a_lead(session):
 
 
 def test_respondent_with_a_staff_role_cannot_act_on_own_case(session):
-    from archive.kernel.accounts import Role
-    from archive.kernel.people import create_person
     from tests.casework.factories_casework import make_user
 
     cast = make_cast(session)
@@ -189,7 +190,6 @@ def test_respondent_with_a_staff_role_cannot_act_on_own_case(session):
         user_id=staff.id,
     )
     case = named_case(session, cast)
-    from casework.services import intake
 
     intake.add_respondent(
         session,
@@ -211,8 +211,6 @@ def test_respondent_with_a_staff_role_cannot_act_on_own_case(session):
 
 
 def test_outsiders_learn_nothing_about_a_case(session):
-    from casework.errors import CaseNotFound
-
     cast = make_cast(session)
     case = named_case(session, cast)
     for target in (S.SCREENING, S.APPEAL, S.FINAL):

@@ -14,8 +14,10 @@ from archive.kernel import accounts, clock
 from archive.kernel.accounts import Role
 from archive.kernel.files import blob_path, store_bytes
 from archive.kernel.people import PersonKind, create_person
-from archive.records import services as rec
+from archive.records.case_files import create_case_file_record
+from archive.records.services import RecordInput, create_record
 from tests.e2e.conftest import browser_login
+from web.cli import main
 
 PASSWORD = "browser-pass-1"
 CSV = (
@@ -30,7 +32,8 @@ def _logout(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url("**/login")
 
 
-def test_import_search_open_audit_seal_and_verify(live_server, page):
+def _seed(live_server) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    """Users of three roles, a case file with evidence, and a sealed data record."""
     with live_server.session() as s:
         for username, role in (
             ("e2e-arch-ky", Role.RESEARCH_OFFICE),
@@ -51,7 +54,7 @@ def test_import_search_open_audit_seal_and_verify(live_server, page):
         letter = store_bytes(
             s, "处理决定书：撤销其论文相关奖励。".encode(), filename="letter.txt"
         )
-        case = rec.create_case_file_record(
+        case = create_case_file_record(
             s,
             actor=None,
             case_number="E2E-2026-001",
@@ -66,19 +69,25 @@ def test_import_search_open_audit_seal_and_verify(live_server, page):
             sanctions=["S05"],
         )
         ky = accounts.find_user_by_username(s, "e2e-arch-ky")
-        sealed = rec.create_record(
+        sealed = create_record(
             s,
             actor=ky,
-            record_type="data",
-            title="冰川钻孔温度原始数据（封存）",
-            date_start=date(2024, 1, 1),
-            access_level="sealed",
-            sealed_until=date(clock.today().year + 1, 1, 1),
-            access_roles=["discipline_office"],
-            access_reason="合作协议约定一年保密期",
+            data=RecordInput(
+                record_type="data",
+                title="冰川钻孔温度原始数据（封存）",
+                date_start=date(2024, 1, 1),
+                access_level="sealed",
+                sealed_until=date(clock.today().year + 1, 1, 1),
+                access_roles=["discipline_office"],
+                access_reason="合作协议约定一年保密期",
+            ),
         )
         s.commit()
-        case_id, sealed_title, evidence_sha = case.id, sealed.title, evidence.sha256
+        return case.id, sealed.title, evidence.sha256
+
+
+def test_import_search_open_audit_seal_and_verify(live_server, page):
+    case_id, sealed_title, evidence_sha = _seed(live_server)
 
     # The research office imports two records with their files.
     browser_login(page, live_server, "e2e-arch-ky", PASSWORD)
@@ -141,8 +150,6 @@ def test_import_search_open_audit_seal_and_verify(live_server, page):
     path = blob_path(live_server.settings.data_dir / "files", evidence_sha)
     os.chmod(path, 0o640)
     path.write_bytes(b"altered on disk")
-    from web.cli import main
-
     env = {
         "CHENGXIN_DATABASE_URL": live_server.settings.database_url,
         "CHENGXIN_DATA_DIR": str(live_server.settings.data_dir),

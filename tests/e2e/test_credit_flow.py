@@ -88,6 +88,8 @@ def _switch_user(page, live_server, username: str) -> None:
 
 
 def test_sanction_to_repair_to_export(live_server, page):
+    # Long on purpose: one browser session follows a record through its whole life
+    # (public list, repair application, review, export), each step on the previous one.
     clock.freeze(datetime(2026, 3, 5, 2, tzinfo=UTC))
     person_id, uid = _seed(live_server)
     _final_decision(live_server, person_id)

@@ -28,15 +28,19 @@ import pytest
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
+from archive.corpus import index as corpus_index
 from archive.corpus import services as corpus
 from archive.corpus.redis_storage import forget_storages
 from archive.kernel import runtime
 from archive.kernel.accounts import Role, User
 from archive.kernel.db import make_engine, make_session_factory, session_scope
 from archive.kernel.migrations import upgrade
+from archive.kernel.queue import enqueue, redis_connection
 from archive.kernel.settings import Settings
 from archive.submissions import services as submissions
-from archive.submissions.services import Submission, SubmissionState
+from archive.submissions.jobs import screen_submission_job
+from archive.submissions.models import Batch, Submission, SubmissionState
+from tests.chinese_text import random_chinese
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
 from tests.factories import make_user
 from web.schema import load_models
@@ -44,22 +48,6 @@ from web.schema import load_models
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
 
 REPO = Path(__file__).resolve().parents[2]
-_CHARS = (
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
-    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二"
-    "理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社"
-)
-
-
-def chinese(rng: random.Random, n: int) -> str:
-    """Random Chinese sentences of about n characters."""
-    out: list[str] = []
-    size = 0
-    while size < n:
-        sentence = "".join(rng.choice(_CHARS) for _ in range(rng.randint(12, 30)))
-        out.append(sentence + "。")
-        size += len(sentence) + 1
-    return "".join(out)
 
 
 @dataclass
@@ -239,7 +227,7 @@ def _kill_tree(pid: int) -> None:
 # ----------------------------------------------------------------------- seeding
 def seed_corpus(dep: Deployment, n: int = 12, size: int = 2500) -> dict[str, str]:
     rng = random.Random(7)
-    docs = {f"src/{i:02d}.txt": chinese(rng, size) for i in range(n)}
+    docs = {f"src/{i:02d}.txt": random_chinese(rng, size) for i in range(n)}
     with session_scope(dep.factory, actor="test") as s:
         for doc_id, body in docs.items():
             corpus.add_document(s, doc_id=doc_id, text=body)
@@ -249,7 +237,7 @@ def seed_corpus(dep: Deployment, n: int = 12, size: int = 2500) -> dict[str, str
 def thesis_from(docs: dict[str, str], source: str, seed: int, size: int = 3000) -> str:
     rng = random.Random(seed)
     passage = docs[source][500:1100]
-    filler = chinese(rng, size)
+    filler = random_chinese(rng, size)
     cut = filler.index("。", size // 2) + 1
     return filler[:cut] + passage + filler[cut:]
 
@@ -297,8 +285,6 @@ def _finished(rows: dict[int, Submission]) -> bool:
 def _queue(dep: Deployment):  # type: ignore[no-untyped-def]
     from rq import Queue
 
-    from archive.kernel.queue import redis_connection
-
     return Queue(dep.settings.queue_name, connection=redis_connection(dep.settings))
 
 
@@ -306,7 +292,7 @@ def _queue(dep: Deployment):  # type: ignore[no-untyped-def]
 def test_two_workers_screen_a_batch_together(deployment: Deployment) -> None:
     dep = deployment
     docs = seed_corpus(dep)
-    index = corpus.load_index(dep.settings)
+    index = corpus_index.load_index(dep.settings)
     assert len(index) == len(docs)  # the index is in Redis, not under data_dir
     assert not (dep.settings.data_dir / "index" / "manifest.json").exists()
     user = officer(dep)
@@ -513,7 +499,7 @@ def test_same_file_submitted_twice_at_once(deployment: Deployment) -> None:
             barrier.wait(timeout=10)
             with session_scope(dep.factory, actor="test") as s:
                 actor = s.merge(user)
-                batch = s.get(submissions.Batch, batch_id)
+                batch = s.get(Batch, batch_id)
                 sub = submissions.add_file(
                     s,
                     batch=batch,
@@ -541,9 +527,6 @@ def test_same_file_submitted_twice_at_once(deployment: Deployment) -> None:
     assert a.stored_file_id == b.stored_file_id  # one stored copy of the bytes
     assert a.copy_ratio == b.copy_ratio and sources_of(a) == sources_of(b)
     # The same submission queued again while queued or running is one job, not two.
-    from archive.kernel.queue import enqueue
-    from archive.submissions.jobs import screen_submission_job
-
     with session_scope(dep.factory, actor="test") as s:
         sub = submissions.rescreen_submission(
             s, submission_id=ids[0], actor=s.merge(user)
@@ -580,7 +563,7 @@ def test_corpus_document_removed_while_a_batch_screens(deployment: Deployment) -
     ]
     for r in late:
         assert victim not in sources_of(r)
-    assert victim not in corpus.load_index(dep.settings)
+    assert victim not in corpus_index.load_index(dep.settings)
 
 
 # --------------------------------------------------------- Redis restarted
@@ -679,6 +662,7 @@ def _deploy_on(tmp_path: Path, redis: PrivateRedis) -> Iterator[Deployment]:
 
 
 @pytest.mark.parametrize("private_redis", [False], indirect=True)
+@pytest.mark.redis_server
 def test_redis_restarted_without_its_data(
     tmp_path: Path, private_redis: PrivateRedis
 ) -> None:
@@ -703,7 +687,7 @@ def test_redis_restarted_without_its_data(
         assert not any(r.is_finished for r in dep.states(waiting).values())
         out = dep.cli("corpus", "reindex")
         assert f"{len(docs)} documents indexed" in out
-        assert len(corpus.load_index(dep.settings)) == len(docs)
+        assert len(corpus_index.load_index(dep.settings)) == len(docs)
         out = dep.cli("screening", "recover", "--grace-seconds", "0")
         assert "re-queued" in out and not out.startswith("0 ")
         dep.worker("w2")
@@ -713,6 +697,7 @@ def test_redis_restarted_without_its_data(
 
 
 @pytest.mark.parametrize("private_redis", [True], indirect=True)
+@pytest.mark.redis_server
 def test_redis_restarted_with_its_data_mid_batch(
     tmp_path: Path, private_redis: PrivateRedis
 ) -> None:
@@ -724,12 +709,12 @@ def test_redis_restarted_with_its_data_mid_batch(
             f"t{i}.txt": thesis_from(docs, names[i], seed=80 + i) for i in range(6)
         }
         ids = submit(dep, user, files)
-        before = corpus.load_index(dep.settings).version
+        before = corpus_index.load_index(dep.settings).version
         dep.worker("w1", burst=False)
         dep.wait(ids, lambda rows: any(r.is_finished for r in rows.values()))
         private_redis.restart()  # AOF: queue, jobs and index come back
         forget_storages()
-        index = corpus.load_index(dep.settings)
+        index = corpus_index.load_index(dep.settings)
         assert index.version == before and len(index) == len(docs)
         # The worker that lost its connection mid-job quits (rq cannot follow its work
         # horse without Redis); its job, restored from the AOF as started, is abandoned.

@@ -6,7 +6,6 @@ profile directory so parallel runs and the developer's own LibreOffice do not co
 
 from __future__ import annotations
 
-import random
 import shutil
 import subprocess
 import zipfile
@@ -15,54 +14,6 @@ from pathlib import Path
 
 WQY_ZENHEI = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-_SUBJECTS = [
-    "本研究",
-    "该方法",
-    "课题组",
-    "实验结果",
-    "问卷调查",
-    "这一模型",
-    "学术委员会",
-]
-_VERBS = [
-    "表明",
-    "揭示了",
-    "验证了",
-    "说明了",
-    "进一步证实",
-    "初步探讨了",
-    "系统分析了",
-]
-_OBJECTS = [
-    "高校科研诚信建设的重要意义",
-    "文本复用检测在学位论文审查中的作用",
-    "数据采集过程中的规范要求",
-    "引文标注与学术规范之间的关系",
-    "研究生培养环节中的质量控制",
-    "跨学科合作对创新能力的影响",
-    "样本数量对统计结论稳定性的影响",
-]
-_TAILS = [
-    "。",
-    "，并为后续研究提供了依据。",
-    "，但仍有不足之处。",
-    "，结果具有一定的代表性。",
-]
-
-
-def chinese_paragraph(seed: int, sentences: int = 6) -> str:
-    """A deterministic paragraph of plausible Chinese academic prose (never from corpora)."""
-    rnd = random.Random(seed)
-    out = []
-    for _ in range(sentences):
-        out.append(
-            rnd.choice(_SUBJECTS)
-            + rnd.choice(_VERBS)
-            + rnd.choice(_OBJECTS)
-            + rnd.choice(_TAILS)
-        )
-    return "".join(out)
 
 
 def write_docx(
@@ -291,6 +242,12 @@ def write_cid_pdf(path: Path, glyphs: int = 40) -> Path:
     return path
 
 
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_XML = '<?xml version="1.0" encoding="UTF-8"?>'
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
 def write_raw_docx(
     path: Path,
     body_xml: str,
@@ -301,61 +258,25 @@ def write_raw_docx(
     styles_xml: str = "",
 ) -> Path:
     """Write a minimal DOCX by hand, with footnotes and endnotes python-docx cannot add."""
-    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-    def notes(kind: str, texts: Sequence[str]) -> str:
-        items = [
-            f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r>'
-            f"</w:p></w:{kind}>"
-        ]
-        for i, text in enumerate(texts, start=1):
-            items.append(
-                f'<w:{kind} w:id="{i}"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:{kind}>'
-            )
-        return (
-            f'<?xml version="1.0" encoding="UTF-8"?><w:{kind}s {ns}>'
-            + "".join(items)
-            + f"</w:{kind}s>"
-        )
-
+    parts = [
+        ("numbering", "numbering.xml", numbering_xml),
+        ("styles", "styles.xml", styles_xml),
+        ("footnotes", "footnotes.xml", footnotes),
+        ("endnotes", "endnotes.xml", endnotes),
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Default Extension="rels" ContentType="application/'
-            'vnd.openxmlformats-package.relationships+xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            + "".join(
-                f'<Override PartName="/word/{part}.xml" ContentType="application/'
-                f'vnd.openxmlformats-officedocument.wordprocessingml.{part}+xml"/>'
-                for part in ("numbering", "styles", "footnotes", "endnotes")
-            )
-            + "</Types>",
-        )
-        rels = [("officeDocument", "word/document.xml")]
+        archive.writestr("[Content_Types].xml", _content_types_xml())
         archive.writestr(
             "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
-            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            f'{rels[0][0]}" Target="{rels[0][1]}"/></Relationships>',
+            f'{_XML}<Relationships xmlns="{_RELS_NS}"><Relationship Id="rId1" '
+            f'Type="{_REL_TYPE}officeDocument" Target="word/document.xml"/>'
+            "</Relationships>",
         )
-        parts = [
-            ("numbering", "numbering.xml", numbering_xml),
-            ("styles", "styles.xml", styles_xml),
-            ("footnotes", "footnotes.xml", footnotes),
-            ("endnotes", "endnotes.xml", endnotes),
-        ]
         archive.writestr(
             "word/_rels/document.xml.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships">'
+            f'{_XML}<Relationships xmlns="{_RELS_NS}">'
             + "".join(
-                f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/'
-                f'officeDocument/2006/relationships/{kind}" Target="{target}"/>'
+                f'<Relationship Id="rId{n}" Type="{_REL_TYPE}{kind}" Target="{target}"/>'
                 for n, (kind, target, present) in enumerate(parts, start=1)
                 if present
             )
@@ -363,26 +284,54 @@ def write_raw_docx(
         )
         archive.writestr(
             "word/document.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body>'
-            f"{body_xml}</w:body></w:document>",
+            f"{_XML}<w:document {_W_NS}><w:body>{body_xml}</w:body></w:document>",
         )
         if numbering_xml:
             archive.writestr(
                 "word/numbering.xml",
-                f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {ns}>'
-                f"{numbering_xml}</w:numbering>",
+                f"{_XML}<w:numbering {_W_NS}>{numbering_xml}</w:numbering>",
             )
         if styles_xml:
             archive.writestr(
-                "word/styles.xml",
-                f'<?xml version="1.0" encoding="UTF-8"?><w:styles {ns}>'
-                f"{styles_xml}</w:styles>",
+                "word/styles.xml", f"{_XML}<w:styles {_W_NS}>{styles_xml}</w:styles>"
             )
         if footnotes:
-            archive.writestr("word/footnotes.xml", notes("footnote", footnotes))
+            archive.writestr("word/footnotes.xml", _notes_xml("footnote", footnotes))
         if endnotes:
-            archive.writestr("word/endnotes.xml", notes("endnote", endnotes))
+            archive.writestr("word/endnotes.xml", _notes_xml("endnote", endnotes))
     return path
+
+
+def _content_types_xml() -> str:
+    """[Content_Types].xml naming every part `write_raw_docx` may write."""
+    return (
+        f"{_XML}"
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/word/{part}.xml" ContentType="application/'
+            f'vnd.openxmlformats-officedocument.wordprocessingml.{part}+xml"/>'
+            for part in ("numbering", "styles", "footnotes", "endnotes")
+        )
+        + "</Types>"
+    )
+
+
+def _notes_xml(kind: str, texts: Sequence[str]) -> str:
+    """footnotes.xml or endnotes.xml: Word's separator note, then one note per text."""
+    items = [
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r>'
+        f"</w:p></w:{kind}>"
+    ]
+    for i, text in enumerate(texts, start=1):
+        items.append(
+            f'<w:{kind} w:id="{i}"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:{kind}>'
+        )
+    return f"{_XML}<w:{kind}s {_W_NS}>" + "".join(items) + f"</w:{kind}s>"
 
 
 def w_paragraph(text: str) -> str:

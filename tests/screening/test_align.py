@@ -7,6 +7,7 @@ import random
 import pytest
 
 from screening.align import AlignedPassage, align, similarity
+from screening.tokenize import get_tokenizer
 
 SOURCE = (
     "学术不端行为严重损害科学研究的公信力。本文基于问卷调查和访谈，分析了研究生学术诚信教育的现状。"
@@ -75,8 +76,6 @@ def test_formatting_tricks_are_seen_through_with_original_offsets() -> None:
 
 
 def _edit_words(text: str, share: float, rng: random.Random) -> str:
-    from screening.tokenize import get_tokenizer
-
     words = get_tokenizer().cut(text)
     out = []
     for w in words:

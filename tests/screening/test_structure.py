@@ -3,15 +3,18 @@ not taken for chapters, references, quotations, citations and template pages are
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screening.document import Span
+from screening.extract import extract
 from screening.structure import FRONT_MATTER, analyse
+from tests.chinese_text import chinese_paragraph
 from tests.screening.makefiles import (
     SOFFICE,
-    chinese_paragraph,
     soffice_convert,
     write_docx,
 )
@@ -314,8 +317,6 @@ def test_spans_are_spans():
 @pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice not installed")
 def test_structure_of_an_extracted_libreoffice_thesis(tmp_path):
-    from screening.extract import extract
-
     blocks = [
         ("p", "学号：2021000001"),
         ("p", "指导教师：王五"),
@@ -440,14 +441,19 @@ def test_any_text_gets_tiling_chapters_and_spans_inside_it(lines, newline):
 )
 def test_hostile_inputs_finish_quickly(text):
     """No regular expression may backtrack without bound on what users upload."""
-    analyse(text)
+    started = time.perf_counter()
+    s = analyse(text)
+    elapsed = time.perf_counter() - started
+
+    # Linear work on these inputs takes milliseconds; backtracking takes minutes.
+    assert elapsed < 2.0, f"analyse took {elapsed:.1f}s on {len(text)} characters"
+    spans = (*s.chapters, *s.references, *s.quotations, *s.citations, *s.templates)
+    assert all(0 <= span.start <= span.end <= len(text) for span in spans)
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice not installed")
 def test_printed_thesis_with_toc_declaration_and_running_header(tmp_path):
-    from screening.extract import extract
-
     body = [chinese_paragraph(seed, 10) for seed in range(6)]
     blocks = [
         ("plain", "某某大学硕士学位论文"),

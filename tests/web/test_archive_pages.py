@@ -9,7 +9,9 @@ from datetime import date, timedelta
 
 from archive.kernel import audit, clock
 from archive.kernel.files import blob_path, storage_root, store_bytes
-from archive.records import services as rec
+from archive.records.fixity import check_files, list_files, record_results
+from archive.records.models import RecordType
+from archive.records.retention import list_disposal_requests
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,
@@ -237,8 +239,6 @@ def test_disposal_page_request_and_approval(client, session):
 
 
 def rec_pending(session):
-    from archive.records.retention import list_disposal_requests
-
     return list_disposal_requests(session)[0].id
 
 
@@ -251,12 +251,10 @@ def test_navigation_shows_the_archive(client, session):
         'data-endpoint="archive.search"' in html
         and 'data-endpoint="archive.records"' in html
     )
-    assert rec.RecordType.CASE_FILE.value == "case_file"
+    assert RecordType.CASE_FILE.value == "case_file"
 
 
 def test_records_page_lists_files_that_failed_their_fixity_check(client, session):
-    from archive.records.fixity import check_files, list_files, record_results
-
     research, jiwei, paper, sealed, case = _seed(session)
     path = blob_path(storage_root(session), paper.files[0].stored_file.sha256)
     path.chmod(0o640)

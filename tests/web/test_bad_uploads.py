@@ -16,7 +16,7 @@ import pytest
 from archive.kernel.accounts import Role
 from tests.archive.factories_screening import THESIS, isolated_factory
 from tests.factories import make_user
-from tests.helpers import login, post_form
+from tests.helpers import csrf_token, login, post_form
 from tests.screening.makefiles import (
     write_image_pdf,
     write_reportlab_pdf,
@@ -111,8 +111,6 @@ def test_each_bad_file_is_named_with_its_reason_and_the_batch_carries_on(
 
 def test_too_large_file_via_the_file_api_is_recorded(small_limit_client):
     client = small_limit_client
-    from tests.helpers import csrf_token
-
     token = csrf_token(client)
     batch = client.post(
         "/api/screening/batches", json={"name": "x"}, headers={"X-CSRFToken": token}

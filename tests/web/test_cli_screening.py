@@ -11,6 +11,7 @@ from pathlib import Path
 
 from screening.extract import extract
 from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B
+from tests.screening.makefiles import write_docx, write_reportlab_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -233,8 +234,6 @@ def test_demo_loads_the_corpus_and_the_theses_show_each_kind_of_reuse(tmp_path):
 
 
 def test_docx_corpus_and_pdf_thesis(tmp_path):
-    from tests.screening.makefiles import write_docx, write_reportlab_pdf
-
     data = tmp_path / "data"
     folder = tmp_path / "corpus"
     folder.mkdir()

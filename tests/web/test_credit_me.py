@@ -6,6 +6,7 @@ import io
 from datetime import UTC, datetime
 
 from archive.kernel import clock
+from archive.kernel.accounts import Role
 from casework.credit import services
 from casework.credit.models import Occasion, RepairStatus
 from tests.casework.credit.factories_credit import make_subject, sanction_input
@@ -97,7 +98,6 @@ def test_someone_elses_record_is_refused(client, session):
 
 
 def test_unlinked_account_is_told_so(client, session):
-    from archive.kernel.accounts import Role
     from tests.factories import make_user
 
     make_user(session, Role.TEACHER, username="unlinked-teacher")

@@ -6,8 +6,11 @@ import json
 import re
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
+
 from archive.kernel import clock
 from archive.kernel.accounts import Role
+from archive.kernel.audit import AuditEntry
 from casework.credit import services
 from casework.credit.models import Occasion
 from tests.casework.credit.factories_credit import make_subject, sanction_input
@@ -265,3 +268,25 @@ def test_honour_correction_and_broken_commitment_forms(client, session):
     assert "违背信用承诺" in text_of(
         client.get(f"/credit/people/{person.id}?tab=dishonesty")
     )
+
+
+def test_searches_file_views_and_downloads_are_audited(client, session):
+    _admin, person, _user, _record = _setup(session)
+    login(client, "xy-admin")
+
+    def actions() -> list[str]:
+        session.expire_all()
+        return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
+
+    client.get("/credit/?q=李小红")
+    assert actions()[-1] == "credit_search"
+    client.get(f"/credit/people/{person.id}")
+    assert actions()[-1] == "credit_file_viewed"
+    client.get("/api/credit/people/S20260001")
+    assert actions()[-1] == "credit_file_viewed"
+    assert post_form(client, "/credit/exports", {"format": "csv"}).status_code == 302
+    assert client.get("/credit/exports/1/download").status_code == 200
+    assert actions()[-1] == "credit_export_download"
+    assert client.get("/credit/exports/1/download?schema=1").status_code == 200
+    assert client.get("/credit/exports/9/download").status_code == 404
+    assert actions().count("credit_export_download") == 2

@@ -6,9 +6,10 @@ import io
 import re
 
 from archive.corpus import services as corpus
+from archive.kernel import accounts
 from archive.kernel.accounts import Role
 from archive.submissions import services as submissions
-from archive.submissions.services import Submission
+from archive.submissions.models import Submission
 from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
 from tests.factories import make_user
 from tests.helpers import csrf_token, login, post_form, text_of
@@ -239,8 +240,6 @@ def test_workbench_panel_lists_recent_batches(session, client):
 
 
 def test_api_with_a_bearer_token_submits_and_reads_the_report(session, client):
-    from archive.kernel import accounts
-
     _seed_corpus(session)
     user = make_user(session, Role.RESEARCH_OFFICE)
     token, _row = accounts.issue_api_token(session, user=user, name="script")

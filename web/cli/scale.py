@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import click
 
+from archive.submissions.queue import reconcile
+from web.cli.screening import screening_runtime
+
 
 @click.group("screening")
 def screening_group() -> None:
@@ -24,9 +27,6 @@ def screening_group() -> None:
 )
 def recover(grace_seconds: int) -> None:
     """Re-queue unfinished submissions whose job is gone; fail those out of attempts."""
-    from archive.submissions.queue import reconcile
-    from web.cli.screening import screening_runtime
-
     rt = screening_runtime()
     if not rt.settings.redis_url:
         raise click.ClickException(

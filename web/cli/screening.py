@@ -8,28 +8,47 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session, sessionmaker
 
+from archive.corpus.naming import iter_document_files, parse_file_name
+from archive.corpus.services import (
+    add_paths,
+    corpus_summary,
+    list_documents,
+    remove_document,
+    sync_index,
+)
 from archive.kernel import clock
 from archive.kernel.cli import cli_context
 from archive.kernel.db import session_scope
 from archive.kernel.runtime import Runtime
+from archive.submissions.pipeline import (
+    Peer,
+    ScreeningInput,
+    prepare,
+    screen_document,
+    source_text_fetcher,
+)
 from screening.errors import ScreeningError
+from screening.extract import extract
+from screening.pan import run_pan
 from screening.report import ReportOptions, ScreeningReport, percent
+from web.demo import load_demo
+from web.report_render import render_html, render_pdf
 
-SCREEN_EXTENSIONS = (".pdf", ".docx", ".doc", ".txt")
 CHUNK_FILES = 200
 
 
 def screening_runtime() -> Runtime:
     """`cli_context().runtime()`: a new data directory is created and migrated at once."""
-
     return cli_context().runtime()
 
 
@@ -66,10 +85,8 @@ def corpus_add(
 
     A document's id is its path relative to the folder given, or its file name.
     """
-    from archive.corpus.services import add_paths, iter_corpus_files
-
     rt = screening_runtime()
-    pairs = list(iter_corpus_files(list(paths)))
+    pairs = list(iter_document_files(list(paths)))
     added = 0
     failed: list[tuple[str, str]] = []
 
@@ -94,8 +111,6 @@ def corpus_add(
         added += len(result.added)
         failed += result.failed
     with session_scope(rt.session_factory) as session:
-        from archive.corpus.services import corpus_summary
-
         total = corpus_summary(session).count
     click.echo(f"{added} added, {len(failed)} refused; corpus holds {total} documents")
     if failed:
@@ -108,8 +123,6 @@ def corpus_add(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def corpus_list(query: str, limit: int, as_json: bool) -> None:
     """List corpus documents, newest first: id, 字数, author, title."""
-    from archive.corpus.services import corpus_summary, list_documents
-
     rt = screening_runtime()
     with session_scope(rt.session_factory) as session:
         docs = list_documents(session, query=query, limit=limit)
@@ -145,8 +158,6 @@ def corpus_list(query: str, limit: int, as_json: bool) -> None:
 @click.argument("doc_ids", nargs=-1, required=True)
 def corpus_remove(doc_ids: tuple[str, ...]) -> None:
     """Remove documents by id; the index is updated without a rebuild."""
-    from archive.corpus.services import remove_document
-
     rt = screening_runtime()
     with session_scope(rt.session_factory, actor="cli") as session:
         for doc_id in doc_ids:
@@ -164,16 +175,12 @@ def corpus_remove(doc_ids: tuple[str, ...]) -> None:
 )
 def corpus_demo(corpus_dir: Path | None) -> None:
     """Load the demo corpus (or a folder you name) and screen the two demo theses."""
-    from web.demo import load_demo
-
     load_demo(screening_runtime(), corpus_dir)
 
 
 @corpus_group.command("reindex")
 def corpus_reindex() -> None:
     """Bring the index in line with the database (after a crash or a deleted index)."""
-    from archive.corpus.services import sync_index
-
     rt = screening_runtime()
     with session_scope(rt.session_factory) as session:
         added, removed = sync_index(session)
@@ -190,23 +197,10 @@ class _Input:
 
 def _inputs(paths: Sequence[Path]) -> list[_Input]:
     """Files given, and every supported file inside folders given."""
-    out: list[_Input] = []
-    for given in paths:
-        if given.is_dir():
-            for root, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or not name.lower().endswith(
-                        SCREEN_EXTENSIONS
-                    ):
-                        continue
-                    full = Path(root) / name
-                    rel = full.relative_to(given)
-                    out.append(
-                        _Input(full, rel.as_posix(), rel.parent / Path(name).stem)
-                    )
-        else:
-            out.append(_Input(given, given.name, Path(given.stem)))
+    out = [
+        _Input(path, name, Path(name).parent / Path(name).stem)
+        for path, name in iter_document_files(paths)
+    ]
     seen: dict[Path, int] = {}
     for item in out:
         seen[item.out_stem] = seen.get(item.out_stem, 0) + 1
@@ -227,11 +221,9 @@ def _write(
     text: str,
     formats: Sequence[str],
     target: Path,
-    fetch_source_text: object,
+    fetch_source_text: Callable[[str], str],
     lang: str,
 ) -> list[Path]:
-    from web.report_render import render_html, render_pdf
-
     target.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
@@ -243,7 +235,7 @@ def _write(
             html = render_html(
                 report,
                 text=text,
-                fetch_source_text=fetch_source_text,  # type: ignore[arg-type]
+                fetch_source_text=fetch_source_text,
                 lang=lang,
             )
             _atomic_write(path, html.encode("utf-8"))
@@ -251,7 +243,7 @@ def _write(
             pdf = render_pdf(
                 report,
                 text=text,
-                fetch_source_text=fetch_source_text,  # type: ignore[arg-type]
+                fetch_source_text=fetch_source_text,
                 lang=lang,
             )
             _atomic_write(path, pdf)
@@ -321,113 +313,147 @@ def screen(
     Exit status 0 when every file was screened; a file that cannot be read is named on
     stderr with the reason, and the others are still screened.
     """
-    import logging
-
-    from archive.corpus.services import parse_file_name
-    from archive.submissions.pipeline import (
-        Peer,
-        ScreeningInput,
-        prepare,
-        screen_document,
-        source_text_fetcher,
-    )
-    from screening.extract import extract
-
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     rt = screening_runtime()
     settings = rt.settings
     use_peers = settings.screening_peers if peers is None else peers
-    options = ReportOptions(
-        excluded_sources=dict.fromkeys(exclude_sources, "other"),
-        min_match_chars=settings.min_match_chars if min_match is None else min_match,
+    run = _Run(
+        session_factory=rt.session_factory,
+        options=ReportOptions(
+            excluded_sources=dict.fromkeys(exclude_sources, "other"),
+            min_match_chars=settings.min_match_chars
+            if min_match is None
+            else min_match,
+        ),
+        formats=tuple(dict.fromkeys(formats)),
+        out_dir=out_dir,
+        lang=lang,
     )
-    formats = tuple(dict.fromkeys(formats))
     items = _inputs(list(paths))
     if not items:
         raise click.ClickException("no PDF, DOCX, DOC or TXT files found")
-    failures = 0
-
-    def extracted(items: Sequence[_Input]) -> Iterator[tuple[_Input, ScreeningInput]]:
-        nonlocal failures
-        for item in items:
-            try:
-                doc = extract(
-                    item.path, name=item.name, max_bytes=settings.max_upload_bytes
-                )
-            except ScreeningError as exc:
-                failures += 1
-                click.echo(
-                    f"failed {item.name}: {exc.message} [{exc.reason}]", err=True
-                )
-                continue
-            except OSError as exc:
-                failures += 1
-                click.echo(f"failed {item.name}: {exc}", err=True)
-                continue
-            parts = parse_file_name(item.name)
-            yield (
-                item,
-                ScreeningInput(
-                    name=item.name,
-                    text=doc.text,
-                    title=parts.title or doc.metadata.get("title", ""),
-                    author=author or parts.author or doc.metadata.get("author", ""),
-                    university_id=author_id or parts.university_id or None,
-                ),
-            )
-
-    if use_peers:
-        docs = list(extracted(items))
-        peer_list = [
-            Peer(
-                source_id=i.name,
-                text=d.text,
-                title=d.title,
-                author=d.author,
-                university_id=d.university_id,
-            )
-            for i, d in docs
-        ]
-        stream: Iterator[tuple[_Input, ScreeningInput]] = iter(docs)
-    else:
-        peer_list = []
-        stream = extracted(items)
-    context = prepare(rt.session_factory, peers=peer_list)
-    fetch = source_text_fetcher(
-        rt.session_factory, {p.source_id: p.text for p in peer_list}
+    tally = _Tally()
+    documents = _extracted(
+        items,
+        max_bytes=settings.max_upload_bytes,
+        author=author,
+        author_id=author_id,
+        tally=tally,
     )
-    screened = 0
-    for item, doc in stream:
+    if use_peers:  # every file is read first: each is a source for the others
+        docs = list(documents)
+        _screen_all(run, iter(docs), [_peer(item, doc) for item, doc in docs], tally)
+    else:
+        _screen_all(run, documents, [], tally)
+    click.echo(f"{tally.screened} screened, {tally.failed} failed", err=True)
+    if tally.failed:
+        sys.exit(1)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every file of one `chengxin screen` run is screened and written with."""
+
+    session_factory: sessionmaker[Session]
+    options: ReportOptions
+    formats: tuple[str, ...]
+    out_dir: Path
+    lang: str
+
+
+@dataclass
+class _Tally:
+    """Files screened and files failed so far (a failure is printed where it happens)."""
+
+    screened: int = 0
+    failed: int = 0
+
+    def fail(self, message: str) -> None:
+        """Count a failed file and name it on stderr."""
+        self.failed += 1
+        click.echo(message, err=True)
+
+
+def _extracted(
+    items: Sequence[_Input],
+    *,
+    max_bytes: int,
+    author: str,
+    author_id: str | None,
+    tally: _Tally,
+) -> Iterator[tuple[_Input, ScreeningInput]]:
+    """Each readable file's text and author, as it is read; unreadable files are tallied."""
+    for item in items:
+        try:
+            doc = extract(item.path, name=item.name, max_bytes=max_bytes)
+        except ScreeningError as exc:
+            tally.fail(f"failed {item.name}: {exc.message} [{exc.reason}]")
+            continue
+        except OSError as exc:
+            tally.fail(f"failed {item.name}: {exc}")
+            continue
+        parts = parse_file_name(item.name)
+        yield (
+            item,
+            ScreeningInput(
+                name=item.name,
+                text=doc.text,
+                title=parts.title or doc.metadata.get("title", ""),
+                author=author or parts.author or doc.metadata.get("author", ""),
+                university_id=author_id or parts.university_id or None,
+            ),
+        )
+
+
+def _peer(item: _Input, doc: ScreeningInput) -> Peer:
+    """A file of this run as a source for the others (--peers)."""
+    return Peer(
+        source_id=item.name,
+        text=doc.text,
+        title=doc.title,
+        author=doc.author,
+        university_id=doc.university_id,
+    )
+
+
+def _screen_all(
+    run: _Run,
+    documents: Iterator[tuple[_Input, ScreeningInput]],
+    peers: list[Peer],
+    tally: _Tally,
+) -> None:
+    """Screen each document, write its reports and print one line for it."""
+    context = prepare(run.session_factory, peers=peers)
+    fetch = source_text_fetcher(
+        run.session_factory, {p.source_id: p.text for p in peers}
+    )
+    for item, doc in documents:
         try:
             report = screen_document(
-                rt.session_factory,
+                run.session_factory,
                 context,
                 doc,
-                options=options,
+                options=run.options,
                 report_number=_report_number(doc.text),
                 exclude_peer=item.name,
             )
             written = _write(
                 report,
                 text=doc.text,
-                formats=formats,
-                target=out_dir / item.out_stem,
+                formats=run.formats,
+                target=run.out_dir / item.out_stem,
                 fetch_source_text=fetch,
-                lang=lang,
+                lang=run.lang,
             )
         except (ScreeningError, ValueError, OSError) as exc:
-            failures += 1
-            click.echo(f"failed {item.name}: {exc}", err=True)
+            tally.fail(f"failed {item.name}: {exc}")
             continue
-        screened += 1
+        tally.screened += 1
         click.echo(
             f"{item.name}\t{percent(report.figures.copy_ratio)}\t"
             f"{len(report.matches)} matches\t" + " ".join(str(p) for p in written)
         )
-    click.echo(f"{screened} screened, {failures} failed", err=True)
-    if failures:
-        sys.exit(1)
 
 
 # --------------------------------------------------------------------------------- pan
@@ -443,8 +469,6 @@ def screen(
 def pan(pairs: Path, src_dir: Path, susp_dir: Path, out_dir: Path) -> None:
     """Text alignment on a PAN corpus: PAIRS file, source and suspicious folders in,
     one PAN XML detections file per pair out."""
-    from screening.pan import run_pan
-
     count = run_pan(pairs, src_dir, susp_dir, out_dir)
     click.echo(f"{count} detections written to {out_dir}")
 

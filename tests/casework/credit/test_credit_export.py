@@ -9,7 +9,7 @@ import pytest
 
 from archive.kernel import clock
 from casework.credit import export as export_mod
-from casework.credit import services
+from casework.credit import jobs, services
 from casework.credit.export import FIELDS, SCHEMA_PATH
 from tests.casework.credit.factories_credit import (
     credit_admin,
@@ -134,7 +134,6 @@ def test_expired_entry_is_exported_as_expired(session, tmp_path):
     record = _ingest(session, person, 30, ends_on=date(2027, 1, 9))
     assert services.export_changes(session, actor=admin, fmt="csv", out_dir=tmp_path)
     _at(date(2029, 2, 1))
-    from casework.credit import jobs
 
     jobs.end_disclosures_and_measures(session, clock.today())
     later = services.export_changes(session, actor=admin, fmt="csv", out_dir=tmp_path)

@@ -7,9 +7,9 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from archive.kernel.calendar import add_months
 from casework.catalogue import CreditClass
 from casework.credit.evaluation import DEFAULT_RULES, compute
-from casework.credit.files import add_months
 from casework.credit.models import CreditRecord, EvaluationKind, RecordKind
 
 ON = date(2026, 6, 1)

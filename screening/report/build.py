@@ -1,0 +1,135 @@
+"""Building a report from the detector's matches, and recomputing it under new settings."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+
+from screening.document import Chapter, DocumentStructure, Span
+from screening.report.chapters import chapter_figures
+from screening.report.figures import document_figures, indicator_ticks, source_shares
+from screening.report.layout import TextLayout
+from screening.report.model import DocumentInfo, Match, SourceInfo
+from screening.report.options import ReportOptions
+from screening.report.result import ScreeningReport
+
+
+def build_report(
+    *,
+    document_name: str,
+    text: str,
+    structure: DocumentStructure,
+    matches: Sequence[Match],
+    sources: Mapping[str, SourceInfo],
+    options: ReportOptions,
+    corpus_description: str,
+    cutoff_date: date,
+    checked_at: datetime,
+    report_number: str,
+    title: str = "",
+    author: str = "",
+    unit: str = "",
+) -> ScreeningReport:
+    """Mark each match's exclusion reason and compute the CNKI figures (see `screening.report`).
+
+    Args:
+        document_name: file name shown as 检测文献 when `title` is empty.
+        text: the extracted text the match offsets point into.
+        structure: chapters, reference list, quotations, citation marks, templates.
+        matches: the detector's matches; their `excluded` values are replaced.
+        sources: display metadata per source id; missing ids get an id-only entry.
+        options: filters and exclusions for this view.
+        corpus_description: 检测范围, printed on the report.
+        cutoff_date: 比对截止日期 of the corpus.
+        checked_at: 检测时间.
+        report_number: the report's №, printed on every page and in the QR code.
+        title: 检测文献 (the thesis title), author: 作者, unit: 单位.
+
+    Raises:
+        ValueError: a match or structure span lies outside the text.
+    """
+    _check_spans(text, matches, structure)
+    layout = TextLayout(text, structure, options)
+    marked = tuple(
+        sorted(
+            (replace(m, excluded=layout.reason(m)) for m in matches),
+            key=lambda m: (m.offset, m.end, m.source, m.source_offset),
+        )
+    )
+    counted = [m for m in marked if layout.counts(m)]
+    figures = document_figures(layout, marked, counted)
+    return ScreeningReport(
+        report_number=report_number,
+        checked_at=checked_at,
+        corpus=corpus_description,
+        cutoff_date=cutoff_date,
+        document=DocumentInfo(
+            name=document_name,
+            title=title,
+            author=author,
+            unit=unit,
+            length=len(text),
+            text_sha256=text_sha256(text),
+            structure=structure,
+        ),
+        options=options,
+        figures=figures,
+        indicators=indicator_ticks(options, figures, layout, counted),
+        chapters=chapter_figures(layout, counted),
+        sources=source_shares(layout, marked, counted, sources),
+        matches=marked,
+    )
+
+
+def recompute(
+    report: ScreeningReport, options: ReportOptions, *, text: str
+) -> ScreeningReport:
+    """The same report under new settings (a source excluded, a minimum length set).
+
+    Raises:
+        ValueError: `text` is not the text the report was computed on.
+    """
+    if text_sha256(text) != report.document.text_sha256:
+        raise ValueError("text does not match the report's text_sha256")
+    return build_report(
+        document_name=report.document.name,
+        text=text,
+        structure=report.document.structure,
+        matches=[replace(m, excluded=None) for m in report.matches],
+        sources={s.source_id: s.info for s in report.sources},
+        options=options,
+        corpus_description=report.corpus,
+        cutoff_date=report.cutoff_date,
+        checked_at=report.checked_at,
+        report_number=report.report_number,
+        title=report.document.title,
+        author=report.document.author,
+        unit=report.document.unit,
+    )
+
+
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of the UTF-8 text, tying a report (and its QR code) to what was read."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_spans(
+    text: str, matches: Iterable[Match], structure: DocumentStructure
+) -> None:
+    """Reject offsets that do not point into the text: figures would silently lie."""
+    length = len(text)
+    for m in matches:
+        if m.offset < 0 or m.length < 0 or m.end > length:
+            raise ValueError(f"match {m} lies outside the text (length {length})")
+    spans: list[Span | Chapter] = [
+        *structure.chapters,
+        *structure.references,
+        *structure.quotations,
+        *structure.citations,
+        *structure.templates,
+    ]
+    for span in spans:
+        if span.start < 0 or span.end < span.start or span.end > length:
+            raise ValueError(f"structure span {span} lies outside the text")

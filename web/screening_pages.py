@@ -1,0 +1,507 @@
+"""Screening pages: batch upload, per-file progress, reports, the corpus.
+
+The research office drops one file or a hundred; each file becomes a submission with its
+own state; the batch page polls the API (`web.screening_api`) and updates its rows. The
+report page shows the CNKI figures, the source list with exclude switches, and the thesis
+beside each source with the matched passages lit on both sides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from archive.corpus import services as corpus_service
+from archive.kernel.accounts import Permission
+from archive.kernel.errors import InvalidInput
+from archive.records.services import create_record_from_submission
+from archive.submissions import services as submissions
+from archive.submissions.export import XLSX_MEDIA_TYPE, batch_xlsx
+from archive.submissions.models import (
+    STATE_LABELS,
+    WARNING_LABELS,
+    Batch,
+    Submission,
+    SubmissionState,
+)
+from screening.report import (
+    KIND_EXCLUDED,
+    SOURCE_EXCLUSION_REASONS,
+    Match,
+    ScreeningReport,
+    match_kind,
+    percent,
+)
+from web.auth import current_user, permission_required, signed_in_user
+from web.db import get_session
+from web.home import register_panel
+from web.i18n import current_language
+from web.report_render import render_html, render_pdf
+from web.screening_api import (
+    VERDICT_THRESHOLDS,
+    add_uploaded_files,
+    create_batch_from_request,
+    form_int,
+    submission_json,
+    verdict_chip,
+)
+
+bp = Blueprint("screening", __name__, url_prefix="/screening")
+P = Permission
+
+SOURCE_REASON_LABELS = {
+    "own_work": "本人作品",
+    "not_original": "非原始来源",
+    "collaboration": "合作",
+    "other": "其他",
+}
+MATCH_REASON_LABELS = {
+    "template": "模板文字",
+    "references": "参考文献",
+    "excluded_source": "已排除来源",
+    "below_minimum": "短于最小匹配字数",
+    "quotation": "引文",
+    "citation": "已标注引用",
+    "own_work": "本人作品",
+}
+INDICATOR_LABELS = {
+    "wording_plagiarism": "疑似剽窃文字表述",
+    "self_plagiarism": "疑似自我剽窃",
+    "excessive_quotation": "过度引用",
+    "whole_plagiarism": "疑似整体剽窃",
+}
+KIND_LABELS = {
+    "copied": "复制",
+    "cited": "引用",
+    "own": "本人已发表",
+    "excluded": "已排除",
+}
+
+
+# ------------------------------------------------------------------------- batches
+@bp.route("/")
+@permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
+def batches() -> Any:
+    """Recent batches and the upload drop zone."""
+    user = signed_in_user()
+    db = get_session()
+    rows = submissions.list_batches(db, actor=user)
+    summary = corpus_service.corpus_summary(db)
+    return render_template(
+        "screening/batches.html",
+        rows=rows,
+        summary=summary,
+        can_submit=user.can(P.SCREEN_SUBMIT),
+        state_labels=STATE_LABELS,
+    )
+
+
+@bp.route("/batches", methods=["POST"])
+@permission_required(P.SCREEN_SUBMIT)
+def create_batch() -> Any:
+    """Create a batch from the upload form (the page without scripts)."""
+    user = signed_in_user()
+    batch = create_batch_from_request(user)
+    added = add_uploaded_files(batch, user)
+    if not added:
+        raise InvalidInput(_("请选择要检测的文件") + " (choose files to screen)")
+    flash(_("已提交 %(n)s 个文件", n=len(added)), "success")
+    return redirect(url_for("screening.batch", batch_id=batch.id))
+
+
+@bp.route("/batches/<int:batch_id>")
+@permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
+def batch(batch_id: int) -> Any:
+    """One row per file, sorted by similarity; rows refresh while files are screened."""
+    b = submissions.get_batch(get_session(), batch_id, actor=signed_in_user())
+    rows = [submission_json(s) for s in submissions.batch_submissions(b)]
+    return render_template(
+        "screening/batch.html",
+        batch=b,
+        rows=rows,
+        progress=submissions.progress_snapshot(b),
+        histogram=_histogram(rows),
+        thresholds=VERDICT_THRESHOLDS,
+    )
+
+
+@bp.route("/batches/<int:batch_id>/export.xlsx")
+@permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
+def batch_export(batch_id: int) -> Any:
+    """The batch table as an Excel workbook (one row per file, sorted by similarity)."""
+    name, data = batch_xlsx(get_session(), batch_id=batch_id, actor=signed_in_user())
+    return Response(
+        data,
+        mimetype=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _histogram(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Counts of finished files per 10% band of 总文字复制比."""
+    bins = [0] * 10
+    for row in rows:
+        if row["copy_ratio"] is not None:
+            bins[min(9, int(row["copy_ratio"] * 10))] += 1
+    top = max(bins) or 1
+    return [
+        {
+            "label": f"{i * 10}–{i * 10 + 10}%",
+            "count": n,
+            "height": round(100 * n / top),
+        }
+        for i, n in enumerate(bins)
+    ]
+
+
+# -------------------------------------------------------------------------- reports
+@dataclass
+class _Piece:
+    text: str
+    kind: str | None
+    ids: tuple[int, ...]
+    numbers: tuple[int, ...] = ()
+
+
+_PRIORITY = {"copied": 3, "cited": 2, "own": 1, KIND_EXCLUDED: 0}
+
+
+def highlight(
+    text: str, spans: list[tuple[int, int, str, int, int | None]]
+) -> list[_Piece]:
+    """Cut `text` at span edges: (start, end, kind, match id, source number) per span."""
+    cuts = sorted({0, len(text), *(p for s in spans for p in s[:2])})
+    starts: dict[int, list[int]] = {}
+    for s in spans:
+        if s[4] is not None:
+            starts.setdefault(s[0], []).append(s[4])
+    pieces: list[_Piece] = []
+    ordered = sorted(spans)
+    active: list[tuple[int, int, str, int, int | None]] = []
+    i = 0
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        while i < len(ordered) and ordered[i][0] <= a:
+            active.append(ordered[i])
+            i += 1
+        active = [s for s in active if s[1] > a]
+        covering = [s for s in active if s[0] < b]
+        if covering:
+            kind = max((s[2] for s in covering), key=lambda k: _PRIORITY.get(k, 0))
+            ids = tuple(s[3] for s in covering)
+        else:
+            kind, ids = None, ()
+        numbers = tuple(sorted(set(starts.get(a, ())))) if covering else ()
+        pieces.append(_Piece(text[a:b], kind, ids, numbers))
+    return pieces
+
+
+def _source_numbers(report: ScreeningReport) -> dict[str, int]:
+    return {s.source_id: i for i, s in enumerate(report.sources, 1)}
+
+
+@dataclass
+class _SideBySide:
+    """The thesis (left) and one source (right) cut into lit and plain pieces."""
+
+    selected: str | None
+    left: list[_Piece]
+    right: list[_Piece] | None
+    source_available: bool
+    indexed: list[tuple[int, Match]]
+
+
+def _side_by_side(
+    db: Session, sub: Submission, rep: ScreeningReport, text: str, selected: str | None
+) -> _SideBySide:
+    """Light the matches in the thesis and in the selected source (the largest first)."""
+    numbers = _source_numbers(rep)
+    indexed = list(enumerate(rep.matches))
+    left = highlight(
+        text,
+        [
+            (m.offset, m.end, match_kind(m), i, numbers.get(m.source))
+            for i, m in indexed
+            if m.length > 0
+        ],
+    )
+    selected = selected or rep.figures.max_source_id
+    if selected is None and rep.sources:
+        selected = rep.sources[0].source_id
+    right: list[_Piece] | None = None
+    source_available = True
+    if selected is not None:
+        try:
+            src_text = submissions.source_text(db, submission=sub, source_id=selected)
+        except KeyError:
+            source_available = False
+        else:
+            right = highlight(
+                src_text,
+                [
+                    (
+                        m.source_offset,
+                        min(len(src_text), m.source_offset + m.source_length),
+                        match_kind(m),
+                        i,
+                        None,
+                    )
+                    for i, m in indexed
+                    if m.source == selected and m.source_length > 0
+                ],
+            )
+    return _SideBySide(selected, left, right, source_available, indexed)
+
+
+@bp.route("/submissions/<int:submission_id>")
+@permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
+def report(submission_id: int) -> Any:
+    """The report: figures, sources with exclude switches, and the side-by-side view."""
+    user = signed_in_user()
+    db = get_session()
+    sub = submissions.get_submission(db, submission_id, actor=user)
+    if sub.state != SubmissionState.DONE:
+        return render_template(
+            "screening/pending.html", sub=submission_json(sub), submission=sub
+        )
+    sub, rep, text = submissions.open_report(
+        db, submission_id=submission_id, actor=user
+    )
+    view = _side_by_side(db, sub, rep, text, request.args.get("source"))
+    has_case_route = user.can(P.CASE_INTAKE) and any(
+        rule.rule.startswith("/cases/from-screening/")
+        for rule in current_app.url_map.iter_rules()
+    )
+    return render_template(
+        "screening/report.html",
+        sub=sub,
+        r=rep,
+        f=rep.figures,
+        pct=percent,
+        numbers=_source_numbers(rep),
+        left=view.left,
+        right=view.right,
+        selected=view.selected,
+        selected_share=_share(rep, view.selected),
+        source_available=view.source_available,
+        matches=rep.matches,
+        selected_matches=[(i, m) for i, m in view.indexed if m.source == view.selected],
+        source_reasons=SOURCE_EXCLUSION_REASONS,
+        source_reason_labels=SOURCE_REASON_LABELS,
+        match_reason_labels=MATCH_REASON_LABELS,
+        kind_labels=KIND_LABELS,
+        indicator_labels=INDICATOR_LABELS,
+        match_kind=match_kind,
+        can_edit=user.can(P.SCREEN_SUBMIT),
+        has_case_route=has_case_route,
+        case_url=_case_url(sub.case_id),
+        can_archive=user.can(P.ARCHIVE_MANAGE),
+        record_url=_record_url(sub.record_id),
+        verdict_chip=verdict_chip,
+        warnings=[WARNING_LABELS.get(w, w) for w in (sub.warnings or [])],
+        min_match_chars=rep.options.min_match_chars,
+    )
+
+
+def _case_url(case_id: int | None) -> str | None:
+    """The linked case's page, when the casework area provides one."""
+    if case_id is None or "cases.show" not in current_app.view_functions:
+        return None
+    return url_for("cases.show", case_id=case_id)
+
+
+def _record_url(record_id: int | None) -> str | None:
+    """The linked research record's page in the archive, if any."""
+    if not record_id or "archive.record" not in current_app.view_functions:
+        return None
+    return url_for("archive.record", record_id=record_id)
+
+
+def _share(rep: ScreeningReport, source_id: str | None) -> Any:
+    if source_id is None:
+        return None
+    try:
+        return rep.source(source_id)
+    except KeyError:
+        return None
+
+
+@bp.route("/submissions/<int:submission_id>/options", methods=["POST"])
+@permission_required(P.SCREEN_SUBMIT)
+def update_options(submission_id: int) -> Any:
+    """Exclude or restore a source, or set the minimum match length; figures recompute."""
+    user = signed_in_user()
+    action = request.form.get("action", "")
+    source = request.form.get("source", "")
+    kwargs: dict[str, Any] = {}
+    if action == "exclude":
+        kwargs["exclude"] = {source: request.form.get("reason") or "other"}
+    elif action == "restore":
+        kwargs["restore"] = [source]
+    elif action == "restore_all":
+        kwargs["restore_all"] = True
+    elif action == "min_length":
+        kwargs["min_match_chars"] = form_int("min_match_chars")
+    else:
+        raise InvalidInput("未知操作 (unknown action)")
+    submissions.update_report_options(
+        get_session(), submission_id=submission_id, actor=user, **kwargs
+    )
+    flash(_("已重新计算复制比"), "success")
+    target = request.form.get("source_view") or None
+    return redirect(
+        url_for("screening.report", submission_id=submission_id, source=target)
+        + "#figures"
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/archive", methods=["POST"])
+@permission_required(P.ARCHIVE_MANAGE)
+def archive_submission(submission_id: int) -> Any:
+    """Keep the thesis and its report as a research record in the archive (科研档案)."""
+    record = create_record_from_submission(
+        get_session(), actor=signed_in_user(), submission_id=submission_id
+    )
+    flash(_("已归档为科研档案 #%(id)s", id=record.id), "success")
+    if "archive.record" in current_app.view_functions:
+        return redirect(url_for("archive.record", record_id=record.id))
+    return redirect(url_for("screening.report", submission_id=submission_id))
+
+
+@bp.route("/submissions/<int:submission_id>/rescreen", methods=["POST"])
+@permission_required(P.SCREEN_SUBMIT)
+def rescreen(submission_id: int) -> Any:
+    """Screen a file again against the current corpus."""
+    sub = submissions.rescreen_submission(
+        get_session(), submission_id=submission_id, actor=signed_in_user()
+    )
+    flash(_("已重新提交检测"), "success")
+    return redirect(url_for("screening.batch", batch_id=sub.batch_id))
+
+
+def _open_report(
+    submission_id: int, *, action: str, file_format: str
+) -> tuple[ScreeningReport, str, Any]:
+    """The report, its text and a source-text reader, the reading audited."""
+    db = get_session()
+    sub, rep, text = submissions.open_report(
+        db,
+        submission_id=submission_id,
+        actor=signed_in_user(),
+        action=action,
+        file_format=file_format,
+    )
+
+    def fetch(source_id: str) -> str:
+        return submissions.source_text(db, submission=sub, source_id=source_id)
+
+    return rep, text, fetch
+
+
+@bp.route("/submissions/<int:submission_id>/report.pdf")
+@permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
+def report_pdf(submission_id: int) -> Any:
+    """The report as PDF (CJK fonts embedded), with the current filters."""
+    rep, text, fetch = _open_report(
+        submission_id, action="download_report", file_format="pdf"
+    )
+    pdf = render_pdf(rep, text=text, fetch_source_text=fetch, lang=current_language())
+    name = f"{rep.report_number}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/report.html")
+@permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
+def report_full(submission_id: int) -> Any:
+    """The full CNKI-layout report (全文标明引文) as one printable page."""
+    rep, text, fetch = _open_report(
+        submission_id, action="view_report", file_format="html"
+    )
+    return render_html(rep, text=text, fetch_source_text=fetch, lang=current_language())
+
+
+# --------------------------------------------------------------------------- corpus
+@bp.route("/corpus")
+@permission_required(P.CORPUS_MANAGE)
+def corpus() -> Any:
+    """The comparison corpus: search, add files, remove documents."""
+    db = get_session()
+    query = request.args.get("q", "")
+    docs = corpus_service.list_documents(
+        db, query=query, limit=200, actor=signed_in_user()
+    )
+    return render_template(
+        "screening/corpus.html",
+        docs=docs,
+        query=query,
+        summary=corpus_service.corpus_summary(db),
+    )
+
+
+@bp.route("/corpus", methods=["POST"])
+@permission_required(P.CORPUS_MANAGE)
+def corpus_add() -> Any:
+    """Add uploaded files to the corpus; each refused file is named with its reason."""
+    result = corpus_service.add_uploads(
+        get_session(),
+        uploads=(
+            (storage.filename, storage.read())
+            for storage in request.files.getlist("files")
+            if storage and storage.filename
+        ),
+        author=request.form.get("author", ""),
+        author_university_id=request.form.get("author_id") or None,
+        venue=request.form.get("venue", ""),
+        actor=signed_in_user(),
+    )
+    if result.added:
+        flash(_("已加入比对库 %(n)s 篇", n=len(result.added)), "success")
+    for _name, message in result.failed:
+        flash(message, "error")
+    return redirect(url_for("screening.corpus"))
+
+
+@bp.route("/corpus/remove", methods=["POST"])
+@permission_required(P.CORPUS_MANAGE)
+def corpus_remove() -> Any:
+    """Remove one document (the index is updated, not rebuilt)."""
+    doc_id = request.form.get("doc_id", "")
+    corpus_service.remove_document(get_session(), doc_id=doc_id, actor=signed_in_user())
+    flash(_("已从比对库移除：%(id)s", id=doc_id), "success")
+    return redirect(url_for("screening.corpus"))
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, their template helpers and the workbench panel."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals.setdefault("screening_verdict_chip", verdict_chip)
+    app.jinja_env.globals["screening_recent_batches"] = _recent_batches
+    register_panel(
+        "screening/_panel.html",
+        lambda user: user.can(P.SCREEN_SUBMIT) or user.can(P.SCREEN_VIEW),
+    )
+
+
+def _recent_batches() -> list[tuple[Batch, dict[str, int]]]:
+    """The five newest batches, for the workbench panel."""
+    user = current_user()
+    if user is None:
+        return []
+    return submissions.list_batches(get_session(), actor=user, limit=5)
