@@ -40,14 +40,9 @@ def test_reporter_is_read_and_audited_on_the_allegation_tab_only(session):
 def test_reporter_thread_is_empty_for_those_who_may_not_see_the_reporter(session):
     cast = make_cast(session)
     case = named_case(session, cast)
+    question = {"thread": "reporter", "body": "请补充材料", "is_question": True}
     tips.staff_message(
-        session,
-        actor=cast.office,
-        case_id=case.id,
-        expected_version=None,
-        thread="reporter",
-        body="请补充材料",
-        is_question=True,
+        session, actor=cast.office, case_id=case.id, expected_version=None, **question
     )
     office = case_view.case_page(
         session, actor=cast.office, case_id=case.id, tab="reporter"
