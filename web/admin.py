@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from archive.kernel import accounts
 from archive.kernel.accounts import ROLE_LABELS, Permission, Role
 from archive.kernel.errors import InvalidInput
-from web.auth import current_user, permission_required
+from web.auth import permission_required, signed_in_user
 from web.db import get_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -30,7 +30,7 @@ def users() -> Any:
     """List accounts and create new ones."""
     db = get_session()
     if request.method == "POST":
-        accounts.require(current_user(), Permission.MANAGE_USERS)
+        accounts.require(signed_in_user(), Permission.MANAGE_USERS)
         user = accounts.create_user(
             db,
             username=request.form.get("username", ""),
@@ -55,8 +55,7 @@ def users() -> Any:
 def edit_user(user_id: int) -> Any:
     """Change a user's roles, enable or disable the account, or reset the password."""
     db = get_session()
-    actor = current_user()
-    assert actor is not None
+    actor = signed_in_user()
     user = accounts.get_user(db, user_id)
     if request.method == "POST":
         action = request.form.get("action")
@@ -82,8 +81,3 @@ def edit_user(user_id: int) -> Any:
     return render_template(
         "admin/user.html", user=user, roles=list(Role), role_labels=ROLE_LABELS
     )
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint."""
-    app.register_blueprint(bp)

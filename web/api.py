@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
 from archive.kernel.errors import QueueUnavailable
 from archive.kernel.queue import redis_connection
-from web.auth import current_user, login_required
+from web.auth import login_required, signed_in_user
 from web.db import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -20,8 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @login_required
 def me() -> Any:
     """The acting user, their roles and permissions."""
-    user = current_user()
-    assert user is not None
+    user = signed_in_user()
     return jsonify(
         {
             "id": user.id,
@@ -52,8 +51,3 @@ def health() -> Any:
 def csrf_token() -> Any:
     """A CSRF token for fetch() calls from our own pages."""
     return jsonify({"csrf_token": generate_csrf()})
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint."""
-    app.register_blueprint(bp)

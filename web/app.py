@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,13 +15,18 @@ from archive.kernel import runtime
 from archive.kernel.db import make_engine, make_session_factory
 from archive.kernel.errors import DatabaseNotMigrated
 from archive.kernel.migrations import is_current
+from archive.kernel.people import mask_id_number
 from archive.kernel.settings import Settings
+from casework.models import TRANSITIONS
 from web import (
     admin,
     api,
     audit_views,
     auth,
-    cases,
+    cases_api,
+    cases_mine,
+    cases_office,
+    cases_pages,
     credit,
     credit_public,
     db,
@@ -59,6 +64,21 @@ def create_app(
 ) -> Flask:
     """Build the app for `settings` (from the environment when None)."""
     settings = (settings or Settings.from_env()).checked()
+    app = Flask(__name__)
+    _configure(app, settings, session_factory, check_schema)
+    _register_hooks(app, settings)
+    _register_areas(app)
+    _template_helpers(app, settings)
+    return app
+
+
+def _configure(
+    app: Flask,
+    settings: Settings,
+    session_factory: sessionmaker[Session] | None,
+    check_schema: bool,
+) -> None:
+    """Flask's configuration, the database, and the process runtime jobs find it through."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = None
     if session_factory is None:
@@ -69,8 +89,6 @@ def create_app(
         engine=engine or make_engine(settings),
         session_factory=session_factory,
     )
-
-    app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes * 8,
@@ -91,45 +109,55 @@ def create_app(
     # app's before each request (a no-op with one app per process, essential in tests).
     app.before_request(lambda: runtime.activate(rt))
 
+
+def _register_hooks(app: Flask, settings: Settings) -> None:
+    """Extensions and request hooks, in the order they run: session, language, limits,
+    schema check, the acting user, CSRF; then the error handlers and security headers."""
     db.init_app(app)
     i18n.init_app(app, settings.data_dir)
     ratelimit.init_app(app, settings.ratelimit_storage_url)
     csrf.init_app(app)
     app.before_request(_require_migrated_schema)
-    auth.init_app(app)
+    app.before_request(auth.load_user)
     app.before_request(_csrf_unless_token)
     errors.init_app(app)
-    # Each area registers its blueprints (pages, API) and workbench panels.
-    for area in (
-        home,
-        admin,
-        audit_views,
-        api,
-        screening_pages,
-        screening_api,
-        cases,
-        tips,
-        credit,
-        credit_public,
-        me,
-        archive_pages,
-    ):
-        area.init_app(app)
+    app.after_request(_security_headers)
 
-    @app.after_request
-    def _security_headers(response: Any) -> Any:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-        )
-        return response
 
+def _register_areas(app: Flask) -> None:
+    """Every area's blueprints, by name."""
+    app.register_blueprint(i18n.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(audit_views.bp)
+    app.register_blueprint(api.bp)
+    screening_pages.init_app(app)
+    screening_api.init_app(app)
+    app.register_blueprint(cases_pages.bp)
+    app.register_blueprint(cases_api.bp)
+    app.register_blueprint(tips.bp)
+    credit.init_app(app)
+    credit_public.init_app(app)
+    me.init_app(app)
+    archive_pages.init_app(app)
+
+
+def _template_helpers(app: Flask, settings: Settings) -> None:
+    """What every template may call: layout context, the workbench's panels and data."""
     app.jinja_env.filters["cst"] = china_time
-    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals.update(
+        current_language=i18n.current_language,
+        LANGUAGES=i18n.LANGUAGES,
+        home_panels=home.panels_for,
+        role_label=home.role_label,
+        case_inbox=cases_office.inbox_for,
+        case_replies=cases_office.replies_for,
+        my_case_rows=cases_mine.my_cases_for,
+        state_label=cases_pages.state_label,
+        mask_id_number=mask_id_number,
+        case_transitions=TRANSITIONS,
+    )
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
@@ -140,7 +168,18 @@ def create_app(
             "settings": settings,
         }
 
-    return app
+
+def _security_headers(response: Response) -> Response:
+    """Headers every response carries: no sniffing, no framing, a strict CSP."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    )
+    return response
 
 
 CHINA = timezone(timedelta(hours=8), "CST")

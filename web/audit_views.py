@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
 from archive.kernel import audit
 from archive.kernel.accounts import Permission
@@ -52,8 +52,3 @@ def verify_json() -> Any:
             "first_bad_seq": report.first_bad_seq,
         }
     )
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint."""
-    app.register_blueprint(bp)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
-    Flask,
+    current_app,
     flash,
     g,
     redirect,
@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 import web.ratelimit as ratelimit
 from archive.kernel import accounts, audit
@@ -48,7 +49,7 @@ def signed_in_user() -> User:
     return user
 
 
-def _load_user() -> None:
+def load_user() -> None:
     """Resolve the acting user once per request, from a bearer token or the session."""
     g.user = None
     g.via_token = False
@@ -62,7 +63,7 @@ def _load_user() -> None:
             g.via_token = True
     elif "user_id" in session:
         db = get_session()
-        user = db.get(User, session["user_id"])
+        user = _find_user(db, session["user_id"])
         if (
             user is not None
             and user.is_active
@@ -73,6 +74,14 @@ def _load_user() -> None:
             session.clear()
     if db is not None:
         db.info["actor"] = g.user or "anonymous"
+
+
+def _find_user(db: Session, user_id: int) -> User | None:
+    """The account a session cookie names, if it still exists."""
+    try:
+        return accounts.get_user(db, user_id)
+    except accounts.UserNotFound:
+        return None
 
 
 def login_required(view: F) -> F:
@@ -120,8 +129,6 @@ def login() -> Any:
     """The sign-in form; one message for every failure, rate-limited per address."""
     error = None
     if request.method == "POST":
-        from flask import current_app
-
         settings = current_app.extensions["chengxin"].settings
         ratelimit.hit("login", request.remote_addr or "?", settings.login_rate_limit)
         db = get_session()
@@ -171,8 +178,7 @@ def logout() -> Any:
 @login_required
 def change_password() -> Any:
     """Change one's own password; other sessions of the account end."""
-    user = current_user()
-    assert user is not None
+    user = signed_in_user()
     if request.method == "POST":
         new = request.form.get("new_password", "")
         if new != request.form.get("confirm_password", ""):
@@ -194,8 +200,7 @@ def change_password() -> Any:
 @login_required
 def tokens() -> Any:
     """Create and revoke one's own API tokens; a new token is shown once."""
-    user = current_user()
-    assert user is not None
+    user = signed_in_user()
     db = get_session()
     new_token = None
     if request.method == "POST":
@@ -213,9 +218,3 @@ def tokens() -> Any:
         tokens=accounts.list_api_tokens(db, user=user),
         new_token=new_token,
     )
-
-
-def init_app(app: Flask) -> None:
-    """Load the user before every request and register the sign-in pages."""
-    app.before_request(_load_user)
-    app.register_blueprint(bp)

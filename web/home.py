@@ -1,33 +1,64 @@
 """The landing page after sign-in: what needs this user's attention, by role.
 
-Areas add panels (small templates) with `register_panel`, shown to users a predicate admits.
+Each area's workbench panel (a small template) is listed in `PANELS`, in the order the
+workbench shows them, with the test that decides who sees it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 
-from archive.kernel.accounts import ROLE_LABELS, Role, User
+from archive.kernel.accounts import ROLE_LABELS, Permission, Role, User
+from casework.services.common import is_staff
 from web.auth import current_user
 
 bp = Blueprint("home", __name__)
-_PANELS: list[tuple[str, Callable[[User], bool]]] = []
+P = Permission
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One workbench panel: its template and who sees it."""
+
+    template: str
+    is_shown: Callable[[User], bool]
+
+
+PANELS: tuple[Panel, ...] = (
+    Panel(
+        "screening/_panel.html",
+        lambda u: u.can(P.SCREEN_SUBMIT) or u.can(P.SCREEN_VIEW),
+    ),
+    Panel("cases/_inbox_panel.html", is_staff),
+    Panel("cases/_mine_panel.html", lambda u: u.can(P.SELF_SERVICE)),
+    Panel("cases/_admin_panel.html", lambda u: u.can(P.CASE_ADMIN)),
+    Panel("credit/_panel.html", lambda u: u.can(P.CREDIT_MANAGE)),
+    Panel(
+        "credit/_check_panel.html",
+        lambda u: u.can(P.CREDIT_CHECK) and not u.can(P.CREDIT_MANAGE),
+    ),
+    Panel("archive/_panel.html", lambda u: u.can(P.ARCHIVE_SEARCH)),
+)
 
 
 def register_panel(template: str, predicate: Callable[[User], bool]) -> None:
-    """Show `template` on the workbench of users for whom `predicate(user)` is true."""
-    if all(t != template for t, _p in _PANELS):
-        _PANELS.append((template, predicate))
+    """Transitional, for areas whose `init_app` still announces its panel: the panel must
+    already be listed in `PANELS` (which decides who sees it), else start-up fails."""
+    if all(p.template != template for p in PANELS):
+        raise LookupError(
+            f"workbench panel {template} is not listed in web.home.PANELS"
+        )
 
 
 def panels_for(user: User | None) -> list[str]:
     """The panel templates this user sees."""
     if user is None:
         return []
-    return [t for t, predicate in _PANELS if predicate(user)]
+    return [p.template for p in PANELS if p.is_shown(user)]
 
 
 def role_label(role: Role) -> str:
@@ -41,10 +72,3 @@ def index() -> Any:
     if current_user() is None:
         return redirect(url_for("auth.login"))
     return render_template("home/index.html")
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint and the template helpers."""
-    app.register_blueprint(bp)
-    app.jinja_env.globals["home_panels"] = panels_for
-    app.jinja_env.globals["role_label"] = role_label

@@ -75,6 +75,3 @@ def init_app(app: Flask, data_dir: Path) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = "zh"
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Shanghai"
     babel.init_app(app, locale_selector=select_locale)
-    app.register_blueprint(bp)
-    app.jinja_env.globals["current_language"] = current_language
-    app.jinja_env.globals["LANGUAGES"] = LANGUAGES

@@ -9,7 +9,6 @@ from typing import Any, BinaryIO, cast
 
 from flask import (
     Blueprint,
-    Flask,
     current_app,
     flash,
     redirect,
@@ -22,9 +21,10 @@ from flask_babel import gettext as _
 
 import web.ratelimit as ratelimit
 from archive.kernel.errors import DomainError
-from casework.errors import TipAccessDenied
+from casework.errors import CaseNotFound, TipAccessDenied
 from casework.models import Case, Thread
 from casework.services import tips
+from casework.services.common import get_case
 from web.db import get_session
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
@@ -103,7 +103,10 @@ def _tip_case() -> Case | None:
     case_id = session.get(SESSION_KEY)
     if not isinstance(case_id, int):
         return None
-    return get_session().get(Case, case_id)
+    try:
+        return get_case(get_session(), case_id)
+    except CaseNotFound:
+        return None
 
 
 @bp.route("/case", methods=["GET", "POST"])
@@ -140,8 +143,3 @@ def logout() -> Any:
     """Leave the tipster's page."""
     session.pop(SESSION_KEY, None)
     return redirect(url_for("tips.follow"))
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint."""
-    app.register_blueprint(bp)

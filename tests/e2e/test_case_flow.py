@@ -81,6 +81,8 @@ def _flash_ok(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_anonymous_tip_to_archived_final_decision_with_appeal(live_server, page):
+    # Long on purpose: one case's whole life, in order, in one browser; each numbered
+    # step needs the state the steps before it left, so they cannot run apart.
     tag = uuid.uuid4().hex[:8]
     ids = _seed(live_server, tag)
     base = live_server.url

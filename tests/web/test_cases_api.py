@@ -17,6 +17,8 @@ def _tokens(session, cast):  # type: ignore[no-untyped-def]
 
 
 def test_a_case_end_to_end_through_the_api(client, session):
+    # Long on purpose: a case from intake to its final decision, each call depending on
+    # the version and state the one before it left, as an API client would go.
     cast = make_cast(session)
     tok = _tokens(session, cast)
 

@@ -4,9 +4,13 @@ the respondent's own pages, and the reporter's identity never reaching the respo
 from __future__ import annotations
 
 import io
+import os
+from datetime import timedelta
 
-from casework.models import CaseState
-from casework.services import deadlines
+from archive.kernel import clock
+from archive.kernel.files import blob_path, storage_root
+from casework.models import CaseState, Evidence, EvidenceKind
+from casework.services import deadlines, evidence, tips
 from tests.casework.factories_casework import make_cast, named_case, walk_to
 from tests.helpers import login, post_form, text_of
 
@@ -23,8 +27,6 @@ def test_board_and_every_tab_render_for_an_investigator(client, session):
         named_case(session, cast, reporter_name=REPORTER),
         S.INVESTIGATING,
     )
-    from casework.models import Evidence, EvidenceKind
-
     session.add(
         Evidence(
             case_id=case.id,
@@ -67,8 +69,6 @@ def test_board_and_every_tab_render_for_an_investigator(client, session):
 def test_committee_member_sees_masked_ids_and_no_reporter(client, session):
     cast = make_cast(session)
     case = named_case(session, cast, reporter_name=REPORTER)
-    from casework.services import tips
-
     tips.staff_message(
         session,
         actor=cast.office,
@@ -193,10 +193,6 @@ def test_respondent_pages_and_api_never_show_the_reporter(client, session):
 
 
 def test_inbox_panel_shows_due_and_overdue(client, session):
-    from datetime import timedelta
-
-    from archive.kernel import clock
-
     cast = make_cast(session)
     case = walk_to(session, cast, named_case(session, cast), S.SCREENING)
     d = deadlines.current_deadline(session, case.id)
@@ -227,11 +223,6 @@ def test_holiday_calendar_is_for_administrators(client, session):
 
 
 def test_evidence_fixity_check_reports_match_and_mismatch(client, session):
-    import os
-
-    from archive.kernel.files import blob_path, storage_root
-    from casework.services import evidence
-
     cast = make_cast(session)
     case = named_case(session, cast)
     item = evidence.add_evidence_file(

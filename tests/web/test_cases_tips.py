@@ -8,6 +8,7 @@ import re
 
 from flask.testing import FlaskClient
 
+from casework.models import Case
 from casework.services import tips
 from tests.casework.factories_casework import make_cast
 from tests.helpers import login, post_form, text_of
@@ -41,8 +42,6 @@ def test_tip_receipt_follow_and_answer(client, session):
     page = text_of(client.get("/tips/case"))
     assert "受理初核" in page
     # The office asks a question; the tipster answers without an account.
-    from casework.models import Case
-
     case = session.query(Case).order_by(Case.id.desc()).first()
     cast = make_cast(session)
     tips.staff_message(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from archive.kernel import audit
 from archive.kernel.accounts import Role
 from archive.kernel.settings import Settings
 from tests.factories import PASSWORD, make_user
 from tests.helpers import csrf_token, login, post_form, text_of
 from web.app import create_app
+from web.home import PANELS
 
 
 def test_login_is_rate_limited(settings, session_factory, session):
-    from dataclasses import replace
-
     app = create_app(
         replace(settings, login_rate_limit="3 per minute"),
         session_factory=session_factory,
@@ -97,8 +99,6 @@ def test_unmigrated_database_gets_a_message_naming_the_command(tmp_path):
 
 
 def test_redis_down_keeps_pages_serving(settings, session_factory):
-    from dataclasses import replace
-
     app = create_app(
         replace(settings, redis_url="redis://127.0.0.1:1/0"),
         session_factory=session_factory,
@@ -117,3 +117,26 @@ def test_english_can_be_chosen(client):
     assert "Sign in" in text_of(page)
     token = csrf_token(client)
     assert token
+
+
+def test_every_workbench_panel_template_is_listed_once():
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    on_disk = {str(p.relative_to(templates)) for p in templates.glob("*/_*panel.html")}
+    listed = [p.template for p in PANELS]
+    assert sorted(listed) == sorted(on_disk)
+    assert len(set(listed)) == len(listed)
+
+
+def test_workbench_shows_each_role_its_panels(app, session):
+    make_user(session, Role.INVESTIGATOR, username="inv")
+    make_user(session, Role.CREDIT_ADMIN, username="cred")
+    session.commit()
+    pages = {}
+    for username in ("inv", "cred"):
+        client = app.test_client()
+        login(client, username)
+        pages[username] = client.get("/").get_data(as_text=True)
+    assert 'data-testid="case-inbox"' in pages["inv"]
+    assert 'data-testid="credit-panel"' not in pages["inv"]
+    assert 'data-testid="credit-panel"' in pages["cred"]
+    assert 'data-testid="case-inbox"' not in pages["cred"]

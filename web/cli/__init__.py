@@ -18,7 +18,7 @@ import click
 
 from archive.kernel import accounts, audit, runtime, scheduler
 from archive.kernel.accounts import Role
-from archive.kernel.cli import CliContext, cli_context
+from archive.kernel.cli import CliContext, cli_context, pass_runtime
 from archive.kernel.db import make_engine, session_scope
 from archive.kernel.errors import DomainError
 from archive.kernel.migrations import (
@@ -31,6 +31,7 @@ from archive.kernel.settings import SettingsError
 from archive.records import cli as archive_cli
 from archive.records import jobs as _records_jobs  # noqa: F401 - registers daily jobs
 from archive.submissions import jobs as _submission_jobs  # noqa: F401 - registers jobs
+from archive.submissions.worker import DEFAULT_MAX_JOBS, supervise
 from casework import cli as casework_cli
 from casework import jobs as _case_jobs  # noqa: F401 - registers daily jobs
 from casework.credit import cli as credit_cli
@@ -84,10 +85,10 @@ def db_upgrade() -> None:
 
 @db.command("revision")
 @click.option("-m", "--message", required=True, help="What the migration changes.")
-def db_revision(message: str) -> None:
+@pass_runtime
+def db_revision(rt: runtime.Runtime, message: str) -> None:
     """Write a new migration: the difference between every model and the database."""
     load_models()
-    rt = cli_context().runtime()
     for path in write_revision(rt.engine, message):
         click.echo(f"wrote {path}")
 
@@ -134,9 +135,9 @@ def _daily_loop() -> None:
 
 @main.command()
 @click.option("--force", is_flag=True, help="Run even the jobs that already ran today.")
-def daily(force: bool) -> None:
+@pass_runtime
+def daily(rt: runtime.Runtime, force: bool) -> None:
     """Run the daily jobs (reminders, expiry, fixity audit) that have not run today."""
-    rt = cli_context().runtime()
     with session_scope(rt.session_factory, actor="scheduler") as session:
         results = scheduler.run_due(session, force=force)
     for name, outcome in results.items():
@@ -156,8 +157,6 @@ def daily(force: bool) -> None:
 )
 def worker(burst: bool, name: str | None, max_jobs: int | None) -> None:
     """Start an rq worker for the chengxin queue (needs CHENGXIN_REDIS_URL)."""
-    from archive.submissions.worker import DEFAULT_MAX_JOBS, supervise
-
     settings = cli_context().settings
     if not settings.redis_url:
         raise click.ClickException(
@@ -181,9 +180,9 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-def audit_verify() -> None:
+@pass_runtime
+def audit_verify(rt: runtime.Runtime) -> None:
     """Walk the chain; exit 1 naming the first entry altered or removed."""
-    rt = cli_context().runtime()
     with session_scope(rt.session_factory) as session:
         report = audit.verify_chain(session)
     if report.is_intact:
@@ -221,7 +220,7 @@ def users_create(
     """Create an account."""
     if password is None:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    rt = cli_context().runtime()
+    rt = cli_context().runtime()  # asked for after the prompt, not before
     with session_scope(rt.session_factory, actor="cli") as session:
         user = accounts.create_user(
             session,
@@ -238,9 +237,9 @@ def users_create(
 
 
 @users.command("list")
-def users_list() -> None:
+@pass_runtime
+def users_list(rt: runtime.Runtime) -> None:
     """List accounts and their roles."""
-    rt = cli_context().runtime()
     with session_scope(rt.session_factory) as session:
         for user in accounts.list_users(session):
             state = "" if user.is_active else " (disabled)"
@@ -252,9 +251,9 @@ def users_list() -> None:
 @users.command("token")
 @click.option("--username", required=True)
 @click.option("--name", default="cli")
-def users_token(username: str, name: str) -> None:
+@pass_runtime
+def users_token(rt: runtime.Runtime, username: str, name: str) -> None:
     """Issue an API token for a user (printed once)."""
-    rt = cli_context().runtime()
     with session_scope(rt.session_factory, actor="cli") as session:
         user = accounts.find_user_by_username(session, username)
         if user is None:
@@ -278,9 +277,9 @@ DEMO_USERS = (
 
 @main.command()
 @click.option("--password", default=None, help="Demo password (random when omitted).")
-def demo(password: str | None) -> None:
+@pass_runtime
+def demo(rt: runtime.Runtime, password: str | None) -> None:
     """Set up a demo: one account per role (printed), plus each area's demo data."""
-    rt = cli_context().runtime()
     password = password or secrets.token_urlsafe(9)
     created = []
     with session_scope(rt.session_factory, actor="cli") as session:
