@@ -18,12 +18,6 @@ from casework.services.common import find_case_by_number, get_case, list_events
 from casework.services.intake import list_all_cases
 
 
-def register(main: click.Group) -> None:
-    """Add the `cases` and `holidays` groups to the `chengxin` command."""
-    main.add_command(cases_group)
-    main.add_command(holidays_group)
-
-
 def _actor(session: Session, username: str) -> User:
     user = accounts.find_user_by_username(session, username)
     if user is None:

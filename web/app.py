@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.kernel import runtime
+from archive.kernel.accounts import Permission
 from archive.kernel.db import make_engine, make_session_factory
 from archive.kernel.errors import DatabaseNotMigrated
 from archive.kernel.migrations import is_current
@@ -21,13 +22,16 @@ from casework.models import TRANSITIONS
 from web import (
     admin,
     api,
+    archive_api,
+    archive_pages,
     audit_views,
     auth,
     cases_api,
     cases_mine,
     cases_office,
     cases_pages,
-    credit,
+    credit_api,
+    credit_pages,
     credit_public,
     db,
     errors,
@@ -39,7 +43,6 @@ from web import (
     screening_pages,
     tips,
 )
-from web import archive as archive_pages
 from web.extensions import csrf
 from web.nav import items_for
 
@@ -132,15 +135,17 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(api.bp)
-    screening_pages.init_app(app)
-    screening_api.init_app(app)
+    app.register_blueprint(screening_pages.bp)
+    app.register_blueprint(screening_api.api)
     app.register_blueprint(cases_pages.bp)
     app.register_blueprint(cases_api.bp)
     app.register_blueprint(tips.bp)
-    credit.init_app(app)
-    credit_public.init_app(app)
-    me.init_app(app)
-    archive_pages.init_app(app)
+    app.register_blueprint(credit_pages.bp)
+    app.register_blueprint(credit_api.api)
+    app.register_blueprint(credit_public.bp)
+    app.register_blueprint(me.bp)
+    app.register_blueprint(archive_pages.bp)
+    app.register_blueprint(archive_api.api)
 
 
 def _template_helpers(app: Flask, settings: Settings) -> None:
@@ -157,6 +162,10 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
         state_label=cases_pages.state_label,
         mask_id_number=mask_id_number,
         case_transitions=TRANSITIONS,
+        screening_verdict_chip=screening_pages.verdict_chip,
+        screening_recent_batches=screening_pages.recent_batches,
+        credit_panel_data=credit_pages.panel_data,
+        Permission=Permission,
     )
 
     @app.context_processor

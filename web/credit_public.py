@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, render_template, request
 
 from archive.kernel.errors import DomainError
 from casework.credit import services
@@ -41,8 +41,3 @@ def verify() -> Any:
         ),
         status,
     )
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint."""
-    app.register_blueprint(bp)

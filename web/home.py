@@ -45,15 +45,6 @@ PANELS: tuple[Panel, ...] = (
 )
 
 
-def register_panel(template: str, predicate: Callable[[User], bool]) -> None:
-    """Transitional, for areas whose `init_app` still announces its panel: the panel must
-    already be listed in `PANELS` (which decides who sees it), else start-up fails."""
-    if all(p.template != template for p in PANELS):
-        raise LookupError(
-            f"workbench panel {template} is not listed in web.home.PANELS"
-        )
-
-
 def panels_for(user: User | None) -> list[str]:
     """The panel templates this user sees."""
     if user is None:

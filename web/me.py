@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from archive.kernel import clock
@@ -16,7 +16,7 @@ from casework.credit import services
 from casework.credit.evaluation import GRADE_LABELS
 from casework.credit.models import EVALUATION_LABELS, Occasion
 from web.auth import permission_required, signed_in_user
-from web.credit import issue_and_render
+from web.credit_pages import issue_and_render
 from web.db import get_session
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -135,8 +135,3 @@ def _proof_upload() -> tuple[Any, str, str] | None:
 def report(fmt: str) -> Any:
     """Download one's own credit report."""
     return issue_and_render(_subject().id, fmt)
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint."""
-    app.register_blueprint(bp)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from archive.kernel.accounts import Permission, User
@@ -266,8 +266,3 @@ def api_options(submission_id: int) -> Any:
             "matches": rep.to_dict()["matches"],
         }
     )
-
-
-def init_app(app: Flask) -> None:
-    """Register the screening API."""
-    app.register_blueprint(api)

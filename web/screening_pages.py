@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     current_app,
     flash,
@@ -48,7 +47,6 @@ from screening.report import (
 )
 from web.auth import current_user, permission_required, signed_in_user
 from web.db import get_session
-from web.home import register_panel
 from web.i18n import current_language
 from web.report_render import render_html, render_pdf
 from web.screening_api import (
@@ -488,18 +486,7 @@ def corpus_remove() -> Any:
     return redirect(url_for("screening.corpus"))
 
 
-def init_app(app: Flask) -> None:
-    """Register the pages, their template helpers and the workbench panel."""
-    app.register_blueprint(bp)
-    app.jinja_env.globals.setdefault("screening_verdict_chip", verdict_chip)
-    app.jinja_env.globals["screening_recent_batches"] = _recent_batches
-    register_panel(
-        "screening/_panel.html",
-        lambda user: user.can(P.SCREEN_SUBMIT) or user.can(P.SCREEN_VIEW),
-    )
-
-
-def _recent_batches() -> list[tuple[Batch, dict[str, int]]]:
+def recent_batches() -> list[tuple[Batch, dict[str, int]]]:
     """The five newest batches, for the workbench panel."""
     user = current_user()
     if user is None:

@@ -20,11 +20,6 @@ from archive.search.query import log_search, search
 from archive.search.schema import ensure_search_schema
 
 
-def register(main: click.Group) -> None:
-    """Add the `archive` command group to the `chengxin` command."""
-    main.add_command(archive_group)
-
-
 @click.group("archive")
 def archive_group() -> None:
     """Research records and case files: fixity, import, index, search."""

@@ -17,11 +17,6 @@ from casework.credit.files import get_subject_by_university_id
 from casework.credit.supervision import check
 
 
-def register(main: click.Group) -> None:
-    """Add the `credit` command group to the `chengxin` command."""
-    main.add_command(credit_group)
-
-
 @click.group("credit")
 def credit_group() -> None:
     """Credit files, the sanction list and provincial export."""

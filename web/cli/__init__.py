@@ -308,11 +308,15 @@ def demo(rt: runtime.Runtime, password: str | None) -> None:
         )
 
 
-for _register in (
-    archive_cli.register,
-    casework_cli.register,
-    credit_cli.register,
-    screening_cli.register,
-    scale_cli.register,
+# Each package's command groups, by name.
+for _command in (
+    archive_cli.archive_group,
+    casework_cli.cases_group,
+    casework_cli.holidays_group,
+    credit_cli.credit_group,
+    screening_cli.corpus_group,
+    screening_cli.screen,
+    screening_cli.pan,
+    scale_cli.screening_group,
 ):
-    _register(main)
+    main.add_command(_command)

@@ -36,8 +36,3 @@ def recover(grace_seconds: int) -> None:
         rt.settings, rt.session_factory, grace_seconds=grace_seconds
     )
     click.echo(f"{requeued} re-queued, {failed} failed")
-
-
-def register(main: click.Group) -> None:
-    """Add the `screening` group to the `chengxin` command."""
-    main.add_command(screening_group)

@@ -471,10 +471,3 @@ def pan(pairs: Path, src_dir: Path, susp_dir: Path, out_dir: Path) -> None:
     one PAN XML detections file per pair out."""
     count = run_pan(pairs, src_dir, susp_dir, out_dir)
     click.echo(f"{count} detections written to {out_dir}")
-
-
-def register(main: click.Group) -> None:
-    """Add the screening commands to the `chengxin` group."""
-    main.add_command(corpus_group)
-    main.add_command(screen)
-    main.add_command(pan)

@@ -14,7 +14,6 @@ from typing import Any
 import segno
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -38,9 +37,7 @@ from casework.credit.models import EVALUATION_LABELS, EvaluationKind, RepairStat
 from casework.credit.report import ReportData
 from casework.credit.supervision import ACTION_LABELS
 from web.auth import permission_required, signed_in_user
-from web.credit_api import api
 from web.db import get_session
-from web.home import register_panel
 
 bp = Blueprint("credit", __name__, url_prefix="/credit")
 P = Permission
@@ -466,16 +463,3 @@ def panel_data() -> dict[str, Any]:
         "disclosed": len(services.public_sanctions(db)),
         "last_export": last,
     }
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprints, template helpers and the workbench panel."""
-    app.register_blueprint(bp)
-    app.register_blueprint(api)
-    app.jinja_env.globals.setdefault("Permission", Permission)
-    app.jinja_env.globals["credit_panel_data"] = panel_data
-    register_panel("credit/_panel.html", lambda user: user.can(P.CREDIT_MANAGE))
-    register_panel(
-        "credit/_check_panel.html",
-        lambda user: user.can(P.CREDIT_CHECK) and not user.can(P.CREDIT_MANAGE),
-    )

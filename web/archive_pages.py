@@ -12,10 +12,8 @@ from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -24,7 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from archive.kernel import clock
-from archive.kernel.accounts import ROLE_LABELS, Permission, Role, User
+from archive.kernel.accounts import ROLE_LABELS, Permission, Role
 from archive.kernel.errors import Conflict, InvalidInput
 from archive.kernel.files import FileIntegrityError, StoredFile, store_stream
 from archive.records import access, retention
@@ -43,14 +41,12 @@ from archive.records.models import (
     RecordType,
 )
 from archive.search.facets import facet_label
-from archive.search.matching import filters_from
-from archive.search.query import SORT_LABELS, SearchResult, log_search, search
+from archive.search.query import SORT_LABELS
+from web.archive_api import run_search
 from web.auth import login_required, permission_required, signed_in_user
 from web.db import get_session
-from web.home import register_panel
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
-api = Blueprint("archive_api", __name__, url_prefix="/api/archive")
 P = Permission
 FACET_TITLES = {
     "type": "类型",
@@ -103,27 +99,6 @@ def _chip_label(name: str) -> str:
     return _(FACET_TITLES.get(name, name))
 
 
-def _run_search(per_page: int = 20) -> SearchResult:
-    """Search with the request's arguments, as the current user; logged to the audit chain."""
-    query = request.args.get("q", "")
-    within = request.args.get("within", "").strip()
-    if within:
-        query = f"{query} {within}".strip()
-    filters = filters_from(request.args)
-    db = get_session()
-    result = search(
-        db,
-        actor=signed_in_user(),
-        query=query,
-        filters=filters,
-        sort=request.args.get("sort", "relevance"),
-        page=request.args.get("page", 1, type=int) or 1,
-        per_page=per_page,
-    )
-    log_search(db, query=query, filters=filters.active(), total=result.total)
-    return result
-
-
 @bp.route("/")
 @login_required
 def index() -> Any:
@@ -135,7 +110,7 @@ def index() -> Any:
 @permission_required(P.ARCHIVE_SEARCH)
 def search_page() -> Any:
     """Search: query echo, counts, filter chips, facets, sort, highlighted hits."""
-    result = _run_search()
+    result = run_search()
     filters = result.filters.active()
     chips = [
         (
@@ -159,48 +134,6 @@ def search_page() -> Any:
         type_labels=RECORD_TYPE_LABELS,
         sort_labels=SORT_LABELS,
         args=_search_args(),
-    )
-
-
-@api.route("/search")
-@permission_required(P.ARCHIVE_SEARCH)
-def api_search() -> Any:
-    """The search as JSON (same access rules, same counts)."""
-    result = _run_search(per_page=request.args.get("per_page", 20, type=int) or 20)
-    return jsonify(
-        {
-            "query": result.query,
-            "total": result.total,
-            "page": result.page,
-            "per_page": result.per_page,
-            "notice": result.notice,
-            "hits": [
-                {
-                    "id": h.record.id,
-                    "number": h.record.number,
-                    "type": h.record.type.value,
-                    "title": h.record.title,
-                    "title_html": h.title_html,
-                    "snippet_html": h.snippet_html,
-                    "unit": h.record.unit,
-                    "discipline": h.record.discipline,
-                    "year": h.record.year,
-                    "access": h.record.access_level.value,
-                    "retention": h.record.retention_class.value,
-                    "outcome": h.record.outcome,
-                    "score": round(h.score, 6),
-                    "url": url_for("archive.record", record_id=h.record.id),
-                }
-                for h in result.hits
-            ],
-            "facets": {
-                name: [
-                    {"value": v.value, "label": v.label, "count": v.count}
-                    for v in values
-                ]
-                for name, values in result.facets.items()
-            },
-        }
     )
 
 
@@ -490,14 +423,3 @@ def disposal_decide(request_id: int) -> Any:
         db.rollback()
         flash(exc.message, "error")
     return redirect(url_for("archive.disposal"))
-
-
-def _archive_panel_visible(user: User) -> bool:
-    return bool(user.can(P.ARCHIVE_SEARCH))
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprints and the template helpers."""
-    app.register_blueprint(bp)
-    app.register_blueprint(api)
-    register_panel("archive/_panel.html", _archive_panel_visible)

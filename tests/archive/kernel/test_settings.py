@@ -8,7 +8,7 @@ import pytest
 
 from archive.kernel.settings import Settings, SettingsError
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def test_every_setting_is_documented_in_the_readme():
