@@ -10,34 +10,12 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from archive.kernel import clock
-from archive.kernel.accounts import Role, User, UserRole
+from archive.kernel.accounts import Role, User
 from archive.kernel.people import Person, PersonKind, create_person
 from casework.models import TRANSITIONS, Case, CaseSource, CaseState, Finding, Who
 from casework.services import decisions, evidence, intake, panel, tips, workflow
 from casework.services.intake import ReporterInput
-from tests.factories import PASSWORD
-
-_HASH: list[str] = []
-
-
-def make_user(session: Session, *roles: Role, **fields: object) -> User:
-    """A user with the shared test password, hashed once per run (scrypt is slow)."""
-    from werkzeug.security import generate_password_hash
-
-    if not _HASH:
-        _HASH.append(generate_password_hash(PASSWORD))
-    n = next(_n)
-    user = User(
-        username=str(fields.pop("username", f"cw{n}-{id(session) % 100000}")),
-        display_name=str(fields.pop("display_name", f"用户{n}")),
-        password_hash=_HASH[0],
-        **fields,  # type: ignore[arg-type]
-    )
-    user.role_rows = [UserRole(role=r) for r in roles]
-    session.add(user)
-    session.flush()
-    return user
-
+from tests.factories import make_user
 
 S = CaseState
 _n = itertools.count(1)

@@ -1,57 +1,47 @@
 """`chengxin cases list|show|remind` and `chengxin holidays import|list`, in-process on a
-fresh migrated-looking database (schema from the models, stamped at the heads)."""
+fresh database built from the models and stamped at the heads."""
 
 from __future__ import annotations
 
+import os
+
 from click.testing import CliRunner
+from sqlalchemy.orm import Session
 
 from archive.kernel import accounts
 from archive.kernel.accounts import Role
-from archive.kernel.db import make_engine, make_session_factory
-from archive.kernel.migrations import alembic_config
-from archive.kernel.settings import Settings
 from casework.models import CaseSource
 from casework.services import intake
+from tests.cli_runs import cli_database
 from web.cli import main
-from web.schema import load_models
+
+
+def _seed(session: Session) -> str:
+    admin = accounts.create_user(
+        session,
+        username="cli-admin",
+        password="cli-pass-123",
+        display_name="管理员",
+        roles={Role.ADMINISTRATOR, Role.INVESTIGATOR},
+    )
+    case = intake.open_case(
+        session,
+        actor=admin,
+        title="命令行测试案件",
+        allegation="内容",
+        source=CaseSource.MEDIA,
+    )
+    return case.number
 
 
 def test_cases_and_holidays_commands(tmp_path, monkeypatch):
-    from alembic import command
-
-    data = tmp_path / "data"
-    settings = Settings(env="test", data_dir=data, secret_key="x").checked()
-    engine = make_engine(settings)
-    load_models().create_all(engine)
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.stamp(config, "heads")
-    factory = make_session_factory(engine, settings)
-    with factory() as s:
-        s.info["actor"] = "test-seed"
-        admin = accounts.create_user(
-            s,
-            username="cli-admin",
-            password="cli-pass-123",
-            display_name="管理员",
-            roles={Role.ADMINISTRATOR, Role.INVESTIGATOR},
-        )
-        case = intake.open_case(
-            s,
-            actor=admin,
-            title="命令行测试案件",
-            allegation="内容",
-            source=CaseSource.MEDIA,
-        )
-        number = case.number
-        s.commit()
-    engine.dispose()
-    for key in list(__import__("os").environ):
+    env, number = cli_database(tmp_path, _seed)
+    for key in list(os.environ):
         if key.startswith("CHENGXIN_"):
             monkeypatch.delenv(key)
-    monkeypatch.setenv("CHENGXIN_DATA_DIR", str(data))
-    monkeypatch.setenv("CHENGXIN_ENV", "test")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert number is not None
     runner = CliRunner()
     csv = tmp_path / "h.csv"
     csv.write_text(

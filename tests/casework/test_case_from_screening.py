@@ -15,7 +15,7 @@ from archive.submissions.models import Submission
 from casework.models import CaseSource, EvidenceKind
 from casework.services import evidence, intake
 from tests.archive.factories_screening import COPIED, SOURCE_A, THESIS, isolated_factory
-from tests.casework.factories_casework import make_user
+from tests.factories import make_user
 
 
 @pytest.fixture

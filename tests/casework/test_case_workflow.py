@@ -25,6 +25,7 @@ from tests.casework.factories_casework import (
     prepare,
     walk_to,
 )
+from tests.factories import make_user
 
 S = CaseState
 
@@ -178,8 +179,6 @@ def test_investigation_needs_a_full_panel_with_a_lead(session):
 
 
 def test_respondent_with_a_staff_role_cannot_act_on_own_case(session):
-    from tests.casework.factories_casework import make_user
-
     cast = make_cast(session)
     staff = make_user(session, Role.INVESTIGATOR, university_id="T-STAFF-1")
     create_person(

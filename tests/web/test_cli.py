@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
-
-def run_cli(
-    data_dir: Path, *args: str, input_text: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m web.cli ARGS` with its own data directory."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHENGXIN_")}
-    env["CHENGXIN_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "web.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        input=input_text,
-        timeout=120,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+from tests.cli_runs import run_cli
 
 
 def test_new_data_dir_works_at_once_and_audit_verify_reports_an_edited_entry(tmp_path):

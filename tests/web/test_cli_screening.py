@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from screening.extract import extract
 from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B
+from tests.cli_runs import REPO, run_cli
 from tests.screening.makefiles import write_docx, write_reportlab_pdf
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m web.cli ARGS` in its own data directory, as an operator runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHENGXIN_")}
-    env["CHENGXIN_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "web.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO,
-    )
 
 
 def _corpus_folder(tmp_path: Path) -> Path:

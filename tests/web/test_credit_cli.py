@@ -5,49 +5,27 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from alembic import command
 from click.testing import CliRunner
+from sqlalchemy.orm import Session
 
-from archive.kernel.db import make_engine, make_session_factory, session_scope
-from archive.kernel.migrations import alembic_config
 from archive.kernel.people import PersonKind, create_person
-from archive.kernel.settings import Settings
 from casework.credit import services
 from tests.casework.credit.factories_credit import sanction_input
+from tests.cli_runs import cli_database
 from web.cli import main
-from web.schema import load_models
 
 
-def _database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    settings = Settings(
-        env="test", data_dir=tmp_path, database_url=url, secret_key="x"
-    ).checked()
-    engine = make_engine(settings)
-    load_models().create_all(engine)
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.stamp(config, "heads")
-    factory = make_session_factory(engine, settings)
-    with session_scope(factory, actor="test") as s:
-        person = create_person(
-            s, kind=PersonKind.STUDENT, name="周同学", university_id="CLI001"
-        )
-        services.ingest_final_decision(
-            s, actor="casework", case_id=1, entries=[sanction_input(person)]
-        )
-    engine.dispose()
-    return {
-        "CHENGXIN_DATA_DIR": str(tmp_path),
-        "CHENGXIN_DATABASE_URL": url,
-        "CHENGXIN_SECRET_KEY": "x",
-        "CHENGXIN_ENV": "test",
-    }
+def _seed(session: Session) -> None:
+    person = create_person(
+        session, kind=PersonKind.STUDENT, name="周同学", university_id="CLI001"
+    )
+    services.ingest_final_decision(
+        session, actor="casework", case_id=1, entries=[sanction_input(person)]
+    )
 
 
 def test_check_and_export_commands(tmp_path):
-    env = _database(tmp_path)
+    env, _ = cli_database(tmp_path, _seed)
     runner = CliRunner()
     refused = runner.invoke(
         main, ["credit", "check", "CLI001", "admission", "--on", "2026-03-01"], env=env

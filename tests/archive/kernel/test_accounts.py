@@ -21,13 +21,18 @@ def test_passwords_are_hashed_and_checked(session):
 
 
 def test_usernames_are_unique_and_passwords_have_a_minimum(session):
-    make_user(session, username="wang")
+    def create(username: str, password: str = PASSWORD) -> None:
+        accounts.create_user(
+            session, username=username, password=password, display_name=username
+        )
+
+    create("wang")
     with pytest.raises(Conflict):
-        make_user(session, username="wang")
+        create("wang")
     with pytest.raises(InvalidInput):
-        make_user(session, username="short", password="1234567")
+        create("short", "1234567")
     with pytest.raises(InvalidInput):
-        make_user(session, username="digits", password="123456789")
+        create("digits", "123456789")
 
 
 def test_permissions_follow_roles_and_disabled_users_have_none(session):

@@ -5,50 +5,30 @@ from __future__ import annotations
 import os
 
 import pytest
-from alembic import command
 from click.testing import CliRunner
+from sqlalchemy.orm import Session
 
 from archive.kernel import runtime
 from archive.kernel.accounts import Role, create_user
-from archive.kernel.db import make_engine, make_session_factory
 from archive.kernel.files import blob_path
-from archive.kernel.migrations import alembic_config
-from archive.kernel.settings import Settings
+from tests.cli_runs import cli_database
 from web.cli import main
-from web.schema import load_models
+
+
+def _seed(session: Session) -> None:
+    create_user(
+        session,
+        username="cli-jw",
+        password="password-123",
+        display_name="纪委",
+        roles={Role.DISCIPLINE_OFFICE},
+    )
 
 
 @pytest.fixture
 def cli_env(tmp_path):
-    """A fresh SQLite database built from the models and stamped, as the CLI expects."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    settings = Settings(
-        env="test", data_dir=tmp_path / "data", database_url=url, secret_key="k"
-    ).checked()
-    engine = make_engine(settings)
-    load_models().create_all(engine)
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.stamp(config, "heads")
-    with make_session_factory(engine, settings)() as s:
-        s.info["actor"] = "test"
-        create_user(
-            s,
-            username="cli-jw",
-            password="password-123",
-            display_name="纪委",
-            roles={Role.DISCIPLINE_OFFICE},
-        )
-        s.commit()
-    engine.dispose()
-    env = {
-        "CHENGXIN_DATABASE_URL": url,
-        "CHENGXIN_DATA_DIR": str(tmp_path / "data"),
-        "CHENGXIN_SECRET_KEY": "k",
-        "CHENGXIN_ENV": "test",
-        "CHENGXIN_JOBS_MODE": "sync",
-    }
+    """A fresh stamped database with a discipline-office account, as the CLI expects."""
+    env, _ = cli_database(tmp_path, _seed)
     yield env, tmp_path
     runtime._current = None
 
