@@ -22,7 +22,8 @@ def _password_hash(password: str) -> str:
 
 
 def make_user(session: Session, *roles: Role, **overrides: Any) -> User:
-    """A user with the given roles and the shared test password (rules: tests of `create_user`)."""
+    """A user with the given roles and the shared test password; skips `create_user`'s password
+    rules, which `test_accounts` checks through `create_user` itself."""
     n = next(_counter)
     password = str(overrides.pop("password", PASSWORD))
     user = User(
