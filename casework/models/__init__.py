@@ -46,8 +46,10 @@ from casework.models.evidence import (
     Interview,
 )
 from casework.models.panel import (
+    EXTERNAL_EXPERT_LABEL,
     RELATION_LABELS,
     ConflictDeclaration,
+    PanelExpert,
     PanelMember,
     RecusalCheck,
     Relation,
@@ -74,6 +76,7 @@ __all__ = [
     "DEADLINE_ON_ENTRY",
     "DOCUMENT_LABELS",
     "EVIDENCE_LABELS",
+    "EXTERNAL_EXPERT_LABEL",
     "OUTCOME_LABELS",
     "REDACT",
     "RELATION_LABELS",
@@ -104,6 +107,7 @@ __all__ = [
     "Finding",
     "Interview",
     "Outcome",
+    "PanelExpert",
     "PanelMember",
     "RecusalCheck",
     "Relation",

@@ -60,6 +60,8 @@ class CaseDeadline(Base):
     original_due_on: Mapped[date]
     basis: Mapped[str] = mapped_column(String(255))
     met_on: Mapped[date | None]
+    # How the deadline was met, where the rules name ways (陈述申辩: comment, waiver, elapsed).
+    met_how: Mapped[str | None] = mapped_column(String(16))
     paused_on: Mapped[date | None]
     alert: Mapped[str | None] = mapped_column(String(16))
 

@@ -52,6 +52,8 @@ class CaseSanction(Base):
     party_id: Mapped[int] = mapped_column(ForeignKey("case_parties.id"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("case_decisions.id"))
     code: Mapped[str] = mapped_column(String(8))
+    # The specific measure of a grouped catalogue entry (S12 → 记过), named in the letter.
+    level: Mapped[str | None] = mapped_column(String(32))
     months: Mapped[int | None]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]

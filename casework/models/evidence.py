@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from archive.kernel.accounts import User
 from archive.kernel.db import Base, enum_column, guard_append_only, utcnow
 from archive.kernel.files import StoredFile
 from casework.errors import EvidenceImmutable
@@ -23,6 +24,7 @@ class EvidenceKind(enum.StrEnum):
     SCREENING_REPORT = "screening_report"
     TIP_ATTACHMENT = "tip_attachment"
     REPORT_DRAFT = "report_draft"
+    RESPONDENT_STATEMENT = "respondent_statement"
 
 
 EVIDENCE_LABELS = {
@@ -31,6 +33,7 @@ EVIDENCE_LABELS = {
     EvidenceKind.SCREENING_REPORT: "查重报告",
     EvidenceKind.TIP_ATTACHMENT: "举报附件",
     EvidenceKind.REPORT_DRAFT: "调查报告草稿",
+    EvidenceKind.RESPONDENT_STATEMENT: "被举报人陈述申辩材料",
 }
 
 
@@ -75,6 +78,12 @@ class Interview(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("case_interviews.id"))
 
     signed_scan: Mapped[StoredFile] = relationship(lazy="joined")
+    interviewer1: Mapped[User] = relationship(
+        foreign_keys=[interviewer1_id], lazy="joined"
+    )
+    interviewer2: Mapped[User] = relationship(
+        foreign_keys=[interviewer2_id], lazy="joined"
+    )
 
 
 class DocumentKind(enum.StrEnum):
@@ -109,6 +118,8 @@ class CaseDocument(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("case_documents.id"))
+    # Printed on the letter with its number: the public check page finds the letter by both.
+    verify_code: Mapped[str | None] = mapped_column(String(32), index=True)
 
     stored_file: Mapped[StoredFile] = relationship(lazy="joined")
 

@@ -7,9 +7,10 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.kernel.db import Base, enum_column, guard_append_only, utcnow
+from archive.kernel.files import StoredFile
 from casework.errors import EvidenceImmutable
 
 
@@ -35,6 +36,13 @@ class CaseMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     is_question: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Respondent thread: "comment" (陈述申辩) or "waiver" (written waiver), and whose.
+    kind: Mapped[str | None] = mapped_column(String(16))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("case_parties.id"))
+    # A file sent with the message (checked and stored like every upload).
+    stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+
+    stored_file: Mapped[StoredFile | None] = relationship(lazy="joined")
 
 
 guard_append_only((CaseMessage,), EvidenceImmutable.for_row)
