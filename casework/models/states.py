@@ -108,7 +108,7 @@ class Who(enum.StrEnum):
 
     INTAKE = "intake"  # 诚信办 / intake office: CASE_INTAKE
     COMMITTEE = "committee"  # 学术委员会: CASE_DECIDE
-    PANEL_LEAD = "panel_lead"  # the lead of this case's panel (CASE_INVESTIGATE)
+    PANEL_LEAD = "panel_lead"  # the lead of this case's panel (an investigator or committee member)
     APPELLANT = (
         "appellant"  # a respondent of this case, or the office recording a paper appeal
     )
@@ -126,7 +126,7 @@ WHO_LABELS = {
 WHO_PERMISSIONS: dict[Who, tuple[Permission, ...]] = {
     Who.INTAKE: (P.CASE_INTAKE,),
     Who.COMMITTEE: (P.CASE_DECIDE,),
-    Who.PANEL_LEAD: (P.CASE_INVESTIGATE,),
+    Who.PANEL_LEAD: (P.CASE_INVESTIGATE, P.CASE_DECIDE),
     Who.APPELLANT: (P.CASE_INTAKE, P.SELF_SERVICE),
     Who.ARCHIVIST: (P.ARCHIVE_CASE_FILES,),
 }

@@ -12,7 +12,7 @@ from archive.kernel.db import utcnow
 from archive.kernel.errors import PermissionDenied
 from archive.kernel.people import find_person_for_user
 from casework.errors import CaseNotFound, StaleCase
-from casework.models import Case, CaseEvent, CaseParty, CaseState
+from casework.models import Case, CaseEvent, CaseParty, CaseState, ConflictDeclaration
 
 P = Permission
 STAFF_PERMISSIONS = (P.CASE_VIEW, P.CASE_INTAKE, P.CASE_INVESTIGATE, P.CASE_DECIDE)
@@ -138,17 +138,38 @@ def is_staff(user: User | None) -> bool:
     return user is not None and any(user.can(p) for p in STAFF_PERMISSIONS)
 
 
+def recused_case_ids(session: Session, user: User | None) -> set[int]:
+    """Cases for which a relation with a party was declared or flagged for `user`."""
+    if user is None:
+        return set()
+    return set(
+        session.scalars(
+            select(ConflictDeclaration.case_id).where(
+                ConflictDeclaration.user_id == user.id
+            )
+        )
+    )
+
+
 def can_view_case(session: Session, user: User | None, case: Case) -> bool:
-    """Staff see cases, except cases in which they are themselves a respondent."""
-    return is_staff(user) and party_of_user(session, case, user) is None
+    """Staff see cases, except their own (as a respondent) and those they are recused from."""
+    return (
+        is_staff(user)
+        and party_of_user(session, case, user) is None
+        and case.id not in recused_case_ids(session, user)
+    )
 
 
 def require_case_view(session: Session, user: User | None, case: Case) -> None:
-    """Raise unless `user` may open the staff view of `case` (respondents get 404)."""
+    """Raise unless `user` may open the staff view of `case` (respondents and recused
+    staff get 404)."""
     if not is_staff(user):
         raise PermissionDenied("您无权查看案件 (permission denied)")
     if party_of_user(session, case, user) is not None:
         # A respondent with a staff role must not learn more than other respondents.
+        raise CaseNotFound(f"案件不存在：{case.id} (no such case)", case_id=case.id)
+    if case.id in recused_case_ids(session, user):
+        # Whoever must recuse takes no further part: the case is closed to them.
         raise CaseNotFound(f"案件不存在：{case.id} (no such case)", case_id=case.id)
 
 

@@ -112,9 +112,15 @@ def current_deadline(session: Session, case_id: int) -> CaseDeadline | None:
 
 
 def on_state_change(
-    session: Session, case: Case, source: CaseState, target: CaseState
+    session: Session,
+    case: Case,
+    source: CaseState,
+    target: CaseState,
+    *,
+    met_how: str | None = None,
 ) -> CaseDeadline | None:
-    """Close the left state's deadline and open the entered state's (the workflow calls this)."""
+    """Close the left state's deadline (saying how, where the rules name ways) and open the
+    entered state's (the workflow calls this)."""
     today = clock.today()
     open_rows = open_deadlines(session, case.id)
     if target is CaseState.SUSPENDED:
@@ -132,6 +138,7 @@ def on_state_change(
         return open_rows[0] if open_rows else None
     for row in open_rows:
         row.met_on = today
+        row.met_how = met_how
     rule = DEADLINE_ON_ENTRY.get(target)
     if rule is None:
         return None

@@ -39,6 +39,7 @@ from casework.services.common import (
     case_for_change,
     get_case,
     is_staff,
+    recused_case_ids,
     require_case_view,
     touch,
 )
@@ -259,7 +260,8 @@ def list_cases(
     if not include_archived:
         query = query.where(Case.state != CaseState.ARCHIVED)
     own = find_person_for_user(session, actor)
-    cases = list(session.scalars(query))
+    recused = recused_case_ids(session, actor)
+    cases = [c for c in session.scalars(query) if c.id not in recused]
     if own is None:
         return cases
     return [c for c in cases if all(p.person_id != own.id for p in c.parties)]

@@ -27,6 +27,7 @@ from casework.models import (
 from casework.services.common import add_event, case_for_change, touch
 from casework.services.deadlines import current_deadline
 from casework.services.evidence import latest_report_draft
+from casework.services.hearing import COMMENT, WAIVER
 from casework.services.letters import list_documents
 from casework.services.tips import list_messages
 from casework.services.workflow import transition
@@ -151,6 +152,8 @@ def submit_comment(
         author_id=actor.id,
         author_label=party.person.name,
         body=body[:20000],
+        kind=COMMENT,
+        party_id=party.id,
     )
     session.add(message)
     add_event(
@@ -159,6 +162,49 @@ def submit_comment(
         actor=actor,
         kind="comment",
         summary=f"{party.person.name} 提交陈述申辩意见",
+    )
+    touch(case)
+    session.flush()
+    return message
+
+
+def waive_comment(
+    session: Session,
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    statement: str,
+) -> CaseMessage:
+    """The respondent waives the 陈述申辩 in writing (their own written statement, signed in)."""
+    _case, party = my_case(session, actor=actor, case_id=case_id)
+    case = case_for_change(session, case_id, expected_version)
+    if case.state is not S.RESPONDENT_COMMENT:
+        raise TransitionBlocked(
+            f"当前阶段（{case.state_label}）不在陈述申辩期 (not in the comment period)"
+        )
+    statement = (statement or "").strip()
+    if len(statement) < 4:
+        raise InvalidInput(
+            "请写明放弃陈述申辩的书面声明 (write the waiver statement in your own words)"
+        )
+    message = CaseMessage(
+        case_id=case.id,
+        thread=Thread.RESPONDENT,
+        from_outside=True,
+        author_id=actor.id,
+        author_label=party.person.name,
+        body=statement[:4000],
+        kind=WAIVER,
+        party_id=party.id,
+    )
+    session.add(message)
+    add_event(
+        session,
+        case,
+        actor=actor,
+        kind="comment",
+        summary=f"{party.person.name} 书面放弃陈述申辩",
     )
     touch(case)
     session.flush()

@@ -50,10 +50,12 @@ from casework.services.common import (
     check_version,
     is_staff,
     party_of_user,
+    recused_case_ids,
     touch,
 )
 from casework.services.deadlines import current_deadline, on_state_change
 from casework.services.effects import apply_effects
+from casework.services.hearing import hearing_blocker, hearing_of
 
 S = CaseState
 P = Permission
@@ -118,6 +120,10 @@ def check_actor(
         )
     if not any(actor.can(p) for p in WHO_PERMISSIONS[who]):
         raise denied
+    if case.id in recused_case_ids(session, actor):
+        raise PermissionDenied(
+            "您已申报或被提出回避事由，不能办理本案 (you are recused from this case)"
+        )
     if who is Who.PANEL_LEAD and not is_panel_lead(session, case, actor):
         raise NotOnPanel(
             f"“{t.label}”只能由本案调查组组长办理 (only the panel lead of this case)",
@@ -139,10 +145,25 @@ def can_trigger(
 def available_transitions(
     session: Session, case: Case, actor: User | None
 ) -> list[Transition]:
-    """The moves from the current state this actor may make."""
-    return [
-        t for t in allowed_targets(case.state) if can_trigger(session, case, t, actor)
-    ]
+    """The moves this actor may make now: the role holds and the step's conditions are met."""
+    return [t for t, why in moves_for(session, case, actor) if why is None]
+
+
+def moves_for(
+    session: Session, case: Case, actor: User | None
+) -> list[tuple[Transition, str | None]]:
+    """Each move of the actor's role from the current state, with why it must wait (or None)."""
+    out: list[tuple[Transition, str | None]] = []
+    for t in allowed_targets(case.state):
+        if not can_trigger(session, case, t, actor):
+            continue
+        try:
+            _preconditions(session, case, t)
+        except TransitionBlocked as exc:
+            out.append((t, exc.message))
+            continue
+        out.append((t, None))
+    return out
 
 
 def _blocked(case: Case, t: Transition, message: str) -> TransitionBlocked:
@@ -274,11 +295,19 @@ def _require_sanctions_handed_over(session: Session, case: Case, t: Transition) 
         )
 
 
+def _require_hearing(session: Session, case: Case, t: Transition) -> None:
+    if t.source is S.RESPONDENT_COMMENT and t.target is S.DETERMINATION:
+        why = hearing_blocker(session, case)
+        if why is not None:
+            raise _blocked(case, t, why)
+
+
 # Per-step checks that need more than the table, in the order they are made.
 _PRECONDITIONS = (
     _require_respondent,
     _require_panel,
     _require_report_draft,
+    _require_hearing,
     _require_findings,
     _require_appeal_window,
     _require_sanctions_handed_over,
@@ -340,9 +369,12 @@ def transition(
         )
     _preconditions(session, case, t)
     source = case.state
+    met_how = (
+        hearing_of(session, case).met_how if source is S.RESPONDENT_COMMENT else None
+    )
     case.state = target
     case.state_entered_on = clock.today()
-    on_state_change(session, case, source, target)
+    on_state_change(session, case, source, target, met_how=met_how)
     # Reasons of acceptance and rejection are told to the reporter (40号令 Art 15).
     is_internal = not (source is S.SCREENING and target in (S.ACCEPTED, S.REJECTED))
     add_event(

@@ -12,7 +12,6 @@ from alembic import op
 
 import archive.kernel.db
 
-
 revision: str = "0004_casework_day_panel_hearing_letters"
 down_revision: str | Sequence[str] | None = "0003_corpus_added_at"
 branch_labels: str | Sequence[str] | None = None

@@ -13,7 +13,15 @@ from archive.kernel import clock
 from archive.kernel.accounts import Role, User
 from archive.kernel.people import Person, PersonKind, create_person
 from casework.models import TRANSITIONS, Case, CaseSource, CaseState, Finding, Who
-from casework.services import decisions, evidence, intake, panel, tips, workflow
+from casework.services import (
+    decisions,
+    evidence,
+    intake,
+    panel,
+    statements,
+    tips,
+    workflow,
+)
 from casework.services.intake import ReporterInput
 from tests.factories import make_user
 
@@ -151,6 +159,17 @@ def prepare(
             filename="draft.pdf",
             stream=io.BytesIO(PDF + str(next(_n)).encode()),
         )
+    if source is S.RESPONDENT_COMMENT and target is S.DETERMINATION:
+        for party in case.parties:
+            statements.record_statement(
+                session,
+                actor=cast.office,
+                case_id=case.id,
+                expected_version=case.version,
+                party_id=party.id,
+                kind="comment",
+                body="被举报人书面陈述：对调查报告草稿的事实认定有异议。",
+            )
     if source is S.DETERMINATION and target in (S.DECIDED, S.CLEARED):
         finding = Finding.MISCONDUCT if target is S.DECIDED else Finding.NOT_ESTABLISHED
         for party in case.parties:

@@ -214,13 +214,13 @@ def test_recusal_blocks_colleagues_and_declared_relations_and_records_each_check
             expected_version=case.version,
             user_id=cast.member2.id,
         )
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput):  # an administrator is neither investigator nor committee
         panel.assign_member(
             session,
             actor=cast.office,
             case_id=case.id,
             expected_version=case.version,
-            user_id=cast.committee.id,
+            user_id=cast.admin.id,
         )
     ok = panel.assign_member(
         session,
