@@ -310,3 +310,17 @@ SANCTIONS: dict[str, SanctionKind] = {
 def sanction(code: str) -> SanctionKind:
     """The catalogue entry for a code such as "S06"; KeyError for unknown codes."""
     return SANCTIONS[code]
+
+
+# The specific measures inside a grouped catalogue entry, with their usual terms in months
+# (domain-rules §A4): a decision names one of them, never the group ("警告至留校察看").
+SANCTION_LEVELS: dict[str, tuple[tuple[str, int | None], ...]] = {
+    "S10": (("警告", 6), ("记过", 12), ("降级", 24), ("撤职", 24)),
+    "S11": (("辞退", None), ("解聘", None), ("开除", None)),
+    "S12": (("警告", 6), ("严重警告", 8), ("记过", 10), ("留校察看", 12)),
+}
+
+
+def sanction_name(code: str, level: str | None) -> str:
+    """The measure a decision names: the specific level where the entry groups several."""
+    return level if level else SANCTIONS[code].name_zh

@@ -61,5 +61,9 @@ class TipAccessDenied(NotFound):
     """Receipt code or password wrong; deliberately says nothing about which, or whether a case exists."""
 
 
+class LetterNotFound(NotFound):
+    """No letter with this number and check code (one answer for either being wrong)."""
+
+
 class ScreeningUnavailable(InvalidInput):
     """The screening module (archive.submissions.services) is not installed, or the submission has no report."""

@@ -37,6 +37,7 @@ from web import (
     errors,
     home,
     i18n,
+    letters_public,
     me,
     ratelimit,
     screening_api,
@@ -143,6 +144,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(credit_pages.bp)
     app.register_blueprint(credit_api.api)
     app.register_blueprint(credit_public.bp)
+    app.register_blueprint(letters_public.bp)
     app.register_blueprint(me.bp)
     app.register_blueprint(archive_pages.bp)
     app.register_blueprint(archive_api.api)

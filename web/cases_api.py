@@ -375,7 +375,7 @@ def api_finding(case_id: int) -> Any:
 @bp.route("/<int:case_id>/sanctions", methods=["POST"])
 @permission_required(P.CASE_DECIDE)
 def api_sanction(case_id: int) -> Any:
-    """{party_id, code, months, note, expected_version}."""
+    """{party_id, code, level (the specific measure of S10/S11/S12), months, note, expected_version}."""
     d = json_change()
     row = decisions.propose_sanction(
         get_session(),
@@ -386,8 +386,11 @@ def api_sanction(case_id: int) -> Any:
         code=str(d.get("code", "")),
         months=d.get("months"),
         note=d.get("note"),
+        level=d.get("level"),
     )
-    return jsonify({"id": row.id, "code": row.code, "months": row.months}), 201
+    return jsonify(
+        {"id": row.id, "code": row.code, "level": row.level, "months": row.months}
+    ), 201
 
 
 @bp.route("/<int:case_id>/extensions", methods=["POST"])

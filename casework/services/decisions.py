@@ -21,10 +21,12 @@ from archive.kernel.errors import InvalidInput
 from archive.kernel.people import PersonKind
 from casework.catalogue import (
     MISCONDUCT_LABELS,
+    SANCTION_LEVELS,
     SANCTIONS,
     Disclosure,
     MisconductType,
     SanctionKind,
+    sanction_name,
 )
 from casework.errors import InvalidSanction, TransitionBlocked
 from casework.models import (
@@ -127,6 +129,22 @@ def record_finding(
     return party
 
 
+def _level(code: str, level: str | None) -> tuple[str | None, int | None]:
+    """The specific measure of a grouped entry and its usual months; (None, None) if ungrouped."""
+    levels = SANCTION_LEVELS.get(code)
+    if not levels:
+        return None, None
+    chosen = (level or "").strip()
+    for name, months in levels:
+        if name == chosen:
+            return name, months
+    names = "、".join(n for n, _m in levels)
+    raise InvalidSanction(
+        f"“{SANCTIONS[code].name_zh}”须写明具体处分：{names} (name the specific measure)",
+        code=code,
+    )
+
+
 def _proposed(session: Session, party_id: int) -> list[CaseSanction]:
     return list(
         session.scalars(
@@ -148,8 +166,10 @@ def propose_sanction(
     code: str,
     months: int | None = None,
     note: str | None = None,
+    level: str | None = None,
 ) -> CaseSanction:
-    """Choose a catalogue sanction for a respondent found responsible, with its duration.
+    """Choose a catalogue sanction for a respondent found responsible, with its duration;
+    a grouped entry (S10, S11, S12) needs the specific measure (`level`), which the letter names.
 
     Raises:
         InvalidSanction: unknown code, not applicable to this kind of respondent, or the
@@ -173,6 +193,9 @@ def propose_sanction(
             f"“{kind.name_zh}”不适用于{party.person.kind_label} (not applicable to this respondent)",
             code=kind.code,
         )
+    level, level_months = _level(kind.code, level)
+    if months is None and level_months is not None:
+        months = level_months
     if kind.is_permanent or kind.default_months is None:
         months = None
     else:
@@ -191,6 +214,7 @@ def propose_sanction(
         case_id=case.id,
         party_id=party.id,
         code=kind.code,
+        level=level,
         months=months,
         is_public=public,
         report_to_province=province,
@@ -204,7 +228,7 @@ def propose_sanction(
         case,
         actor=actor,
         kind="sanction",
-        summary=f"拟处理 {party.person.name}：{kind.code} {kind.name_zh}"
+        summary=f"拟处理 {party.person.name}：{kind.code} {sanction_name(kind.code, level)}"
         + (f"（{months} 个月）" if months else ""),
     )
     touch(case)
@@ -351,8 +375,7 @@ def list_sanctions(
 
 
 def sanction_label(row: CaseSanction) -> str:
-    """S06 取消申报/晋升资格（36 个月）."""
-    kind = SANCTIONS[row.code]
-    return f"{kind.code} {kind.name_zh}" + (
+    """S06 取消申报/晋升资格（36 个月）; S12 记过（10 个月）: the specific measure."""
+    return f"{row.code} {sanction_name(row.code, row.level)}" + (
         f"（{row.months} 个月）" if row.months else ""
     )

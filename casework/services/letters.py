@@ -10,10 +10,12 @@ so casework does not depend on Flask.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from sqlalchemy import select
@@ -23,11 +25,13 @@ from archive.kernel import clock
 from archive.kernel.accounts import User
 from archive.kernel.db import settings_of
 from archive.kernel.files import store_bytes
-from archive.kernel.people import PersonKind
-from casework.catalogue import MISCONDUCT_LABELS, SANCTIONS
+from archive.kernel.people import PersonKind, mask_name
+from casework.catalogue import MISCONDUCT_LABELS, sanction_name
+from casework.errors import LetterNotFound
 from casework.models import (
     DOCUMENT_LABELS,
     Case,
+    CaseDecision,
     CaseDocument,
     CaseParty,
     CaseSanction,
@@ -71,7 +75,7 @@ def _context(
     sanctions = [
         {
             "code": row.code,
-            "name": SANCTIONS[row.code].name_zh,
+            "name": sanction_name(row.code, row.level),
             "months": row.months,
             "starts_on": row.starts_on.isoformat() if row.starts_on else "",
             "ends_on": row.ends_on.isoformat() if row.ends_on else "",
@@ -109,8 +113,17 @@ def _context(
         "is_serious": party.is_serious,
         "sanctions": sanctions,
         "appeal_terms": appeal_terms(session, party),
-        "verify_url": s.public_base_url.rstrip("/"),
+        "verify_url": s.public_base_url.rstrip("/") + "/public/verify/letter",
     }
+
+
+# No 0/O, 1/I/L: the code is typed from paper.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_verify_code() -> str:
+    """Ten characters printed on a letter; with its number they find it on the check page."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
 
 
 def render_letter_html(kind: DocumentKind, context: dict[str, Any]) -> str:
@@ -142,7 +155,13 @@ def issue_letters(
             if party.finding is Finding.MISCONDUCT
             else DocumentKind.CLEARANCE_LETTER
         )
-        html = render_letter_html(kind, _context(session, case, party, today))
+        code = new_verify_code()
+        context = _context(session, case, party, today)
+        context["verify_code"] = code
+        context["verify_link"] = (
+            f"{context['verify_url']}?number={quote(context['decision_number'])}&code={code}"
+        )
+        html = render_letter_html(kind, context)
         pdf = render_pdf(html)
         stored = store_bytes(
             session,
@@ -164,6 +183,7 @@ def issue_letters(
             stored_file_id=stored.id,
             created_by_id=actor.id if actor is not None else None,
             supersedes_id=previous.id if previous is not None else None,
+            verify_code=code,
         )
         session.add(doc)
         out.append(doc)
@@ -183,3 +203,63 @@ def list_documents(
     if party_id is not None:
         query = query.where(CaseDocument.party_id == party_id)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class LetterCheck:
+    """What the public check page shows of a genuine letter (the person's name masked)."""
+
+    title: str
+    number: str
+    decided_on: str
+    deciding_unit: str
+    subject: str
+    unit: str
+    conclusion: str
+    measures: list[str]
+    issued_on: str
+    sha256: str
+    is_current: bool
+
+
+def verify_letter(session: Session, *, number: str, code: str) -> LetterCheck:
+    """The letter with this number and check code, or `LetterNotFound` (one answer for both)."""
+    number, code = (number or "").strip(), (code or "").strip().upper()
+    doc = None
+    if number and len(code) == 10:
+        doc = session.scalars(
+            select(CaseDocument).where(CaseDocument.verify_code == code)
+        ).first()
+    decision = latest_decision(session, doc.case_id) if doc is not None else None
+    if doc is None or doc.party_id is None or decision is None:
+        raise LetterNotFound("未找到该文书：请核对文号和核验码 (no such letter)")
+    by_id = {d.id: d for d in list_documents(session, doc.case_id)}
+    issued = session.get(CaseDecision, doc.decision_id) if doc.decision_id else None
+    if (issued or decision).number != number:
+        raise LetterNotFound("未找到该文书：请核对文号和核验码 (no such letter)")
+    party = session.get(CaseParty, doc.party_id)
+    assert party is not None
+    sanctions = session.scalars(
+        select(CaseSanction).where(
+            CaseSanction.party_id == party.id,
+            CaseSanction.status.not_in(
+                [SanctionStatus.PROPOSED, SanctionStatus.WITHDRAWN]
+            ),
+        )
+    )
+    is_decision = doc.kind is DocumentKind.DECISION_LETTER
+    return LetterCheck(
+        title=DOCUMENT_LABELS[doc.kind],
+        number=number,
+        decided_on=(issued or decision).decided_on.isoformat(),
+        deciding_unit=(issued or decision).deciding_unit,
+        subject=mask_name(party.person.name),
+        unit=party.person.unit or "",
+        conclusion="构成学术不端行为" if is_decision else "不构成学术不端行为",
+        measures=[sanction_name(s.code, s.level) for s in sanctions]
+        if is_decision
+        else [],
+        issued_on=doc.created_at.date().isoformat(),
+        sha256=doc.stored_file.sha256,
+        is_current=not any(d.supersedes_id == doc.id for d in by_id.values()),
+    )

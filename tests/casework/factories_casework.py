@@ -194,6 +194,9 @@ def prepare(
                         party.person.kind.value, "S10"
                     ),
                     months=12,
+                    level={"student": "留校察看", "unit": None}.get(
+                        party.person.kind.value, "记过"
+                    ),
                 )
     if source is S.APPEAL_WINDOW and target is S.FINAL:
         clock.freeze(clock.now() + timedelta(days=60))

@@ -297,6 +297,12 @@ def test_sanctions_come_from_the_catalogue_and_fit_the_respondent(session):
         decisions.propose_sanction(session, code="S07", **common)  # teachers only
     row = decisions.propose_sanction(session, code="S14", **common)
     assert row.months == 36 and row.is_public  # degree revocation: public (令34)
+    # A grouped entry names the specific measure; its usual term is the default.
+    with pytest.raises(InvalidSanction, match="须写明具体处分"):
+        decisions.propose_sanction(session, code="S12", **common)
+    row = decisions.propose_sanction(session, code="S12", level="记过", **common)
+    assert row.level == "记过" and row.months == 10
+    assert decisions.sanction_label(row) == "S12 记过（10 个月）"
 
 
 def _full_case(session, cast):  # type: ignore[no-untyped-def]

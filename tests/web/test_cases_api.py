@@ -156,6 +156,7 @@ def test_a_case_end_to_end_through_the_api(client, session):
         json={
             "party_id": party_id,
             "code": "S12",
+            "level": "警告",
             "months": 6,
             "expected_version": version(cid),
         },
