@@ -214,7 +214,8 @@ def test_recusal_blocks_colleagues_and_declared_relations_and_records_each_check
             expected_version=case.version,
             user_id=cast.member2.id,
         )
-    with pytest.raises(InvalidInput):  # an administrator is neither investigator nor committee
+    # An administrator is neither investigator nor committee member.
+    with pytest.raises(InvalidInput):
         panel.assign_member(
             session,
             actor=cast.office,
