@@ -159,6 +159,7 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
         home_panels=home.panels_for,
         role_label=home.role_label,
         case_inbox=cases_office.inbox_for,
+        case_todo=cases_office.todo_for,
         case_replies=cases_office.replies_for,
         my_case_rows=cases_mine.my_cases_for,
         state_label=cases_pages.state_label,

@@ -12,8 +12,9 @@ from archive.kernel import calendar, clock
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import DomainError
 from casework.models import Case, CaseMessage
-from casework.services import deadlines, reports, tips
+from casework.services import deadlines, reports, tips, todo
 from casework.services.deadlines import InboxItem
+from casework.services.todo import TodoItem
 from web.auth import login_required, permission_required, signed_in_user
 from web.cases_forms import form_date
 from web.db import get_session
@@ -91,6 +92,11 @@ def inbox_read(reminder_id: int) -> Any:
 def inbox_for(user: User) -> list[InboxItem]:
     """The reminders on a staff member's workbench."""
     return deadlines.inbox(get_session(), user)
+
+
+def todo_for(user: User) -> list[TodoItem]:
+    """What waits for this staff member, by deadline (the workbench's to-do list)."""
+    return todo.todo_for(get_session(), user=user)
 
 
 def replies_for(user: User) -> list[tuple[Case, CaseMessage]]:

@@ -136,7 +136,7 @@ def test_workbench_shows_each_role_its_panels(app, session):
         client = app.test_client()
         login(client, username)
         pages[username] = client.get("/").get_data(as_text=True)
-    assert 'data-testid="case-inbox"' in pages["inv"]
+    assert 'data-testid="case-todo"' in pages["inv"]
     assert 'data-testid="credit-panel"' not in pages["inv"]
     assert 'data-testid="credit-panel"' in pages["cred"]
-    assert 'data-testid="case-inbox"' not in pages["cred"]
+    assert 'data-testid="case-todo"' not in pages["cred"]
