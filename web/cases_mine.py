@@ -75,6 +75,23 @@ def mine_comment(case_id: int) -> Any:
 
 
 @permission_required(P.SELF_SERVICE)
+def mine_waive(case_id: int) -> Any:
+    """Waive the 陈述申辩 in writing (the respondent's own statement)."""
+
+    def go() -> str:
+        respondents.waive_comment(
+            get_session(),
+            actor=signed_in_user(),
+            case_id=case_id,
+            expected_version=require_version(),
+            statement=request.form.get("statement", ""),
+        )
+        return _("已记录您放弃陈述申辩的书面声明")
+
+    return _mine_action(case_id, go)
+
+
+@permission_required(P.SELF_SERVICE)
 def mine_appeal(case_id: int) -> Any:
     """File an appeal within the window."""
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from archive.kernel.accounts import Permission
 from archive.kernel.errors import InvalidInput
 from archive.kernel.people import PERSON_KIND_LABELS, id_number_for
-from casework.catalogue import MISCONDUCT_LABELS, SANCTIONS
+from casework.catalogue import MISCONDUCT_LABELS, SANCTION_LEVELS, SANCTIONS
 from casework.models import (
     DOCUMENT_LABELS,
     EVIDENCE_LABELS,
@@ -29,6 +29,7 @@ from casework.models import (
     CaseState,
     Finding,
 )
+from casework.models.panel import member_kind_label
 from casework.services import (
     appeals,
     board,
@@ -36,13 +37,12 @@ from casework.services import (
     decisions,
     evidence,
     intake,
-    panel,
-    tips,
     workflow,
 )
 from casework.services.case_view import case_page
 from casework.services.common import STAFF_PERMISSIONS
-from web import cases_files, cases_mine, cases_office
+from casework.services.hearing import MET_HOW_LABELS
+from web import cases_files, cases_mine, cases_office, cases_panel, cases_threads
 from web.auth import permission_required, signed_in_user
 from web.cases_forms import (
     form_action,
@@ -79,6 +79,9 @@ CASE_PAGE_LABELS: dict[str, Any] = {
     "Finding": Finding,
     "State": CaseState,
     "catalogue": SANCTIONS,
+    "sanction_levels": SANCTION_LEVELS,
+    "met_how_labels": MET_HOW_LABELS,
+    "member_kind_label": member_kind_label,
 }
 
 
@@ -209,57 +212,6 @@ def add_respondent(case_id: int) -> str:
     return _("已登记被举报人 %(n)s", n=party.person.name)
 
 
-@bp.route("/<int:case_id>/panel", methods=["POST"])
-@permission_required(P.CASE_INTAKE)
-@form_action("panel")
-def assign(case_id: int) -> str:
-    """Put an investigator on the panel (after the recorded recusal check)."""
-    member = panel.assign_member(
-        get_session(),
-        actor=signed_in_user(),
-        case_id=case_id,
-        expected_version=require_version(),
-        user_id=int(request.form.get("user_id", "0") or 0),
-        is_lead=bool(request.form.get("is_lead")),
-    )
-    return _("%(n)s 已加入调查组", n=member.user.display_name)
-
-
-@bp.route("/<int:case_id>/panel/remove", methods=["POST"])
-@permission_required(P.CASE_INTAKE)
-@form_action("panel")
-def unassign(case_id: int) -> str:
-    """Take a member off the panel."""
-    panel.remove_member(
-        get_session(),
-        actor=signed_in_user(),
-        case_id=case_id,
-        expected_version=require_version(),
-        user_id=int(request.form.get("user_id", "0") or 0),
-        reason=request.form.get("reason", ""),
-    )
-    return _("已调整调查组")
-
-
-@bp.route("/<int:case_id>/conflicts", methods=["POST"])
-@permission_required(*STAFF_PERMISSIONS)
-@form_action("panel")
-def declare(case_id: int) -> str:
-    """Declare (oneself) or flag (the office) a relation requiring recusal."""
-    raw_person = request.form.get("person_id")
-    panel.declare_conflict(
-        get_session(),
-        actor=signed_in_user(),
-        case_id=case_id,
-        expected_version=require_version(),
-        user_id=int(request.form.get("user_id") or signed_in_user().id),
-        relation=request.form.get("relation", "other"),
-        person_id=int(raw_person) if raw_person and raw_person.isdigit() else None,
-        note=request.form.get("note"),
-    )
-    return _("已记录回避事由")
-
-
 @bp.route("/<int:case_id>/evidence", methods=["POST"])
 @permission_required(P.CASE_INTAKE, P.CASE_INVESTIGATE)
 @form_action("evidence")
@@ -342,24 +294,6 @@ def add_interview(case_id: int) -> str:
     return _("已添加谈话笔录")
 
 
-@bp.route("/<int:case_id>/messages", methods=["POST"])
-@permission_required(*STAFF_PERMISSIONS)
-@form_action("reporter")
-def post_message(case_id: int) -> str:
-    """A question or reply to the reporter, or an internal note."""
-    thread = request.form.get("thread", "internal")
-    tips.staff_message(
-        get_session(),
-        actor=signed_in_user(),
-        case_id=case_id,
-        expected_version=require_version(),
-        thread=thread,
-        body=request.form.get("body", ""),
-        is_question=bool(request.form.get("is_question")),
-    )
-    return _("已发送") if thread == "reporter" else _("已添加内部备注")
-
-
 @bp.route("/<int:case_id>/findings", methods=["POST"])
 @permission_required(P.CASE_DECIDE)
 @form_action()
@@ -396,6 +330,7 @@ def propose_sanction(case_id: int) -> str:
         code=f.get("code", ""),
         months=int(months) if months.isdigit() else None,
         note=f.get("note"),
+        level=f.get("level") or None,
     )
     return _("已拟定处理措施 %(c)s", c=row.code)
 
@@ -459,6 +394,23 @@ for _rule, _endpoint, _view, _methods in (
         cases_files.download_document,
         ["GET"],
     ),
+    ("/<int:case_id>/panel", "assign", cases_panel.assign, ["POST"]),
+    ("/<int:case_id>/panel/remove", "unassign", cases_panel.unassign, ["POST"]),
+    ("/<int:case_id>/conflicts", "declare", cases_panel.declare, ["POST"]),
+    ("/<int:case_id>/experts", "add_expert", cases_panel.add_expert, ["POST"]),
+    ("/<int:case_id>/messages", "post_message", cases_threads.post_message, ["POST"]),
+    (
+        "/<int:case_id>/statements",
+        "record_statement",
+        cases_threads.record_statement,
+        ["POST"],
+    ),
+    (
+        "/messages/<int:message_id>/file",
+        "message_file",
+        cases_threads.message_file,
+        ["GET"],
+    ),
     ("/reports", "reports", cases_office.reports_view, ["GET"]),
     ("/reports/annual.csv", "annual_csv", cases_office.annual_csv, ["GET"]),
     ("/holidays", "holidays", cases_office.holidays, ["GET", "POST"]),
@@ -468,6 +420,7 @@ for _rule, _endpoint, _view, _methods in (
     ("/mine/<int:case_id>/draft", "mine_draft", cases_mine.mine_draft, ["GET"]),
     ("/mine/<int:case_id>/comment", "mine_comment", cases_mine.mine_comment, ["POST"]),
     ("/mine/<int:case_id>/appeal", "mine_appeal", cases_mine.mine_appeal, ["POST"]),
+    ("/mine/<int:case_id>/waive", "mine_waive", cases_mine.mine_waive, ["POST"]),
 ):
     bp.add_url_rule(_rule, _endpoint, _view, methods=_methods)
 

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO, cast
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -25,6 +26,7 @@ from casework.errors import CaseNotFound, TipAccessDenied
 from casework.models import Case, Thread
 from casework.services import tips
 from casework.services.common import get_case
+from web.cases_forms import send_stored
 from web.db import get_session
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
@@ -118,8 +120,23 @@ def case() -> Any:
     db = get_session()
     db.info["actor"] = "anonymous-tipster"
     if request.method == "POST":
+        settings = current_app.extensions["chengxin"].settings
+        ratelimit.hit("tip", request.remote_addr or "?", settings.tip_rate_limit)
+        upload = request.files.get("attachment")
+        attachment = (
+            tips.TipAttachment(
+                upload.filename, cast(BinaryIO, upload.stream), upload.mimetype
+            )
+            if upload is not None and upload.filename
+            else None
+        )
         try:
-            tips.reporter_message(db, case=tip_case, body=request.form.get("body", ""))
+            tips.reporter_message(
+                db,
+                case=tip_case,
+                body=request.form.get("body", ""),
+                attachment=attachment,
+            )
             flash(_("已发送"), "success")
         except DomainError as exc:
             db.rollback()
@@ -131,11 +148,27 @@ def case() -> Any:
                 "tips/case.html",
                 case=tip_case,
                 stage=tips.public_stage(tip_case),
+                outcome=tips.reporter_outcome(tip_case),
                 events=tips.reporter_view_events(db, tip_case),
                 messages=tips.list_messages(db, tip_case.id, Thread.REPORTER),
             )
         )
     )
+
+
+@bp.route("/case/files/<int:message_id>")
+def case_file(message_id: int) -> Any:
+    """A file of the tipster's own thread (sent by them or to them)."""
+    tip_case = _tip_case()
+    if tip_case is None:
+        return redirect(url_for("tips.follow"))
+    db = get_session()
+    db.info["actor"] = "anonymous-tipster"
+    try:
+        stored = tips.tip_file(db, case=tip_case, message_id=message_id)
+    except DomainError:
+        abort(404)
+    return _no_store(send_stored(stored, stored.original_name))
 
 
 @bp.route("/logout", methods=["POST"])

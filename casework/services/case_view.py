@@ -25,10 +25,13 @@ from casework.models import (
     CaseMessage,
     CaseReporter,
     CaseSanction,
+    CaseSource,
+    CaseState,
     ConflictDeclaration,
     DeadlineExtension,
     Evidence,
     Interview,
+    PanelExpert,
     PanelMember,
     RecusalCheck,
     Thread,
@@ -40,6 +43,8 @@ from casework.services import (
     deadlines,
     decisions,
     evidence,
+    experts,
+    hearing,
     intake,
     letters,
     panel,
@@ -50,11 +55,13 @@ from casework.services import (
 from casework.services.common import (
     can_see_reporter,
     get_case,
+    in_words,
     is_staff,
     list_events,
     require_case_view,
 )
 from casework.services.deadlines import DeadlineStatus
+from casework.services.hearing import Hearing
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,14 @@ class CasePage:
     template reads them)."""
 
     case: Case
-    # The header: the moves this viewer may make, every move the stage allows, the deadline.
+    # The header: the moves this viewer may make now, those that must wait (and why, in
+    # words), every move the stage allows, the deadline, whether a reporter is protected.
     moves: list[Transition]
+    blocked_moves: list[tuple[Transition, str]]
     all_moves: list[Transition]
+    has_reporter: bool
+    # The respondents' hearing while the case is in the comment period.
+    hearing: Hearing | None
     deadline_row: CaseDeadline | None
     deadline: DeadlineStatus | None
     # Summary: deadlines, extensions, decisions and the sanctions each respondent may get.
@@ -97,11 +109,13 @@ class CasePage:
     reporter_messages: list[CaseMessage]
     internal_notes: list[CaseMessage]
     respondent_messages: list[CaseMessage]
-    # Panel: members, recusal checks, declared conflicts, investigators to choose from.
+    # Panel: members, recusal checks, declared conflicts, people to choose from (accounts
+    # and outside experts).
     panel: list[PanelMember]
     checks: list[RecusalCheck]
     conflicts: list[ConflictDeclaration]
     investigators: list[User]
+    experts: list[PanelExpert]
     # Timeline and documents.
     events: list[CaseEvent]
     documents: list[CaseDocument]
@@ -113,7 +127,7 @@ def case_page(session: Session, *, actor: User, case_id: int, tab: str) -> CaseP
     case = intake.view_case(session, actor=actor, case_id=case_id)
     items = evidence.list_evidence(session, case.id)
     deadline = deadlines.current_deadline(session, case.id)
-    moves = workflow.available_transitions(session, case, actor)
+    all_moves = workflow.moves_for(session, case, actor)
     reporter = (
         intake.reporter_for_viewer(session, actor=actor, case=case)
         if tab == "allegation"
@@ -123,8 +137,13 @@ def case_page(session: Session, *, actor: User, case_id: int, tab: str) -> CaseP
     records = _records(session, case.id)
     return CasePage(
         case=case,
-        moves=moves,
+        moves=[t for t, why in all_moves if why is None],
+        blocked_moves=[(t, in_words(why)) for t, why in all_moves if why is not None],
         all_moves=allowed_targets(case.state),
+        has_reporter=case.source in (CaseSource.NAMED, CaseSource.ANONYMOUS),
+        hearing=hearing.hearing_of(session, case)
+        if case.state is CaseState.RESPONDENT_COMMENT
+        else None,
         deadline_row=deadline,
         deadline=deadlines.status_of(session, deadline) if deadline else None,
         deadlines=deadlines.list_deadlines(session, case.id),
@@ -151,6 +170,7 @@ def case_page(session: Session, *, actor: User, case_id: int, tab: str) -> CaseP
         checks=panel.list_checks(session, case.id),
         conflicts=panel.list_conflicts(session, case.id),
         investigators=panel.list_investigators(session) if tab == "panel" else [],
+        experts=experts.list_experts(session) if tab == "panel" else [],
         events=list_events(session, case.id),
         documents=records.documents,
         appeals=records.appeals,

@@ -61,13 +61,18 @@ def check_version(case: Case, expected_version: int | None) -> None:
     """Raise `StaleCase` unless the case is still at the version the caller read."""
     if expected_version is not None and case.version != expected_version:
         raise StaleCase(
-            f"案件 {case.number} 已被他人修改（当前版本 {case.version}，您提交的是版本 "
-            f"{expected_version}），请刷新后重试 (the case changed since you loaded it; reload "
-            "and try again)",
+            f"案件 {case.number} 在您打开页面后已被他人修改，请刷新后重试 (the case changed "
+            "since you loaded it; reload and try again)",
             case_id=case.id,
             current_version=case.version,
             expected_version=expected_version,
         )
+
+
+def in_words(message: str) -> str:
+    """A refusal as pages show it: the Chinese sentence without its English gloss."""
+    head, sep, _tail = message.rpartition(" (")
+    return head if sep else message
 
 
 def touch(case: Case) -> None:

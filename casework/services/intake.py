@@ -25,6 +25,7 @@ from archive.kernel.people import (
 from archive.submissions import services as submissions
 from casework.errors import ScreeningUnavailable
 from casework.models import (
+    SOURCE_LABELS,
     Case,
     CaseParty,
     CaseReporter,
@@ -135,7 +136,9 @@ def create_case(
         actor=user,
         actor_name=None if user is not None else "举报人（匿名）",
         kind="received",
-        summary=f"收到举报（{case.source.value}）",
+        summary=RECEIVED_SUMMARIES.get(
+            case.source, f"收到{SOURCE_LABELS[case.source]}"
+        ),
         to_state=CaseState.RECEIVED,
         is_internal=False,
     )
@@ -248,6 +251,13 @@ def reporter_for_viewer(
             detail={"case_number": case.number},
         )
     return reporter
+
+
+# How the first timeline entry names the way a case came in (never a raw code).
+RECEIVED_SUMMARIES = {
+    CaseSource.SCREENING: "从查重报告立案",
+    CaseSource.INITIATIVE: "主动调查立案",
+}
 
 
 def list_cases(

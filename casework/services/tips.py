@@ -18,18 +18,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from archive.kernel import audit
 from archive.kernel.accounts import Permission, User, require, spend_password_check
 from archive.kernel.db import utcnow
-from archive.kernel.errors import InvalidInput
+from archive.kernel.errors import InvalidInput, NotFound
+from archive.kernel.files import StoredFile
 from casework.errors import TipAccessDenied
 from casework.models import (
-    BOARD_COLUMNS,
     Case,
     CaseEvent,
     CaseMessage,
     CaseReporter,
     CaseSource,
     CaseState,
+    Outcome,
     PanelMember,
     Thread,
 )
@@ -40,7 +42,7 @@ from casework.services.common import (
     require_case_view,
     touch,
 )
-from casework.services.evidence import store_tip_attachment
+from casework.services.evidence import store_evidence_file, store_tip_attachment
 from casework.services.intake import ReporterInput, create_case
 
 P = Permission
@@ -153,16 +155,53 @@ def open_tip(session: Session, *, receipt_code: str, password: str) -> Case:
     return case
 
 
+S = CaseState
+# The stage a reporter is told, in plain words (never "复核" before anyone has appealed).
+REPORTER_STAGES: dict[CaseState, str] = {
+    S.RECEIVED: "已收到举报，等待初步核查",
+    S.SCREENING: "正在初步核查，决定是否受理",
+    S.REJECTED: "不予受理",
+    S.ACCEPTED: "已受理，正在准备调查",
+    S.INVESTIGATING: "正在调查",
+    S.SUSPENDED: "调查暂时中止",
+    S.REPORT_DRAFT: "正在调查",
+    S.RESPONDENT_COMMENT: "正在调查",
+    S.DETERMINATION: "调查已完成，等待学术委员会认定",
+    S.DECIDED: "已作出认定，正在送达",
+    S.CLEARED: "已作出认定，正在送达",
+    S.NOTIFIED: "已作出认定，正在送达",
+    S.APPEAL_WINDOW: "已作出认定，等待决定生效",
+    S.APPEAL: "当事人提出申诉，正在复核",
+    S.REVIEW: "当事人提出申诉，正在复核",
+    S.FINAL: "办理完毕",
+    S.SANCTIONS_ACTIVE: "办理完毕",
+    S.TERMINATED: "办理完毕",
+    S.TRANSFERRED: "办理完毕",
+    S.ARCHIVED: "办理完毕",
+}
+# What a reporter is told at the end (40号令: the conclusion, not the respondent's file).
+REPORTER_OUTCOMES: dict[Outcome, str] = {
+    Outcome.REJECTED: "举报不予受理，理由见办理记录。",
+    Outcome.MISCONDUCT: "经调查，学术委员会认定被举报人构成学术不端行为，学校已依规作出处理决定。",
+    Outcome.CLEARED: "经调查，学术委员会认定举报事项不构成学术不端行为。",
+    Outcome.TERMINATED: "调查已依规终止。",
+    Outcome.TRANSFERRED: "本案已移送有管辖权的机关处理。",
+}
+REPORTER_CLOSED = frozenset(
+    {S.REJECTED, S.FINAL, S.SANCTIONS_ACTIVE, S.TERMINATED, S.TRANSFERRED, S.ARCHIVED}
+)
+
+
 def public_stage(case: Case) -> str:
-    """The coarse stage a reporter is told (受理初核 / 调查 / … / 结案)."""
-    if case.state is CaseState.ARCHIVED:
-        return "结案"
-    for label, states in BOARD_COLUMNS:
-        if case.state in states:
-            if case.state is CaseState.REJECTED:
-                return "不予受理"
-            return label
-    return "受理初核"
+    """The stage a reporter is told, in plain words."""
+    return REPORTER_STAGES.get(case.state, "正在办理")
+
+
+def reporter_outcome(case: Case) -> str | None:
+    """The outcome a reporter may know, once the case is closed (None before)."""
+    if case.state not in REPORTER_CLOSED or case.outcome is None:
+        return None
+    return REPORTER_OUTCOMES.get(case.outcome)
 
 
 def reporter_view_events(session: Session, case: Case) -> list[CaseEvent]:
@@ -187,17 +226,30 @@ def list_messages(session: Session, case_id: int, thread: Thread) -> list[CaseMe
     )
 
 
-def reporter_message(session: Session, *, case: Case, body: str) -> CaseMessage:
-    """A message or answer from the tipster (after `open_tip`)."""
+def reporter_message(
+    session: Session,
+    *,
+    case: Case,
+    body: str,
+    attachment: TipAttachment | None = None,
+) -> CaseMessage:
+    """A message or answer from the tipster (after `open_tip`), with a file if given: the
+    file is checked like every upload and filed as a tip attachment."""
     body = (body or "").strip()
-    if not body:
+    if not body and attachment is None:
         raise InvalidInput("消息不能为空 (message is empty)")
+    stored_id = None
+    if attachment is not None:
+        stored_id = store_tip_attachment(
+            session, case=case, attachment=attachment
+        ).stored_file_id
     message = CaseMessage(
         case_id=case.id,
         thread=Thread.REPORTER,
         from_outside=True,
         author_label="举报人",
-        body=body[:10000],
+        body=body[:10000] or "（附件）",
+        stored_file_id=stored_id,
     )
     session.add(message)
     touch(case)
@@ -214,8 +266,10 @@ def staff_message(
     thread: Thread | str,
     body: str,
     is_question: bool = False,
+    attachment: TipAttachment | None = None,
 ) -> CaseMessage:
-    """A question to the reporter, or an internal note (staff who may act on the case)."""
+    """A question to the reporter, or an internal note (staff who may act on the case); a
+    file sent to the reporter is checked like every upload."""
     thread = Thread(thread)
     body = (body or "").strip()
     if not body:
@@ -226,6 +280,14 @@ def staff_message(
         actor.can(P.CASE_INTAKE) or actor.can(P.CASE_INVESTIGATE)
     ):
         require(actor, P.CASE_INVESTIGATE)
+    stored = None
+    if attachment is not None:
+        stored = store_evidence_file(
+            session,
+            filename=attachment.filename,
+            stream=attachment.stream,
+            media_type=attachment.media_type,
+        )
     message = CaseMessage(
         case_id=case.id,
         thread=thread,
@@ -234,6 +296,7 @@ def staff_message(
         author_label=actor.display_name,
         body=body[:10000],
         is_question=is_question and thread is Thread.REPORTER,
+        stored_file_id=stored.id if stored is not None else None,
     )
     session.add(message)
     if thread is Thread.REPORTER:
@@ -280,3 +343,37 @@ def awaiting_reply(session: Session, *, user: User) -> list[tuple[Case, CaseMess
         ):
             out.append((case, last))
     return out
+
+
+def tip_file(session: Session, *, case: Case, message_id: int) -> StoredFile:
+    """A file of the tipster's own thread (the tipster is signed in to `case`)."""
+    message = session.get(CaseMessage, message_id)
+    if (
+        message is None
+        or message.case_id != case.id
+        or message.thread is not Thread.REPORTER
+        or message.stored_file is None
+    ):
+        raise NotFound("附件不存在 (no such file)")
+    return message.stored_file
+
+
+def message_file(session: Session, *, actor: User, message_id: int) -> StoredFile:
+    """A file of a case thread for staff of the case (the reporter's thread: only those who
+    may see the reporter); the download is audited."""
+    message = session.get(CaseMessage, message_id)
+    if message is None or message.stored_file is None:
+        raise NotFound("附件不存在 (no such file)")
+    case = session.get(Case, message.case_id)
+    assert case is not None
+    require_case_view(session, actor, case)
+    if message.thread is Thread.REPORTER and not can_see_reporter(session, actor, case):
+        raise NotFound("附件不存在 (no such file)")
+    audit.record_event(
+        session,
+        action="download_message_file",
+        entity_type="case_messages",
+        entity_id=message.id,
+        detail={"case_id": case.id, "sha256": message.stored_file.sha256},
+    )
+    return message.stored_file

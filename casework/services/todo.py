@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from archive.kernel.accounts import Permission, User
 from archive.kernel.db import settings_of
 from casework.models import STATE_LABELS, WHO_LABELS, Case, CaseState, Who
-from casework.services.common import is_staff
+from casework.services.common import in_words, is_staff
 from casework.services.deadlines import DeadlineStatus, current_deadline, status_of
 from casework.services.intake import list_cases
 from casework.services.workflow import active_panel, moves_for
@@ -46,12 +46,6 @@ class TodoItem:
         if self.deadline is None:
             return (1, 0, self.case.id)
         return (0, self.deadline.days_left, self.case.id)
-
-
-def _strip_tail(message: str) -> str:
-    """The Chinese sentence of a refusal (messages end with an English gloss in brackets)."""
-    head, sep, _tail = message.rpartition(" (")
-    return head if sep else message
 
 
 # Whose turn it is in each state: the role of the state's forward move.
@@ -124,7 +118,7 @@ def _item_for(session: Session, user: User, case: Case) -> TodoItem | None:
         return TodoItem(
             capacity=_capacity(first.who),
             action="；".join(t.label for t in ready) if why is None else first.label,
-            waiting=None if why is None else _strip_tail(why),
+            waiting=None if why is None else in_words(why),
             **base,
         )
     if member is not None and case.state in PANEL_STATES:

@@ -59,6 +59,18 @@ from casework.services.hearing import hearing_blocker, hearing_of
 
 S = CaseState
 P = Permission
+# Moves the reporter sees on the tip page (without reasons, except acceptance/rejection).
+REPORTER_MILESTONES = frozenset(
+    {
+        S.ACCEPTED,
+        S.REJECTED,
+        S.INVESTIGATING,
+        S.DETERMINATION,
+        S.FINAL,
+        S.TERMINATED,
+        S.TRANSFERRED,
+    }
+)
 
 
 def lookup(source: CaseState, target: CaseState) -> Transition:
@@ -375,8 +387,11 @@ def transition(
     case.state = target
     case.state_entered_on = clock.today()
     on_state_change(session, case, source, target, met_how=met_how)
-    # Reasons of acceptance and rejection are told to the reporter (40号令 Art 15).
-    is_internal = not (source is S.SCREENING and target in (S.ACCEPTED, S.REJECTED))
+    # The reporter follows the milestones; only the reasons of acceptance and rejection are
+    # told to them (40号令 Art 15), the tip page shows no other reasons.
+    is_internal = target not in REPORTER_MILESTONES or (
+        target is S.INVESTIGATING and source is not S.ACCEPTED
+    )
     add_event(
         session,
         case,

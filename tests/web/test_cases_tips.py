@@ -40,7 +40,7 @@ def test_tip_receipt_follow_and_answer(client, session):
     r = post_form(client, "/tips/follow", {"code": code, "password": password})
     assert r.status_code == 303
     page = text_of(client.get("/tips/case"))
-    assert "受理初核" in page
+    assert "已收到举报，等待初步核查" in page and "anonymous" not in page
     # The office asks a question; the tipster answers without an account.
     case = session.query(Case).order_by(Case.id.desc()).first()
     cast = make_cast(session)
