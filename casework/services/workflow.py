@@ -332,6 +332,14 @@ def _preconditions(session: Session, case: Case, t: Transition) -> None:
         check(session, case, t)
 
 
+def _is_internal(source: CaseState, target: CaseState) -> bool:
+    """The reporter follows the milestones; only the reasons of acceptance and rejection
+    are told to them (40号令 Art 15): the tip page shows no other reasons."""
+    if target is S.INVESTIGATING:
+        return source is not S.ACCEPTED
+    return target not in REPORTER_MILESTONES
+
+
 def transition(
     session: Session,
     *,
@@ -387,11 +395,6 @@ def transition(
     case.state = target
     case.state_entered_on = clock.today()
     on_state_change(session, case, source, target, met_how=met_how)
-    # The reporter follows the milestones; only the reasons of acceptance and rejection are
-    # told to them (40号令 Art 15), the tip page shows no other reasons.
-    is_internal = target not in REPORTER_MILESTONES or (
-        target is S.INVESTIGATING and source is not S.ACCEPTED
-    )
     add_event(
         session,
         case,
@@ -401,7 +404,7 @@ def transition(
         reason=reason,
         from_state=source,
         to_state=target,
-        is_internal=is_internal,
+        is_internal=_is_internal(source, target),
     )
     apply_effects(session, case=case, transition=t, actor=actor, reason=reason)
     touch(case)
