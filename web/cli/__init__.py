@@ -40,6 +40,7 @@ from web.app import create_app
 from web.cli import scale as scale_cli
 from web.cli import screening as screening_cli
 from web.demo import load_demo
+from web.demo_cases import load_case_demo
 from web.schema import load_models
 
 
@@ -266,7 +267,10 @@ DEMO_USERS = (
     ("admin", "演示管理员", (Role.ADMINISTRATOR, Role.AUDITOR)),
     ("keyanchu", "科研处 王老师", (Role.RESEARCH_OFFICE,)),
     ("diaocha", "调查员 李老师", (Role.INVESTIGATOR,)),
+    ("diaocha2", "调查员 马老师", (Role.INVESTIGATOR,)),
+    ("diaocha3", "调查员 冯老师", (Role.INVESTIGATOR,)),
     ("weiyuan", "学术委员会 赵教授", (Role.COMMITTEE_MEMBER,)),
+    ("weiyuan2", "学术委员会 钱教授", (Role.COMMITTEE_MEMBER,)),
     ("xinyong", "信用管理员 陈老师", (Role.CREDIT_ADMIN,)),
     ("jiwei", "纪委 周老师", (Role.DISCIPLINE_OFFICE,)),
     ("shenji", "审计员 吴老师", (Role.AUDITOR,)),
@@ -295,6 +299,7 @@ def demo(rt: runtime.Runtime, password: str | None) -> None:
                 )
                 created.append(username)
     load_demo(rt)
+    load_case_demo(rt)
     if created:
         click.echo(f"demo accounts (password for all: {password}):")
         for username, name, roles in DEMO_USERS:
