@@ -135,7 +135,7 @@ def test_anonymous_tip_to_archived_final_decision_with_appeal(live_server, page)
     page.fill("input[name=code]", code)
     page.fill("input[name=password]", password)
     _submit(page, "[data-testid=follow-form] button[type=submit]")
-    assert page.get_by_test_id("tip-stage").inner_text() == "受理初核"
+    assert page.get_by_test_id("tip-stage").inner_text() == "正在初步核查，决定是否受理"
     assert "原始记录保存在何处" in page.get_by_test_id("tip-messages").inner_text()
     page.fill(
         "[data-testid=tip-reply] textarea[name=body]", "保存在实验室服务器 /data/2025。"
@@ -149,7 +149,7 @@ def test_anonymous_tip_to_archived_final_decision_with_appeal(live_server, page)
     _act(page, "accepted", "举报对象明确，事实和线索具体，予以受理。")
     page.goto(f"{case_url}?tab=panel")
     for key, lead in (("lead", True), ("m2", False), ("m3", False)):
-        page.select_option("[data-testid=panel-user]", str(ids[key]))
+        page.select_option("[data-testid=panel-user]", f"user:{ids[key]}")
         if lead:
             page.check("[data-testid=panel-form] input[name=is_lead]")
         _submit(page, "[data-testid=panel-form] button[type=submit]")
@@ -208,6 +208,7 @@ def test_anonymous_tip_to_archived_final_decision_with_appeal(live_server, page)
     _flash_ok(page)
     sanction = page.get_by_test_id("sanction-form")
     sanction.locator("select[name=code]").select_option("S12")
+    sanction.locator("[data-testid=sanction-level]").select_option("留校察看")
     sanction.locator("input[name=months]").fill("12")
     _submit(page, "[data-testid=sanction-form] button[type=submit]")
     _flash_ok(page)
@@ -254,7 +255,7 @@ def test_anonymous_tip_to_archived_final_decision_with_appeal(live_server, page)
     page.fill("input[name=code]", code)
     page.fill("input[name=password]", password)
     _submit(page, "[data-testid=follow-form] button[type=submit]")
-    assert page.get_by_test_id("tip-stage").inner_text() == "结案"
+    assert page.get_by_test_id("tip-stage").inner_text() == "办理完毕"
     assert "予以受理" in page.get_by_test_id("tip-events").inner_text()
 
     with live_server.session() as s:
