@@ -279,7 +279,8 @@ def api_respondent(case_id: int) -> Any:
 @bp.route("/<int:case_id>/panel", methods=["POST"])
 @permission_required(P.CASE_INTAKE)
 def api_panel(case_id: int) -> Any:
-    """{user_id, is_lead, expected_version}: 409 with the reasons when recusal is required."""
+    """{user_id or expert_id (an outside expert's person id), is_lead, expected_version}:
+    409 with the reasons when recusal is required."""
     d = json_change()
     db = get_session()
     try:
@@ -288,7 +289,10 @@ def api_panel(case_id: int) -> Any:
             actor=signed_in_user(),
             case_id=case_id,
             expected_version=json_int(d, "expected_version"),
-            user_id=json_int(d, "user_id"),
+            user_id=json_int(d, "user_id") if d.get("expert_id") is None else None,
+            expert_id=json_int(d, "expert_id")
+            if d.get("expert_id") is not None
+            else None,
             is_lead=bool(d.get("is_lead")),
         )
     except RecusalRequired:

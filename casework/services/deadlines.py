@@ -290,6 +290,7 @@ def _people_to_remind(session: Session, case: Case) -> set[int]:
                 PanelMember.case_id == case.id, PanelMember.removed_at.is_(None)
             )
         )
+        if m.user_id is not None  # outside experts have no account and no inbox
     }
     if case.owner_id is not None:
         ids.add(case.owner_id)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from archive.kernel import clock
 from archive.kernel.accounts import Role
 from archive.kernel.errors import InvalidInput
 from casework.errors import CaseNotFound, RecusalRequired
 from casework.models import CaseState, Relation
-from casework.services import experts, intake, panel, todo, workflow
+from casework.services import deadlines, experts, intake, panel, todo, workflow
 from tests.casework.factories_casework import make_cast, move, named_case, walk_to
 from tests.factories import make_user
 
@@ -58,6 +59,11 @@ def test_a_committee_member_and_an_outside_expert_complete_the_panel(session):
     ]
     move(session, cast.committee, case, S.INVESTIGATING, "启动正式调查")
     assert case.state is S.INVESTIGATING
+    # Reminders go to the members with an account; the expert has no inbox.
+    row = deadlines.current_deadline(session, case.id)
+    row.due_on = clock.today()
+    counts = deadlines.run_reminders(session)
+    assert counts["reminders"] >= 2
 
 
 def test_a_committee_member_may_lead_and_move_the_case(session):
