@@ -20,6 +20,7 @@ from casework.models import (
     CaseDocument,
     CaseMessage,
     CaseParty,
+    CaseSource,
     CaseState,
     Evidence,
     Thread,
@@ -71,6 +72,7 @@ class RespondentView:
     draft: Evidence | None
     letters: list[CaseDocument]
     comments: list[CaseMessage]
+    has_reporter: bool
 
 
 def my_cases(session: Session, *, actor: User) -> list[tuple[Case, CaseParty]]:
@@ -124,6 +126,7 @@ def respondent_view(session: Session, *, actor: User, case_id: int) -> Responden
         draft=draft,
         letters=list_documents(session, case.id, party_id=party.id),
         comments=comments,
+        has_reporter=case.source in (CaseSource.NAMED, CaseSource.ANONYMOUS),
     )
 
 
