@@ -14,6 +14,7 @@ from archive.submissions import services as submissions
 from archive.submissions.models import Submission
 from casework.models import CaseSource, EvidenceKind
 from casework.services import evidence, intake
+from casework.services.case_view import case_page
 from tests.archive.factories_screening import COPIED, SOURCE_A, THESIS, isolated_factory
 from tests.factories import make_user
 
@@ -64,6 +65,9 @@ def test_open_case_from_a_screening_report(factory):
             and passages[0]["source"] == "a.txt"
         )
         assert s.get(Submission, sub_id).case_id == case.id
+        # No whistleblower: the page promises no reporter protection, the timeline says how.
+        page = case_page(s, actor=office, case_id=case.id, tab="summary")
+        assert not page.has_reporter and page.events[0].summary == "从查重报告立案"
         # Without a chosen respondent, the thesis's author (from the file name) is registered.
         again = intake.open_case_from_screening(
             s, actor=office, submission_id=sub_id, respondent_person_id=None, summary=""
