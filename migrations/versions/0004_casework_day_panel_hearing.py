@@ -1,6 +1,6 @@
 """casework: mixed panels (outside experts), the respondent hearing, message files, specific sanctions, letter checks
 
-Revision ID: 0004_casework_day_panel_hearing_letters
+Revision ID: 0004_casework_day_panel_hearing
 Revises: 0003_corpus_added_at
 Create Date: 2026-12-07 13:19:29.179624
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import archive.kernel.db
 
-revision: str = "0004_casework_day_panel_hearing_letters"
+revision: str = "0004_casework_day_panel_hearing"
 down_revision: str | Sequence[str] | None = "0003_corpus_added_at"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
