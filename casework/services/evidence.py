@@ -262,7 +262,8 @@ def store_tip_attachment(
     item = Evidence(
         case_id=case.id,
         kind=EvidenceKind.TIP_ATTACHMENT,
-        title=stored.original_name,
+        # The name the tipster gave: identical bytes are stored once under the first name.
+        title=os.path.basename(attachment.filename)[:255] or stored.original_name,
         received_from="举报人",
         stored_file_id=stored.id,
         sha256=stored.sha256,

@@ -179,7 +179,13 @@ def test_tip_to_final_decision_with_a_mixed_panel_and_the_comment_not_skipped(
     page.goto(f"{case_url}?tab=evidence")
     page.set_input_files(
         "[data-testid=draft-form] input[name=file]",
-        files=[{"name": "草稿.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+        files=[
+            {
+                "name": "草稿.pdf",
+                "mimeType": "application/pdf",
+                "buffer": PDF + tag.encode(),
+            }
+        ],
     )
     _submit(page, "[data-testid=draft-form] button[type=submit]")
     _flash_ok(page)
