@@ -32,6 +32,7 @@ from casework.services import (
 from casework.services.common import (
     STAFF_PERMISSIONS,
     can_see_reporter,
+    in_words,
     is_staff,
     list_events,
 )
@@ -95,6 +96,12 @@ def case_json(case: Case, *, viewer: User) -> dict[str, Any]:
                 "reason_required": t.reason_required,
             }
             for t in workflow.available_transitions(db, case, viewer)
+        ],
+        # Moves of the viewer's role that must wait, with the reason in words.
+        "waiting_transitions": [
+            {"to": t.target.value, "label": t.label, "why": in_words(why)}
+            for t, why in workflow.moves_for(db, case, viewer)
+            if why is not None
         ],
         "credit_handoff": case.credit_handoff,
         "archive_status": case.archive_status,

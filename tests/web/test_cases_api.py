@@ -126,6 +126,18 @@ def test_a_case_end_to_end_through_the_api(client, session):
     assert r.status_code == 201
     move("lead", cid, "report_draft")
     move("lead", cid, "respondent_comment")
+    # The comment cannot be skipped: the API says so, in words, and refuses the move.
+    seen = call("lead", "GET", f"/api/cases/{cid}").get_json()
+    assert seen["allowed_transitions"] == []
+    assert [w["to"] for w in seen["waiting_transitions"]] == ["determination"]
+    assert "尚未陈述申辩" in seen["waiting_transitions"][0]["why"]
+    refused = call(
+        "lead",
+        "POST",
+        f"/api/cases/{cid}/transitions",
+        json={"to": "determination", "expected_version": version(cid)},
+    )
+    assert refused.status_code == 409 and "尚未陈述申辩" in str(refused.get_json())
     mine = call("respondent_user", "GET", "/api/cases/mine").get_json()["cases"]
     assert [c["id"] for c in mine] == [cid] and "reporter" not in str(mine)
     r = call(
