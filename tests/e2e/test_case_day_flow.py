@@ -171,6 +171,7 @@ def test_tip_to_final_decision_with_a_mixed_panel_and_the_comment_not_skipped(
     # 4. The committee opens the investigation (its to-do list shows the case first).
     _as(page, live_server, "committee", tag)
     assert title in page.get_by_test_id("case-todo").inner_text()
+    _shot(page, "0-committee-todo")
     page.goto(case_url)
     _act(page, "investigating", "学术委员会决定启动正式调查。")
 
