@@ -9,7 +9,10 @@ from datetime import date, datetime
 
 from screening.document import Chapter, DocumentStructure, Span
 from screening.report.chapters import chapter_figures
+from screening.report.citations import citation_groups, group_of, listed_sources
+from screening.report.cover import cover_unit
 from screening.report.figures import document_figures, indicator_ticks, source_shares
+from screening.report.flags import disguise_flags
 from screening.report.layout import TextLayout
 from screening.report.model import DocumentInfo, Match, SourceInfo
 from screening.report.options import ReportOptions
@@ -51,7 +54,9 @@ def build_report(
         ValueError: a match or structure span lies outside the text.
     """
     _check_spans(text, matches, structure)
-    layout = TextLayout(text, structure, options)
+    layout = TextLayout(
+        text, structure, options, listed_sources(text, structure, sources)
+    )
     marked = tuple(
         sorted(
             (replace(m, excluded=layout.reason(m)) for m in matches),
@@ -60,6 +65,16 @@ def build_report(
     )
     counted = [m for m in marked if layout.counts(m)]
     figures = document_figures(layout, marked, counted)
+    groups = citation_groups(
+        marked,
+        [
+            group_of(is_cited=layout.is_attributed(m), is_quoted=layout.is_quoted(m))
+            if layout.counts(m)
+            else None
+            for m in marked
+        ],
+        layout.counter.union_chars,
+    )
     return ScreeningReport(
         report_number=report_number,
         checked_at=checked_at,
@@ -69,7 +84,7 @@ def build_report(
             name=document_name,
             title=title,
             author=author,
-            unit=unit,
+            unit=unit or cover_unit(text, structure),
             length=len(text),
             text_sha256=text_sha256(text),
             structure=structure,
@@ -80,6 +95,8 @@ def build_report(
         chapters=chapter_figures(layout, counted),
         sources=source_shares(layout, marked, counted, sources),
         matches=marked,
+        flags=disguise_flags(text, counted),
+        citation_groups=groups,
     )
 
 
