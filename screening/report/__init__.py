@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from screening.report.build import (
     build_report,
+    check_code,
     recompute,
     text_sha256,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "TEMPLATE",
     "TextRun",
     "build_report",
+    "check_code",
     "match_kind",
     "percent",
     "recompute",

@@ -132,6 +132,12 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def check_code(report: ScreeningReport) -> str:
+    """The check code printed with a report's №: the head of its text's SHA-256, so that
+    a number alone does not open a report's figures to anyone online."""
+    return report.document.text_sha256[:10]
+
+
 def _check_spans(
     text: str, matches: Iterable[Match], structure: DocumentStructure
 ) -> None:
