@@ -39,6 +39,7 @@ from web import (
     i18n,
     me,
     ratelimit,
+    report_verify,
     screening_api,
     screening_pages,
     tips,
@@ -143,6 +144,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(credit_pages.bp)
     app.register_blueprint(credit_api.api)
     app.register_blueprint(credit_public.bp)
+    app.register_blueprint(report_verify.bp)
     app.register_blueprint(me.bp)
     app.register_blueprint(archive_pages.bp)
     app.register_blueprint(archive_api.api)
