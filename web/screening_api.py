@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import InvalidInput
 from archive.submissions import services as submissions
-from archive.submissions.export import ratio_text
+from archive.submissions.export import ratio_text, submission_unit
 from archive.submissions.models import (
     REASON_LABELS,
     STATE_LABELS,
@@ -45,6 +45,15 @@ def verdict_chip(ratio: float | None) -> str:
     if ratio < high:
         return "chip-amber"
     return "chip-red"
+
+
+# The verdict a ratio earns against the university's thresholds, by chip colour.
+VERDICT_LABELS = {
+    "chip-green": "通过",
+    "chip-amber": "修改后复检",
+    "chip-red": "不通过",
+    "chip-grey": "—",
+}
 
 
 def state_chip(state: SubmissionState) -> str:
@@ -87,6 +96,8 @@ def submission_json(sub: Submission) -> dict[str, Any]:
             "max_source_ratio": ratio_text(sub.max_source_ratio),
         },
         "verdict_chip": verdict_chip(sub.copy_ratio),
+        "verdict": _(VERDICT_LABELS[verdict_chip(sub.copy_ratio)]),
+        "unit": submission_unit(sub),
         "report_number": sub.report_number,
         "report_url": url_for("screening.report", submission_id=sub.id)
         if sub.state == SubmissionState.DONE
