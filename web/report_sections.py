@@ -38,7 +38,7 @@ SECTION_LABELS: dict[str, dict[str, str]] = {
         "evasion_suspected": "疑似规避检测：伪装字符集中在匹配段落中",
         "def_flags": "标记：检测前系统将繁体字转为简体、全角字母数字转为半角、删除零宽字符、"
         "将形似的西里尔或希腊字母视为拉丁字母；此处列出这些字符的数量和位置。"
-        "伪装字符集中出现在匹配段落中时标为“疑似规避检测”。",
+        "零宽字符不计入字数。伪装字符集中出现在匹配段落中时标为“疑似规避检测”。",
         "groups": "按引证分组",
         "group_cited_quoted": "已引证且加引号",
         "group_cited_not_quoted": "已引证未加引号",
@@ -68,7 +68,8 @@ SECTION_LABELS: dict[str, dict[str, str]] = {
         "def_flags": "Flags: before comparing, traditional characters are read as "
         "simplified, full-width letters and digits as ASCII, zero-width characters are "
         "dropped and look-alike Cyrillic or Greek letters read as Latin; their number and "
-        "places are listed. Evasion is suspected when they cluster in matched passages.",
+        "places are listed. Zero-width characters are not counted as characters. Evasion "
+        "is suspected when they cluster in matched passages.",
         "groups": "Matches by citation",
         "group_cited_quoted": "Cited and quoted",
         "group_cited_not_quoted": "Cited, not quoted",

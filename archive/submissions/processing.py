@@ -127,7 +127,7 @@ def record_text(
     batch = _lock_batch(session, sub.batch_id)
     sub.text = text
     sub.text_sha256 = text_sha256(text)
-    sub.char_count = sum(1 for ch in text if not ch.isspace())
+    sub.char_count = sum(1 for ch in text if ch.isprintable() and not ch.isspace())
     sub.title = sub.title or meta.get("title", "")[:500]
     if not sub.author and meta.get("author"):
         sub.author = meta["author"][:200]
