@@ -1,0 +1,232 @@
+"""The research office's report: filters that persist and are audited, flags, citation
+groups, 全文标明引文, the short form, public verification and the batch table."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import load_workbook
+
+from archive.corpus import services as corpus
+from archive.kernel import audit
+from archive.kernel.accounts import Role
+from archive.submissions import services as submissions
+from archive.submissions.models import Submission
+from screening.report import Match, ScreeningReport, check_code, percent
+from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
+from tests.archive.factories_thesis import QUOTED, THESIS_WITH_REFERENCES
+from tests.factories import make_user
+from tests.helpers import login, post_form, text_of
+from web.report_views import copied_spans
+
+
+def _screened(session, client, text=THESIS_WITH_REFERENCES, name="t.txt"):
+    corpus.add_document(
+        session, doc_id="web/a.txt", text=SOURCE_A, title="科研诚信制度研究"
+    )
+    corpus.add_document(
+        session, doc_id="web/b.txt", text=SOURCE_B, title="量子计算综述"
+    )
+    office = make_user(session, Role.RESEARCH_OFFICE)
+    session.commit()
+    login(client, office.username)
+    batch = submissions.create_batch(session, actor=office)
+    sub = submissions.add_file(
+        session,
+        batch=batch,
+        actor=office,
+        file_name=name,
+        stream=io.BytesIO(text.encode()),
+    )
+    session.commit()
+    return office, batch, sub
+
+
+def _report(session, sub_id) -> ScreeningReport:
+    session.expire_all()
+    return ScreeningReport.from_dict(session.get(Submission, sub_id).report)
+
+
+def test_report_page_shows_flags_groups_citation_unit_and_counts(session, client):
+    _, _, sub = _screened(session, client)
+    page = client.get(f"/screening/submissions/{sub.id}")
+    assert page.status_code == 200
+    text = text_of(page)
+    html = page.get_data(as_text=True)
+    # flags: ten zero-width characters and one 繁體 character, in the copied passage
+    assert re.search(
+        r'data-kind="zero_width"><td>零宽或隐形字符</td><td>10</td><td>10</td>', html
+    )
+    assert 'data-testid="evasion"' in html and "疑似规避检测" in text
+    # 是否引证 read from the thesis's own 参考文献: both sources are listed there
+    rows = re.findall(r'data-testid="source-row".*?</tr>', html, re.S)
+    assert len(rows) == 2 and all(">是<" in row for row in rows)
+    # groups: the listed, unquoted copy and the listed, quoted sentence
+    assert re.search(
+        r'data-group="cited_not_quoted">.*?data-field="count">1<', html, re.S
+    )
+    assert re.search(r'data-group="cited_quoted">.*?data-field="count">1<', html, re.S)
+    assert re.search(r'data-group="neither">.*?data-field="count">0<', html, re.S)
+    # 单位 from the cover; 字数 say what each counts; passages counted as the case counts
+    assert 'data-testid="doc-unit">教育学院<' in html
+    assert "计入字数，不含模板文字和参考文献表" in text
+    assert "计入复制比 2 处，共 2 处匹配" in text
+
+
+def test_a_group_link_shows_only_that_groups_passages(session, client):
+    _, _, sub = _screened(session, client)
+    rep = _report(session, sub.id)
+    page = client.get(f"/screening/submissions/{sub.id}?group=cited_quoted")
+    html = page.get_data(as_text=True)
+    marks = re.findall(
+        r'<mark class="k-(\w+)" data-m="(\d+)"', html.split('id="pane-right"')[0]
+    )
+    quoted = {str(i) for i, m in enumerate(rep.matches) if m.source == "web/b.txt"}
+    assert marks and {i for _, i in marks} <= quoted
+    assert 'data-testid="group-filter"' in html
+
+
+def test_filters_recompute_persist_and_are_audited(session, client):
+    _, _, sub = _screened(session, client)
+    before = _report(session, sub.id).figures
+    response = post_form(
+        client,
+        f"/screening/submissions/{sub.id}/options",
+        {
+            "action": "filters",
+            "exclude_quotes": "on",
+            "exclude_templates": "on",
+            "min_match_chars": "13",
+        },
+    )
+    assert response.status_code == 302
+    after = _report(session, sub.id)
+    assert after.options.exclude_quotes and not after.options.exclude_references
+    # quotations leave the total; the reference list now counts in the denominator
+    assert after.figures.copied_chars < before.copied_chars
+    assert after.figures.total_chars > before.total_chars
+    stored = session.get(Submission, sub.id).options
+    assert stored["exclude_quotes"] is True and stored["exclude_references"] is False
+    (entry,) = audit.list_entries(
+        session, action="update_report_options", entity_id=str(sub.id)
+    )
+    assert entry.after["exclude_quotes"] is True
+    page = client.get(f"/screening/submissions/{sub.id}").get_data(as_text=True)
+    assert 'data-testid="filter-quotes" checked' in page
+    assert 'data-testid="filter-references">' in page
+    # the printable report names the filters that were applied
+    full = client.get(f"/screening/submissions/{sub.id}/report.html")
+    assert "总文字复制比中去除引文: 是" in text_of(full)
+    assert "去除参考文献: 否" in text_of(full)
+    # restore puts every filter back
+    post_form(
+        client, f"/screening/submissions/{sub.id}/options", {"action": "restore_all"}
+    )
+    restored = _report(session, sub.id)
+    assert restored.figures == before
+
+
+def test_excluding_a_listed_source_keeps_it_cited(session, client):
+    _, _, sub = _screened(session, client)
+    post_form(
+        client,
+        f"/screening/submissions/{sub.id}/options",
+        {"action": "exclude", "source": "web/a.txt", "reason": "not_original"},
+    )
+    rep = _report(session, sub.id)
+    assert rep.source("web/a.txt").excluded == "not_original"
+    assert rep.source("web/a.txt").is_cited
+
+
+def test_fulltext_marks_every_match_and_flag(session, client):
+    _, _, sub = _screened(session, client)
+    rep = _report(session, sub.id)
+    page = client.get(f"/screening/submissions/{sub.id}/fulltext")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    body = html.split('data-testid="fulltext">')[1].split("</div>")[0]
+    ids = set(re.findall(r'<mark class="k-\w+" data-m="(\d+)', body))
+    assert ids == {str(i) for i in range(len(rep.matches))}
+    assert body.count('data-flag="zero_width"') == 10
+    assert body.count('data-flag="traditional"') == 1
+    # the whole text is there, not only the passages
+    assert "本研究采用问卷调查与访谈相结合的方法" in body and "参考文献" in body
+    assert QUOTED in re.sub(r"<[^>]+>", "", body)
+
+
+def test_short_form_and_verification(session, client):
+    _, _, sub = _screened(session, client)
+    rep = _report(session, sub.id)
+    full = client.get(f"/screening/submissions/{sub.id}/report.html")
+    brief = client.get(f"/screening/submissions/{sub.id}/report.html?form=brief")
+    assert "全文对照" in text_of(full) and "全文对照" not in text_of(brief)
+    assert "简洁报告" in text_of(brief) and "相似文献列表" in text_of(brief)
+    code = check_code(rep)
+    assert f"核验码 {code}" in text_of(full)
+    assert f"/public/report-verify?number={rep.report_number}&amp;code={code}" in (
+        full.get_data(as_text=True)
+    )
+    assert "北京时间" in text_of(full) and "UTC" not in text_of(full)
+    pdf = client.get(f"/screening/submissions/{sub.id}/report.pdf?form=brief")
+    assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
+    # the public page: genuine with the right code, nothing without it
+    client.get("/logout")
+    ok = client.get(f"/public/report-verify?number={rep.report_number}&code={code}")
+    assert ok.status_code == 200
+    assert "真实有效" in text_of(ok)
+    assert f'data-testid="verified-ratio">{percent(rep.figures.copy_ratio)}<' in (
+        ok.get_data(as_text=True)
+    )
+    assert "2021009" not in text_of(ok)
+    bad = client.get(
+        f"/public/report-verify?number={rep.report_number}&code=0000000000"
+    )
+    assert bad.status_code == 404 and "真实有效" not in text_of(bad)
+    (entry,) = audit.list_entries(session, action="verify_report")
+    assert entry.entity_id == str(sub.id)
+
+
+def test_batch_table_unit_verdict_histogram_and_numeric_excel(session, client):
+    office, batch, sub = _screened(session, client)
+    submissions.add_file(
+        session,
+        batch=batch,
+        actor=office,
+        file_name="copied.txt",
+        stream=io.BytesIO(THESIS.encode()),
+    )
+    session.commit()
+    page = client.get(f"/screening/batches/{batch.id}")
+    html = page.get_data(as_text=True)
+    assert 'data-field="unit">教育学院<' in html
+    assert re.search(r'data-testid="verdict">(不通过|修改后复检|通过)<', html)
+    assert html.count('data-testid="threshold-line"') == 2
+    assert "全文字数" in html and 'data-sort="copy_ratio"' in html
+    xlsx = client.get(f"/screening/batches/{batch.id}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    header = [c.value for c in sheet[1]]
+    col = header.index("总文字复制比") + 1
+    cell = sheet.cell(row=2, column=col)
+    assert isinstance(cell.value, float) and cell.number_format == "0.0%"
+    units = {
+        row[0]: row[header.index("学院")]
+        for row in sheet.iter_rows(2, values_only=True)
+    }
+    assert units["t.txt"] == "教育学院"
+    # sorted by similarity, largest first: the plain copy of COPIED leads
+    first = sheet.cell(row=2, column=1).value
+    assert first == "copied.txt" and COPIED in THESIS
+
+
+def test_the_source_pane_lights_only_what_was_copied():
+    source = "甲乙丙丁戊己庚辛。研究者普遍认为，这一点非常重要，建立健全科研诚信制度是根本途径。其后文字。"
+    copied = "研究者普遍认为，建立健全科研诚信制度是根本途径。"
+    text = "前文。" + copied + "后文。"
+    start = source.index("研究者")
+    end = source.index("其后")
+    match = Match("s", text.index(copied), len(copied), start, end - start, 0.9)
+    spans = copied_spans(text, source, match)
+    lit = "".join(source[a:b] for a, b in spans)
+    assert lit == copied
+    assert "这一点非常重要" not in lit
