@@ -36,6 +36,7 @@ from archive.submissions.models import (
 )
 from screening.report import (
     SOURCE_EXCLUSION_REASONS,
+    CharCounter,
     ScreeningReport,
     match_kind,
     percent,
@@ -201,6 +202,7 @@ def report(submission_id: int) -> Any:
         flag_places=flag_places(rep, text, _section_labels()),
         group_rows=group_rows(rep, _section_labels()),
         filter_names=FILTER_NAMES,
+        match_chars=_match_chars(text),
         source_reasons=SOURCE_EXCLUSION_REASONS,
         source_reason_labels=SOURCE_REASON_LABELS,
         match_reason_labels=MATCH_REASON_LABELS,
@@ -216,6 +218,12 @@ def report(submission_id: int) -> Any:
         warnings=[WARNING_LABELS.get(w, w) for w in (sub.warnings or [])],
         min_match_chars=rep.options.min_match_chars,
     )
+
+
+def _match_chars(text: str) -> Any:
+    """Characters (字) of a match as the figures count them (no spaces, no invisibles)."""
+    counter = CharCounter(text)
+    return lambda m: counter.chars(m.offset, m.end)
 
 
 def _section_labels() -> dict[str, str]:
