@@ -230,3 +230,23 @@ def test_the_source_pane_lights_only_what_was_copied():
     lit = "".join(source[a:b] for a, b in spans)
     assert lit == copied
     assert "这一点非常重要" not in lit
+
+
+def test_report_sections_in_english(session, client):
+    _, batch, sub = _screened(session, client)
+    client.get("/lang/en")
+    text = text_of(client.get(f"/screening/submissions/{sub.id}"))
+    for phrase in (
+        "Flags: disguised and hidden characters",
+        "Zero-width or invisible characters",
+        "Cited, not quoted",
+        "Leave out quotations",
+        "Passages: 2 counted in the similarity, 2 matches in all",
+    ):
+        assert phrase in text
+    for phrase in ("零宽", "已引证", "去除引文", "计入复制比"):
+        assert phrase not in text
+    batch_text = text_of(client.get(f"/screening/batches/{batch.id}"))
+    assert "Verdict (university thresholds)" in batch_text and "School" in batch_text
+    full = text_of(client.get(f"/screening/submissions/{sub.id}/report.html"))
+    assert "Beijing time" in full and "Check code" in full
