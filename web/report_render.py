@@ -27,6 +27,7 @@ from screening.report import (
     percent,
     text_runs,
 )
+from screening.report.excerpts import copied_spans
 from web.report_sections import beijing_time, section_context, verification
 
 _ENV = Environment(
@@ -534,7 +535,13 @@ def _passages(
                 s_lo = max(0, s_start - context_chars)
                 s_hi = min(len(src), s_end + context_chars)
                 excerpt = _pieces(
-                    src, s_lo, s_hi, [(s_start, s_end, match_kind(m), None)]
+                    src,
+                    s_lo,
+                    s_hi,
+                    [
+                        (a, b, match_kind(m), None)
+                        for a, b in copied_spans(text, src, m)
+                    ],
                 )
                 if s_lo > 0:
                     excerpt.insert(0, _Piece("…", None))

@@ -1,4 +1,5 @@
-"""Disguise flags, citation read from the thesis's own 参考文献, and the cover's unit."""
+"""Disguise flags, citation read from the thesis's own 参考文献, the cover's unit, and the
+source characters lit as copied."""
 
 from datetime import UTC, date, datetime
 
@@ -13,6 +14,7 @@ from screening.report import (
     recompute,
 )
 from screening.report.cover import cover_unit
+from screening.report.excerpts import copied_spans
 from screening.structure import analyse
 
 COPIED = "研究者普遍认为建立健全科研诚信制度是治理学术不端的根本途径"
@@ -134,3 +136,16 @@ def test_unit_is_read_from_the_cover_page():
     assert report.document.unit == "教育学院"
     assert make(cover, [], unit="化学系").document.unit == "化学系"
     assert cover_unit("第一章 绪论\n正文。\n", DocumentStructure()) == ""
+
+
+def test_the_source_pane_lights_only_what_was_copied():
+    source = "甲乙丙丁戊己庚辛。研究者普遍认为，这一点非常重要，建立健全科研诚信制度是根本途径。其后文字。"
+    copied = "研究者普遍认为，建立健全科研诚信制度是根本途径。"
+    text = "前文。" + copied + "后文。"
+    start = source.index("研究者")
+    end = source.index("其后")
+    match = Match("s", text.index(copied), len(copied), start, end - start, 0.9)
+    spans = copied_spans(text, source, match)
+    lit = "".join(source[a:b] for a, b in spans)
+    assert lit == copied
+    assert "这一点非常重要" not in lit

@@ -13,12 +13,11 @@ from archive.kernel import audit
 from archive.kernel.accounts import Role
 from archive.submissions import services as submissions
 from archive.submissions.models import Submission
-from screening.report import Match, ScreeningReport, check_code, percent
+from screening.report import ScreeningReport, check_code, percent
 from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
 from tests.archive.factories_thesis import QUOTED, THESIS_WITH_REFERENCES
 from tests.factories import make_user
 from tests.helpers import login, post_form, text_of
-from web.report_views import copied_spans
 
 
 def _screened(session, client, text=THESIS_WITH_REFERENCES, name="t.txt"):
@@ -217,19 +216,6 @@ def test_batch_table_unit_verdict_histogram_and_numeric_excel(session, client):
     # sorted by similarity, largest first: the plain copy of COPIED leads
     first = sheet.cell(row=2, column=1).value
     assert first == "copied.txt" and COPIED in THESIS
-
-
-def test_the_source_pane_lights_only_what_was_copied():
-    source = "甲乙丙丁戊己庚辛。研究者普遍认为，这一点非常重要，建立健全科研诚信制度是根本途径。其后文字。"
-    copied = "研究者普遍认为，建立健全科研诚信制度是根本途径。"
-    text = "前文。" + copied + "后文。"
-    start = source.index("研究者")
-    end = source.index("其后")
-    match = Match("s", text.index(copied), len(copied), start, end - start, 0.9)
-    spans = copied_spans(text, source, match)
-    lit = "".join(source[a:b] for a, b in spans)
-    assert lit == copied
-    assert "这一点非常重要" not in lit
 
 
 def test_report_sections_in_english(session, client):
