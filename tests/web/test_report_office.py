@@ -17,7 +17,7 @@ from screening.report import ScreeningReport, check_code, percent
 from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
 from tests.archive.factories_thesis import QUOTED, THESIS_WITH_REFERENCES
 from tests.factories import make_user
-from tests.helpers import login, post_form, text_of
+from tests.helpers import csrf_token, login, post_form, text_of
 
 
 def _screened(session, client, text=THESIS_WITH_REFERENCES, name="t.txt"):
@@ -236,3 +236,19 @@ def test_report_sections_in_english(session, client):
     assert "Verdict (university thresholds)" in batch_text and "School" in batch_text
     full = text_of(client.get(f"/screening/submissions/{sub.id}/report.html"))
     assert "Beijing time" in full and "Check code" in full
+
+
+def test_the_api_switches_filters_and_returns_flags_and_groups(session, client):
+    _, _, sub = _screened(session, client)
+    url = f"/api/screening/submissions/{sub.id}/options"
+    headers = {"X-CSRFToken": csrf_token(client)}
+    body = client.post(
+        url, json={"filters": {"exclude_references": False}}, headers=headers
+    ).get_json()
+    assert body["options"]["exclude_references"] is False
+    assert body["flags"]["evasion_suspected"] is True
+    assert [g["code"] for g in body["citation_groups"]][0] == "cited_quoted"
+    bad = client.post(url, json={"filters": {"exclude_quotes": "yes"}}, headers=headers)
+    assert bad.status_code == 422
+    unknown = client.post(url, json={"filters": {"exclude_all": True}}, headers=headers)
+    assert unknown.status_code == 422
