@@ -119,6 +119,8 @@ class Submission(Base):
         deferred=True, info={"audit": "redact"}
     )
     report_number: Mapped[str | None] = mapped_column(String(40))
+    # [start, end] spans of text the file hides from its reader (white, tiny, hidden).
+    hidden_spans: Mapped[list[Any] | None] = mapped_column(default=None)
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     copy_ratio: Mapped[float | None]
     copy_ratio_without_quotes: Mapped[float | None]

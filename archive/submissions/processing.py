@@ -34,6 +34,7 @@ from archive.submissions.pipeline import (
     prepare,
     screen_document,
 )
+from screening.document import Span
 from screening.errors import ScreeningError
 from screening.extract import extract
 from screening.report import ReportOptions, ScreeningReport, text_sha256
@@ -89,8 +90,11 @@ def begin(session: Session, submission_id: int) -> Work | None:
     )
 
 
-def extract_text(work: Work) -> tuple[str, list[str], dict[str, str]]:
-    """The file's text, its warnings and metadata; `ScreeningStepFailed` if unreadable."""
+def extract_text(
+    work: Work,
+) -> tuple[str, list[str], dict[str, str], list[list[int]]]:
+    """The file's text, its warnings, metadata and hidden-text spans ([start, end]);
+    `ScreeningStepFailed` if unreadable."""
     assert work.data is not None
     try:
         document = extract(work.data, name=work.file_name, max_bytes=work.max_bytes)
@@ -106,7 +110,8 @@ def extract_text(work: Work) -> tuple[str, list[str], dict[str, str]]:
     warnings = list(document.warnings)
     if not any("\u4e00" <= ch <= "\u9fff" for ch in document.text):
         warnings.append("no_chinese")
-    return document.text, warnings, dict(document.metadata)
+    hidden = [[span.start, span.end] for span in document.hidden]
+    return document.text, warnings, dict(document.metadata), hidden
 
 
 def record_text(
@@ -115,6 +120,7 @@ def record_text(
     text: str,
     warnings: list[str],
     meta: dict[str, str],
+    hidden: list[list[int]] | None = None,
 ) -> bool:
     """Store the text; True when the comparison may start now.
 
@@ -127,6 +133,7 @@ def record_text(
     batch = _lock_batch(session, sub.batch_id)
     sub.text = text
     sub.text_sha256 = text_sha256(text)
+    sub.hidden_spans = hidden or None
     sub.char_count = sum(1 for ch in text if ch.isprintable() and not ch.isspace())
     sub.title = sub.title or meta.get("title", "")[:500]
     if not sub.author and meta.get("author"):
@@ -254,6 +261,7 @@ def _read_comparison(session: Session, submission_id: int) -> _Comparison | None
         author=sub.author,
         university_id=sub.university_id,
         unit=sub.unit,
+        hidden=tuple(Span(int(a), int(b)) for a, b in sub.hidden_spans or ()),
     )
     options = ReportOptions(
         excluded_sources=dict(sub.options.get("excluded_sources") or {}),

@@ -9,10 +9,15 @@ from datetime import date, datetime
 
 from screening.document import Chapter, DocumentStructure, Span
 from screening.report.chapters import chapter_figures
-from screening.report.citations import citation_groups, group_of, listed_sources
+from screening.report.citations import (
+    CitationGroup,
+    citation_groups,
+    group_of,
+    listed_sources,
+)
 from screening.report.cover import cover_unit
 from screening.report.figures import document_figures, indicator_ticks, source_shares
-from screening.report.flags import disguise_flags
+from screening.report.flags import disguise_flags, hidden_spans
 from screening.report.layout import TextLayout
 from screening.report.model import DocumentInfo, Match, SourceInfo
 from screening.report.options import ReportOptions
@@ -34,6 +39,7 @@ def build_report(
     title: str = "",
     author: str = "",
     unit: str = "",
+    hidden: Sequence[Span] = (),
 ) -> ScreeningReport:
     """Mark each match's exclusion reason and compute the CNKI figures (see `screening.report`).
 
@@ -48,7 +54,9 @@ def build_report(
         cutoff_date: 比对截止日期 of the corpus.
         checked_at: 检测时间.
         report_number: the report's №, printed on every page and in the QR code.
-        title: 检测文献 (the thesis title), author: 作者, unit: 单位.
+        title: 检测文献 (the thesis title), author: 作者, unit: 单位 (else read from
+            the cover page).
+        hidden: spans the file hides from its reader (`ExtractedDocument.hidden`).
 
     Raises:
         ValueError: a match or structure span lies outside the text.
@@ -65,16 +73,6 @@ def build_report(
     )
     counted = [m for m in marked if layout.counts(m)]
     figures = document_figures(layout, marked, counted)
-    groups = citation_groups(
-        marked,
-        [
-            group_of(is_cited=layout.is_attributed(m), is_quoted=layout.is_quoted(m))
-            if layout.counts(m)
-            else None
-            for m in marked
-        ],
-        layout.counter.union_chars,
-    )
     return ScreeningReport(
         report_number=report_number,
         checked_at=checked_at,
@@ -95,8 +93,12 @@ def build_report(
         chapters=chapter_figures(layout, counted),
         sources=source_shares(layout, marked, counted, sources),
         matches=marked,
-        flags=disguise_flags(text, counted),
-        citation_groups=groups,
+        flags=disguise_flags(
+            text,
+            counted,
+            ((s.start, s.end) for s in hidden if 0 <= s.start < s.end <= len(text)),
+        ),
+        citation_groups=_groups(layout, marked),
     )
 
 
@@ -124,12 +126,27 @@ def recompute(
         title=report.document.title,
         author=report.document.author,
         unit=report.document.unit,
+        hidden=[Span(start, end) for start, end in hidden_spans(report.flags)],
     )
 
 
 def text_sha256(text: str) -> str:
     """Hex SHA-256 of the UTF-8 text, tying a report (and its QR code) to what was read."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _groups(layout: TextLayout, marked: Sequence[Match]) -> tuple[CitationGroup, ...]:
+    """The counting matches in their citation groups."""
+    return citation_groups(
+        marked,
+        [
+            group_of(is_cited=layout.is_attributed(m), is_quoted=layout.is_quoted(m))
+            if layout.counts(m)
+            else None
+            for m in marked
+        ],
+        layout.counter.union_chars,
+    )
 
 
 def check_code(report: ScreeningReport) -> str:

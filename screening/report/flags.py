@@ -3,12 +3,18 @@ whether they cluster in the matched passages (evasion suspected)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from screening.normalize import DISGUISE_KINDS, disguise_runs
 from screening.report.model import Match
+
+# Text the file hides from its reader (white, tiny, formatted hidden), where the
+# extractor can tell (`ExtractedDocument.hidden`).
+HIDDEN = "hidden"
+FLAG_KINDS = (*DISGUISE_KINDS, HIDDEN)
 
 # Evasion is suspected when at least this many flagged characters lie in counting
 # matches and they are at least this share of all flagged characters: a thesis written
@@ -62,9 +68,9 @@ class DisguiseFlags:
     def from_dict(cls, data: Mapping[str, Any]) -> DisguiseFlags:
         """Read back `to_dict` output."""
         return cls(
-            chars=tuple((k, int(data["chars"].get(k, 0))) for k in DISGUISE_KINDS),
+            chars=tuple((k, int(data["chars"].get(k, 0))) for k in FLAG_KINDS),
             in_matches=tuple(
-                (k, int(data["in_matches"].get(k, 0))) for k in DISGUISE_KINDS
+                (k, int(data["in_matches"].get(k, 0))) for k in FLAG_KINDS
             ),
             runs=tuple(FlagRun(k, int(s), int(e)) for k, s, e in data["runs"]),
             run_count=int(data["run_count"]),
@@ -72,12 +78,22 @@ class DisguiseFlags:
         )
 
 
-def disguise_flags(text: str, counted: Sequence[Match]) -> DisguiseFlags:
-    """Count the disguised characters of `text`, and those inside the counting matches."""
-    runs = disguise_runs(text)
+def disguise_flags(
+    text: str,
+    counted: Sequence[Match],
+    hidden: Iterable[tuple[int, int]] = (),
+) -> DisguiseFlags:
+    """Count the disguised and hidden characters of `text`, and those inside the
+    counting matches; a disguise inside hidden text is listed as hidden text."""
+    cover = _union(hidden)
+    runs = sorted(
+        [(HIDDEN, start, end) for start, end in cover]
+        + [r for r in disguise_runs(text) if not _overlaps(r[1], r[2], cover)],
+        key=lambda r: r[1],
+    )
     matched = _union((m.offset, m.end) for m in counted)
-    chars = dict.fromkeys(DISGUISE_KINDS, 0)
-    inside = dict.fromkeys(DISGUISE_KINDS, 0)
+    chars = dict.fromkeys(FLAG_KINDS, 0)
+    inside = dict.fromkeys(FLAG_KINDS, 0)
     i = 0
     for kind, start, end in runs:
         chars[kind] += end - start
@@ -91,11 +107,33 @@ def disguise_flags(text: str, counted: Sequence[Match]) -> DisguiseFlags:
     return DisguiseFlags(
         chars=tuple(chars.items()),
         in_matches=tuple(inside.items()),
-        runs=tuple(FlagRun(k, s, e) for k, s, e in runs[:MAX_RUNS]),
+        runs=_kept(runs),
         run_count=len(runs),
         evasion_suspected=total_inside >= EVASION_MIN_CHARS
         and total_inside >= EVASION_MIN_SHARE * total,
     )
+
+
+def _kept(runs: list[tuple[str, int, int]]) -> tuple[FlagRun, ...]:
+    """Every hidden run (a recompute needs them) and the first other runs, in text order."""
+    hidden = [r for r in runs if r[0] == HIDDEN]
+    others = [r for r in runs if r[0] != HIDDEN][: max(0, MAX_RUNS - len(hidden))]
+    return tuple(
+        FlagRun(k, s, e) for k, s, e in sorted(hidden + others, key=lambda r: r[1])
+    )
+
+
+def hidden_spans(flags: DisguiseFlags | None) -> list[tuple[int, int]]:
+    """The hidden-text spans a report's flags hold (kept so a recompute keeps them)."""
+    if flags is None:
+        return []
+    return [(r.start, r.end) for r in flags.runs if r.kind == HIDDEN]
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether [start, end) meets any of the sorted disjoint spans."""
+    i = bisect_right(spans, (start, end))
+    return any(s < end and e > start for s, e in spans[max(0, i - 1) : i + 1])
 
 
 def _union(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

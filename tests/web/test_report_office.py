@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 
+import docx
+from docx.shared import RGBColor
 from openpyxl import load_workbook
 
 from archive.corpus import services as corpus
@@ -252,3 +254,40 @@ def test_the_api_switches_filters_and_returns_flags_and_groups(session, client):
     assert bad.status_code == 422
     unknown = client.post(url, json={"filters": {"exclude_all": True}}, headers=headers)
     assert unknown.status_code == 422
+
+
+def test_hidden_text_in_a_docx_is_flagged_and_survives_a_recompute(
+    session, client, tmp_path
+):
+    padding = "这些白色小字用来稀释复制的段落"
+    document = docx.Document()
+    document.add_paragraph("第一章 绪论")
+    paragraph = document.add_paragraph()
+    paragraph.add_run(COPIED[:30])
+    white = paragraph.add_run(padding)
+    white.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    paragraph.add_run(COPIED[30:])
+    path = tmp_path / "hidden.docx"
+    document.save(str(path))
+    office, batch, _ = _screened(session, client)
+    hidden_sub = submissions.add_file(
+        session,
+        batch=batch,
+        actor=office,
+        file_name="hidden.docx",
+        stream=io.BytesIO(path.read_bytes()),
+    )
+    session.commit()
+    rep = _report(session, hidden_sub.id)
+    assert rep.flags is not None and dict(rep.flags.chars)["hidden"] == len(padding)
+    html = client.get(f"/screening/submissions/{hidden_sub.id}").get_data(as_text=True)
+    assert 'data-kind="hidden"' in html and "隐藏文字" in html
+    post_form(
+        client,
+        f"/screening/submissions/{hidden_sub.id}/options",
+        {"action": "filters", "exclude_references": "on", "min_match_chars": "20"},
+    )
+    again = _report(session, hidden_sub.id)
+    assert again.flags is not None and dict(again.flags.chars)["hidden"] == len(padding)
+    full = client.get(f"/screening/submissions/{hidden_sub.id}/fulltext")
+    assert full.get_data(as_text=True).count('data-flag="hidden"') == 1
