@@ -38,7 +38,6 @@ from screening.document import Span
 from screening.errors import ScreeningError
 from screening.extract import extract
 from screening.report import ReportOptions, ScreeningReport, text_sha256
-from screening.report.options import FILTER_NAMES
 
 _PEER_LOCK_NAMESPACE = 74230102  # pg advisory lock keys (namespace, batch id)
 
@@ -266,7 +265,9 @@ def _read_comparison(session: Session, submission_id: int) -> _Comparison | None
     options = ReportOptions(
         excluded_sources=dict(sub.options.get("excluded_sources") or {}),
         min_match_chars=int(sub.options.get("min_match_chars", batch.min_match_chars)),
-        **{k: bool(sub.options[k]) for k in FILTER_NAMES if k in sub.options},
+        exclude_quotes=bool(sub.options.get("exclude_quotes", False)),
+        exclude_references=bool(sub.options.get("exclude_references", True)),
+        exclude_templates=bool(sub.options.get("exclude_templates", True)),
     )
     return _Comparison(
         batch_id=batch.id,

@@ -9,6 +9,7 @@ import re
 import docx
 from docx.shared import RGBColor
 from openpyxl import load_workbook
+from pdfminer.high_level import extract_text
 
 from archive.corpus import services as corpus
 from archive.kernel import audit
@@ -291,3 +292,26 @@ def test_hidden_text_in_a_docx_is_flagged_and_survives_a_recompute(
     assert again.flags is not None and dict(again.flags.chars)["hidden"] == len(padding)
     full = client.get(f"/screening/submissions/{hidden_sub.id}/fulltext")
     assert full.get_data(as_text=True).count('data-flag="hidden"') == 1
+
+
+def test_a_rescreen_keeps_the_filters(session, client):
+    _, _, sub = _screened(session, client)
+    post_form(
+        client,
+        f"/screening/submissions/{sub.id}/options",
+        {"action": "filters", "exclude_quotes": "on", "min_match_chars": "13"},
+    )
+    post_form(client, f"/screening/submissions/{sub.id}/rescreen")
+    rep = _report(session, sub.id)
+    assert rep.options.exclude_quotes and not rep.options.exclude_references
+    assert not rep.options.exclude_templates
+
+
+def test_the_pdf_carries_flags_groups_and_the_verification_line(session, client):
+    _, _, sub = _screened(session, client)
+    rep = _report(session, sub.id)
+    pdf = client.get(f"/screening/submissions/{sub.id}/report.pdf")
+    text = re.sub(r"\s+", "", extract_text(io.BytesIO(pdf.data)))
+    assert "标记：伪装与隐藏字符" in text and "疑似规避检测" in text
+    assert "按引证分组" in text and "已引证未加引号" in text
+    assert f"核验码{check_code(rep)}" in text and "北京时间" in text
