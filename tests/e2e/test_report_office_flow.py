@@ -12,8 +12,14 @@ from playwright.sync_api import expect
 
 from archive.corpus import services as corpus
 from archive.kernel.accounts import Role
-from tests.archive.factories_screening import SOURCE_A, SOURCE_B, THESIS
-from tests.archive.factories_thesis import THESIS_WITH_REFERENCES
+from tests.archive.factories_thesis import (
+    PLAIN_COPY,
+    REPORT_SOURCE_A,
+    REPORT_SOURCE_A_TITLE,
+    REPORT_SOURCE_B,
+    REPORT_SOURCE_B_TITLE,
+    THESIS_WITH_REFERENCES,
+)
 from tests.e2e.conftest import ARTIFACTS, browser_login
 from tests.factories import PASSWORD, make_user
 from tests.screening.makefiles import write_docx
@@ -33,10 +39,10 @@ def test_batch_to_a_filtered_report_with_flags(
     with live_server.session() as s:
         make_user(s, Role.RESEARCH_OFFICE, username="e2e-office")
         corpus.add_document(
-            s, doc_id="e2e-ro/a.txt", text=SOURCE_A, title="科研诚信制度研究"
+            s, doc_id="e2e-ro/a.txt", text=REPORT_SOURCE_A, title=REPORT_SOURCE_A_TITLE
         )
         corpus.add_document(
-            s, doc_id="e2e-ro/b.txt", text=SOURCE_B, title="量子计算综述"
+            s, doc_id="e2e-ro/b.txt", text=REPORT_SOURCE_B, title=REPORT_SOURCE_B_TITLE
         )
         s.commit()
     files = tmp_path / "upload"
@@ -46,7 +52,7 @@ def test_batch_to_a_filtered_report_with_flags(
         [("plain", line) for line in THESIS_WITH_REFERENCES.splitlines() if line],
     )
     copy = files / "copy.txt"
-    copy.write_text(THESIS, encoding="utf-8")
+    copy.write_text(PLAIN_COPY, encoding="utf-8")
 
     browser_login(page, live_server, "e2e-office", PASSWORD)
     page.goto(f"{live_server.url}/screening/")

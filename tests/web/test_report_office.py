@@ -17,18 +17,26 @@ from archive.kernel.accounts import Role
 from archive.submissions import services as submissions
 from archive.submissions.models import Submission
 from screening.report import ScreeningReport, check_code, percent
-from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
-from tests.archive.factories_thesis import QUOTED, THESIS_WITH_REFERENCES
+from tests.archive.factories_thesis import (
+    COPIED_PASSAGE,
+    PLAIN_COPY,
+    QUOTED,
+    REPORT_SOURCE_A,
+    REPORT_SOURCE_A_TITLE,
+    REPORT_SOURCE_B,
+    REPORT_SOURCE_B_TITLE,
+    THESIS_WITH_REFERENCES,
+)
 from tests.factories import make_user
 from tests.helpers import csrf_token, login, post_form, text_of
 
 
 def _screened(session, client, text=THESIS_WITH_REFERENCES, name="t.txt"):
     corpus.add_document(
-        session, doc_id="web/a.txt", text=SOURCE_A, title="科研诚信制度研究"
+        session, doc_id="web/a.txt", text=REPORT_SOURCE_A, title=REPORT_SOURCE_A_TITLE
     )
     corpus.add_document(
-        session, doc_id="web/b.txt", text=SOURCE_B, title="量子计算综述"
+        session, doc_id="web/b.txt", text=REPORT_SOURCE_B, title=REPORT_SOURCE_B_TITLE
     )
     office = make_user(session, Role.RESEARCH_OFFICE)
     session.commit()
@@ -196,7 +204,7 @@ def test_batch_table_unit_verdict_histogram_and_numeric_excel(session, client):
         batch=batch,
         actor=office,
         file_name="copied.txt",
-        stream=io.BytesIO(THESIS.encode()),
+        stream=io.BytesIO(PLAIN_COPY.encode()),
     )
     session.commit()
     page = client.get(f"/screening/batches/{batch.id}")
@@ -218,7 +226,7 @@ def test_batch_table_unit_verdict_histogram_and_numeric_excel(session, client):
     assert units["t.txt"] == "教育学院"
     # sorted by similarity, largest first: the plain copy of COPIED leads
     first = sheet.cell(row=2, column=1).value
-    assert first == "copied.txt" and COPIED in THESIS
+    assert first == "copied.txt"
 
 
 def test_report_sections_in_english(session, client):
@@ -264,10 +272,10 @@ def test_hidden_text_in_a_docx_is_flagged_and_survives_a_recompute(
     document = docx.Document()
     document.add_paragraph("第一章 绪论")
     paragraph = document.add_paragraph()
-    paragraph.add_run(COPIED[:30])
+    paragraph.add_run(COPIED_PASSAGE[:30])
     white = paragraph.add_run(padding)
     white.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-    paragraph.add_run(COPIED[30:])
+    paragraph.add_run(COPIED_PASSAGE[30:])
     path = tmp_path / "hidden.docx"
     document.save(str(path))
     office, batch, _ = _screened(session, client)
