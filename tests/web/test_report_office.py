@@ -323,3 +323,24 @@ def test_the_pdf_carries_flags_groups_and_the_verification_line(session, client)
     assert "标记：伪装与隐藏字符" in text and "疑似规避检测" in text
     assert "按引证分组" in text and "已引证未加引号" in text
     assert f"核验码{check_code(rep)}" in text and "北京时间" in text
+
+
+def test_a_report_stored_before_flags_still_opens(session, client):
+    _, _, sub = _screened(session, client)
+    stored = session.get(Submission, sub.id)
+    old = dict(stored.report)
+    old.pop("flags")
+    old.pop("citation_groups")
+    stored.report = old
+    session.commit()
+    page = client.get(f"/screening/submissions/{sub.id}")
+    assert page.status_code == 200 and "重新计算后显示" in text_of(page)
+    assert client.get(f"/screening/submissions/{sub.id}/fulltext").status_code == 200
+    assert client.get(f"/screening/submissions/{sub.id}/report.html").status_code == 200
+    # a recompute records them
+    post_form(
+        client,
+        f"/screening/submissions/{sub.id}/options",
+        {"action": "min_length", "min_match_chars": "13"},
+    )
+    assert _report(session, sub.id).flags is not None
