@@ -122,6 +122,7 @@ def side_by_side(
             for i, m in indexed
             if m.length > 0 and (only is None or i in only)
         ],
+        flag_runs(rep),
     )
     selected = selected or rep.figures.max_source_id
     if selected is None and rep.sources:
@@ -151,7 +152,7 @@ def full_text(
 ) -> list[Piece]:
     """The whole text with every match (or the `only` ones) and every flag marked."""
     numbers = source_numbers(rep)
-    flags = [(r.kind, r.start, r.end) for r in rep.flags.runs] if rep.flags else []
+    flags = flag_runs(rep)
     return highlight(
         text,
         [
@@ -161,6 +162,11 @@ def full_text(
         ],
         flags,
     )
+
+
+def flag_runs(rep: ScreeningReport) -> list[tuple[str, int, int]]:
+    """The report's flagged runs as (kind, start, end), for `highlight`."""
+    return [(r.kind, r.start, r.end) for r in rep.flags.runs] if rep.flags else []
 
 
 def group_matches(rep: ScreeningReport, code: str | None) -> frozenset[int] | None:
