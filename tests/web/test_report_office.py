@@ -323,6 +323,8 @@ def test_the_pdf_carries_flags_groups_and_the_verification_line(session, client)
     assert "标记：伪装与隐藏字符" in text and "疑似规避检测" in text
     assert "按引证分组" in text and "已引证未加引号" in text
     assert f"核验码{check_code(rep)}" in text and "北京时间" in text
+    # the filters applied, near the top and in the notes
+    assert text.count("当前设置:最小匹配字数13") == 2
 
 
 def test_a_report_stored_before_flags_still_opens(session, client):
