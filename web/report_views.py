@@ -90,6 +90,7 @@ def highlight(
 
 
 def source_numbers(report: ScreeningReport) -> dict[str, int]:
+    """Each source's number in the list (1-based), as the superscripts in the text show it."""
     return {s.source_id: i for i, s in enumerate(report.sources, 1)}
 
 

@@ -149,3 +149,12 @@ def test_the_source_pane_lights_only_what_was_copied():
     lit = "".join(source[a:b] for a, b in spans)
     assert lit == copied
     assert "这一点非常重要" not in lit
+
+
+def test_a_unit_is_not_read_from_running_text():
+    text = "摘要\n本文以某学院为例，讨论科研诚信教育。\n第一章 绪论\n正文。\n"
+    assert cover_unit(text, DocumentStructure()) == ""
+    labelled = "培养单位：化学与分子工程学院\n"
+    assert cover_unit(labelled, DocumentStructure()) == "化学与分子工程学院"
+    title_alone = "学位论文\n中美关系\n学号：2020001\n指导教师：李四\n"
+    assert cover_unit(title_alone, DocumentStructure()) == ""
