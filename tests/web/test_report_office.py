@@ -210,6 +210,7 @@ def test_batch_table_unit_verdict_histogram_and_numeric_excel(session, client):
     page = client.get(f"/screening/batches/{batch.id}")
     html = page.get_data(as_text=True)
     assert 'data-field="unit">教育学院<' in html
+    assert "疑似规避检测：伪装或隐藏字符集中在匹配段落中" in html
     assert re.search(r'data-testid="verdict">(不通过|修改后复检|通过)<', html)
     assert html.count('data-testid="threshold-line"') == 2
     assert "全文字数" in html and 'data-sort="copy_ratio"' in html
