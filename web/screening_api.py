@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import InvalidInput
 from archive.submissions import services as submissions
-from archive.submissions.export import ratio_text, submission_unit
+from archive.submissions.export import ratio_text
 from archive.submissions.models import (
     REASON_LABELS,
     STATE_LABELS,
@@ -97,7 +97,7 @@ def submission_json(sub: Submission) -> dict[str, Any]:
         },
         "verdict_chip": verdict_chip(sub.copy_ratio),
         "verdict": _(VERDICT_LABELS[verdict_chip(sub.copy_ratio)]),
-        "unit": submission_unit(sub),
+        "unit": sub.unit,
         "report_number": sub.report_number,
         "report_url": url_for("screening.report", submission_id=sub.id)
         if sub.state == SubmissionState.DONE

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel import audit
 from archive.kernel.accounts import User
-from archive.submissions.models import STATE_LABELS, Batch, Submission
+from archive.submissions.models import STATE_LABELS, Batch
 from archive.submissions.services import batch_submissions, get_batch
 from screening.report import percent
 
@@ -53,11 +53,6 @@ def batch_rows(batch: Batch) -> list[list[Any]]:
     ]
 
 
-def submission_unit(sub: Submission) -> str:
-    """The unit (学院) given at upload, else the one the report read from the cover."""
-    return sub.unit or str(((sub.report or {}).get("document") or {}).get("unit") or "")
-
-
 def batch_values(batch: Batch) -> list[list[Any]]:
     """One row per file (the `COLUMNS`), sorted by similarity, ratios as fractions of 1
     (None when there is none)."""
@@ -76,7 +71,7 @@ def batch_values(batch: Batch) -> list[list[Any]]:
             sub.copy_ratio_without_own,
             sub.max_source_ratio,
             sub.report_number or "",
-            submission_unit(sub),
+            sub.unit,
         ]
         for sub in batch_submissions(batch)
     ]

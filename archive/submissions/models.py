@@ -181,6 +181,8 @@ class Submission(Base):
         kept = [w for w in (self.warnings or []) if w != "evasion_suspected"]
         self.warnings = [*kept, "evasion_suspected"] if flagged else kept
         self.report = report.to_dict()
+        # The unit the cover names, when the upload gave none (the batch table's 学院).
+        self.unit = self.unit or report.document.unit[:200]
         self.report_number = report.report_number
         self.copy_ratio = fig.copy_ratio
         self.copy_ratio_without_quotes = fig.copy_ratio_without_quotes
