@@ -33,7 +33,11 @@ class Chapter:
 
 @dataclass(frozen=True, slots=True)
 class ExtractedDocument:
-    """Text pulled out of a file, with where each page starts (PDF) and any warnings."""
+    """Text pulled out of a file, with where each page starts (PDF) and any warnings.
+
+    `hidden` holds the spans a reader of the file cannot see (white, tiny or hidden
+    text), where the format lets the reader tell; the report flags them.
+    """
 
     name: str
     text: str
@@ -41,6 +45,7 @@ class ExtractedDocument:
     page_starts: tuple[int, ...] = (0,)
     warnings: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
+    hidden: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["NormalizedText", "normalize", "is_cjk_array"]
+__all__ = [
+    "DISGUISE_KINDS",
+    "NormalizedText",
+    "disguise_runs",
+    "is_cjk_array",
+    "normalize",
+]
 
 _N_CODEPOINTS = 0x110000
 _DELETE = -1
@@ -289,3 +295,58 @@ def normalize(text: str) -> NormalizedText:
     to_original[:-1] = idx
     to_original[-1] = len(text)
     return NormalizedText(out, to_original, len(text))
+
+
+# Disguise kinds `disguise_runs` reports, in the order their codes are numbered (1..).
+TRADITIONAL = "traditional"
+FULLWIDTH = "fullwidth"
+ZERO_WIDTH = "zero_width"
+LOOKALIKE = "lookalike"
+DISGUISE_KINDS = (TRADITIONAL, FULLWIDTH, ZERO_WIDTH, LOOKALIKE)
+
+
+@lru_cache(maxsize=1)
+def _disguise_table() -> np.ndarray:
+    """Code point -> disguise kind code (0 = none), from the same tables `normalize` uses."""
+    kinds = np.zeros(_N_CODEPOINTS, dtype=np.uint8)
+    for src, dst in _opencc_table().items():
+        if src != dst:
+            kinds[src] = 1 + DISGUISE_KINDS.index(TRADITIONAL)
+    # Full-width letters and digits only: full-width punctuation is ordinary Chinese.
+    for start, end in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)):
+        kinds[start:end] = 1 + DISGUISE_KINDS.index(FULLWIDTH)
+    lut = _tables()[0]
+    kinds[lut == _DELETE] = 1 + DISGUISE_KINDS.index(ZERO_WIDTH)
+    for ch in _LOOKALIKES:
+        kinds[ord(ch)] = 1 + DISGUISE_KINDS.index(LOOKALIKE)
+    kinds.setflags(write=False)
+    return kinds
+
+
+def disguise_runs(text: str) -> list[tuple[str, int, int]]:
+    """What `normalize` changes silently, as (kind, start, end) runs of the original text.
+
+    Kinds: 繁體 characters turned simplified, full-width letters and digits, zero-width
+    and other invisible characters deleted, look-alike Cyrillic/Greek letters. A report
+    shows them (Turnitin's flags) instead of undoing them without a word.
+    """
+    if not text:
+        return []
+    codes = _disguise_table()[_codepoints(text)]
+    flagged = np.flatnonzero(codes)
+    if not len(flagged):
+        return []
+    # A run breaks where the position jumps or the kind changes.
+    breaks = np.flatnonzero(
+        (np.diff(flagged) != 1) | (np.diff(codes[flagged].astype(np.int16)) != 0)
+    )
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(flagged) - 1]))
+    return [
+        (
+            DISGUISE_KINDS[int(codes[flagged[a]]) - 1],
+            int(flagged[a]),
+            int(flagged[b]) + 1,
+        )
+        for a, b in zip(starts, ends, strict=True)
+    ]

@@ -40,6 +40,7 @@ from web import (
     letters_public,
     me,
     ratelimit,
+    report_verify,
     screening_api,
     screening_pages,
     tips,
@@ -145,6 +146,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(credit_api.api)
     app.register_blueprint(credit_public.bp)
     app.register_blueprint(letters_public.bp)
+    app.register_blueprint(report_verify.bp)
     app.register_blueprint(me.bp)
     app.register_blueprint(archive_pages.bp)
     app.register_blueprint(archive_api.api)

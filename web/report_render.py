@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -28,6 +27,8 @@ from screening.report import (
     percent,
     text_runs,
 )
+from screening.report.excerpts import copied_spans
+from web.report_sections import beijing_time, section_context, verification
 
 _ENV = Environment(
     loader=PackageLoader("web", "templates"),
@@ -284,6 +285,7 @@ def render_html(
     lang: str = "zh",
     verify_url: str | None = None,
     context_chars: int = 40,
+    brief: bool = False,
 ) -> str:
     """The report as one standalone HTML document (styles inline, no external assets).
 
@@ -293,9 +295,11 @@ def render_html(
         fetch_source_text: source id -> source text, for the right column; may raise
             LookupError or OSError, and the passage then says the text is unavailable.
         lang: "zh" (default) or "en" labels.
-        verify_url: a URL template with `{report_number}` for the QR code; without it
-            the QR code carries the number, title, ratio, time and text hash.
+        verify_url: a URL template with `{report_number}` and `{check_code}` for the
+            QR code and the printed verification line; without it the QR code carries
+            the number, title, ratio, time and text hash.
         context_chars: characters shown around each matched span.
+        brief: the short form (简洁): header, figures, flags and sources, no passages.
     """
     return _render(
         report,
@@ -305,6 +309,7 @@ def render_html(
         verify_url=verify_url,
         context_chars=context_chars,
         is_print=False,
+        brief=brief,
     )
 
 
@@ -316,6 +321,7 @@ def render_pdf(
     lang: str = "zh",
     verify_url: str | None = None,
     context_chars: int = 40,
+    brief: bool = False,
 ) -> bytes:
     """The report as PDF (WeasyPrint), CJK fonts embedded, № and page x/y on every page."""
     import weasyprint  # heavy; only the PDF path needs it
@@ -328,6 +334,7 @@ def render_pdf(
         verify_url=verify_url,
         context_chars=context_chars,
         is_print=True,
+        brief=brief,
     )
     pdf: bytes = weasyprint.HTML(string=html).write_pdf()
     return pdf
@@ -342,6 +349,7 @@ def _render(
     verify_url: str | None,
     context_chars: int,
     is_print: bool,
+    brief: bool = False,
 ) -> str:
     """Build the view model and fill the template."""
     if lang not in LABELS:
@@ -353,8 +361,10 @@ def _render(
     runs = text_runs(report, text)
     listed = [s for s in report.sources if s.excluded is None and s.copied_chars > 0]
     numbers = {s.source_id: i for i, s in enumerate(listed, 1)}
-    passages = _passages(
-        report, text, fetch_source_text, numbers, labels, context_chars
+    passages = (
+        []
+        if brief
+        else _passages(report, text, fetch_source_text, numbers, labels, context_chars)
     )
     chapters = []
     placed: set[int] = set()
@@ -383,7 +393,8 @@ def _render(
         "is_print": is_print,
         "pct": percent,
         "colours": COLOURS,
-        "checked_at": _timestamp(report.checked_at),
+        "checked_at": beijing_time(report.checked_at),
+        "brief": brief,
         "strip": _strip(runs, counter, 0, len(text)),
         "front_x": report.figures.front_chars,
         "chapters": chapters,
@@ -395,14 +406,9 @@ def _render(
         "unassessed": _UNASSESSED_INDICATORS,
         "max_source": _max_source(report),
         "qr": _qr(report, verify_url),
+        **section_context(report, text, lang, verify_url),
     }
     return _ENV.get_template("report/report.html").render(context)
-
-
-def _timestamp(moment: datetime) -> str:
-    """YYYY-MM-DD HH:MM:SS with the zone name, as the house style wants."""
-    zone = moment.tzname()
-    return f"{moment:%Y-%m-%d %H:%M:%S}" + (f" {zone}" if zone else "")
 
 
 def _chapter_name(
@@ -423,7 +429,7 @@ def _max_source(report: ScreeningReport) -> SourceShare | None:
 def _qr(report: ScreeningReport, verify_url: str | None) -> str:
     """A data URI of an SVG QR code for verifying the report."""
     if verify_url:
-        payload = verify_url.format(report_number=report.report_number)
+        payload = verification(report, verify_url)["url"]
     else:
         payload = "\n".join(
             (
@@ -529,7 +535,13 @@ def _passages(
                 s_lo = max(0, s_start - context_chars)
                 s_hi = min(len(src), s_end + context_chars)
                 excerpt = _pieces(
-                    src, s_lo, s_hi, [(s_start, s_end, match_kind(m), None)]
+                    src,
+                    s_lo,
+                    s_hi,
+                    [
+                        (a, b, match_kind(m), None)
+                        for a, b in copied_spans(text, src, m)
+                    ],
                 )
                 if s_lo > 0:
                     excerpt.insert(0, _Piece("…", None))

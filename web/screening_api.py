@@ -47,6 +47,15 @@ def verdict_chip(ratio: float | None) -> str:
     return "chip-red"
 
 
+# The verdict a ratio earns against the university's thresholds, by chip colour.
+VERDICT_LABELS = {
+    "chip-green": "通过",
+    "chip-amber": "修改后复检",
+    "chip-red": "不通过",
+    "chip-grey": "—",
+}
+
+
 def state_chip(state: SubmissionState) -> str:
     """The chip class of a submission state."""
     return {
@@ -87,6 +96,8 @@ def submission_json(sub: Submission) -> dict[str, Any]:
             "max_source_ratio": ratio_text(sub.max_source_ratio),
         },
         "verdict_chip": verdict_chip(sub.copy_ratio),
+        "verdict": _(VERDICT_LABELS[verdict_chip(sub.copy_ratio)]),
+        "unit": sub.unit,
         "report_number": sub.report_number,
         "report_url": url_for("screening.report", submission_id=sub.id)
         if sub.state == SubmissionState.DONE
@@ -236,12 +247,18 @@ def api_report(submission_id: int) -> Any:
 @api.route("/submissions/<int:submission_id>/options", methods=["POST"])
 @permission_required(P.SCREEN_SUBMIT)
 def api_options(submission_id: int) -> Any:
-    """Set exclusions / minimum length from JSON; returns the recomputed figures."""
+    """Set exclusions, filters (exclude_quotes / exclude_references / exclude_templates)
+    and the minimum length from JSON; returns the recomputed figures."""
     data = request.get_json(silent=True) or {}
     exclude = data.get("exclude") or {}
     restore = data.get("restore") or []
+    filters = data.get("filters") or {}
     if not isinstance(exclude, dict) or not isinstance(restore, list):
         raise InvalidInput("exclude 应为对象，restore 应为列表 (bad shape)")
+    if not isinstance(filters, dict) or not all(
+        isinstance(v, bool) for v in filters.values()
+    ):
+        raise InvalidInput("filters 应为名称到 true/false 的对象 (bad shape)")
     minimum = data.get("min_match_chars")
     if minimum is not None and not isinstance(minimum, int):
         try:
@@ -258,11 +275,15 @@ def api_options(submission_id: int) -> Any:
         restore=[str(x) for x in restore],
         min_match_chars=int(minimum) if minimum is not None else None,
         restore_all=bool(data.get("restore_all")),
+        filters={str(k): v for k, v in filters.items()},
     )
+    body = rep.to_dict()
     return jsonify(
         {
-            "figures": rep.to_dict()["figures"],
-            "options": rep.options.to_dict(),
-            "matches": rep.to_dict()["matches"],
+            "figures": body["figures"],
+            "options": body["options"],
+            "matches": body["matches"],
+            "flags": body["flags"],
+            "citation_groups": body["citation_groups"],
         }
     )

@@ -8,7 +8,6 @@ beside each source with the matched passages lit on both sides.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -22,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 
 from archive.corpus import services as corpus_service
 from archive.kernel.accounts import Permission
@@ -34,21 +32,29 @@ from archive.submissions.models import (
     STATE_LABELS,
     WARNING_LABELS,
     Batch,
-    Submission,
     SubmissionState,
 )
 from screening.report import (
-    KIND_EXCLUDED,
     SOURCE_EXCLUSION_REASONS,
-    Match,
+    CharCounter,
     ScreeningReport,
     match_kind,
     percent,
 )
+from screening.report.options import FILTER_NAMES
 from web.auth import current_user, permission_required, signed_in_user
 from web.db import get_session
 from web.i18n import current_language
 from web.report_render import render_html, render_pdf
+from web.report_sections import SECTION_LABELS, flag_places, flag_rows, group_rows
+from web.report_views import (
+    full_text,
+    group_matches,
+    histogram,
+    side_by_side,
+    source_numbers,
+    verdict_lines,
+)
 from web.screening_api import (
     VERDICT_THRESHOLDS,
     add_uploaded_files,
@@ -132,7 +138,8 @@ def batch(batch_id: int) -> Any:
         batch=b,
         rows=rows,
         progress=submissions.progress_snapshot(b),
-        histogram=_histogram(rows),
+        histogram=histogram(rows),
+        threshold_lines=verdict_lines(VERDICT_THRESHOLDS),
         thresholds=VERDICT_THRESHOLDS,
     )
 
@@ -149,121 +156,7 @@ def batch_export(batch_id: int) -> Any:
     )
 
 
-def _histogram(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Counts of finished files per 10% band of 总文字复制比."""
-    bins = [0] * 10
-    for row in rows:
-        if row["copy_ratio"] is not None:
-            bins[min(9, int(row["copy_ratio"] * 10))] += 1
-    top = max(bins) or 1
-    return [
-        {
-            "label": f"{i * 10}–{i * 10 + 10}%",
-            "count": n,
-            "height": round(100 * n / top),
-        }
-        for i, n in enumerate(bins)
-    ]
-
-
 # -------------------------------------------------------------------------- reports
-@dataclass
-class _Piece:
-    text: str
-    kind: str | None
-    ids: tuple[int, ...]
-    numbers: tuple[int, ...] = ()
-
-
-_PRIORITY = {"copied": 3, "cited": 2, "own": 1, KIND_EXCLUDED: 0}
-
-
-def highlight(
-    text: str, spans: list[tuple[int, int, str, int, int | None]]
-) -> list[_Piece]:
-    """Cut `text` at span edges: (start, end, kind, match id, source number) per span."""
-    cuts = sorted({0, len(text), *(p for s in spans for p in s[:2])})
-    starts: dict[int, list[int]] = {}
-    for s in spans:
-        if s[4] is not None:
-            starts.setdefault(s[0], []).append(s[4])
-    pieces: list[_Piece] = []
-    ordered = sorted(spans)
-    active: list[tuple[int, int, str, int, int | None]] = []
-    i = 0
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        while i < len(ordered) and ordered[i][0] <= a:
-            active.append(ordered[i])
-            i += 1
-        active = [s for s in active if s[1] > a]
-        covering = [s for s in active if s[0] < b]
-        if covering:
-            kind = max((s[2] for s in covering), key=lambda k: _PRIORITY.get(k, 0))
-            ids = tuple(s[3] for s in covering)
-        else:
-            kind, ids = None, ()
-        numbers = tuple(sorted(set(starts.get(a, ())))) if covering else ()
-        pieces.append(_Piece(text[a:b], kind, ids, numbers))
-    return pieces
-
-
-def _source_numbers(report: ScreeningReport) -> dict[str, int]:
-    return {s.source_id: i for i, s in enumerate(report.sources, 1)}
-
-
-@dataclass
-class _SideBySide:
-    """The thesis (left) and one source (right) cut into lit and plain pieces."""
-
-    selected: str | None
-    left: list[_Piece]
-    right: list[_Piece] | None
-    source_available: bool
-    indexed: list[tuple[int, Match]]
-
-
-def _side_by_side(
-    db: Session, sub: Submission, rep: ScreeningReport, text: str, selected: str | None
-) -> _SideBySide:
-    """Light the matches in the thesis and in the selected source (the largest first)."""
-    numbers = _source_numbers(rep)
-    indexed = list(enumerate(rep.matches))
-    left = highlight(
-        text,
-        [
-            (m.offset, m.end, match_kind(m), i, numbers.get(m.source))
-            for i, m in indexed
-            if m.length > 0
-        ],
-    )
-    selected = selected or rep.figures.max_source_id
-    if selected is None and rep.sources:
-        selected = rep.sources[0].source_id
-    right: list[_Piece] | None = None
-    source_available = True
-    if selected is not None:
-        try:
-            src_text = submissions.source_text(db, submission=sub, source_id=selected)
-        except KeyError:
-            source_available = False
-        else:
-            right = highlight(
-                src_text,
-                [
-                    (
-                        m.source_offset,
-                        min(len(src_text), m.source_offset + m.source_length),
-                        match_kind(m),
-                        i,
-                        None,
-                    )
-                    for i, m in indexed
-                    if m.source == selected and m.source_length > 0
-                ],
-            )
-    return _SideBySide(selected, left, right, source_available, indexed)
-
-
 @bp.route("/submissions/<int:submission_id>")
 @permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
 def report(submission_id: int) -> Any:
@@ -278,7 +171,9 @@ def report(submission_id: int) -> Any:
     sub, rep, text = submissions.open_report(
         db, submission_id=submission_id, actor=user
     )
-    view = _side_by_side(db, sub, rep, text, request.args.get("source"))
+    group = request.args.get("group") or None
+    only = group_matches(rep, group)
+    view = side_by_side(db, sub, rep, text, request.args.get("source"), only)
     has_case_route = user.can(P.CASE_INTAKE) and any(
         rule.rule.startswith("/cases/from-screening/")
         for rule in current_app.url_map.iter_rules()
@@ -289,14 +184,25 @@ def report(submission_id: int) -> Any:
         r=rep,
         f=rep.figures,
         pct=percent,
-        numbers=_source_numbers(rep),
+        numbers=source_numbers(rep),
         left=view.left,
         right=view.right,
         selected=view.selected,
         selected_share=_share(rep, view.selected),
         source_available=view.source_available,
         matches=rep.matches,
-        selected_matches=[(i, m) for i, m in view.indexed if m.source == view.selected],
+        selected_matches=[
+            (i, m)
+            for i, m in view.indexed
+            if m.source == view.selected and (only is None or i in only)
+        ],
+        group=group if only is not None else None,
+        S=_section_labels(),
+        flag_rows=flag_rows(rep, _section_labels()),
+        flag_places=flag_places(rep, text, _section_labels()),
+        group_rows=group_rows(rep, _section_labels()),
+        filter_names=FILTER_NAMES,
+        match_chars=_match_chars(text),
         source_reasons=SOURCE_EXCLUSION_REASONS,
         source_reason_labels=SOURCE_REASON_LABELS,
         match_reason_labels=MATCH_REASON_LABELS,
@@ -312,6 +218,17 @@ def report(submission_id: int) -> Any:
         warnings=[WARNING_LABELS.get(w, w) for w in (sub.warnings or [])],
         min_match_chars=rep.options.min_match_chars,
     )
+
+
+def _match_chars(text: str) -> Any:
+    """Characters (字) of a match as the figures count them (no spaces, no invisibles)."""
+    counter = CharCounter(text)
+    return lambda m: counter.chars(m.offset, m.end)
+
+
+def _section_labels() -> dict[str, str]:
+    """The report sections' labels in the page's language."""
+    return SECTION_LABELS["en" if current_language() == "en" else "zh"]
 
 
 def _case_url(case_id: int | None) -> str | None:
@@ -352,6 +269,9 @@ def update_options(submission_id: int) -> Any:
     elif action == "restore_all":
         kwargs["restore_all"] = True
     elif action == "min_length":
+        kwargs["min_match_chars"] = form_int("min_match_chars")
+    elif action == "filters":
+        kwargs["filters"] = {name: name in request.form for name in FILTER_NAMES}
         kwargs["min_match_chars"] = form_int("min_match_chars")
     else:
         raise InvalidInput("未知操作 (unknown action)")
@@ -412,12 +332,21 @@ def _open_report(
 @bp.route("/submissions/<int:submission_id>/report.pdf")
 @permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
 def report_pdf(submission_id: int) -> Any:
-    """The report as PDF (CJK fonts embedded), with the current filters."""
+    """The report as PDF (CJK fonts embedded), with the current filters; `?form=brief`
+    gives the short form (简洁)."""
+    brief = request.args.get("form") == "brief"
     rep, text, fetch = _open_report(
         submission_id, action="download_report", file_format="pdf"
     )
-    pdf = render_pdf(rep, text=text, fetch_source_text=fetch, lang=current_language())
-    name = f"{rep.report_number}.pdf"
+    pdf = render_pdf(
+        rep,
+        text=text,
+        fetch_source_text=fetch,
+        lang=current_language(),
+        verify_url=verify_url_template(),
+        brief=brief,
+    )
+    name = f"{rep.report_number}{'-brief' if brief else ''}.pdf"
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -428,11 +357,50 @@ def report_pdf(submission_id: int) -> Any:
 @bp.route("/submissions/<int:submission_id>/report.html")
 @permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
 def report_full(submission_id: int) -> Any:
-    """The full CNKI-layout report (全文标明引文) as one printable page."""
+    """The CNKI-layout report as one printable page (`?form=brief`: the short form)."""
     rep, text, fetch = _open_report(
         submission_id, action="view_report", file_format="html"
     )
-    return render_html(rep, text=text, fetch_source_text=fetch, lang=current_language())
+    return render_html(
+        rep,
+        text=text,
+        fetch_source_text=fetch,
+        lang=current_language(),
+        verify_url=verify_url_template(),
+        brief=request.args.get("form") == "brief",
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/fulltext")
+@permission_required(P.SCREEN_SUBMIT, P.SCREEN_VIEW)
+def report_fulltext(submission_id: int) -> Any:
+    """全文标明引文: the whole text with every match and every disguise flag marked."""
+    user = signed_in_user()
+    sub, rep, text = submissions.open_report(
+        get_session(), submission_id=submission_id, actor=user, file_format="fulltext"
+    )
+    group = request.args.get("group") or None
+    only = group_matches(rep, group)
+    return render_template(
+        "screening/fulltext.html",
+        sub=sub,
+        r=rep,
+        f=rep.figures,
+        pct=percent,
+        pieces=full_text(rep, text, only=only),
+        numbers=source_numbers(rep),
+        matches=rep.matches,
+        group=group if only is not None else None,
+        S=_section_labels(),
+        group_rows=group_rows(rep, _section_labels()),
+        match_reason_labels=MATCH_REASON_LABELS,
+    )
+
+
+def verify_url_template() -> str:
+    """The public verification page's address, with the № and check code to fill in."""
+    base = url_for("report_verify.verify", _external=True)
+    return base + "?number={report_number}&code={check_code}"
 
 
 # --------------------------------------------------------------------------- corpus

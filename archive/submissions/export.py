@@ -33,7 +33,11 @@ COLUMNS = (
     "去除本人文献复制比",
     "单篇最大文字复制比",
     "报告编号",
+    "学院",
 )
+# The ratio columns: numbers in a workbook (percent format), percentages in text.
+RATIO_COLUMNS = frozenset(range(8, 12))
+PERCENT_FORMAT = "0.0%"
 
 
 def ratio_text(ratio: float | None) -> str:
@@ -42,7 +46,16 @@ def ratio_text(ratio: float | None) -> str:
 
 
 def batch_rows(batch: Batch) -> list[list[Any]]:
-    """One row per file (the `COLUMNS`), sorted by similarity, largest first."""
+    """One row per file (the `COLUMNS`), sorted by similarity, ratios as text."""
+    return [
+        [ratio_text(v) if i in RATIO_COLUMNS else v for i, v in enumerate(row)]
+        for row in batch_values(batch)
+    ]
+
+
+def batch_values(batch: Batch) -> list[list[Any]]:
+    """One row per file (the `COLUMNS`), sorted by similarity, ratios as fractions of 1
+    (None when there is none)."""
     return [
         [
             sub.file_name,
@@ -53,11 +66,12 @@ def batch_rows(batch: Batch) -> list[list[Any]]:
             sub.char_count,
             STATE_LABELS[sub.state],
             sub.reason_message or "",
-            ratio_text(sub.copy_ratio),
-            ratio_text(sub.copy_ratio_without_quotes),
-            ratio_text(sub.copy_ratio_without_own),
-            ratio_text(sub.max_source_ratio),
+            sub.copy_ratio,
+            sub.copy_ratio_without_quotes,
+            sub.copy_ratio_without_own,
+            sub.max_source_ratio,
             sub.report_number or "",
+            sub.unit,
         ]
         for sub in batch_submissions(batch)
     ]
@@ -74,8 +88,19 @@ def batch_xlsx(session: Session, *, batch_id: int, actor: User) -> tuple[str, by
     assert sheet is not None
     sheet.title = SHEET_TITLE
     sheet.append(list(COLUMNS))
-    for row in batch_rows(batch):
-        sheet.append([_cell(value) for value in row])
+    for row in batch_values(batch):
+        sheet.append(
+            [
+                ("—" if value is None else value)
+                if i in RATIO_COLUMNS
+                else _cell(value)
+                for i, value in enumerate(row)
+            ]
+        )
+        for i in RATIO_COLUMNS:
+            cell = sheet.cell(row=sheet.max_row, column=i + 1)
+            if isinstance(cell.value, float | int):
+                cell.number_format = PERCENT_FORMAT
     buffer = io.BytesIO()
     book.save(buffer)
     audit.record_event(

@@ -88,9 +88,11 @@ def screen_submission(factory: sessionmaker[Session], *, submission_id: int) -> 
         return
     try:
         if work.text is None:
-            text, warnings, meta = extract_text(work)
+            text, warnings, meta, hidden = extract_text(work)
             with tx() as session:
-                ready = record_text(session, submission_id, text, warnings, meta)
+                ready = record_text(
+                    session, submission_id, text, warnings, meta, hidden
+                )
                 if ready:
                     _queue_released(session, work.batch_id, except_id=submission_id)
             if not ready:

@@ -65,6 +65,7 @@ WARNING_LABELS = {
     "no_toc": "未识别到目录：按约1.2万字分段统计",
     "no_chinese": "未检测到中文文字（按英文文本检测）",
     "waiting_peers": "等待同批其他文件解析完成后互检",
+    "evasion_suspected": "疑似规避检测：伪装或隐藏字符集中在匹配段落中",
 }
 
 
@@ -119,6 +120,8 @@ class Submission(Base):
         deferred=True, info={"audit": "redact"}
     )
     report_number: Mapped[str | None] = mapped_column(String(40))
+    # [start, end] spans of text the file hides from its reader (white, tiny, hidden).
+    hidden_spans: Mapped[list[Any] | None] = mapped_column(default=None)
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     copy_ratio: Mapped[float | None]
     copy_ratio_without_quotes: Mapped[float | None]
@@ -173,7 +176,13 @@ class Submission(Base):
     def store_report(self, report: ScreeningReport) -> None:
         """Keep the report and copy its headline figures into columns (lists, sorting)."""
         fig = report.figures
+        # The batch table shows suspected evasion as a warning; a recompute may change it.
+        flagged = report.flags is not None and report.flags.evasion_suspected
+        kept = [w for w in (self.warnings or []) if w != "evasion_suspected"]
+        self.warnings = [*kept, "evasion_suspected"] if flagged else kept
         self.report = report.to_dict()
+        # The unit the cover names, when the upload gave none (the batch table's 学院).
+        self.unit = self.unit or report.document.unit[:200]
         self.report_number = report.report_number
         self.copy_ratio = fig.copy_ratio
         self.copy_ratio_without_quotes = fig.copy_ratio_without_quotes

@@ -23,7 +23,7 @@ from archive.corpus.services import corpus_summary, fetch_texts, open_index
 from archive.kernel import clock
 from archive.kernel.db import read_session
 from archive.kernel.locks import folder_lock
-from screening.document import DocumentStructure
+from screening.document import DocumentStructure, Span
 from screening.index import Candidate, CorpusIndex
 from screening.normalize import NormalizedText
 from screening.report import (
@@ -65,6 +65,7 @@ class ScreeningInput:
     university_id: str | None = None
     unit: str = ""
     structure: DocumentStructure | None = None
+    hidden: tuple[Span, ...] = ()
 
 
 @dataclass
@@ -301,6 +302,7 @@ def screen_document(
         title=document.title,
         author=document.author,
         unit=document.unit,
+        hidden=document.hidden,
     )
 
 

@@ -34,6 +34,7 @@ from archive.submissions.pipeline import (
     prepare,
     screen_document,
 )
+from screening.document import Span
 from screening.errors import ScreeningError
 from screening.extract import extract
 from screening.report import ReportOptions, ScreeningReport, text_sha256
@@ -88,8 +89,11 @@ def begin(session: Session, submission_id: int) -> Work | None:
     )
 
 
-def extract_text(work: Work) -> tuple[str, list[str], dict[str, str]]:
-    """The file's text, its warnings and metadata; `ScreeningStepFailed` if unreadable."""
+def extract_text(
+    work: Work,
+) -> tuple[str, list[str], dict[str, str], list[list[int]]]:
+    """The file's text, its warnings, metadata and hidden-text spans ([start, end]);
+    `ScreeningStepFailed` if unreadable."""
     assert work.data is not None
     try:
         document = extract(work.data, name=work.file_name, max_bytes=work.max_bytes)
@@ -105,7 +109,8 @@ def extract_text(work: Work) -> tuple[str, list[str], dict[str, str]]:
     warnings = list(document.warnings)
     if not any("\u4e00" <= ch <= "\u9fff" for ch in document.text):
         warnings.append("no_chinese")
-    return document.text, warnings, dict(document.metadata)
+    hidden = [[span.start, span.end] for span in document.hidden]
+    return document.text, warnings, dict(document.metadata), hidden
 
 
 def record_text(
@@ -114,6 +119,7 @@ def record_text(
     text: str,
     warnings: list[str],
     meta: dict[str, str],
+    hidden: list[list[int]] | None = None,
 ) -> bool:
     """Store the text; True when the comparison may start now.
 
@@ -126,7 +132,8 @@ def record_text(
     batch = _lock_batch(session, sub.batch_id)
     sub.text = text
     sub.text_sha256 = text_sha256(text)
-    sub.char_count = sum(1 for ch in text if not ch.isspace())
+    sub.hidden_spans = hidden or None
+    sub.char_count = sum(1 for ch in text if ch.isprintable() and not ch.isspace())
     sub.title = sub.title or meta.get("title", "")[:500]
     if not sub.author and meta.get("author"):
         sub.author = meta["author"][:200]
@@ -253,10 +260,14 @@ def _read_comparison(session: Session, submission_id: int) -> _Comparison | None
         author=sub.author,
         university_id=sub.university_id,
         unit=sub.unit,
+        hidden=tuple(Span(int(a), int(b)) for a, b in sub.hidden_spans or ()),
     )
     options = ReportOptions(
         excluded_sources=dict(sub.options.get("excluded_sources") or {}),
         min_match_chars=int(sub.options.get("min_match_chars", batch.min_match_chars)),
+        exclude_quotes=bool(sub.options.get("exclude_quotes", False)),
+        exclude_references=bool(sub.options.get("exclude_references", True)),
+        exclude_templates=bool(sub.options.get("exclude_templates", True)),
     )
     return _Comparison(
         batch_id=batch.id,

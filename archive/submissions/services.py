@@ -35,7 +35,8 @@ from archive.submissions.models import (
     Submission,
     SubmissionState,
 )
-from screening.report import ReportOptions, ScreeningReport, recompute
+from screening.report import ReportOptions, ScreeningReport, check_code, recompute
+from screening.report.options import FILTER_NAMES
 
 
 # ------------------------------------------------------------------------- batches
@@ -321,14 +322,17 @@ def update_report_options(
     restore: Sequence[str] = (),
     min_match_chars: int | None = None,
     restore_all: bool = False,
+    filters: dict[str, bool] | None = None,
 ) -> ScreeningReport:
-    """Exclude or restore sources (with a reason), set the minimum length; recompute.
+    """Exclude or restore sources (with a reason), set the minimum length and the
+    filters; recompute, keep the settings with the report and audit the change.
 
     Args:
         exclude: source id -> reason (own_work/not_original/collaboration/other, or
             本人作品/非原始来源/合作/其他).
         restore: source ids to count again.
-        restore_all: count every source again.
+        restore_all: count every source again and switch the filters back to defaults.
+        filters: exclude_quotes / exclude_references / exclude_templates -> on or off.
     """
     require(actor, Permission.SCREEN_SUBMIT)
     sub, report, text = get_report(session, submission_id=submission_id, actor=actor)
@@ -349,14 +353,21 @@ def update_report_options(
     )
     if minimum < 0 or minimum > 10000:
         raise InvalidInput("最小匹配字数应在 0 到 10000 之间 (min length out of range)")
+    switches = (
+        {name: getattr(ReportOptions(), name) for name in FILTER_NAMES}
+        if restore_all
+        else {name: getattr(report.options, name) for name in FILTER_NAMES}
+    )
+    for name, value in (filters or {}).items():
+        if name not in FILTER_NAMES:
+            raise InvalidInput(f"未知的过滤项：{name} (unknown filter)")
+        switches[name] = bool(value)
     try:
         options = ReportOptions(
             excluded_sources=excluded,
             min_match_chars=minimum,
             own_work_sources=report.options.own_work_sources,
-            exclude_quotes=report.options.exclude_quotes,
-            exclude_references=report.options.exclude_references,
-            exclude_templates=report.options.exclude_templates,
+            **switches,
         )
     except ValueError as exc:
         raise InvalidInput(f"排除原因无效：{exc} (invalid reason)") from exc
@@ -364,10 +375,44 @@ def update_report_options(
     sub.options = {
         "excluded_sources": dict(options.excluded_sources),
         "min_match_chars": options.min_match_chars,
+        **switches,
     }
     sub.store_report(new_report)
     session.flush()
+    audit.record_event(
+        session,
+        action="update_report_options",
+        entity_type="submissions",
+        entity_id=sub.id,
+        detail={"report_number": new_report.report_number, **sub.options},
+    )
     return new_report
+
+
+def verify_report(
+    session: Session, *, report_number: str, code: str
+) -> ScreeningReport | None:
+    """The report a printed № and check code stand for, or None (public verification).
+
+    The check code (`screening.report.check_code`) is printed beside the №, so that
+    knowing a number alone does not show anyone a report's figures.
+    """
+    sub = session.scalars(
+        select(Submission).where(Submission.report_number == report_number.strip())
+    ).first()
+    if sub is None or sub.report is None:
+        return None
+    report = ScreeningReport.from_dict(sub.report)
+    if code.strip().lower() != check_code(report):
+        return None
+    audit.record_event(
+        session,
+        action="verify_report",
+        entity_type="submissions",
+        entity_id=sub.id,
+        detail={"report_number": report.report_number},
+    )
+    return report
 
 
 def link_case(

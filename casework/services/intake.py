@@ -45,6 +45,7 @@ from casework.services.common import (
     touch,
 )
 from casework.services.deadlines import on_state_change
+from screening.report.counting import counts_in_total
 
 P = Permission
 
@@ -307,8 +308,11 @@ def _submission_report(
         raise ScreeningUnavailable(exc.message, submission_id=submission_id) from exc
     data = report.to_dict()
     passages = []
+    # The passages the report counts (quoted, cited and own-work ones included), so the
+    # case and the report's "计入复制比 N 处" say the same number.
+    counting = counts_in_total(report.options)
     for m in report.matches:
-        if m.excluded is not None:
+        if m.excluded not in counting:
             continue
         passages.append(
             {
@@ -400,7 +404,7 @@ def _attach_screening_report(
         case_id=case.id,
         kind=EvidenceKind.SCREENING_REPORT,
         title=f"查重检测报告（检测记录 {submission_id}）",
-        note=f"疑似相似片段 {len(passages)} 处",
+        note=f"计入复制比的相似片段 {len(passages)} 处",
         received_from="查重系统",
         stored_file_id=stored.id,
         sha256=stored.sha256,

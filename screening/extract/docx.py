@@ -21,6 +21,12 @@ from screening.errors import (
     UnreadableDocument,
     UnsupportedDocument,
 )
+from screening.extract.docx_hidden import (
+    HIDDEN_END,
+    HIDDEN_START,
+    cut_hidden,
+    is_hidden_run,
+)
 from screening.extract.docx_numbering import Numbering
 from screening.extract.limits import MAX_ZIP_RATIO, mib
 from screening.extract.ooxml import W, safe_xml
@@ -58,6 +64,7 @@ def extract_docx(
     roots, core = _read_parts(archive, names, file_name, max_expanded_bytes)
     text = "\n".join(line.rstrip() for line in _lines(roots))
     text = re.sub(r"\n{2,}", "\n", text).strip("\n")
+    text, hidden = cut_hidden(text)
     if not text.strip():
         raise EmptyDocument(
             "Word 文档中没有文字 (the DOCX holds no text)", file_name=file_name
@@ -68,6 +75,7 @@ def extract_docx(
         media_type=media_type,
         page_starts=(0,),
         metadata=_core_metadata(core, file_name) if core else {},
+        hidden=hidden,
     )
 
 
@@ -207,7 +215,11 @@ def _runs(
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP_TAGS:
             continue
-        if tag == W + "t":
+        if tag == W + "r" and is_hidden_run(child):
+            parts.append(HIDDEN_START)
+            _runs(child, parts, nested)
+            parts.append(HIDDEN_END)
+        elif tag == W + "t":
             parts.append(child.text or "")
         elif tag == W + "tab":
             parts.append("\t")

@@ -3,8 +3,8 @@
 Users already read CNKI's 文本复制检测报告单, so the figures keep CNKI's names and meaning.
 Exact definitions (repeated in the rendered report's 说明 footer):
 
-- A counted character (字) is a code point of the extracted text that is not whitespace
-  and, with the default options, lies outside template text (cover, declarations,
+- A counted character (字) is a code point of the extracted text that is neither
+  whitespace nor invisible (zero-width and other format characters) and, with the default options, lies outside template text (cover, declarations,
   authorisation) and the reference list. 总字数 is the number of counted characters.
 - A counting match is one whose `excluded` is None, "quotation", "citation" or
   "own_work" (with `exclude_quotes` set, "quotation" and "citation" do not count).
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from screening.report.build import (
     build_report,
+    check_code,
     recompute,
     text_sha256,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "TEMPLATE",
     "TextRun",
     "build_report",
+    "check_code",
     "match_kind",
     "percent",
     "recompute",

@@ -9,7 +9,15 @@ from datetime import date, datetime
 
 from screening.document import Chapter, DocumentStructure, Span
 from screening.report.chapters import chapter_figures
+from screening.report.citations import (
+    CitationGroup,
+    citation_groups,
+    group_of,
+    listed_sources,
+)
+from screening.report.cover import cover_unit
 from screening.report.figures import document_figures, indicator_ticks, source_shares
+from screening.report.flags import disguise_flags, hidden_spans
 from screening.report.layout import TextLayout
 from screening.report.model import DocumentInfo, Match, SourceInfo
 from screening.report.options import ReportOptions
@@ -31,6 +39,7 @@ def build_report(
     title: str = "",
     author: str = "",
     unit: str = "",
+    hidden: Sequence[Span] = (),
 ) -> ScreeningReport:
     """Mark each match's exclusion reason and compute the CNKI figures (see `screening.report`).
 
@@ -45,13 +54,17 @@ def build_report(
         cutoff_date: 比对截止日期 of the corpus.
         checked_at: 检测时间.
         report_number: the report's №, printed on every page and in the QR code.
-        title: 检测文献 (the thesis title), author: 作者, unit: 单位.
+        title: 检测文献 (the thesis title), author: 作者, unit: 单位 (else read from
+            the cover page).
+        hidden: spans the file hides from its reader (`ExtractedDocument.hidden`).
 
     Raises:
         ValueError: a match or structure span lies outside the text.
     """
     _check_spans(text, matches, structure)
-    layout = TextLayout(text, structure, options)
+    layout = TextLayout(
+        text, structure, options, listed_sources(text, structure, sources)
+    )
     marked = tuple(
         sorted(
             (replace(m, excluded=layout.reason(m)) for m in matches),
@@ -69,7 +82,7 @@ def build_report(
             name=document_name,
             title=title,
             author=author,
-            unit=unit,
+            unit=unit or cover_unit(text, structure),
             length=len(text),
             text_sha256=text_sha256(text),
             structure=structure,
@@ -80,6 +93,12 @@ def build_report(
         chapters=chapter_figures(layout, counted),
         sources=source_shares(layout, marked, counted, sources),
         matches=marked,
+        flags=disguise_flags(
+            text,
+            counted,
+            ((s.start, s.end) for s in hidden if 0 <= s.start < s.end <= len(text)),
+        ),
+        citation_groups=_groups(layout, marked),
     )
 
 
@@ -107,12 +126,33 @@ def recompute(
         title=report.document.title,
         author=report.document.author,
         unit=report.document.unit,
+        hidden=[Span(start, end) for start, end in hidden_spans(report.flags)],
     )
 
 
 def text_sha256(text: str) -> str:
     """Hex SHA-256 of the UTF-8 text, tying a report (and its QR code) to what was read."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _groups(layout: TextLayout, marked: Sequence[Match]) -> tuple[CitationGroup, ...]:
+    """The counting matches in their citation groups."""
+    return citation_groups(
+        marked,
+        [
+            group_of(is_cited=layout.is_attributed(m), is_quoted=layout.is_quoted(m))
+            if layout.counts(m)
+            else None
+            for m in marked
+        ],
+        layout.counter.union_chars,
+    )
+
+
+def check_code(report: ScreeningReport) -> str:
+    """The check code printed with a report's №: the head of its text's SHA-256, so that
+    a number alone does not open a report's figures to anyone online."""
+    return report.document.text_sha256[:10]
 
 
 def _check_spans(

@@ -30,7 +30,8 @@ def chapter_figures(
                 source_id=source_id,
                 copied_chars=chars,
                 ratio=fraction(chars, total),
-                is_cited=any(
+                is_cited=source_id in layout.listed_sources
+                or any(
                     layout.is_quoted_or_cited(m)
                     for m in counted
                     if m.source == source_id and m.offset < end and m.end > start

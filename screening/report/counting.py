@@ -17,8 +17,11 @@ class CharCounter:
     """Counts counted characters (字) in ranges and unions of spans of one text."""
 
     def __init__(self, text: str, omitted: Iterable[tuple[int, int]] = ()) -> None:
-        """Mark whitespace and the omitted spans as not counted, then prefix-sum."""
-        mask = bytearray(0 if ch.isspace() else 1 for ch in text)
+        """Mark whitespace, invisible characters (zero-width, format controls: they are
+        a disguise, not 字) and the omitted spans as not counted, then prefix-sum."""
+        mask = bytearray(
+            1 if ch.isprintable() and not ch.isspace() else 0 for ch in text
+        )
         for start, end in merge_spans(omitted):
             mask[start:end] = bytes(end - start)
         self.length = len(text)

@@ -133,13 +133,17 @@ def source_shares(
     for source_id in sorted({m.source for m in marked}):
         own = [m for m in marked if m.source == source_id]
         own_counted = [m for m in counted if m.source == source_id]
+        # 是否引证 does not change when a filter leaves the source out of the figures.
+        is_cited = source_id in layout.listed_sources or any(
+            layout.is_quoted_or_cited(m) for m in own
+        )
         chars = per_source.get(source_id, 0)
         shares.append(
             SourceShare(
                 info=infos.get(source_id) or SourceInfo(source_id=source_id),
                 copied_chars=chars,
                 ratio=fraction(chars, total),
-                is_cited=any(layout.is_quoted_or_cited(m) for m in own_counted),
+                is_cited=is_cited,
                 is_own_work=source_id in layout.options.own_work_sources,
                 excluded=layout.options.excluded_sources.get(source_id),
                 match_count=len(own),

@@ -32,10 +32,15 @@ class TextLayout:
     """The text's countable characters and structure, as the options see them."""
 
     def __init__(
-        self, text: str, structure: DocumentStructure, options: ReportOptions
+        self,
+        text: str,
+        structure: DocumentStructure,
+        options: ReportOptions,
+        listed_sources: frozenset[str] = frozenset(),
     ) -> None:
         """Count the text's characters and merge its marked spans once, for every match."""
         self.text = text
+        self.listed_sources = listed_sources
         self.options = options
         self.structure = structure
         self.counter = CharCounter(text, omitted_spans(structure, options))
@@ -83,6 +88,10 @@ class TextLayout:
         if i > 0 and self.citations[i - 1][1] > m.offset:
             return True  # the match starts inside a citation mark
         return i < len(self.citations) and self.citations[i][0] < reach
+
+    def is_attributed(self, m: Match) -> bool:
+        """Cited by a mark next to it, or its source named in the thesis's 参考文献."""
+        return m.source in self.listed_sources or self.is_cited(m)
 
     def is_quoted_or_cited(self, m: Match) -> bool:
         """Whether the match leaves 去除引用文献复制比."""

@@ -9,6 +9,9 @@ from typing import Any
 
 from screening.report.labels import REASON_ALIASES, SOURCE_EXCLUSION_REASONS
 
+# The switches of the report's filter panel (each part of the text in or out).
+FILTER_NAMES = ("exclude_quotes", "exclude_references", "exclude_templates")
+
 
 @dataclass(frozen=True, slots=True)
 class ReportOptions:

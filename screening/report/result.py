@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from screening.report.citations import CitationGroup
+from screening.report.flags import DisguiseFlags
 from screening.report.labels import SCHEMA
 from screening.report.model import (
     ChapterFigures,
@@ -42,6 +44,9 @@ class ScreeningReport:
     chapters: tuple[ChapterFigures, ...]
     sources: tuple[SourceShare, ...]
     matches: tuple[Match, ...]
+    # Absent (None / empty) in reports stored before flags and groups were kept.
+    flags: DisguiseFlags | None = None
+    citation_groups: tuple[CitationGroup, ...] = ()
 
     def source(self, source_id: str) -> SourceShare:
         """The list entry of one source; raises KeyError for an unknown id."""
@@ -65,6 +70,8 @@ class ScreeningReport:
             "chapters": [asdict(c) for c in self.chapters],
             "sources": [share_to_dict(s) for s in self.sources],
             "matches": [match_to_dict(m) for m in self.matches],
+            "flags": self.flags.to_dict() if self.flags is not None else None,
+            "citation_groups": [g.to_dict() for g in self.citation_groups],
         }
 
     @classmethod
@@ -85,4 +92,8 @@ class ScreeningReport:
             chapters=tuple(chapter_from_dict(c) for c in data["chapters"]),
             sources=tuple(share_from_dict(s) for s in data["sources"]),
             matches=tuple(Match(**m) for m in data["matches"]),
+            flags=DisguiseFlags.from_dict(data["flags"]) if data.get("flags") else None,
+            citation_groups=tuple(
+                CitationGroup.from_dict(g) for g in data.get("citation_groups") or ()
+            ),
         )

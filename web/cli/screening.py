@@ -402,6 +402,7 @@ def _extracted(
                 title=parts.title or doc.metadata.get("title", ""),
                 author=author or parts.author or doc.metadata.get("author", ""),
                 university_id=author_id or parts.university_id or None,
+                hidden=doc.hidden,
             ),
         )
 

@@ -162,6 +162,7 @@
         window.sessionStorage.setItem("chengxin-hide-names", hide.checked ? "1" : "0");
       });
     }
+    initSort(table);
     if (table.dataset.done === "true") return;
     var url = table.dataset.poll;
     var progress = document.getElementById("progress-text");
@@ -181,6 +182,16 @@
         cells.title.textContent = sub.title;
         cells.author.textContent = sub.author || "—";
         cells.chars.textContent = sub.chars === null ? "—" : sub.chars;
+        cells.chars.dataset.value = sub.chars === null ? "" : sub.chars;
+        if (cells.unit) cells.unit.textContent = sub.unit || "—";
+        ["copy_ratio", "copy_ratio_without_quotes", "copy_ratio_without_own", "max_source_ratio", "verdict"].forEach(function (k) {
+          var v = sub[k === "verdict" ? "copy_ratio" : k];
+          if (cells[k]) cells[k].dataset.value = v === null ? "" : v;
+        });
+        if (cells.verdict && sub.copy_ratio !== null) {
+          setChip(cells.verdict, sub.verdict_chip, sub.verdict);
+          cells.verdict.firstChild.setAttribute("data-testid", "verdict");
+        }
         setChip(cells.state, sub.state_chip, sub.state_label);
         if (sub.message) {
           var reason = el("div", {class: "reason", "data-testid": "reason"});
@@ -215,6 +226,39 @@
         .catch(function () { window.setTimeout(poll, 5000); });
     }
     window.setTimeout(poll, 1000);
+  }
+
+  // Sort the batch table by a column: numbers by value (largest first on the first
+  // click), text by the Chinese collation; rows without a value go last.
+  function initSort(table) {
+    var heads = table.querySelectorAll("th.sortable");
+    heads.forEach(function (th, col) {
+      th.tabIndex = 0;
+      function sort() {
+        var key = th.dataset.sort;
+        var desc = !th.classList.contains("sorted-desc");
+        heads.forEach(function (h) { h.classList.remove("sorted-desc", "sorted-asc"); });
+        th.classList.add(desc ? "sorted-desc" : "sorted-asc");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        function value(row) {
+          var td = row.querySelector("td[data-field='" + key + "']");
+          if (!td) return null;
+          if (td.dataset.value !== undefined) return td.dataset.value === "" ? null : parseFloat(td.dataset.value);
+          var text = td.textContent.trim();
+          return text === "—" || text === "" ? null : text;
+        }
+        rows.sort(function (a, b) {
+          var x = value(a), y = value(b);
+          if (x === null || y === null) return x === y ? 0 : (x === null ? 1 : -1);
+          var c = typeof x === "number" ? x - y : String(x).localeCompare(String(y), "zh-CN");
+          return desc ? -c : c;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
+    });
   }
 
   // ---------------------------------------------------------------- report page
