@@ -14,7 +14,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, redirect, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup, escape
 
 from web.extensions import babel
 
@@ -75,3 +78,24 @@ def init_app(app: Flask, data_dir: Path) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = "zh"
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Shanghai"
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext, ngettext=_ngettext, newstyle=True
+    )
+
+
+def _as_text(eval_ctx: EvalContext, text: str) -> str | Markup:
+    """A translation is text, never markup: Jinja's i18n marks `_(...)` safe, so a
+    `_(value)` over user data (a unit named `<meta …>`) would land raw without this."""
+    return escape(text) if eval_ctx.autoescape else text
+
+
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, message: str) -> str | Markup:
+    """`_()` in templates: the translation, escaped."""
+    return _as_text(eval_ctx, get_translations().ugettext(message))
+
+
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, n: int) -> str | Markup:
+    """`ngettext()` in templates: the translation, escaped."""
+    return _as_text(eval_ctx, get_translations().ungettext(singular, plural, n))
