@@ -31,6 +31,7 @@ from archive.kernel.settings import SettingsError
 from archive.records import cli as archive_cli
 from archive.records import jobs as _records_jobs  # noqa: F401 - registers daily jobs
 from archive.submissions import jobs as _submission_jobs  # noqa: F401 - registers jobs
+from archive.submissions.recovery import recover_unfinished
 from archive.submissions.worker import DEFAULT_MAX_JOBS, supervise
 from casework import cli as casework_cli
 from casework import jobs as _case_jobs  # noqa: F401 - registers daily jobs
@@ -116,10 +117,30 @@ def db_current() -> None:
 def serve(host: str, port: int, no_daily: bool) -> None:
     """Run the development server (use gunicorn 'web.wsgi:app' in production)."""
 
-    app = create_app(cli_context().settings)
+    settings = cli_context().settings
+    app = create_app(settings)
+    if not settings.redis_url:
+        # Embedded: this process owns the jobs, so what a crash stranded is screened again.
+        rt = runtime.current()
+        threading.Thread(
+            target=_recover_embedded, args=(rt,), daemon=True, name="chengxin-recover"
+        ).start()
     if not no_daily:
         threading.Thread(target=_daily_loop, daemon=True, name="chengxin-daily").start()
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _recover_embedded(rt: runtime.Runtime) -> None:
+    """Screen again the submissions a crash of the embedded server left unfinished."""
+    try:
+        requeued, failed = recover_unfinished(rt.settings, rt.session_factory)
+    except Exception:
+        logging.getLogger(__name__).exception("recovering unfinished screenings failed")
+        return
+    if requeued or failed:
+        logging.getLogger(__name__).warning(
+            "recovered after a crash: %s screening(s) re-queued, %s failed", requeued, failed
+        )
 
 
 def _daily_loop() -> None:
