@@ -33,6 +33,8 @@ class Settings:
     redis_url: str = ""
     index_redis_url: str = ""
     secret_key: str = ""
+    audit_key: str = ""
+    audit_anchor_file: str = ""
     jobs_mode: str = "thread"
     queue_name: str = "chengxin"
     job_timeout_seconds: int = 1800
