@@ -35,6 +35,6 @@ def recover(grace_seconds: int) -> None:
     requeued, failed = recover_unfinished(
         rt.settings, rt.session_factory, grace_seconds=grace_seconds
     )
-    if not rt.settings.redis_url:
+    if not rt.settings.redis_url and rt.settings.jobs_mode == "thread":
         wait_for_background_jobs(timeout_seconds=rt.settings.job_timeout_seconds)
     click.echo(f"{requeued} re-queued, {failed} failed")
