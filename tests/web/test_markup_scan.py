@@ -23,7 +23,7 @@ from casework.services.intake import ReporterInput
 from tests.archive.factories_archive import make_case_file, make_record
 from tests.casework.credit.factories_credit import sanction_input
 from tests.factories import make_user
-from tests.helpers import login
+from tests.helpers import csrf_token, login
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
@@ -91,6 +91,7 @@ def _seed(session: Session) -> dict[str, list[int]]:
         respondent_hint=HOSTILE,
         contact=HOSTILE,
     )
+    tips.reporter_message(session, case=receipt.case, body=HOSTILE)
     credit.ingest_final_decision(
         session,
         actor="casework",
@@ -117,6 +118,7 @@ def _seed(session: Session) -> dict[str, list[int]]:
         "batch_id": [batch.id],
         "submission_id": [sub.id],
         "file_id": [f.id for f in case_file.files][:1],
+        "_tip": [receipt.receipt_code, receipt.password],  # type: ignore[list-item]
     }
 
 
@@ -167,3 +169,17 @@ def test_stored_markup_never_comes_back_raw(client, session):
     assert errors == []
     assert raw == []
     assert html_pages > 30 and len(seen) > 30  # the stored text did reach the pages
+
+
+def test_the_tipsters_own_page_shows_the_markup_as_text(client, session):
+    ids = _seed(session)
+    code, password = ids["_tip"]
+    tipster = client.application.test_client()
+    page = tipster.post(
+        "/tips/follow",
+        data={"code": code, "password": password, "csrf_token": csrf_token(tipster)},
+        follow_redirects=True,
+    )
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "&lt;script&gt;alert(" in body
+    assert [m for m in RAW if m in body] == []
