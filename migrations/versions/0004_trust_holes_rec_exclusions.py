@@ -1,6 +1,6 @@
 """archive: case files keep out the users their case's conflict rules kept out
 
-Revision ID: 0004_trust_holes_record_exclusions
+Revision ID: 0004_trust_holes_rec_exclusions
 Revises: 0003_corpus_added_at
 Create Date: 2026-12-07 13:40:00
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_trust_holes_record_exclusions"
+revision: str = "0004_trust_holes_rec_exclusions"
 down_revision: str | Sequence[str] | None = "0003_corpus_added_at"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
