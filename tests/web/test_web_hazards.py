@@ -17,7 +17,7 @@ from tests.archive.factories_archive import (
     research_office,
 )
 from tests.factories import make_user
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, login, post_form
 from web.app import create_app
 
 
@@ -179,3 +179,13 @@ def test_archive_search_facets_escape_record_data(client, session):
     assert "<meta http-equiv" not in html
     assert "<img src=x" not in html
     assert "&lt;meta http-equiv" in html
+
+
+def test_over_long_integers_in_forms_are_refused_cleanly(client, session):
+    make_user(session, Role.INVESTIGATOR, username="big-form")
+    session.commit()
+    login(client, "big-form")
+    huge = "9" * 20
+    revoke = post_form(client, "/account/tokens", {"revoke": huge})
+    assert 400 <= revoke.status_code < 500
+    assert post_form(client, f"/cases/{huge}/evidence").status_code == 404
