@@ -24,7 +24,12 @@ def _seed(session: Session) -> tuple[str, str]:
 
 
 @pytest.fixture
-def cli_env(tmp_path):
+def cli_env(tmp_path, monkeypatch):
+    # The seed's indexing job runs in the process runtime: point it at this test's files.
+    monkeypatch.setenv("CHENGXIN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHENGXIN_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("CHENGXIN_JOBS_MODE", "sync")
+    runtime._current = None
     env, seeded = cli_database(tmp_path, _seed)
     yield env, tmp_path / "data" / "files", seeded
     runtime._current = None
