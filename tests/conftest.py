@@ -77,6 +77,7 @@ def settings(data_dir: Path) -> Settings:
         jobs_mode="sync",
         login_rate_limit="1000 per minute",
         tip_rate_limit="1000 per minute",
+        upload_rate_limit="1000 per minute",
     ).checked()
 
 

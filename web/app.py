@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from archive.kernel import runtime
 from archive.kernel.accounts import Permission
@@ -43,6 +44,7 @@ from web import (
     report_verify,
     screening_api,
     screening_pages,
+    security_headers,
     tips,
 )
 from web.extensions import csrf
@@ -70,6 +72,12 @@ def create_app(
     """Build the app for `settings` (from the environment when None)."""
     settings = (settings or Settings.from_env()).checked()
     app = Flask(__name__)
+    app.url_map.converters["int"] = errors.BoundedInt
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n
+        )
     _configure(app, settings, session_factory, check_schema)
     _register_hooks(app, settings)
     _register_areas(app)
@@ -99,7 +107,7 @@ def _configure(
         MAX_CONTENT_LENGTH=settings.max_upload_bytes * 8,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_SECURE=settings.cookies_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,
@@ -120,13 +128,13 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
     schema check, the acting user, CSRF; then the error handlers and security headers."""
     db.init_app(app)
     i18n.init_app(app, settings.data_dir)
-    ratelimit.init_app(app, settings.ratelimit_storage_url)
+    ratelimit.init_app(app, settings)
     csrf.init_app(app)
     app.before_request(_require_migrated_schema)
     app.before_request(auth.load_user)
     app.before_request(_csrf_unless_token)
     errors.init_app(app)
-    app.after_request(_security_headers)
+    security_headers.init_app(app, settings)
 
 
 def _register_areas(app: Flask) -> None:
@@ -181,19 +189,6 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
             "nav_items": items_for(user),
             "settings": settings,
         }
-
-
-def _security_headers(response: Response) -> Response:
-    """Headers every response carries: no sniffing, no framing, a strict CSP."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    )
-    return response
 
 
 CHINA = timezone(timedelta(hours=8), "CST")

@@ -42,6 +42,7 @@ from archive.records.models import (
 )
 from archive.search.facets import facet_label
 from archive.search.query import SORT_LABELS
+from web import ratelimit
 from web.archive_api import run_search
 from web.auth import login_required, permission_required, signed_in_user
 from web.db import get_session
@@ -202,6 +203,8 @@ def records() -> Any:
     if request.method == "POST":
         try:
             people = parse_people(request.form.get("people", ""))
+            if request.files:
+                ratelimit.hit_upload()
             stored = _stored_uploads("files")
             data = _record_input(people, stored)
             record = rec.create_record(db, actor=user, data=data)
@@ -345,8 +348,10 @@ def record_access(record_id: int) -> Any:
 @bp.route("/records/<int:record_id>/files", methods=["POST"])
 @login_required
 def record_files(record_id: int) -> Any:
-    """Attach uploaded files to a record."""
+    """Attach uploaded files to a record: the permission is checked before anything is stored."""
     db = get_session()
+    rec.get_managed_record(db, actor=signed_in_user(), record_id=record_id)
+    ratelimit.hit_upload()
     stored = _stored_uploads("files")
     role = request.form.get("role", FileRole.ATTACHMENT.value)
     rec.attach_files(

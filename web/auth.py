@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     redirect,
@@ -118,9 +118,17 @@ def permission_required(*permissions: Permission) -> Callable[[F], F]:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only same-site relative paths are followed after login (no open redirects): browsers
+    drop tabs and newlines and read a backslash as a slash, so those never pass."""
+    if (
+        target
+        and target.startswith("/")
+        and not any(ord(c) < 0x20 or c in "\\\x7f" for c in target)
+        and not target.startswith("//")
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("home.index")
 
 
@@ -129,8 +137,7 @@ def login() -> Any:
     """The sign-in form; one message for every failure, rate-limited per address."""
     error = None
     if request.method == "POST":
-        settings = current_app.extensions["chengxin"].settings
-        ratelimit.hit("login", request.remote_addr or "?", settings.login_rate_limit)
+        ratelimit.hit_login(request.form.get("username", ""))
         db = get_session()
         try:
             user = accounts.authenticate(

@@ -36,6 +36,7 @@ from casework.services.common import (
     is_staff,
     list_events,
 )
+from web import ratelimit
 from web.auth import permission_required, signed_in_user
 from web.cases_forms import json_change, json_int, register_case
 from web.db import get_session
@@ -211,6 +212,7 @@ def api_events(case_id: int) -> Any:
 @permission_required(P.CASE_INTAKE, P.CASE_INVESTIGATE)
 def api_evidence(case_id: int) -> Any:
     """Multipart upload: file, title, expected_version."""
+    ratelimit.hit_upload()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidInput("file is required (请上传文件)")
@@ -347,6 +349,7 @@ def api_message(case_id: int) -> Any:
 @permission_required(P.CASE_INVESTIGATE)
 def api_draft(case_id: int) -> Any:
     """Multipart: file, expected_version (the panel lead)."""
+    ratelimit.hit_upload()
     upload = request.files.get("file")
     raw = request.form.get("expected_version", "")
     if upload is None or not upload.filename or not raw.isdigit():

@@ -42,7 +42,7 @@ from casework.services import (
 from casework.services.case_view import case_page
 from casework.services.common import STAFF_PERMISSIONS
 from casework.services.hearing import MET_HOW_LABELS
-from web import cases_files, cases_mine, cases_office, cases_panel, cases_threads
+from web import cases_files, cases_mine, cases_office, cases_panel, cases_threads, ratelimit
 from web.auth import permission_required, signed_in_user
 from web.cases_forms import (
     form_action,
@@ -220,6 +220,8 @@ def add_evidence(case_id: int) -> str:
     db = get_session()
     f = request.form
     upload = request.files.get("file")
+    if upload and upload.filename:
+        ratelimit.hit_upload()
     supersedes = f.get("supersedes_id")
     supersedes_id = int(supersedes) if supersedes and supersedes.isdigit() else None
     if upload is not None and upload.filename:
@@ -254,6 +256,7 @@ def add_evidence(case_id: int) -> str:
 @form_action("evidence")
 def add_draft(case_id: int) -> str:
     """The panel lead uploads the report draft."""
+    ratelimit.hit_upload()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidInput("请选择调查报告草稿文件 (choose the draft file)")

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 from archive.kernel.errors import DomainError
 from casework.credit import services
 from web.db import get_session
-from web.ratelimit import hit
+from web.ratelimit import client_address, hit
 
 bp = Blueprint("credit_public", __name__, url_prefix="/public")
 
@@ -29,7 +29,7 @@ def verify() -> Any:
     code = request.args.get("code", "").strip()
     result = error = None
     if number or code:
-        hit("credit_verify", request.remote_addr or "?", "60 per minute")
+        hit("credit_verify", client_address(), "60 per minute")
         try:
             result = services.verify_report(get_session(), number=number, code=code)
         except DomainError as exc:

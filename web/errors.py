@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from archive.kernel.errors import (
     Conflict,
@@ -45,7 +48,40 @@ TITLES = {
     429: "请求过于频繁",
     500: "服务器内部错误",
     503: "服务暂不可用",
+    507: "存储空间不足",
 }
+
+#: The largest id or number a URL may carry (PostgreSQL's integer): larger ones are 404.
+MAX_URL_INT = 2**31 - 1
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` in routes, refusing numbers no column can hold (a 20-digit id is 404)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", MAX_URL_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+def _disk_full(error: BaseException) -> bool:
+    """True when the error says the disk (or the SQLite database) is full."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(current, OperationalError) and "full" in str(current.orig).lower():
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
+def _out_of_range(error: BaseException) -> bool:
+    """True for a number too large for the database (SQLite and PostgreSQL say it apart)."""
+    if isinstance(error, OverflowError | DataError):
+        return True
+    return isinstance(error, StatementError) and isinstance(error.orig, OverflowError)
 
 
 def wants_json() -> bool:
@@ -120,6 +156,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
+        if _out_of_range(error):
+            return error_response(400, "out_of_range", _("数值超出范围") + " (number out of range)")
+        if _disk_full(error):
+            log.error("disk full on %s %s: %s", request.method, request.path, error)
+            return error_response(
+                507,
+                "storage_full",
+                _("服务器存储空间已满，本次操作未保存；请联系管理员清理磁盘后重试")
+                + " (the server's disk is full; nothing was saved)",
+            )
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(
             500, "internal_error", _("服务器内部错误，已记录，请联系管理员")

@@ -8,42 +8,90 @@ per area keeps engineers out of each other's way).
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, redirect, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup, escape
 
 from web.extensions import babel
 
+log = logging.getLogger(__name__)
 SOURCE_DIR = Path(__file__).resolve().parent / "translations"
 LANGUAGES = {"zh": "中文", "en": "English"}
 bp = Blueprint("i18n", __name__)
 
 
+def _catalog_sources() -> list[tuple[str, list[Path]]]:
+    """(language, its .po files) for every language directory, sorted."""
+    if not SOURCE_DIR.is_dir():
+        return []
+    return [
+        (lang.name, sorted(lang.glob("*.po")))
+        for lang in sorted(p for p in SOURCE_DIR.iterdir() if p.is_dir())
+    ]
+
+
+def _sources_digest(sources: list[tuple[str, list[Path]]]) -> str:
+    """A short hash of every catalogue's name and bytes: one compiled copy per version."""
+    digest = hashlib.sha256()
+    for lang, paths in sources:
+        for path in paths:
+            digest.update(f"{lang}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def compile_catalogs(target: Path) -> Path:
-    """Merge every `<lang>/*.po` into `<target>/<lang>/LC_MESSAGES/messages.mo`."""
-    lang_dirs = (
-        sorted(p for p in SOURCE_DIR.iterdir() if p.is_dir())
-        if SOURCE_DIR.is_dir()
-        else []
-    )
-    for lang_dir in lang_dirs:
-        merged = Catalog(locale=lang_dir.name)
-        for po_path in sorted(lang_dir.glob("*.po")):
+    """Merge every `<lang>/*.po` into `<target>/<digest>/<lang>/LC_MESSAGES/messages.mo`.
+
+    Safe with many processes starting at once (gunicorn -w 4): a version already compiled is
+    reused, and each process writes its own temporary file and renames it into place, so no
+    process ever reads or renames another's half-written file. Returns the directory to give
+    Flask-Babel.
+    """
+    sources = _catalog_sources()
+    out_dir = target / _sources_digest(sources)
+    for lang, paths in sources:
+        out = out_dir / lang / "LC_MESSAGES"
+        final = out / "messages.mo"
+        if final.exists():
+            continue
+        merged = Catalog(locale=lang)
+        for po_path in paths:
             with po_path.open("rb") as fh:
-                for message in read_po(fh, locale=lang_dir.name):
+                for message in read_po(fh, locale=lang):
                     if message.id and message.string:
                         merged[message.id] = message
-        out = target / lang_dir.name / "LC_MESSAGES"
         out.mkdir(parents=True, exist_ok=True)
-        tmp = out / "messages.mo.tmp"
-        with tmp.open("wb") as fh:
-            write_mo(fh, merged)
-        tmp.replace(out / "messages.mo")
-    return target
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=".messages-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                write_mo(fh, merged)
+            os.replace(tmp, final)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return out_dir
+
+
+def _compiled_translations(data_dir: Path) -> Path:
+    """Compile into the data directory; if it cannot be written (a full disk), into a
+    private temporary directory, so the site still starts and can say what is wrong."""
+    try:
+        return compile_catalogs(data_dir / "translations")
+    except OSError as exc:
+        log.warning("cannot write translations under %s (%s): using a temp dir", data_dir, exc)
+        return compile_catalogs(Path(tempfile.mkdtemp(prefix="chengxin-translations-")))
 
 
 def select_locale() -> str:
@@ -70,8 +118,29 @@ def set_language(code: str):  # type: ignore[no-untyped-def]
 
 def init_app(app: Flask, data_dir: Path) -> None:
     """Compile catalogues and wire Flask-Babel with our locale selector."""
-    translations = compile_catalogs(data_dir / "translations")
+    translations = _compiled_translations(data_dir)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     app.config["BABEL_DEFAULT_LOCALE"] = "zh"
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Shanghai"
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext, ngettext=_ngettext, newstyle=True
+    )
+
+
+def _as_text(eval_ctx: EvalContext, text: str) -> str | Markup:
+    """A translation is text, never markup: Jinja's i18n marks `_(...)` safe, so a
+    `_(value)` over user data (a unit named `<meta …>`) would land raw without this."""
+    return escape(text) if eval_ctx.autoescape else text
+
+
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, message: str) -> str | Markup:
+    """`_()` in templates: the translation, escaped."""
+    return _as_text(eval_ctx, get_translations().ugettext(message))
+
+
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, n: int) -> str | Markup:
+    """`ngettext()` in templates: the translation, escaped."""
+    return _as_text(eval_ctx, get_translations().ungettext(singular, plural, n))

@@ -15,6 +15,7 @@ from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit import services
 from casework.credit.evaluation import GRADE_LABELS
 from casework.credit.models import EVALUATION_LABELS, Occasion
+from web import ratelimit
 from web.auth import permission_required, signed_in_user
 from web.credit_pages import issue_and_render
 from web.db import get_session
@@ -125,6 +126,8 @@ def repair(record_id: int) -> Any:
 
 def _proof_upload() -> tuple[Any, str, str] | None:
     upload = request.files.get("proof")
+    if upload and upload.filename:
+        ratelimit.hit_upload()
     if upload is None or not upload.filename:
         return None
     return upload.stream, upload.filename, upload.mimetype or "application/octet-stream"

@@ -24,6 +24,7 @@ from archive.submissions.models import (
     Submission,
     SubmissionState,
 )
+from web import ratelimit
 from web.auth import permission_required, signed_in_user
 from web.db import get_session
 
@@ -153,6 +154,8 @@ def create_batch_from_request(user: User) -> Batch:
 
 def add_uploaded_files(batch: Batch, user: User) -> list[Submission]:
     """Add every uploaded file (fields `files` and `file`) to the batch."""
+    if request.files:
+        ratelimit.hit_upload()
     out = []
     for storage in request.files.getlist("files") + request.files.getlist("file"):
         if not storage or not storage.filename:

@@ -43,7 +43,7 @@ def new() -> Any:
     """The tip form; on success the receipt page shows the code and password once."""
     if request.method == "POST":
         settings = current_app.extensions["chengxin"].settings
-        ratelimit.hit("tip", request.remote_addr or "?", settings.tip_rate_limit)
+        ratelimit.hit("tip", ratelimit.client_address(), settings.tip_rate_limit)
         db = get_session()
         db.info["actor"] = "anonymous-tipster"
         attachments = [
@@ -81,7 +81,7 @@ def follow() -> Any:
     """Sign in with the receipt code and password (rate-limited, one message for all failures)."""
     if request.method == "POST":
         settings = current_app.extensions["chengxin"].settings
-        ratelimit.hit("tip", request.remote_addr or "?", settings.tip_rate_limit)
+        ratelimit.hit("tip-follow", ratelimit.client_address(), settings.tip_rate_limit)
         db = get_session()
         db.info["actor"] = "anonymous-tipster"
         try:

@@ -346,10 +346,16 @@ def change_password(
 
 
 def set_password(session: Session, *, user: User, new_password: str) -> None:
-    """Set a new password (administrator reset or change) and end other sessions."""
+    """Set a new password (administrator reset or change), end other sessions and revoke the
+    account's API tokens: a password change is what a user does after a suspected leak."""
     _check_password_rules(new_password)
     user.password_hash = generate_password_hash(new_password)
     user.session_version += 1
+    now = utcnow()
+    for token in session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now
     session.flush()
 
 

@@ -100,6 +100,8 @@ def store_stream(
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_name, target)
             os.chmod(target, 0o440)
+        else:
+            os.utime(target)  # fresh again: the orphan sweep leaves it alone
         if existing is not None:
             return existing
         row = StoredFile(

@@ -8,6 +8,7 @@ National ID numbers are personal data: they are stored, but shown only masked
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, or_, select
@@ -77,6 +78,35 @@ def mask_name(name: str) -> str:
     if len(name) <= 1:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+#: Runs of 8 or more digits in free text: ID, student and phone numbers.
+_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{8,}[0-9Xx]?(?![0-9])")
+
+
+def _mask_number_in_text(match: re.Match[str]) -> str:
+    """A long number in free text keeps its first and last two characters."""
+    value = match.group(0)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]
+
+
+def mask_in_text(text: str | None, person: Person) -> str:
+    """Free text (事由, 依据 …) as a public page may show it: the subject's name, given name,
+    ID and university numbers masked, and any other long number too ("王建华在2026年…"
+    beside "王**" would give the name away). Units are public by name and left as they are."""
+    if not text:
+        return ""
+    if person.kind is PersonKind.UNIT:
+        return text
+    for number in sorted({person.id_number or "", person.university_id or ""}, key=len)[::-1]:
+        if number:
+            text = text.replace(number, mask_id_number(number))
+    name = person.name.strip()
+    if len(name) >= 2:
+        text = text.replace(name, mask_name(name))
+        if len(name) >= 3:
+            text = text.replace(name[1:], "*" * (len(name) - 1))
+    return _LONG_NUMBER.sub(_mask_number_in_text, text)
 
 
 def id_number_for(viewer: User | None, person: Person) -> str:

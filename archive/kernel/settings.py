@@ -33,14 +33,18 @@ class Settings:
     redis_url: str = ""
     index_redis_url: str = ""
     secret_key: str = ""
+    audit_key: str = ""
+    audit_anchor_file: str = ""
     jobs_mode: str = "thread"
     queue_name: str = "chengxin"
     job_timeout_seconds: int = 1800
     default_locale: str = "zh_Hans_CN"
     login_rate_limit: str = "10 per minute"
     tip_rate_limit: str = "10 per minute"
-    ratelimit_storage_url: str = "memory://"
-    session_cookie_secure: bool = False
+    upload_rate_limit: str = "60 per minute"
+    ratelimit_storage_url: str = ""
+    trusted_proxies: int = 0
+    session_cookie_secure: bool | None = None
     max_upload_mb: int = 50
     max_batch_files: int = 200
     screening_threshold: float = 0.5
@@ -74,6 +78,18 @@ class Settings:
     def is_production(self) -> bool:
         """True outside development and test, where secrets must be given explicitly."""
         return self.env == "production"
+
+    @property
+    def ratelimit_storage(self) -> str:
+        """Where rate-limit counters live: the setting, else the jobs' Redis, else memory."""
+        return self.ratelimit_storage_url or self.redis_url or "memory://"
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Send cookies over HTTPS only: the setting, else on in production."""
+        if self.session_cookie_secure is None:
+            return self.is_production
+        return self.session_cookie_secure
 
     @property
     def max_upload_bytes(self) -> int:

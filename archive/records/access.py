@@ -8,6 +8,8 @@ date, with the roles still allowed during the seal), inherited by the record's f
 child records (a parent's restriction applies below it, and is shown there as "来自案卷:").
 The effective restriction is kept on each row as a role bit mask and a seal date, so that the
 search service can filter inside its SQL and counts never include what the user may not see.
+Case files also follow the case's conflict rules: the case's respondents (even with a staff
+role) and the users the case recused (`RecordExclusion`) never see them (404, as on the case).
 """
 
 from __future__ import annotations
@@ -15,17 +17,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.orm import Session, object_session
 
 from archive.kernel import clock
 from archive.kernel.accounts import ROLE_LABELS, Permission, Role, User
 from archive.kernel.errors import PermissionDenied
+from archive.kernel.people import Person
 from archive.records.errors import InvalidRecord, RecordNotFound
 from archive.records.models import (
     ALL_ROLES_MASK,
     AccessLevel,
     Record,
+    RecordExclusion,
+    RecordPerson,
     RecordStatus,
     RecordType,
     role_mask,
@@ -51,7 +56,38 @@ def can_view(actor: User | None, record: Record, today: date | None = None) -> b
     if not record.eff_roles_mask & mask:
         return False
     sealed = record.eff_sealed_until is not None and record.eff_sealed_until > today
-    return not sealed or bool(record.eff_seal_mask & mask)
+    if sealed and not record.eff_seal_mask & mask:
+        return False
+    return not is_conflicted(actor, record)
+
+
+def conflict_clause(actor: User) -> ColumnElement[bool]:
+    """SQL: the record is a case file the actor is a respondent of, or was recused from."""
+    own_person = or_(
+        Person.user_id == actor.id,
+        Person.university_id == actor.university_id
+        if actor.university_id
+        else false(),
+    )
+    respondent = exists().where(
+        RecordPerson.record_id == Record.id,
+        RecordPerson.person_id.in_(select(Person.id).where(own_person)),
+    )
+    recused = exists().where(
+        RecordExclusion.record_id == Record.id, RecordExclusion.user_id == actor.id
+    )
+    return and_(Record.type == RecordType.CASE_FILE, or_(respondent, recused))
+
+
+def is_conflicted(actor: User, record: Record) -> bool:
+    """Whether the case's conflict rules keep `actor` out of this case file."""
+    if record.type != RecordType.CASE_FILE:
+        return False
+    session = object_session(record)
+    if session is None or record.id is None:
+        return False
+    query = select(Record.id).where(Record.id == record.id, conflict_clause(actor))
+    return session.scalar(query) is not None
 
 
 def visibility_clause(
@@ -74,6 +110,7 @@ def visibility_clause(
             Record.eff_sealed_until <= today,
             Record.eff_seal_mask.op("&")(mask) != 0,
         ),
+        ~conflict_clause(actor),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.kernel.accounts import Permission, User
@@ -26,6 +27,7 @@ from archive.records.models import (
     FileRole,
     PersonRef,
     Record,
+    RecordExclusion,
     RecordType,
 )
 from archive.records.services import attach_stored, find_case_file, set_people
@@ -55,6 +57,7 @@ def create_case_file_record(
     people: list[tuple[int, str]],
     sanctions: Sequence[str] = (),
     decision_file_ids: Sequence[int] = (),
+    excluded_user_ids: Sequence[int] = (),
 ) -> Record:
     """File a closed case as a case-file record with its evidence, decisions and letters.
 
@@ -62,7 +65,8 @@ def create_case_file_record(
     files it did not have yet. The outcome (casework's `Outcome` value) and the sanctions
     imposed (catalogue codes such as "S13", optionally with the level, "S10:记过", or plain
     names such as "记过", "撤销学位") set the retention class per domain-rules §A8.
-    `actor` None means a system job.
+    `actor` None means a system job. `excluded_user_ids` are the users the case's conflict
+    rules keep out (recused or conflicted); they never see the case file.
     """
     if actor is not None and not any(actor.can(p) for p in CASE_FILERS):
         raise PermissionDenied("您无权归档案卷 (permission denied)")
@@ -104,9 +108,21 @@ def create_case_file_record(
         session.flush()
     for file_id, role in wanted:
         attach_stored(record, get_stored_file(session, file_id), role, actor)
+    exclude_users(session, record=record, user_ids=excluded_user_ids)
     session.flush()
     index_record(session, record)
     return record
+
+
+def exclude_users(session: Session, *, record: Record, user_ids: Sequence[int]) -> None:
+    """Keep these users out of the case file (idempotent: existing exclusions stay)."""
+    have = set(
+        session.scalars(
+            select(RecordExclusion.user_id).where(RecordExclusion.record_id == record.id)
+        )
+    )
+    for user_id in sorted(set(user_ids) - have):
+        session.add(RecordExclusion(record_id=record.id, user_id=user_id))
 
 
 def _case_outcome(outcome: str) -> str:

@@ -12,6 +12,7 @@ import click
 from archive.kernel import accounts
 from archive.kernel.cli import cli_context
 from archive.kernel.db import session_scope
+from archive.kernel.orphans import GRACE_SECONDS, find_orphan_blobs, sweep_orphan_blobs
 from archive.kernel.queue import wait_for_background_jobs
 from archive.records.fixity import run_fixity_audit
 from archive.records.imports import import_records
@@ -37,6 +38,16 @@ def verify() -> None:
             + (f" (now {problem.actual_sha256})" if problem.actual_sha256 else ""),
             err=True,
         )
+    with session_scope(rt.session_factory, actor="cli") as session:
+        orphans = find_orphan_blobs(session)
+    for orphan in orphans:
+        click.echo(f"ORPHAN\t{orphan.path}\t{orphan.size} bytes, no stored file row", err=True)
+    if orphans:
+        click.echo(
+            f"{len(orphans)} orphan blob(s) on disk that no record uses: "
+            "`chengxin archive sweep-orphans` removes them",
+            err=True,
+        )
     if report.is_intact:
         click.echo(f"fixity ok: {report.checked} file(s) match their SHA-256")
         return
@@ -45,6 +56,29 @@ def verify() -> None:
         err=True,
     )
     sys.exit(1)
+
+
+@archive_group.command("sweep-orphans")
+@click.option("--dry-run", is_flag=True, help="List what would be removed, remove nothing.")
+@click.option(
+    "--grace-seconds",
+    type=int,
+    default=GRACE_SECONDS,
+    show_default=True,
+    help="Leave blobs younger than this (their upload may still be committing).",
+)
+def sweep_orphans(dry_run: bool, grace_seconds: int) -> None:
+    """Remove stored bytes that no stored-file row points at (refused or failed uploads)."""
+    rt = cli_context().runtime()
+    with session_scope(rt.session_factory, actor="cli") as session:
+        removed = sweep_orphan_blobs(
+            session, grace_seconds=grace_seconds, dry_run=dry_run
+        )
+    for orphan in removed:
+        click.echo(f"{'would remove' if dry_run else 'removed'}\t{orphan.path}")
+    total = sum(o.size for o in removed)
+    verb = "would free" if dry_run else "freed"
+    click.echo(f"{len(removed)} orphan blob(s), {verb} {total} bytes")
 
 
 @archive_group.command("import")

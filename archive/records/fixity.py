@@ -75,13 +75,33 @@ def check_files(root: Path, files: list[tuple[int, str, str]]) -> FixityReport:
 
 
 def list_files(session: Session) -> list[tuple[int, str, str]]:
-    """(id, sha256, name) of every stored file."""
+    """(id, sha256, name) of every stored file, named by the records it belongs to (an
+    operator restores "AJ-XS-2026-0001 证据 evidence.pdf", not a file's first upload name)."""
+    owners: dict[int, list[str]] = {}
+    for file_id, number, title, label, first_name in session.execute(
+        select(
+            RecordFile.stored_file_id,
+            Record.number,
+            Record.title,
+            RecordFile.label,
+            StoredFile.original_name,
+        )
+        .join(Record, Record.id == RecordFile.record_id)
+        .join(StoredFile, StoredFile.id == RecordFile.stored_file_id)
+        .order_by(Record.number)
+    ):
+        owners.setdefault(file_id, []).append(
+            f"档案 {number}《{title[:40]}》: {label or first_name}"
+        )
     rows = session.execute(
         select(StoredFile.id, StoredFile.sha256, StoredFile.original_name).order_by(
             StoredFile.id
         )
     )
-    return [(i, s, n) for i, s, n in rows]
+    return [
+        (i, s, "; ".join(owners[i]) if i in owners else f"{n} (不属于任何档案 / no record)")
+        for i, s, n in rows
+    ]
 
 
 def record_results(session: Session, report: FixityReport) -> None:

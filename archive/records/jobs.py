@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel import runtime
 from archive.kernel.db import settings_of
+from archive.kernel.orphans import sweep_orphan_blobs
 from archive.kernel.queue import enqueue, enqueue_after_commit
 from archive.kernel.scheduler import daily_job
 from archive.records.fixity import run_fixity_audit
@@ -73,6 +74,13 @@ def daily_fixity(session: Session, today: date) -> str:
     """Queue the fixity audit to run after the scheduler's transaction (hashing is slow)."""
     enqueue_after_commit(session, fixity_audit_job, job_id=f"archive-fixity-{today}")
     return "fixity audit queued"
+
+
+@daily_job("archive_orphan_blobs")
+def daily_orphan_sweep(session: Session, today: date) -> str:
+    """Remove stored bytes no row points at (uploads refused or rolled back after storing)."""
+    removed = sweep_orphan_blobs(session)
+    return f"{len(removed)} orphan blob(s) removed"
 
 
 @daily_job("archive_retention")

@@ -270,6 +270,21 @@ class RecordPerson(Base):
     record: Mapped[Record] = relationship(back_populates="people")
 
 
+class RecordExclusion(Base):
+    """A user kept out of a case file by the case's conflict rules (recused, or a declared
+    conflict); the case's respondents are kept out through the record's people."""
+
+    __tablename__ = "record_exclusions"
+    __table_args__ = (UniqueConstraint("record_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(64), default="recused")
+
+
 class RecordKeyword(Base):
     """One keyword of a record."""
 

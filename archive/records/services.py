@@ -377,6 +377,14 @@ def attach_stored(
     return row
 
 
+def get_managed_record(session: Session, *, actor: User, record_id: int) -> Record:
+    """A record the actor may attach files to: checked before any upload is stored."""
+    record = get_record(session, actor=actor, record_id=record_id)
+    if not may_manage(actor, record):
+        raise PermissionDenied("您无权为此档案添加文件 (permission denied)")
+    return record
+
+
 def attach_files(
     session: Session,
     *,
@@ -385,9 +393,7 @@ def attach_files(
     files: Sequence[tuple[StoredFile, FileRole | str]],
 ) -> Record:
     """Attach stored files to a record the actor manages, and re-index it."""
-    record = get_record(session, actor=actor, record_id=record_id)
-    if not may_manage(actor, record):
-        raise PermissionDenied("您无权为此档案添加文件 (permission denied)")
+    record = get_managed_record(session, actor=actor, record_id=record_id)
     for stored, role in files:
         attach_stored(record, stored, FileRole(role), actor)
     session.flush()

@@ -32,7 +32,7 @@ from archive.kernel import audit, clock
 from archive.kernel.accounts import Permission, User, require
 from archive.kernel.db import settings_of, utcnow
 from archive.kernel.errors import Conflict, InvalidInput
-from archive.kernel.people import PersonKind
+from archive.kernel.people import PersonKind, mask_in_text
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit.files import record_state
 from casework.credit.models import (
@@ -83,7 +83,8 @@ def export_row(
     """One record in the 双公示 layout, as of `on`.
 
     A natural person's ID number is exported whole: it is a required field of the
-    provincial layout (the province masks it on publication); units carry their code.
+    provincial layout (the province masks it on publication); units carry their code. The
+    free-text fields are published as they stand, so the subject is masked inside them.
     """
     person = record.person
     is_unit = person.kind is PersonKind.UNIT
@@ -104,13 +105,13 @@ def export_row(
         "CF_XDR_ZJLX": "" if is_unit or not person.id_number else "身份证",
         "CF_XDR_ZJHM": "" if is_unit else (person.id_number or ""),
         "CF_WSH": record.decision_number or "",
-        "CF_WFXW": record.misconduct_type or "",
-        "CF_SY": record.reason,
-        "CF_YJ": record.basis,
+        "CF_WFXW": mask_in_text(record.misconduct_type, person),
+        "CF_SY": mask_in_text(record.reason, person),
+        "CF_YJ": mask_in_text(record.basis, person),
         "CF_CFLB": (CREDIT_CLASS_LABELS[record.credit_class] + "失信")
         if record.credit_class
         else "",
-        "CF_NR": f"{record.sanction_code or ''} {record.title}".strip(),
+        "CF_NR": mask_in_text(f"{record.sanction_code or ''} {record.title}".strip(), person),
         "CF_JDRQ": record.decided_on.isoformat(),
         "CF_YXQ": validity_text(record),
         "CF_GSJZQ": record.disclosure_until.isoformat()
@@ -118,7 +119,7 @@ def export_row(
         else "",
         "CF_CFJG": record.deciding_unit or "",
         "CF_SJLY": source_unit,
-        "BZ": "；".join(notes),
+        "BZ": mask_in_text("；".join(notes), person),
         "ZT": status,
         "BDBH": str(record.id),
         "BGXH": str(seq),

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from archive.kernel import audit, clock
 from archive.kernel.accounts import Permission, User
 from archive.kernel.audit import to_jsonable
-from archive.kernel.people import Person, id_number_for, mask_name
+from archive.kernel.people import Person, id_number_for, mask_in_text, mask_name
 from casework.catalogue import CREDIT_CLASS_LABELS
 from casework.credit.errors import ReportNotFound
 from casework.credit.evaluation import (
@@ -288,6 +288,9 @@ def verify_report(session: Session, *, number: str, code: str) -> Verification:
         subject=mask_name(row.person.name),
         as_of=row.as_of,
         issued_at=row.issued_at,
-        summary=dict(row.summary),
+        summary={
+            k: mask_in_text(v, row.person) if isinstance(v, str) else v
+            for k, v in dict(row.summary).items()
+        },
         content_sha256=row.content_sha256,
     )

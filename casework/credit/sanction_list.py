@@ -21,7 +21,7 @@ from archive.kernel import clock
 from archive.kernel.accounts import Permission, User, require
 from archive.kernel.calendar import add_months
 from archive.kernel.errors import InvalidInput
-from archive.kernel.people import PersonKind, mask_id_number, mask_name
+from archive.kernel.people import PersonKind, mask_id_number, mask_in_text, mask_name
 from casework.catalogue import (
     CREDIT_CLASS_LABELS,
     MISCONDUCT_LABELS,
@@ -240,7 +240,8 @@ def list_sanctions(
 
 @dataclass(frozen=True)
 class PublicEntry:
-    """What the public 公示 page may show of one entry (双公示 fields, masked subject)."""
+    """What the public 公示 page may show of one entry (双公示 fields, masked subject, and
+    the subject masked inside the free text too)."""
 
     name: str
     category: str
@@ -285,13 +286,13 @@ def public_sanctions(session: Session, *, on: date | None = None) -> list[Public
                 code=(person.credit_code or "") if is_unit else "",
                 id_number="" if is_unit else mask_id_number(person.id_number),
                 decision_number=r.decision_number or "",
-                misconduct_type=r.misconduct_type or "",
-                facts=r.reason,
-                basis=r.basis,
+                misconduct_type=mask_in_text(r.misconduct_type, person),
+                facts=mask_in_text(r.reason, person),
+                basis=mask_in_text(r.basis, person),
                 measure_category=CREDIT_CLASS_LABELS[r.credit_class] + "失信"
                 if r.credit_class
                 else "",
-                measure=r.title,
+                measure=mask_in_text(r.title, person),
                 decided_on=r.decided_on,
                 valid_until=validity_text(r),
                 disclosure_until=r.disclosure_until,

@@ -23,15 +23,31 @@ from casework.models import (
     Case,
     CaseDocument,
     CaseSanction,
+    ConflictDeclaration,
     Evidence,
     Finding,
     Interview,
+    RecusalCheck,
     SanctionStatus,
 )
 from casework.services.common import add_event
 from casework.services.decisions import BASIS, latest_decision
 
 DONE = "done"
+
+
+def conflicted_user_ids(session: Session, case_id: int) -> list[int]:
+    """Users the case's conflict rules kept out (declared conflicts, failed recusal checks):
+    the archive keeps them out of the case file too."""
+    declared = session.scalars(
+        select(ConflictDeclaration.user_id).where(ConflictDeclaration.case_id == case_id)
+    )
+    recused = session.scalars(
+        select(RecusalCheck.user_id).where(
+            RecusalCheck.case_id == case_id, RecusalCheck.is_clear.is_(False)
+        )
+    )
+    return sorted({*declared, *recused})
 
 
 def build_entries(session: Session, case: Case) -> list[SanctionInput | ClearanceInput]:
@@ -180,6 +196,7 @@ def hand_off_to_archive(session: Session, *, case: Case, actor: User | None) -> 
         unit=case.unit,
         people=[(p.person_id, "被举报人") for p in case.parties],
         sanctions=codes,
+        excluded_user_ids=conflicted_user_ids(session, case.id),
     )
     case.archive_status = DONE
     case.archive_record_id = str(record.id)

@@ -236,3 +236,28 @@ def test_docx_corpus_and_pdf_thesis(tmp_path):
     assert match["source"] == "制度研究.docx"
     assert COPIED[:20] in text[match["offset"] : match["offset"] + match["length"]]
     assert report["document"]["length"] == len(text)
+
+
+def test_two_files_of_one_name_in_different_folders_get_two_reports(tmp_path):
+    data = tmp_path / "data"
+    assert run_cli(data, "corpus", "add", str(_corpus_folder(tmp_path))).returncode == 0
+    for folder, extra in (("a", "甲"), ("b", "乙")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "thesis.txt").write_text(
+            f"第一章 引言\n{extra}同学的论文。" + COPIED, encoding="utf-8"
+        )
+    out = tmp_path / "out"
+    result = run_cli(
+        data,
+        "screen",
+        str(tmp_path / "a" / "thesis.txt"),
+        str(tmp_path / "b" / "thesis.txt"),
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    reports = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
+    assert reports == ["a/thesis.json", "b/thesis.json"], reports
+    assert "2 screened" in result.stderr and "shares its report name" in result.stderr
+    bodies = {(out / r).read_text(encoding="utf-8") for r in reports}
+    assert len(bodies) == 2

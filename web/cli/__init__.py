@@ -18,6 +18,12 @@ import click
 
 from archive.kernel import accounts, audit, runtime, scheduler
 from archive.kernel.accounts import Role
+from archive.kernel.audit_anchors import (
+    anchor_key,
+    anchor_path,
+    check_anchors,
+    write_anchor,
+)
 from archive.kernel.cli import CliContext, cli_context, pass_runtime
 from archive.kernel.db import make_engine, session_scope
 from archive.kernel.errors import DomainError
@@ -31,6 +37,7 @@ from archive.kernel.settings import SettingsError
 from archive.records import cli as archive_cli
 from archive.records import jobs as _records_jobs  # noqa: F401 - registers daily jobs
 from archive.submissions import jobs as _submission_jobs  # noqa: F401 - registers jobs
+from archive.submissions.recovery import recover_unfinished
 from archive.submissions.worker import DEFAULT_MAX_JOBS, supervise
 from casework import cli as casework_cli
 from casework import jobs as _case_jobs  # noqa: F401 - registers daily jobs
@@ -117,10 +124,30 @@ def db_current() -> None:
 def serve(host: str, port: int, no_daily: bool) -> None:
     """Run the development server (use gunicorn 'web.wsgi:app' in production)."""
 
-    app = create_app(cli_context().settings)
+    settings = cli_context().settings
+    app = create_app(settings)
+    if not settings.redis_url:
+        # Embedded: this process owns the jobs, so what a crash stranded is screened again.
+        rt = runtime.current()
+        threading.Thread(
+            target=_recover_embedded, args=(rt,), daemon=True, name="chengxin-recover"
+        ).start()
     if not no_daily:
         threading.Thread(target=_daily_loop, daemon=True, name="chengxin-daily").start()
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _recover_embedded(rt: runtime.Runtime) -> None:
+    """Screen again the submissions a crash of the embedded server left unfinished."""
+    try:
+        requeued, failed = recover_unfinished(rt.settings, rt.session_factory)
+    except Exception:
+        logging.getLogger(__name__).exception("recovering unfinished screenings failed")
+        return
+    if requeued or failed:
+        logging.getLogger(__name__).warning(
+            "recovered after a crash: %s screening(s) re-queued, %s failed", requeued, failed
+        )
 
 
 def _daily_loop() -> None:
@@ -183,17 +210,37 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @pass_runtime
 def audit_verify(rt: runtime.Runtime) -> None:
-    """Walk the chain; exit 1 naming the first entry altered or removed."""
+    """Walk the chain and check its anchors; exit 1 naming what was altered or removed."""
+    path, key = anchor_path(rt.settings), anchor_key(rt.settings)
     with session_scope(rt.session_factory) as session:
         report = audit.verify_chain(session)
-    if report.is_intact:
+        anchors = check_anchors(session, path=path, key=key)
+    for problem in anchors.problems:
+        click.echo(f"AUDIT ANCHOR FAILED: {problem}", err=True)
+    if report.is_intact and anchors.is_intact:
         click.echo(
-            f"audit chain intact: {report.checked} entries, head {report.head_hash}"
+            f"audit chain intact: {report.checked} entries, head {report.head_hash}; "
+            f"{anchors.anchors} anchor(s) in {path} hold"
+            + ("" if anchors.anchors else " (none yet: run `chengxin audit anchor`)")
         )
         return
-    click.echo(f"AUDIT CHAIN BROKEN: {report.problem}", err=True)
-    click.echo(f"{report.checked} entries verified before the break", err=True)
+    if not report.is_intact:
+        click.echo(f"AUDIT CHAIN BROKEN: {report.problem}", err=True)
+        click.echo(f"{report.checked} entries verified before the break", err=True)
     sys.exit(1)
+
+
+@audit_group.command("anchor")
+@pass_runtime
+def audit_anchor(rt: runtime.Runtime) -> None:
+    """Append the chain's signed head to the anchors file."""
+    path = anchor_path(rt.settings)
+    with session_scope(rt.session_factory) as session:
+        anchor = write_anchor(session, path=path, key=anchor_key(rt.settings))
+    if anchor is None:
+        click.echo("nothing new to anchor")
+    else:
+        click.echo(f"anchored entry #{anchor.seq} ({anchor.hash[:16]}…) in {path}")
 
 
 @main.group()

@@ -1,14 +1,16 @@
-"""`chengxin screening recover`: re-queue screening jobs Redis lost, fail the hopeless.
+"""`chengxin screening recover`: screen again what a crash or Redis lost, fail the hopeless.
 
-Workers do this by themselves when they start and every minute; the command is for an
-operator who restarted Redis and wants the answer now.
+With Redis, workers do this by themselves when they start and every minute; without it,
+`chengxin serve` does it when it starts. The command is for an operator who wants the
+answer now.
 """
 
 from __future__ import annotations
 
 import click
 
-from archive.submissions.queue import reconcile
+from archive.kernel.queue import wait_for_background_jobs
+from archive.submissions.recovery import recover_unfinished
 from web.cli.screening import screening_runtime
 
 
@@ -26,13 +28,13 @@ def screening_group() -> None:
     help="Leave submissions younger than this alone (their job may be on its way).",
 )
 def recover(grace_seconds: int) -> None:
-    """Re-queue unfinished submissions whose job is gone; fail those out of attempts."""
+    """Re-queue unfinished submissions whose job is gone; fail those out of attempts.
+
+    Without Redis the jobs run here, in this process, before the command returns."""
     rt = screening_runtime()
-    if not rt.settings.redis_url:
-        raise click.ClickException(
-            "CHENGXIN_REDIS_URL is not set: without Redis, jobs run in the web process."
-        )
-    requeued, failed = reconcile(
+    requeued, failed = recover_unfinished(
         rt.settings, rt.session_factory, grace_seconds=grace_seconds
     )
+    if not rt.settings.redis_url and rt.settings.jobs_mode == "thread":
+        wait_for_background_jobs(timeout_seconds=rt.settings.job_timeout_seconds)
     click.echo(f"{requeued} re-queued, {failed} failed")

@@ -196,18 +196,45 @@ class _Input:
 
 
 def _inputs(paths: Sequence[Path]) -> list[_Input]:
-    """Files given, and every supported file inside folders given."""
+    """Files given, and every supported file inside folders given; no two share a report."""
     out = [
         _Input(path, name, Path(name).parent / Path(name).stem)
         for path, name in iter_document_files(paths)
     ]
-    seen: dict[Path, int] = {}
-    for item in out:
-        seen[item.out_stem] = seen.get(item.out_stem, 0) + 1
-    for item in out:
-        if seen[item.out_stem] > 1:  # thesis.pdf and thesis.docx in one run
-            item.out_stem = item.out_stem.parent / Path(item.name).name
+    for depth in range(1, 4):  # a/thesis.txt and b/thesis.txt: name their folders
+        _collisions(out, lambda item, d=depth: _with_folders(item, d))
+    _collisions(out, lambda item: item.name, keep_extension=True)  # thesis.pdf, .docx
+    _collisions(out, lambda item: f"{item.name}-{item.path.stat().st_ino}")
     return out
+
+
+def _with_folders(item: _Input, depth: int) -> str:
+    """The file's name with its `depth` nearest folders: `a/thesis.txt`."""
+    folders = item.path.resolve().parent.parts[1:][-depth:]
+    return "/".join([*folders, item.path.name])
+
+
+def _collisions(
+    items: list[_Input],
+    rename: Callable[[_Input], str],
+    *,
+    keep_extension: bool = False,
+) -> None:
+    """Rename every item whose report path another item shares, and say so."""
+    counts: dict[Path, int] = {}
+    for item in items:
+        counts[item.out_stem] = counts.get(item.out_stem, 0) + 1
+    for item in items:
+        if counts[item.out_stem] > 1:
+            new = rename(item)
+            stem = Path(new) if keep_extension else Path(new).parent / Path(new).stem
+            click.echo(
+                f"note: {item.path} shares its report name with another file: "
+                f"its reports are {stem}.* under --out",
+                err=True,
+            )
+            item.name = new
+            item.out_stem = stem
 
 
 def _report_number(text: str) -> str:
