@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from archive.kernel.errors import (
@@ -116,6 +117,18 @@ def init_app(app: Flask) -> None:
             )
         return error_response(
             status, (error.name or "error").lower().replace(" ", "_"), message
+        )
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error: OperationalError) -> Any:
+        # A stopped, restarting or locked database: the request can be tried again.
+        log.warning(
+            "database error on %s %s: %s", request.method, request.path, error.orig
+        )
+        return error_response(
+            503,
+            "database_unavailable",
+            _("数据库暂不可用，请稍后重试") + " (the database does not answer)",
         )
 
     @app.errorhandler(Exception)

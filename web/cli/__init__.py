@@ -163,8 +163,11 @@ def worker(burst: bool, name: str | None, max_jobs: int | None) -> None:
             "CHENGXIN_REDIS_URL is not set: without Redis, jobs run inside the web process "
             "and no worker is needed."
         )
+    # The group set a bare format already; a worker's log needs the time of each line.
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s"
+        level=logging.INFO,
+        format="%(asctime)s %(process)d %(name)s %(levelname)s: %(message)s",
+        force=True,
     )
     runtime.configure(settings)
     sys.exit(
