@@ -37,6 +37,7 @@ from casework import jobs as _case_jobs  # noqa: F401 - registers daily jobs
 from casework.credit import cli as credit_cli
 from casework.credit import jobs as _credit_jobs  # noqa: F401 - registers daily jobs
 from web.app import create_app
+from web.cli import backup as backup_cli
 from web.cli import scale as scale_cli
 from web.cli import screening as screening_cli
 from web.demo import load_demo
@@ -321,5 +322,7 @@ for _command in (
     screening_cli.screen,
     screening_cli.pan,
     scale_cli.screening_group,
+    backup_cli.backup,
+    backup_cli.restore,
 ):
     main.add_command(_command)

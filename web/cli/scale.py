@@ -1,6 +1,6 @@
 """`chengxin screening recover`: re-queue screening jobs Redis lost, fail the hopeless.
 
-Workers do this by themselves when they start and every minute; the command is for an
+Workers do this by themselves when they start and every 20 s while idle; the command is for an
 operator who restarted Redis and wants the answer now.
 """
 
