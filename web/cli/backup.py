@@ -36,9 +36,7 @@ def backup(dest: Path) -> None:
 
 
 @click.command("restore")
-@click.argument(
-    "src", type=click.Path(path_type=Path, file_okay=False, exists=True)
-)
+@click.argument("src", type=click.Path(path_type=Path, file_okay=False, exists=True))
 def restore(src: Path) -> None:
     """Restore a backup into the configured empty database and data directory, migrate
     it, and verify the audit chain and every file hash; exit 1 naming what fails."""
