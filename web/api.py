@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from archive.kernel.db import read_session
 from archive.kernel.errors import QueueUnavailable
 from archive.kernel.queue import redis_connection
 from web.auth import login_required, signed_in_user
@@ -41,7 +42,9 @@ def health() -> Any:
     state = current_app.extensions["chengxin"]
     database = "ok"
     try:
-        with state.session_factory() as session:
+        # A read session: on SQLite it takes no write lock (the request's own session,
+        # opened by a bearer token, may hold it already).
+        with read_session(state.session_factory) as session:
             session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         log.warning("health: the database does not answer", exc_info=True)

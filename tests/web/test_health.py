@@ -7,8 +7,12 @@ the test needs no PostgreSQL; the Redis URL carries a password that must never b
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 
+from archive.kernel.db import make_engine
+from archive.kernel.migrations import upgrade
+from archive.kernel.settings import Settings
 from web.app import create_app
 
 DOWN_DATABASE = "postgresql+psycopg://chengxin:db-secret@127.0.0.1:1/chengxin"
@@ -54,3 +58,17 @@ def test_pages_say_so_when_the_database_goes_down_after_start(settings):
     api = app.test_client().get("/api/me", headers={"Authorization": "Bearer x"})
     assert api.status_code == 503
     assert api.get_json()["error"]["code"] == "database_unavailable"
+
+
+def test_health_answers_while_the_request_holds_the_sqlite_write_lock(tmp_path):
+    """A bearer token opens the request's session (BEGIN IMMEDIATE on SQLite); the health
+    check must not wait 30 s behind it and call the database down."""
+    settings = Settings(env="test", data_dir=tmp_path, secret_key="k").checked()
+    engine = make_engine(settings)
+    upgrade(engine)
+    engine.dispose()
+    client = create_app(settings).test_client()
+    started = time.monotonic()
+    response = client.get("/api/health", headers={"Authorization": "Bearer nobody"})
+    assert response.status_code == 200, response.get_json()
+    assert time.monotonic() - started < 5
