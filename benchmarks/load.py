@@ -629,6 +629,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--preload",  # the app and its translations built once, before forking
                 "-w",
                 str(args.web_workers),
                 "-b",
@@ -667,7 +668,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         servers.stop()
     ok = report(result, checks, args.clients)
-    shutil.rmtree(tmp, ignore_errors=True)
+    if sum(result["errors"].values()):
+        print(f"logs kept in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0 if ok else 1
 
 
