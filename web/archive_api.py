@@ -16,25 +16,40 @@ api = Blueprint("archive_api", __name__, url_prefix="/api/archive")
 P = Permission
 
 
-def run_search(per_page: int = 20) -> SearchResult:
-    """Search with the request's arguments, as the current user; logged to the audit chain."""
+def _request_query() -> str:
+    """The query the request asks for (`q`, narrowed by `within`)."""
     query = request.args.get("q", "")
     within = request.args.get("within", "").strip()
-    if within:
-        query = f"{query} {within}".strip()
+    return f"{query} {within}".strip() if within else query
+
+
+def run_search(per_page: int = 20, *, logged: bool = True) -> SearchResult:
+    """Search with the request's arguments, as the current user; logged to the audit
+    chain unless the caller logs it itself with `log_request_search` (the page does,
+    after rendering, so the chain's lock is held only until the commit)."""
     filters = filters_from(request.args)
-    db = get_session()
     result = search(
-        db,
+        get_session(),
         actor=signed_in_user(),
-        query=query,
+        query=_request_query(),
         filters=filters,
         sort=request.args.get("sort", "relevance"),
         page=request.args.get("page", 1, type=int) or 1,
         per_page=per_page,
     )
-    log_search(db, query=query, filters=filters.active(), total=result.total)
+    if logged:
+        log_request_search(result)
     return result
+
+
+def log_request_search(result: SearchResult) -> None:
+    """Write the request's search and its hit count to the audit chain."""
+    log_search(
+        get_session(),
+        query=_request_query(),
+        filters=filters_from(request.args).active(),
+        total=result.total,
+    )
 
 
 @api.route("/search")
