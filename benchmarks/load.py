@@ -387,16 +387,17 @@ def seed_system(settings: Any, n_records: int, n_reports: int) -> dict[str, Any]
 class Servers:
     """redis-server, gunicorn and `chengxin worker` processes, stopped together."""
 
-    def __init__(self, tmp: Path, env: dict[str, str]):
+    def __init__(self, tmp: Path, env: dict[str, str], app_dir: Path = REPO):
         self.tmp = tmp
         self.env = env
+        self.app_dir = app_dir
         self.procs: list[subprocess.Popen[bytes]] = []
 
     def spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
-        log = open(self.tmp / f"{name}.log", "wb")  # noqa: SIM115
+        log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115
         proc = subprocess.Popen(
             args,
-            cwd=REPO,
+            cwd=self.app_dir,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -569,6 +570,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--rq-workers", type=int, default=2)
     parser.add_argument("--smoke", action="store_true", help="small and short (CI)")
+    parser.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="first run the servers from another checkout (e.g. `git archive main`"
+        " unpacked), then from this one, on the same data: before and after side by side",
+    )
     parser.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.drive:  # the second process: the clients
@@ -596,58 +603,52 @@ def main(argv: list[str] | None = None) -> int:
         f"seeded {args.records} records, {len(spec['reports'])} reports on"
         f" {db_url.split(':')[0]} in {time.monotonic() - started:.1f} s"
     )
+    runs = [("before", args.compare), ("after", REPO)] if args.compare else [("", REPO)]
+    ok = True
+    for label, app_dir in runs:
+        if label:
+            print(f"--- {label}: the servers run the code in {app_dir}")
+        result, checks = run_once(args, settings, spec, tmp, Path(app_dir))
+        ok = report(result, checks, args.clients) and ok
+        if sum(result["errors"].values()):
+            print(f"logs kept in {tmp}")
+            return 1
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if ok else 1
+
+
+def run_once(
+    args: argparse.Namespace,
+    settings: Any,
+    spec: dict[str, Any],
+    tmp: Path,
+    app_dir: Path,
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Start redis, gunicorn and workers from `app_dir`, drive the load, stop them."""
     redis_port, web_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHENGXIN_")}
     env.update(
         CHENGXIN_ENV="test",
         CHENGXIN_DATA_DIR=str(settings.data_dir),
-        CHENGXIN_DATABASE_URL=db_url,
+        CHENGXIN_DATABASE_URL=settings.database_url,
         CHENGXIN_SECRET_KEY="load-secret",
         CHENGXIN_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
         CHENGXIN_RATELIMIT_STORAGE_URL=f"redis://127.0.0.1:{redis_port}/1",
-        PYTHONPATH=str(REPO),
+        PYTHONPATH=str(app_dir),
     )
-    servers = Servers(tmp, env)
+    servers = Servers(tmp, env, app_dir)
+    redis_args = ["--bind", "127.0.0.1", "--port", str(redis_port), "--save", ""]
     try:
-        servers.spawn(
-            "redis",
-            [
-                "redis-server",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(redis_port),
-                "--save",
-                "",
-                "--dir",
-                str(tmp),
-            ],
-        )
-        servers.spawn(
-            "web",
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--preload",  # the app and its translations built once, before forking
-                "-w",
-                str(args.web_workers),
-                "-b",
-                f"127.0.0.1:{web_port}",
-                "web.wsgi:app",
-            ],
-        )
+        servers.spawn("redis", ["redis-server", *redis_args, "--dir", str(tmp)])
+        # --preload: the app and its translations are built once, before forking.
+        web = ["gunicorn", "--preload", "-w", str(args.web_workers)]
+        bind = ["-b", f"127.0.0.1:{web_port}", "web.wsgi:app"]
+        servers.spawn("web", [sys.executable, "-m", *web, *bind])
         for i in range(args.rq_workers):
-            servers.spawn(
-                f"worker{i}",
-                [sys.executable, "-m", "web.cli", "worker", "--name", f"load{i}"],
-            )
-        spec.update(
-            base=f"http://127.0.0.1:{web_port}",
-            clients=args.clients,
-            seconds=args.seconds,
-            max_requests=args.max_requests,
-        )
+            worker = ["web.cli", "worker", "--name", f"load{i}-{web_port}"]
+            servers.spawn(f"worker{i}", [sys.executable, "-m", *worker])
+        spec = dict(spec, base=f"http://127.0.0.1:{web_port}", clients=args.clients)
+        spec.update(seconds=args.seconds, max_requests=args.max_requests)
         _wait_http(spec["base"])
         _warm_up(spec, args.web_workers)
         spec["case_version"] = _case_version(settings, spec["case_id"])
@@ -657,22 +658,16 @@ def main(argv: list[str] | None = None) -> int:
             capture_output=True,
             text=True,
             cwd=REPO,
-            env=env,
+            env=env | {"PYTHONPATH": str(REPO)},
             timeout=args.seconds + 300,
         )
         if driver.returncode != 0:
-            print(driver.stderr)
-            return 1
+            raise SystemExit(driver.stderr)
         result = json.loads(driver.stdout)
         checks = _after(settings, spec, result, drain_seconds=120)
     finally:
         servers.stop()
-    ok = report(result, checks, args.clients)
-    if sum(result["errors"].values()):
-        print(f"logs kept in {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0 if ok else 1
+    return result, checks
 
 
 if __name__ == "__main__":
