@@ -16,40 +16,25 @@ api = Blueprint("archive_api", __name__, url_prefix="/api/archive")
 P = Permission
 
 
-def _request_query() -> str:
-    """The query the request asks for (`q`, narrowed by `within`)."""
+def run_search(per_page: int = 20) -> SearchResult:
+    """Search with the request's arguments, as the current user; logged to the audit chain."""
     query = request.args.get("q", "")
     within = request.args.get("within", "").strip()
-    return f"{query} {within}".strip() if within else query
-
-
-def run_search(per_page: int = 20, *, logged: bool = True) -> SearchResult:
-    """Search with the request's arguments, as the current user; logged to the audit
-    chain unless the caller logs it itself with `log_request_search` (the page does,
-    after rendering, so the chain's lock is held only until the commit)."""
+    if within:
+        query = f"{query} {within}".strip()
     filters = filters_from(request.args)
+    db = get_session()
     result = search(
-        get_session(),
+        db,
         actor=signed_in_user(),
-        query=_request_query(),
+        query=query,
         filters=filters,
         sort=request.args.get("sort", "relevance"),
         page=request.args.get("page", 1, type=int) or 1,
         per_page=per_page,
     )
-    if logged:
-        log_request_search(result)
+    log_search(db, query=query, filters=filters.active(), total=result.total)
     return result
-
-
-def log_request_search(result: SearchResult) -> None:
-    """Write the request's search and its hit count to the audit chain."""
-    log_search(
-        get_session(),
-        query=_request_query(),
-        filters=filters_from(request.args).active(),
-        total=result.total,
-    )
 
 
 @api.route("/search")

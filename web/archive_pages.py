@@ -42,7 +42,7 @@ from archive.records.models import (
 )
 from archive.search.facets import facet_label
 from archive.search.query import SORT_LABELS
-from web.archive_api import log_request_search, run_search
+from web.archive_api import run_search
 from web.auth import login_required, permission_required, signed_in_user
 from web.db import get_session
 
@@ -110,7 +110,7 @@ def index() -> Any:
 @permission_required(P.ARCHIVE_SEARCH)
 def search_page() -> Any:
     """Search: query echo, counts, filter chips, facets, sort, highlighted hits."""
-    result = run_search(logged=False)
+    result = run_search()
     filters = result.filters.active()
     chips = [
         (
@@ -125,7 +125,7 @@ def search_page() -> Any:
             ("type" if k == "record_type" else k, v) for k, v in filters.items()
         )
     ]
-    page = render_template(
+    return render_template(
         "archive/search.html",
         result=result,
         chips=chips,
@@ -135,10 +135,6 @@ def search_page() -> Any:
         sort_labels=SORT_LABELS,
         args=_search_args(),
     )
-    # Logged last: the audit chain's append takes a lock every writer shares until the
-    # request commits, so it must not be held while the page renders.
-    log_request_search(result)
-    return page
 
 
 def _form_context() -> dict[str, Any]:

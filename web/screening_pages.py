@@ -275,13 +275,15 @@ def report(submission_id: int) -> Any:
         return render_template(
             "screening/pending.html", sub=submission_json(sub), submission=sub
         )
-    sub, rep, text = submissions.get_report(db, submission_id=submission_id, actor=user)
+    sub, rep, text = submissions.open_report(
+        db, submission_id=submission_id, actor=user
+    )
     view = _side_by_side(db, sub, rep, text, request.args.get("source"))
     has_case_route = user.can(P.CASE_INTAKE) and any(
         rule.rule.startswith("/cases/from-screening/")
         for rule in current_app.url_map.iter_rules()
     )
-    page = render_template(
+    return render_template(
         "screening/report.html",
         sub=sub,
         r=rep,
@@ -310,10 +312,6 @@ def report(submission_id: int) -> Any:
         warnings=[WARNING_LABELS.get(w, w) for w in (sub.warnings or [])],
         min_match_chars=rep.options.min_match_chars,
     )
-    # Recorded last: the audit chain's append takes a lock every writer shares until
-    # the request commits, so it must not be held while the page renders.
-    submissions.record_report_reading(db, submission=sub, report=rep)
-    return page
 
 
 def _case_url(case_id: int | None) -> str | None:

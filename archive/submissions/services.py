@@ -299,22 +299,6 @@ def open_report(
         file_format: "pdf", "html", "json", or None for the report page itself.
     """
     sub, report, text = get_report(session, submission_id=submission_id, actor=actor)
-    record_report_reading(
-        session, submission=sub, report=report, action=action, file_format=file_format
-    )
-    return sub, report, text
-
-
-def record_report_reading(
-    session: Session,
-    *,
-    submission: Submission,
-    report: ScreeningReport,
-    action: str = "view_report",
-    file_format: str | None = None,
-) -> None:
-    """Write who read which report to the audit chain (`open_report` does, or a page
-    that renders first and records last, holding the chain's lock for less time)."""
     detail: dict[str, Any] = {"report_number": report.report_number}
     if file_format is not None:
         detail["format"] = file_format
@@ -322,9 +306,10 @@ def record_report_reading(
         session,
         action=action,
         entity_type="submissions",
-        entity_id=submission.id,
+        entity_id=sub.id,
         detail=detail,
     )
+    return sub, report, text
 
 
 def update_report_options(
