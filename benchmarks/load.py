@@ -3,6 +3,10 @@ process, against gunicorn with rq workers (PostgreSQL when given), bounded in co
 
     .venv/bin/python -m benchmarks.load [--clients 20] [--seconds 30] [--records 3000]
     .venv/bin/python -m benchmarks.load --smoke          # a few seconds, SQLite is fine
+    .venv/bin/python -m benchmarks.load --compare DIR    # DIR's code first, then this one
+
+`--smoke` (the CI's variant, `tests/e2e/test_load_smoke.py`) checks errors, lost updates
+and duplicated jobs only: latency on a shared CI machine says little.
 
 The database is CHENGXIN_BENCH_DATABASE_URL (PostgreSQL; its tables are dropped and
 rebuilt: a database for benchmarks only) or a temporary SQLite file. A private
@@ -522,8 +526,10 @@ def _case_version(settings: Any, case_id: int) -> int:
     return int(version)
 
 
-def report(result: dict[str, Any], checks: dict[str, int], clients: int) -> bool:
-    """Print the figures; True when the targets are met."""
+def report(
+    result: dict[str, Any], checks: dict[str, int], clients: int, *, timed: bool = True
+) -> bool:
+    """Print the figures; True when the targets are met (latency ones only if `timed`)."""
     wall = result["wall"]
     total = sum(len(v) for v in result["times"].values())
     print(
@@ -538,7 +544,7 @@ def report(result: dict[str, Any], checks: dict[str, int], clients: int) -> bool
             f"{kind:8} {len(values):6d} {len(values) / wall:7.1f} {_pct(values, 0.5):7.3f}"
             f" {p95:7.3f} {max(values, default=0):7.3f}"
         )
-        if kind in TARGETS_P95 and values and p95 >= TARGETS_P95[kind]:
+        if timed and kind in TARGETS_P95 and values and p95 >= TARGETS_P95[kind]:
             ok = False
             print(f"  {kind} p95 {p95:.3f} s misses the target {TARGETS_P95[kind]} s")
     errors = sum(result["errors"].values())
@@ -609,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
         if label:
             print(f"--- {label}: the servers run the code in {app_dir}")
         result, checks = run_once(args, settings, spec, tmp, Path(app_dir))
-        ok = report(result, checks, args.clients) and ok
+        ok = report(result, checks, args.clients, timed=not args.smoke) and ok
         if sum(result["errors"].values()):
             print(f"logs kept in {tmp}")
             return 1
