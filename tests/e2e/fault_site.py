@@ -255,6 +255,7 @@ class Site:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--preload",  # the app built once before forking, as in production
                 "-w",
                 "2",
                 "-b",
