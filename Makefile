@@ -39,6 +39,7 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python -m benchmarks.scale --docs 10000 --peers
 	$(VENV)/bin/python -m benchmarks.scale_workers
 	$(VENV)/bin/python -m benchmarks.pdf_speed
+	$(VENV)/bin/python -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) chengxin-data test-artifacts .pytest_cache

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from archive.kernel.db import read_session
 from archive.kernel.errors import QueueUnavailable
 from archive.kernel.queue import redis_connection
 from web.auth import login_required, signed_in_user
-from web.db import get_session
 
+log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
@@ -34,17 +37,28 @@ def me() -> Any:
 
 @bp.route("/health")
 def health() -> Any:
-    """Database and queue status; 200 when the database answers, the queue reported as is."""
-    settings = current_app.extensions["chengxin"].settings
-    get_session().execute(text("SELECT 1"))
+    """What answers and what does not, for a load balancer or monitor: 200 when every
+    configured service answers, 503 naming in `down` those that do not."""
+    state = current_app.extensions["chengxin"]
+    database = "ok"
+    try:
+        # A read session: on SQLite it takes no write lock (the request's own session,
+        # opened by a bearer token, may hold it already).
+        with read_session(state.session_factory) as session:
+            session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        log.warning("health: the database does not answer", exc_info=True)
+        database = "unavailable"
     queue = "inline"
-    if settings.redis_url:
+    if state.settings.redis_url:
         try:
-            redis_connection(settings)
+            redis_connection(state.settings)
             queue = "redis"
         except QueueUnavailable:
             queue = "unavailable"
-    return jsonify({"database": "ok", "queue": queue})
+    checks = {"database": database, "queue": queue}
+    down = sorted(name for name, status in checks.items() if status == "unavailable")
+    return jsonify({**checks, "down": down}), 503 if down else 200
 
 
 @bp.route("/csrf")

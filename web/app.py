@@ -9,13 +9,14 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from archive.kernel import runtime
 from archive.kernel.accounts import Permission
 from archive.kernel.db import make_engine, make_session_factory
-from archive.kernel.errors import DatabaseNotMigrated
+from archive.kernel.errors import DatabaseNotMigrated, DatabaseUnavailable
 from archive.kernel.migrations import is_current
 from archive.kernel.people import mask_id_number
 from archive.kernel.settings import Settings
@@ -214,7 +215,15 @@ def _require_migrated_schema() -> None:
         return
     bind = state.session_factory.kw.get("bind")
     engine = bind.engine if bind is not None else None
-    if engine is not None and is_current(engine):
+    try:
+        current = engine is not None and is_current(engine)
+    except SQLAlchemyError as exc:
+        if request.endpoint == "api.health":
+            return  # health says what is down itself
+        raise DatabaseUnavailable(
+            "数据库暂不可用，请稍后重试。 (The database does not answer.)"
+        ) from exc
+    if current:
         state.schema_ok = True
         return
     raise DatabaseNotMigrated(

@@ -154,6 +154,20 @@ def init_app(app: Flask) -> None:
             status, (error.name or "error").lower().replace(" ", "_"), message
         )
 
+    @app.errorhandler(OperationalError)
+    def _database_down(error: OperationalError) -> Any:
+        # A stopped, restarting or locked database: the request can be tried again.
+        if _disk_full(error):
+            return _unexpected(error)
+        log.warning(
+            "database error on %s %s: %s", request.method, request.path, error.orig
+        )
+        return error_response(
+            503,
+            "database_unavailable",
+            _("数据库暂不可用，请稍后重试") + " (the database does not answer)",
+        )
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         if _out_of_range(error):

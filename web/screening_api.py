@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import InvalidInput
+from archive.submissions import request_keys
 from archive.submissions import services as submissions
 from archive.submissions.export import ratio_text
 from archive.submissions.models import (
@@ -173,25 +174,59 @@ def add_uploaded_files(batch: Batch, user: User) -> list[Submission]:
     return out
 
 
+def request_key() -> str | None:
+    """The client's `Idempotency-Key` header, checked (None when absent)."""
+    return request_keys.checked_key(request.headers.get("Idempotency-Key"))
+
+
 @api.route("/batches", methods=["POST"])
 @permission_required(P.SCREEN_SUBMIT)
 def api_create_batch() -> Any:
-    """Create a batch (JSON or form fields), optionally with files; 201 with its rows."""
+    """Create a batch (JSON or form fields), optionally with files; 201 with its rows.
+
+    With an `Idempotency-Key` header, a repeated request answers with what the first
+    one created instead of creating it again.
+    """
     user = signed_in_user()
+    key = request_key()
+    earlier = key and request_keys.replay(get_session(), actor=user, key=key)
+    if earlier:
+        g.saved_batch_id = earlier[0].id
+        return jsonify(batch_json(*earlier)), 201
     b = create_batch_from_request(user)
+    g.saved_batch_id = b.id
     added = add_uploaded_files(b, user)
+    if key:
+        request_keys.remember(
+            get_session(), actor=user, key=key, batch=b, submissions=added
+        )
     return jsonify(batch_json(b, added)), 201
 
 
 @api.route("/batches/<int:batch_id>/files", methods=["POST"])
 @permission_required(P.SCREEN_SUBMIT)
 def api_add_files(batch_id: int) -> Any:
-    """Add one or more files (multipart `file`/`files`) to a batch."""
+    """Add one or more files (multipart `file`/`files`) to a batch; idempotent with an
+    `Idempotency-Key` header, as `api_create_batch`."""
     user = signed_in_user()
     b = submissions.get_batch(get_session(), batch_id, actor=user)
+    g.saved_batch_id = b.id
+    key = request_key()
+    earlier = key and request_keys.replay(get_session(), actor=user, key=key)
+    if earlier:
+        if earlier[0].id != b.id:
+            raise InvalidInput(
+                "此 Idempotency-Key 已用于另一个批次"
+                " (this Idempotency-Key was used for another batch)"
+            )
+        return jsonify({"submissions": [submission_json(s) for s in earlier[1]]}), 201
     added = add_uploaded_files(b, user)
     if not added:
         raise InvalidInput("没有收到文件 (no file in the request)")
+    if key:
+        request_keys.remember(
+            get_session(), actor=user, key=key, batch=b, submissions=added
+        )
     return jsonify({"submissions": [submission_json(s) for s in added]}), 201
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from archive.kernel.errors import QueueUnavailable
-from archive.kernel.settings import Settings
+from archive.kernel.settings import Settings, masked_url, scrubbed
 from screening.storage import SegmentMissing
 
 INDEX_NAME = "corpus"
@@ -237,10 +237,12 @@ def index_connection(url: str) -> Any:
         plain.close()
         return RedisCluster.from_url(url, **options)
     except (RedisError, OSError, ValueError) as exc:
+        shown = masked_url(url)
+        detail = scrubbed(str(exc), url)
         raise QueueUnavailable(
-            f"比对索引不可用：无法连接 Redis（{url}）。请检查 CHENGXIN_INDEX_REDIS_URL "
-            f"或 CHENGXIN_REDIS_URL。 (index Redis unreachable: {exc})",
-            redis_url=url,
+            f"比对索引不可用：无法连接 Redis（{shown}）。请检查 CHENGXIN_INDEX_REDIS_URL "
+            f"或 CHENGXIN_REDIS_URL。 (index Redis unreachable: {detail})",
+            redis_url=shown,
         ) from exc
 
 

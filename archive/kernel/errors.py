@@ -52,6 +52,12 @@ class DatabaseNotMigrated(ServiceUnavailable):
     code = "database_not_migrated"
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database does not answer (stopped, restarting, unreachable): try again later."""
+
+    code = "database_unavailable"
+
+
 class QueueUnavailable(ServiceUnavailable):
     """Redis is configured but cannot be reached, so jobs cannot be queued."""
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel.db import settings_of
 from archive.kernel.errors import QueueUnavailable
-from archive.kernel.settings import Settings
+from archive.kernel.settings import Settings, masked_url, scrubbed
 
 log = logging.getLogger(__name__)
 _PENDING_KEY = "pending_jobs"
@@ -61,10 +61,12 @@ def redis_connection(settings: Settings) -> Any:
         )
         conn.ping()
     except (RedisError, OSError, ValueError) as exc:
+        shown = masked_url(settings.redis_url)
         raise QueueUnavailable(
-            f"任务队列不可用：无法连接 Redis（{settings.redis_url}）。"
-            f"请检查 CHENGXIN_REDIS_URL 或启动 Redis。 (Redis unreachable: {exc})",
-            redis_url=settings.redis_url,
+            f"任务队列不可用：无法连接 Redis（{shown}）。"
+            f"请检查 CHENGXIN_REDIS_URL 或启动 Redis。"
+            f" (Redis unreachable: {scrubbed(str(exc), settings.redis_url)})",
+            redis_url=shown,
         ) from exc
     return conn
 

@@ -14,6 +14,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 PREFIX = "CHENGXIN_"
 ENVIRONMENTS = ("development", "test", "production")
@@ -145,6 +146,33 @@ class Settings:
             for f in dataclasses.fields(Settings)
             if f.name != "extra"
         ]
+
+
+def masked_url(url: str) -> str:
+    """A service URL safe to print or log: any password replaced by `***`.
+
+    Redis and database URLs carry credentials (`redis://:secret@host/0`); messages and
+    logs name the service without them.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    if parts.password is None and not (parts.username and "@" in parts.netloc):
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    auth = f"{user}:***" if parts.password is not None else "***"
+    return urlunsplit(parts._replace(netloc=f"{auth}@{host}"))
+
+
+def scrubbed(text: str, url: str) -> str:
+    """`text` (an error message) with the URL's password masked wherever it appears."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    return text.replace(password, "***") if password else text
 
 
 def _coerce(name: str, raw: str, hint: object) -> object:

@@ -16,7 +16,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.kernel.accounts import User
@@ -189,3 +189,22 @@ class Submission(Base):
         self.copy_ratio_without_own = fig.copy_ratio_without_own
         self.max_source_ratio = fig.max_source_ratio
         self.max_source_id = fig.max_source_id
+
+
+class RequestKey(Base):
+    """An API client's `Idempotency-Key` and what its request created.
+
+    A client that lost the answer (a timeout, Redis down, a proxy error) sends the same
+    request with the same key again and gets the batch and files it already made, not
+    a second copy of them.
+    """
+
+    __tablename__ = "screening_request_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(128))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("screening_batches.id"))
+    submission_ids: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

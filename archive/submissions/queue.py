@@ -4,13 +4,19 @@ What rq 2.x does, and what we add so that each submission's state says what happ
 
 * A job that raises is retried by rq (`Retry(max=2)` in `archive.kernel.queue.enqueue`); our
   screening job records its own errors on the submission, so that is rare.
-* A worker killed with SIGKILL (or a machine lost) leaves its job in the queue's
-  `StartedJobRegistry`. Once the job's heartbeat expires (at most about 90 s: workers
-  beat every 30 s while a job runs), the next registry clean-up (any worker's maintenance, every
-  `MAINTENANCE_INTERVAL_SECONDS` here, or `reconcile`) calls the job's failure callback
-  with `AbandonedJobError` and re-queues the job while it has retries left, else marks
-  it failed. `archive.submissions.jobs.on_screen_job_failure` is that callback: on the
-  last failure it records 失败 with a reason on the submission.
+* A worker process killed with SIGKILL (a parser crash, the OOM killer) while its
+  supervisor lives: the supervisor sees it die at once and hands its job to
+  `abandon_job_of`, which does what rq's clean-up would do after the heartbeat expired
+  (the failure callback, a retry in 5 s or 失败). No minutes of waiting.
+* A whole machine lost (supervisor and worker): its job stays in the queue's
+  `StartedJobRegistry` until its heartbeat expires (`HEARTBEAT_GRACE_SECONDS` after the
+  last beat; workers beat every `JOB_MONITORING_INTERVAL_SECONDS` while a job runs), and
+  the next registry clean-up (any idle worker's maintenance, every
+  `MAINTENANCE_INTERVAL_SECONDS`, or `reconcile`) retries or fails it: about a minute.
+  rq's own defaults (a 405 s blocking dequeue between maintenances, 90 s heartbeats) let
+  such work sit for 7 to 9 minutes; the worker here shortens both.
+  `archive.submissions.jobs.on_screen_job_failure` is the failure callback: on the last
+  failure it records 失败 with a reason on the submission.
 * Redis restarted without its data: queued and started jobs are gone. `reconcile` finds
   unfinished submissions whose job no longer exists (or failed without our callback
   having run) and queues them again, or fails them visibly after `MAX_ATTEMPTS`. Workers
@@ -44,8 +50,12 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 #: Seconds a submission may sit without a job before `reconcile` acts (enqueue races).
 GRACE_SECONDS = 30
-#: How often a worker cleans rq's registries and reconciles submissions.
-MAINTENANCE_INTERVAL_SECONDS = 60
+#: How often an idle worker cleans rq's registries and reconciles submissions.
+MAINTENANCE_INTERVAL_SECONDS = 20
+#: How often a running job's heartbeat is renewed.
+JOB_MONITORING_INTERVAL_SECONDS = 10
+#: How long after its last heartbeat a job counts as abandoned.
+HEARTBEAT_GRACE_SECONDS = 35
 
 
 def _enqueue_due_retries(queue: Any) -> None:
@@ -153,7 +163,7 @@ def make_worker(settings: Settings, *, name: str | None = None) -> Any:
     about 90 seconds and its job retried.
     """
     from rq import Queue, SimpleWorker  # heavy: see `reconcile`
-    from rq.worker import BaseWorker, WorkerStatus
+    from rq.worker import WorkerStatus
 
     class ChengxinWorker(SimpleWorker):
         """rq's in-process worker plus heartbeats, our maintenance and a job count."""
@@ -161,8 +171,11 @@ def make_worker(settings: Settings, *, name: str | None = None) -> Any:
         jobs_run = 0
         _beating: tuple[threading.Event, threading.Thread] | None = None
 
-        # SimpleWorker's heartbeat lasts the whole job timeout (30 min); we beat instead.
-        get_heartbeat_ttl = BaseWorker.get_heartbeat_ttl
+        def get_heartbeat_ttl(self, job: Any) -> int:
+            # SimpleWorker's heartbeat lasts the whole job timeout (30 min) and rq's
+            # own adds 60 s to the beat interval; ours expires soon after a missed beat.
+            del job
+            return self.job_monitoring_interval + HEARTBEAT_GRACE_SECONDS
 
         def run_maintenance_tasks(self) -> None:
             super().run_maintenance_tasks()
@@ -213,7 +226,38 @@ def make_worker(settings: Settings, *, name: str | None = None) -> Any:
         connection=connection,
         name=name,
         maintenance_interval=MAINTENANCE_INTERVAL_SECONDS,
+        job_monitoring_interval=JOB_MONITORING_INTERVAL_SECONDS,
+        # rq blocks on the queue for worker_ttl - 15 s between maintenances (405 s by
+        # default); an idle worker must look at the registries every interval.
+        worker_ttl=MAINTENANCE_INTERVAL_SECONDS + 15,
     )
+
+
+def abandon_job_of(connection: Any, queue_name: str, job_id: str) -> bool:
+    """Treat a dead worker's job as abandoned now: the failure callback, then a retry
+    while it has retries left, else failed; what rq's clean-up does once a heartbeat has
+    expired. True when the job was still registered as started (and so handled here).
+
+    Only the supervisor that saw the worker die calls this, for that worker's job; no
+    live worker's job is touched (its registry entry keeps its own expiry).
+    """
+    from rq import Queue  # heavy: see `reconcile`
+    from rq.registry import StartedJobRegistry
+
+    registry = StartedJobRegistry(queue=Queue(queue_name, connection=connection))
+    prefix = f"{job_id}:".encode()
+    entries = [
+        entry
+        for entry in connection.zrange(registry.key, 0, -1)
+        if entry == job_id.encode() or entry.startswith(prefix)
+    ]
+    if not entries:
+        return False
+    # Expired at 1 (1970): the clean-up up to 1 takes exactly these entries.
+    connection.zadd(registry.key, dict.fromkeys(entries, 1), xx=True)
+    registry.cleanup(timestamp=1)
+    log.warning("job %s of a dead worker handed back for retry", job_id)
+    return True
 
 
 def safe_reconcile(settings: Settings) -> None:

@@ -6,7 +6,7 @@ its own process. The supervisor replaces the worker when
 
 * it has run `max_jobs` jobs (memory a long run gathers is given back to the system),
 * it died: killed by a signal (a parser crash, the OOM killer) or an unexpected error;
-  its job is retried by rq once its heartbeat expires, and a new worker takes over
+  its job is handed back to rq for retry at once, and a new worker takes over
   after a pause that grows while the worker keeps dying at once (Redis down).
 
 SIGTERM or SIGINT to the supervisor is passed on once: the worker finishes its current
@@ -33,7 +33,7 @@ from typing import Any
 from archive.corpus.index import load_index
 from archive.kernel.queue import redis_connection
 from archive.kernel.settings import Settings
-from archive.submissions.queue import make_worker, safe_reconcile
+from archive.submissions.queue import abandon_job_of, make_worker, safe_reconcile
 from screening.screener import load_dependencies
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ def supervise(
         else:
             sig = os.WTERMSIG(status)
             log.error(
-                "worker %s was killed by %s; its job is retried once its heartbeat expires",
+                "worker %s was killed by %s; its job is handed back for retry",
                 worker_name,
                 signal.Signals(sig).name,
             )
@@ -193,8 +193,9 @@ class _Supervisor:
 
 
 def _clear_dead_worker(settings: Settings, worker_name: str) -> None:
-    """What a dead worker left in Redis: its registration (so its successor may register)
-    and, when its scheduler held it, the queue's scheduler lock.
+    """What a dead worker left in Redis: its job (retried now, not once its heartbeat
+    expires), its registration (so its successor may register) and, when its scheduler
+    held it, the queue's scheduler lock.
 
     rq runs one scheduler per queue (it re-queues retries when their time comes), in a
     process of whichever worker took the lock. When that worker dies the lock would
@@ -213,6 +214,9 @@ def _clear_dead_worker(settings: Settings, worker_name: str) -> None:
         key = f"{Worker.redis_worker_namespace_prefix}{worker_name}"
         dead = Worker.find_by_key(key, connection=connection)
         if dead is not None:
+            job_id = dead.get_current_job_id()
+            if job_id is not None:
+                abandon_job_of(connection, settings.queue_name, job_id)
             dead.register_death()
         lock_key = SCHEDULER_LOCKING_KEY_TEMPLATE % settings.queue_name
         holder = connection.get(lock_key)

@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -448,10 +449,46 @@ def test_supervisor_replaces_a_worker_killed_mid_job(deployment: Deployment) -> 
     assert proc.poll() is None  # the supervisor lives on
     assert "was killed by SIGKILL" in dep.log("sup")
     assert _alive_in_group(child) == []  # nothing of the dead worker is left
-    _expire_heartbeats(dep)  # as rq's clean-up will once the heartbeat expires
-    rows = dep.wait([sub_id], _done, timeout=120)  # the new worker runs the retry
+    killed = time.monotonic()
+    # No waiting for the heartbeat: the supervisor hands the job back at once, and its
+    # new worker runs the retry (5 s later) well within the minute the README promises.
+    rows = dep.wait([sub_id], _done, timeout=60)
+    assert time.monotonic() - killed < 60
     assert rows[sub_id].attempts == 2
     assert sorted(docs)[3] in sources_of(rows[sub_id])
+    assert "handed back for retry" in dep.log("sup")
+    assert _queue(dep).count == 0  # the one job ran; nothing left over to run again
+
+
+def test_work_of_a_machine_lost_whole_is_recovered_within_about_a_minute(
+    deployment: Deployment,
+) -> None:
+    dep = deployment
+    docs = seed_corpus(dep)
+    user = officer(dep)
+    (sub_id,) = submit(dep, user, {"long.txt": _slow_thesis(docs)})
+    proc = _worker_mid_job(dep, sub_id, "lost", burst=False)
+    _kill_tree(proc.pid)  # supervisor and worker at once: nobody saw it die
+    proc.wait(timeout=10)
+    lost = time.monotonic()
+    dep.worker("idle", burst=False)  # an idle worker elsewhere, running maintenance
+    rows = dep.wait([sub_id], _done, timeout=150)
+    waited = time.monotonic() - lost
+    # Heartbeat grace (45 s) + one maintenance interval (20 s) + the retry (5 s) and
+    # the screening itself; rq's defaults took 7 to 9 minutes here.
+    assert waited < 110, waited
+    assert rows[sub_id].attempts == 2
+    assert _queue(dep).count == 0
+
+
+def test_worker_log_lines_carry_their_time(deployment: Deployment) -> None:
+    dep = deployment
+    proc = dep.worker("clock")
+    assert proc.wait(timeout=60) == 0, dep.log("clock")
+    lines = [line for line in dep.log("clock").splitlines() if line.strip()]
+    assert lines
+    stamped = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ ")
+    assert all(stamped.match(line) for line in lines if not line.startswith(" ")), lines
 
 
 def test_sigterm_lets_the_running_job_finish(deployment: Deployment) -> None:

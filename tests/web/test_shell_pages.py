@@ -106,8 +106,13 @@ def test_redis_down_keeps_pages_serving(settings, session_factory):
     )
     client = app.test_client()
     assert client.get("/login").status_code == 200
-    health = client.get("/api/health").get_json()
-    assert health == {"database": "ok", "queue": "unavailable"}
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    assert health.get_json() == {
+        "database": "ok",
+        "queue": "unavailable",
+        "down": ["queue"],
+    }
 
 
 def test_english_can_be_chosen(client):

@@ -44,6 +44,7 @@ from casework import jobs as _case_jobs  # noqa: F401 - registers daily jobs
 from casework.credit import cli as credit_cli
 from casework.credit import jobs as _credit_jobs  # noqa: F401 - registers daily jobs
 from web.app import create_app
+from web.cli import backup as backup_cli
 from web.cli import scale as scale_cli
 from web.cli import screening as screening_cli
 from web.demo import load_demo
@@ -191,8 +192,11 @@ def worker(burst: bool, name: str | None, max_jobs: int | None) -> None:
             "CHENGXIN_REDIS_URL is not set: without Redis, jobs run inside the web process "
             "and no worker is needed."
         )
+    # The group set a bare format already; a worker's log needs the time of each line.
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s"
+        level=logging.INFO,
+        format="%(asctime)s %(process)d %(name)s %(levelname)s: %(message)s",
+        force=True,
     )
     runtime.configure(settings)
     sys.exit(
@@ -370,5 +374,7 @@ for _command in (
     screening_cli.screen,
     screening_cli.pan,
     scale_cli.screening_group,
+    backup_cli.backup,
+    backup_cli.restore,
 ):
     main.add_command(_command)

@@ -1,8 +1,8 @@
 """`chengxin screening recover`: screen again what a crash or Redis lost, fail the hopeless.
 
-With Redis, workers do this by themselves when they start and every minute; without it,
-`chengxin serve` does it when it starts. The command is for an operator who wants the
-answer now.
+With Redis, workers do this by themselves when they start and every 20 s while idle;
+without it, `chengxin serve` does it when it starts. The command is for an operator who
+wants the answer now.
 """
 
 from __future__ import annotations
