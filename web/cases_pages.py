@@ -42,7 +42,14 @@ from casework.services import (
 from casework.services.case_view import case_page
 from casework.services.common import STAFF_PERMISSIONS
 from casework.services.hearing import MET_HOW_LABELS
-from web import cases_files, cases_mine, cases_office, cases_panel, cases_threads, ratelimit
+from web import (
+    cases_files,
+    cases_mine,
+    cases_office,
+    cases_panel,
+    cases_threads,
+    ratelimit,
+)
 from web.auth import permission_required, signed_in_user
 from web.cases_forms import (
     form_action,
