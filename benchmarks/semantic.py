@@ -26,24 +26,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.accuracy import CSL, load_abstracts
 from benchmarks.pan2014 import align_pair
 from benchmarks.pan_measures import Scores, pan_scores
+from benchmarks.screen_cli import screen_with_cli
 from screening.normalize import normalize
 from screening.pan import Detection, read_detections, run_pan
 
 DATA = Path(__file__).resolve().parent / "data" / "semantic"
-REPO = Path(__file__).resolve().parents[1]
 LEVELS = ("verbatim", "light", "medium", "heavy", "translated", "translated_reworded")
 TARGETS: dict[str, float | None] = {
     "verbatim": 0.95,
@@ -234,52 +231,24 @@ def _assemble(
 
 
 # ------------------------------------------------------------------------- settings
-def _cli(args: Sequence[str], data_dir: Path) -> None:
-    """Run `chengxin ARGS` as a command on `data_dir` (the same path a user takes)."""
-    env = {**os.environ, "CHENGXIN_DATA_DIR": str(data_dir)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "web.cli", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"chengxin {args[0]} failed:\n{proc.stderr[-3000:]}")
-
-
 def run_screen(bench: Bench, tmp: Path) -> tuple[list[Detection], float]:
     """`chengxin corpus add` then `chengxin screen --format json`; counted matches back."""
-    corpus_dir, theses_dir, out_dir = tmp / "corpus", tmp / "theses", tmp / "reports"
-    for d in (corpus_dir, theses_dir):
-        d.mkdir()
-    for name, text in bench.corpus.items():
-        (corpus_dir / name).write_text(text, encoding="utf-8", newline="")
-    for name, text in bench.theses.items():
-        (theses_dir / name).write_text(text, encoding="utf-8", newline="")
-    data_dir = tmp / "data"
-    _cli(["corpus", "add", str(corpus_dir), "-q", "--no-store-files"], data_dir)
     t0 = time.perf_counter()
-    _cli(
-        ["screen", str(theses_dir), "--out", str(out_dir), "--format", "json"], data_dir
-    )
+    reports = screen_with_cli(bench.corpus, bench.theses, tmp)
     wall = time.perf_counter() - t0
-    dets: list[Detection] = []
-    for name in bench.theses:
-        report = json.loads((out_dir / name).with_suffix(".json").read_text("utf-8"))
-        for m in report["matches"]:
-            if m["excluded"] is None:
-                dets.append(
-                    Detection(
-                        name,
-                        m["offset"],
-                        m["length"],
-                        m["source"],
-                        m["source_offset"],
-                        m["source_length"],
-                    )
-                )
+    dets = [
+        Detection(
+            name,
+            m["offset"],
+            m["length"],
+            m["source"],
+            m["source_offset"],
+            m["source_length"],
+        )
+        for name, matches in reports.items()
+        for m in matches
+        if m["excluded"] is None
+    ]
     return dets, wall
 
 
@@ -379,7 +348,9 @@ def run_set(prefix: str, n_docs: int, seed: int) -> None:
     results: dict[str, dict[str, Scores]] = {}
     with tempfile.TemporaryDirectory(prefix="chengxin-semantic-") as tmp:
         dets, wall = run_screen(bench, Path(tmp))
-        print(f"chengxin screen: {len(bench.theses)} theses in {wall:.1f}s wall")
+        print(
+            f"chengxin corpus add + screen: {len(bench.theses)} theses in {wall:.1f}s wall"
+        )
         results["screen"] = print_setting(
             "screen (chengxin screen, own retrieval)", bench, dets
         )
