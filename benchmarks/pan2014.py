@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from screening.pan import Detection
 from screening.tokenize import get_tokenizer
 
-_SENT = re.compile(r"[^。！？!?；;.\n]*(?:[。！？!?；;\n]|\.(?![0-9])|$)")
+# A full stop between digits (2.1%) does not end a sentence.
+_SENT = re.compile(r"(?:[^。！？!?；;.\n]|\.(?=[0-9]))*(?:[。！？!?；;\n]|\.(?![0-9])|$)")
 _WORD = re.compile(r"\w", re.UNICODE)
 _STOP = frozenset(
     [
