@@ -188,7 +188,7 @@ def build(prefix: str, n_docs: int, seed: int) -> Bench:
     groups += [("clean", [])] * (len(groups) // 2)
     fill = 0
     for number, (level, group) in enumerate(groups):
-        name = f"thesis-{number:03d}-{level}.txt"
+        name = f"thesis-{number:03d}.txt"  # the level stays out of what is screened
         n_abs = rng.choice([6, 10, 15, 20])
         if fill + n_abs > len(filler):
             fill = 0
@@ -210,24 +210,20 @@ def build(prefix: str, n_docs: int, seed: int) -> Bench:
 def _assemble(
     parts: list[str], inserts: list[tuple[int, Passage]]
 ) -> tuple[str, list[tuple[int, Passage]]]:
-    """Paragraphs joined by newlines, each passage its own paragraph; its offset back."""
-    out: list[str] = []
-    placed: list[tuple[int, Passage]] = []
-    length = 0
+    """Paragraphs joined by newlines, each passage its own paragraph before the filler
+    paragraph of its slot; the text and each passage's offset in it."""
+    paragraphs: list[tuple[str, Passage | None]] = []
     for slot in range(len(parts) + 1):
-        here = [p for s, p in inserts if s == slot]
+        paragraphs += [(p.text, p) for s, p in inserts if s == slot]
         if slot < len(parts):
-            here = [*here, None]  # type: ignore[list-item]
-        for item in here:
-            if out:
-                out.append("\n")
-                length += 1
-            chunk = parts[slot] if item is None else item.text
-            if item is not None:
-                placed.append((length, item))
-            out.append(chunk)
-            length += len(chunk)
-    return "".join(out), placed
+            paragraphs.append((parts[slot], None))
+    placed: list[tuple[int, Passage]] = []
+    offset = 0
+    for text, passage in paragraphs:
+        if passage is not None:
+            placed.append((offset, passage))
+        offset += len(text) + 1
+    return "\n".join(text for text, _ in paragraphs), placed
 
 
 # ------------------------------------------------------------------------- settings
