@@ -32,7 +32,9 @@ from screening.pan import Detection
 from screening.tokenize import get_tokenizer
 
 # A full stop between digits (2.1%) does not end a sentence.
-_SENT = re.compile(r"(?:[^。！？!?；;.\n]|\.(?=[0-9]))*(?:[。！？!?；;\n]|\.(?![0-9])|$)")
+_SENT = re.compile(
+    r"(?:[^。！？!?；;.\n]|\.(?=[0-9]))*(?:[。！？!?；;\n]|\.(?![0-9])|$)"
+)
 _WORD = re.compile(r"\w", re.UNICODE)
 _STOP = frozenset(
     [
