@@ -57,7 +57,7 @@ def test_the_english_set_has_four_answers_per_level_and_topic() -> None:
         for level in LEVELS:
             mine = [a for a in answers if a["topic"] == topic and a["level"] == level]
             assert len(mine) == 4, (topic, level)
-            assert all(150 <= len(a["text"].split()) <= 300 for a in mine)
+            assert all(200 <= len(a["text"].split()) <= 300 for a in mine)
 
 
 def test_the_thirteen_character_rule_covers_cut_text_and_not_independent_text() -> None:
