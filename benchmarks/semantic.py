@@ -17,6 +17,7 @@ medium, heavy, translated, translated+reworded), and the share of clean theses w
 match, for the tuning set and, with --heldout, for the held-out set too.
 
     .venv/bin/python -m benchmarks.semantic [--docs 4000] [--seed 11] [--heldout]
+        [--settings screen,pan,pan2014]
 
 The abstracts are read in place from ../shared/corpora/csl and never copied; without it
 the benchmark says so and skips.
@@ -30,6 +31,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,12 +229,10 @@ def _assemble(
 
 
 # ------------------------------------------------------------------------- settings
-def run_screen(bench: Bench, tmp: Path) -> tuple[list[Detection], float]:
+def run_screen(bench: Bench, tmp: Path) -> list[Detection]:
     """`chengxin corpus add` then `chengxin screen --format json`; counted matches back."""
-    t0 = time.perf_counter()
     reports = screen_with_cli(bench.corpus, bench.theses, tmp)
-    wall = time.perf_counter() - t0
-    dets = [
+    return [
         Detection(
             name,
             m["offset"],
@@ -245,7 +245,6 @@ def run_screen(bench: Bench, tmp: Path) -> tuple[list[Detection], float]:
         for m in matches
         if m["excluded"] is None
     ]
-    return dets, wall
 
 
 def pairs_of(bench: Bench, seed: int) -> list[tuple[str, str]]:
@@ -331,8 +330,27 @@ def print_setting(title: str, bench: Bench, dets: list[Detection]) -> dict[str, 
     return res
 
 
-def run_set(prefix: str, n_docs: int, seed: int) -> None:
-    """Build one set, run the three settings and print their figures side by side."""
+TITLES = {
+    "screen": "screen (chengxin corpus add + chengxin screen, own retrieval)",
+    "pan": "pan (run_pan, as chengxin pan, pairs given)",
+    "pan2014": "pan2014 (Sanchez-Perez et al., ported, same pairs)",
+}
+
+
+def run_setting(
+    setting: str, bench: Bench, pairs: list[tuple[str, str]], tmp: Path
+) -> list[Detection]:
+    """The detections of one setting on the benchmark."""
+    tmp.mkdir()
+    if setting == "screen":
+        return run_screen(bench, tmp)
+    if setting == "pan":
+        return run_pairs(bench, pairs, tmp)
+    return run_baseline(bench, pairs)
+
+
+def run_set(prefix: str, n_docs: int, seed: int, settings: Sequence[str]) -> None:
+    """Build one set, run the settings asked for and print their figures side by side."""
     t0 = time.perf_counter()
     bench = build(prefix, n_docs, seed)
     chars = sum(len(t) for t in bench.theses.values())
@@ -341,34 +359,23 @@ def run_set(prefix: str, n_docs: int, seed: int) -> None:
         f"({chars:,} chars, {sum(lv == 'clean' for lv in bench.levels.values())} clean); "
         f"corpus {len(bench.corpus)} documents; built in {time.perf_counter() - t0:.1f}s"
     )
+    pairs = pairs_of(bench, seed)
     results: dict[str, dict[str, Scores]] = {}
     with tempfile.TemporaryDirectory(prefix="chengxin-semantic-") as tmp:
-        dets, wall = run_screen(bench, Path(tmp))
-        print(
-            f"chengxin corpus add + screen: {len(bench.theses)} theses in {wall:.1f}s wall"
-        )
-        results["screen"] = print_setting(
-            "screen (chengxin screen, own retrieval)", bench, dets
-        )
-        pairs = pairs_of(bench, seed)
-        t0 = time.perf_counter()
-        pan = run_pairs(bench, pairs, Path(tmp))
-        print(f"\nrun_pan: {len(pairs)} pairs in {time.perf_counter() - t0:.1f}s")
-        results["pan"] = print_setting("pan (chengxin pan, pairs given)", bench, pan)
-        t0 = time.perf_counter()
-        base = run_baseline(bench, pairs)
-        print(
-            f"\npan2014 baseline: {len(pairs)} pairs in {time.perf_counter() - t0:.1f}s"
-        )
-        results["pan2014"] = print_setting(
-            "pan2014 (Sanchez-Perez et al., same pairs)", bench, base
-        )
+        for setting in settings:
+            t0 = time.perf_counter()
+            dets = run_setting(setting, bench, pairs, Path(tmp) / setting)
+            seconds = time.perf_counter() - t0
+            print(
+                f"\n{setting}: {len(bench.theses)} theses, {len(pairs)} pairs; {seconds:.1f}s wall"
+            )
+            results[setting] = print_setting(TITLES[setting], bench, dets)
     print(f"\n== {prefix} set, plagdet side by side")
-    print(f"{'level':<21}" + "".join(f"{s:>9}" for s in SETTINGS))
+    print(f"{'level':<21}" + "".join(f"{s:>9}" for s in settings))
     for level in (*LEVELS, "overall"):
         print(
             f"{level:<21}"
-            + "".join(f"{results[s][level].plagdet:>9.3f}" for s in SETTINGS)
+            + "".join(f"{results[s][level].plagdet:>9.3f}" for s in settings)
         )
 
 
@@ -383,16 +390,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--heldout", action="store_true", help="also run the held-out set")
+    ap.add_argument(
+        "--settings",
+        default=",".join(SETTINGS),
+        help=f"comma-separated, of {', '.join(SETTINGS)} (default: all)",
+    )
     args = ap.parse_args(argv)
+    settings = [s for s in args.settings.split(",") if s]
+    if not settings or set(settings) - set(SETTINGS):
+        ap.error(f"--settings takes {', '.join(SETTINGS)}")
     if not CSL.exists():
         print(
             f"skipped: the CSL abstracts are not at {CSL} (../shared/corpora/csl)",
             file=sys.stderr,
         )
         return 0
-    run_set("tune", args.docs, args.seed)
+    run_set("tune", args.docs, args.seed, settings)
     if args.heldout:
-        run_set("heldout", args.docs, args.seed)
+        run_set("heldout", args.docs, args.seed, settings)
     return 0
 
 
