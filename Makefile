@@ -38,6 +38,9 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python -m benchmarks.archive_search
 	$(VENV)/bin/python -m benchmarks.scale --docs 10000 --peers
 	$(VENV)/bin/python -m benchmarks.scale_workers
+	$(VENV)/bin/python -m benchmarks.semantic --heldout
+	$(VENV)/bin/python -m benchmarks.english
+	$(VENV)/bin/python -m benchmarks.screen_fixed_cost
 	$(VENV)/bin/python -m benchmarks.pdf_speed
 	$(VENV)/bin/python -m benchmarks.load
 

@@ -67,11 +67,17 @@ class FingerprintParams:
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutation parameters (a, b) for this seed."""
-    from datasketch import MinHash
+    """datasketch's affine32 permutation parameters (a, b) for this seed.
 
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+    Drawn here as datasketch 2.0 draws them (`MinHash._init_permutations`: an odd `a`
+    and any `b` below 2**32 from `RandomState(seed)`), not by importing datasketch,
+    whose package import pulls in scipy and costs a `chengxin screen` run about 0.4 s;
+    tests/screening pin the two equal.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(hv: np.ndarray) -> np.ndarray:

@@ -9,12 +9,15 @@ character is a token, each run of other letters/digits (an English word) is a to
 from __future__ import annotations
 
 import logging
+import marshal
 import re
+import tempfile
 import threading
 import warnings
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -231,7 +234,7 @@ class Tokenizer:
                                 if self.dictionary
                                 else jieba.Tokenizer()
                             )
-                            tok.initialize()
+                            _initialize(tok, jieba.DEFAULT_DICT)
                         finally:
                             logger.setLevel(level)
                             jieba_logger.setLevel(jieba_level)
@@ -249,6 +252,27 @@ class Tokenizer:
     def cut(self, text: str) -> list[str]:
         """Words only (spaces dropped), for callers that need no offsets."""
         return [w for w in self._get().lcut(text, HMM=True) if w.strip()]
+
+
+def _initialize(tok: Any, default_dict: Any) -> None:
+    """Give a jieba tokenizer its prefix dictionary from jieba's own cache, in one read.
+
+    jieba's `initialize` unmarshals its 9 MB cache straight from the file object, about
+    0.7 s of CPU per process; reading the bytes first and unmarshalling them takes about
+    0.25 s. Only the default dictionary's cache is read here; any other case, and a
+    missing or unreadable cache, goes through jieba's `initialize` (which builds and
+    writes the cache).
+    """
+    if tok.dictionary != default_dict or tok.cache_file or tok.tmp_dir:
+        tok.initialize()
+        return
+    try:
+        data = (Path(tempfile.gettempdir()) / "jieba.cache").read_bytes()
+        tok.FREQ, tok.total = marshal.loads(data)
+    except (OSError, EOFError, ValueError, TypeError):
+        tok.initialize()
+        return
+    tok.initialized = True
 
 
 _default: Tokenizer | None = None

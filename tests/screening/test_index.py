@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from screening.fingerprint import FingerprintParams, fingerprint_passages
+from screening.fingerprint import FingerprintParams, fingerprint_passages, permutations
 from screening.index import CorpusIndex
 from screening.tokenize import ngram_hashes, token_stream
 from tests.chinese_text import random_chinese
@@ -169,3 +169,12 @@ def test_memory_per_indexed_char(corpus: dict[str, str]) -> None:
     index.query("查询")
     chars = sum(len(t) for t in corpus.values())
     assert index.nbytes / chars < 6
+
+
+def test_permutations_are_datasketchs_affine32_parameters() -> None:
+    for num_perm, seed in ((24, 1), (8, 7), (128, 42)):
+        a, b = permutations(num_perm, seed)
+        ref = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        assert a.dtype == np.uint32 and b.dtype == np.uint32
+        assert np.array_equal(a, np.asarray(ref[0], dtype=np.uint32))
+        assert np.array_equal(b, np.asarray(ref[1], dtype=np.uint32))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pickle
+import tempfile
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from screening.tokenize import Tokenizer, ngram_hashes, sentences, token_stream
 
@@ -62,3 +65,20 @@ def test_jieba_tokenizer_is_private_lazy_and_picklable() -> None:
     import jieba
 
     assert tok._get() is not jieba.dt
+
+
+def test_jieba_dictionary_is_read_from_jiebas_cache_in_one_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    text = "本文研究了一种基于深度学习的图像识别方法，并进行了实验验证。"
+    first = Tokenizer()  # no cache in tmp_path: jieba builds it and writes it there
+    words = first.cut(text)
+    assert (tmp_path / "jieba.cache").is_file()
+    second = Tokenizer()  # read from that cache
+    assert second.cut(text) == words
+    assert second._get().FREQ == first._get().FREQ
+    assert second._get().total == first._get().total
+    (tmp_path / "jieba.cache").write_bytes(b"not marshal data")
+    third = Tokenizer()  # an unreadable cache is rebuilt by jieba
+    assert third.cut(text) == words

@@ -1,4 +1,4 @@
-"""`python -m web.cli`: the `chengxin` command."""
+"""`python -m web.cli`: the `chengxin` command (the console script is `web.launch`)."""
 
 from web.cli import main
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from archive.kernel.db import make_engine
 from archive.kernel.migrations import (
     alembic_config,
+    current_revisions,
     head_revisions,
     is_current,
     upgrade,
@@ -144,3 +145,11 @@ def test_full_text_search_works_on_a_migrated_database(fresh_engine):
         result = search.search(session, actor=actor, query="古籍文字识别")
         assert result.total == 1
         assert result.hits[0].record.title == "基于深度学习的古籍文字识别研究"
+
+
+def test_the_start_up_check_reads_the_version_table_as_alembic_does(fresh_engine):
+    assert current_revisions(fresh_engine) == set()
+    upgrade(fresh_engine)
+    with fresh_engine.connect() as conn:
+        alembics = set(MigrationContext.configure(conn).get_current_heads())
+    assert current_revisions(fresh_engine) == alembics == head_revisions()
