@@ -151,6 +151,7 @@ def _register_areas(app: Flask) -> None:
 def _template_helpers(app: Flask, settings: Settings) -> None:
     """What every template may call: layout context, the workbench's panels and data."""
     app.jinja_env.filters["cst"] = china_time
+    app.jinja_env.filters["in_language"] = i18n.in_language
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
         LANGUAGES=i18n.LANGUAGES,

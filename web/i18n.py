@@ -8,6 +8,7 @@ per area keeps engineers out of each other's way).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -15,6 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, redirect, request, session
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from web.extensions import babel
 
@@ -55,6 +57,26 @@ def select_locale() -> str:
 def current_language() -> str:
     """ "zh" or "en", for templates and PDF renderers."""
     return "en" if str(get_locale() or "zh").startswith("en") else "zh"
+
+
+# Domain errors read "中文说明 (English explanation)" so that logs and the JSON API carry
+# both; a page shows the half in the reader's language.
+_BILINGUAL = re.compile(
+    r"^(?P<zh>.*?[^\x00-\x7f].*?)[\s。.]*[(（](?P<en>[A-Za-z][^()（）]*)[)）]\s*[。.]?$",
+    re.S,
+)
+
+
+def in_language(message: str | None) -> str:
+    """The half of a bilingual message in the reader's language (the whole when one-sided)."""
+    text = str(message or "")
+    match = _BILINGUAL.match(text)
+    if match is None:
+        return _(text) if text else text
+    if current_language() == "en":
+        en = match.group("en").strip()
+        return en[:1].upper() + en[1:]
+    return match.group("zh").strip()
 
 
 @bp.route("/lang/<code>")

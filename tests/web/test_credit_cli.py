@@ -49,4 +49,18 @@ def test_check_and_export_commands(tmp_path):
     )
     assert again.exit_code == 0 and "no changes" in again.output
     unknown = runner.invoke(main, ["credit", "check", "NOBODY", "admission"], env=env)
-    assert unknown.exit_code == 1 and "NOBODY" in unknown.output
+    assert unknown.exit_code == 3 and "NOBODY" in unknown.output
+    assert "not in the people register" in unknown.output
+
+
+def test_check_of_a_registered_person_without_a_file_is_allowed(tmp_path):
+    def seed(session: Session) -> None:
+        create_person(
+            session, kind=PersonKind.STUDENT, name="钱同学", university_id="2026123"
+        )
+
+    env, _ = cli_database(tmp_path, seed)
+    result = CliRunner().invoke(main, ["credit", "check", "2026123", "award"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("allowed: 钱同学 — 无失信记录")
+    assert "INFO" not in result.output

@@ -57,13 +57,19 @@ class DomainAwareGroup(click.Group):
 
 
 @click.group(cls=DomainAwareGroup)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also print the migrations' progress lines."
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, verbose: bool) -> None:
     """诚信 chengxin: research-integrity screening, casework, credit and archive."""
     ctx.ensure_object(CliContext)
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
+    # Alembic says "Context impl SQLiteImpl." on every start; a command's answer should
+    # come first and alone (db upgrade prints what it did itself).
+    logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 @main.group()
