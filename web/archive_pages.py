@@ -27,6 +27,7 @@ from archive.kernel.errors import Conflict, InvalidInput
 from archive.kernel.files import FileIntegrityError, StoredFile, store_stream
 from archive.records import access, retention
 from archive.records import services as rec
+from archive.records.errors import RecordNotFound
 from archive.records.fixity import list_failed_attachments
 from archive.records.imports import import_records, parse_date, parse_people
 from archive.records.models import (
@@ -271,7 +272,11 @@ def record(record_id: int) -> Any:
     """A record: metadata, people, files with fixity, access (own and inherited); logged."""
     db = get_session()
     user = signed_in_user()
-    row = rec.open_record(db, actor=user, record_id=record_id)
+    try:
+        row = rec.open_record(db, actor=user, record_id=record_id)
+    except RecordNotFound:
+        db.commit()  # the refusal's audit entry stays, the answer is still "not found"
+        raise
     tombstone = None
     if row.status == RecordStatus.DISPOSED:
         tombstone = retention.find_tombstone(db, row.id)

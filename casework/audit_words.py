@@ -1,0 +1,332 @@
+"""The audit log's vocabulary: actions, object types, fields and coded values in words.
+
+Chinese is the source language (as everywhere in chengxin); `web/translations/en/core.po`
+holds the English. A code missing here is shown as it is stored, so a new table or action
+still appears in the log, only less readably.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.kernel.accounts import ROLE_LABELS, Role
+from archive.kernel.people import PERSON_KIND_LABELS, PersonKind
+from archive.records.models import (
+    ACCESS_LABELS,
+    FILE_ROLE_LABELS,
+    RECORD_TYPE_LABELS,
+    AccessLevel,
+    FileRole,
+    RecordType,
+)
+from archive.submissions.models import STATE_LABELS as SUBMISSION_STATE_LABELS
+from archive.submissions.models import SubmissionState
+from casework.credit.models import REPAIR_STATUS_LABELS, RepairStatus
+from casework.models import STATE_LABELS as CASE_STATE_LABELS
+from casework.models import CaseState
+from casework.models.cases import OUTCOME_LABELS, SOURCE_LABELS, CaseSource, Outcome
+
+ACTION_WORDS: dict[str, str] = {
+    "create": "新建",
+    "update": "修改",
+    "delete": "删除",
+    "view": "查看",
+    "view_refused": "查看被拒绝",
+    "view_report": "查看查重报告",
+    "view_reporter": "查看举报人身份",
+    "download": "下载文件",
+    "download_report": "下载查重报告",
+    "download_evidence": "下载证据",
+    "download_refused_fixity": "下载被拒绝（文件校验失败）",
+    "search": "检索档案",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "fixity_audit": "文件完整性核查",
+    "fixity_failed": "文件完整性核查未通过",
+    "export_batch": "导出查重批次",
+    "dispose": "销毁档案",
+    "credit_check": "信用核查",
+    "credit_search": "检索信用档案",
+    "credit_file_viewed": "查看信用档案",
+    "credit_report_issued": "出具信用报告",
+    "credit_repair_proof_download": "下载修复证明材料",
+    "credit_export": "信用信息报送",
+    "credit_export_failed": "信用信息报送失败",
+    "credit_export_download": "下载报送文件",
+    "people_import": "导入人员名册",
+}
+
+# table -> (noun, the kind of object it belongs to, the column naming that object or None
+# when the row is the object itself).
+TABLES: dict[str, tuple[str, str, str | None]] = {
+    "users": ("用户", "user", None),
+    "user_roles": ("用户角色", "user", "user_id"),
+    "api_tokens": ("API 令牌", "user", "user_id"),
+    "people": ("人员", "person", None),
+    "records": ("档案", "record", None),
+    "record_people": ("档案人员", "record", "record_id"),
+    "record_keywords": ("档案关键词", "record", "record_id"),
+    "record_files": ("档案文件", "record", "record_id"),
+    "record_disposal_requests": ("档案销毁申请", "record", "record_id"),
+    "record_tombstones": ("档案销毁记录", "record", "record_id"),
+    "archive_file_texts": ("档案全文", "record", "record_id"),
+    "archive_search_docs": ("档案检索索引", "record", "record_id"),
+    "cases": ("案件", "case", None),
+    "case_events": ("案件记录", "case", "case_id"),
+    "case_deadlines": ("案件期限", "case", "case_id"),
+    "case_deadline_extensions": ("期限延长", "case", "case_id"),
+    "case_reminders": ("期限提醒", "case", "case_id"),
+    "case_messages": ("案件往来消息", "case", "case_id"),
+    "case_evidence": ("证据", "case", "case_id"),
+    "case_interviews": ("谈话记录", "case", "case_id"),
+    "case_documents": ("案件文书", "case", "case_id"),
+    "case_panel_members": ("调查组成员", "case", "case_id"),
+    "case_conflicts": ("利益冲突声明", "case", "case_id"),
+    "case_recusal_checks": ("回避审查", "case", "case_id"),
+    "case_parties": ("被调查人", "case", "case_id"),
+    "case_reporters": ("举报人", "case", "case_id"),
+    "case_decisions": ("处理决定", "case", "case_id"),
+    "case_sanctions": ("处理措施", "case", "case_id"),
+    "case_appeals": ("申诉", "case", "case_id"),
+    "credit_records": ("信用记录", "credit_record", None),
+    "credit_record_events": ("信用记录事件", "credit_record", "record_id"),
+    "credit_repairs": ("信用修复申请", "person", "person_id"),
+    "credit_grades": ("信用等级", "person", "person_id"),
+    "credit_reports": ("信用报告", "person", "person_id"),
+    "credit_commitment_signatures": ("承诺书签署", "person", "person_id"),
+    "credit_commitment_templates": ("承诺书模板", "", None),
+    "credit_commitment_versions": ("承诺书版本", "", None),
+    "credit_rule_sets": ("信用评价规则", "", None),
+    "credit_exports": ("信用信息报送", "", None),
+    "screening_batches": ("查重批次", "batch", None),
+    "submissions": ("查重文件", "submission", None),
+    "corpus_documents": ("比对库文献", "", None),
+    "stored_files": ("存储文件", "", None),
+    "holidays": ("节假日", "", None),
+    "scheduled_runs": ("定时任务", "", None),
+}
+
+FIELD_WORDS: dict[str, str] = {
+    "username": "用户名",
+    "display_name": "姓名",
+    "email": "电子邮箱",
+    "is_active": "启用",
+    "password_hash": "密码",
+    "token_hash": "令牌",
+    "role": "角色",
+    "roles": "角色",
+    "university_id": "工号/学号",
+    "name": "名称",
+    "kind": "类别",
+    "unit": "单位",
+    "title": "标题",
+    "id_number": "身份证号",
+    "credit_code": "统一社会信用代码",
+    "number": "编号",
+    "type": "类型",
+    "summary": "摘要",
+    "allegation": "举报内容",
+    "description": "说明",
+    "state": "状态",
+    "status": "状态",
+    "outcome": "结论",
+    "source": "来源",
+    "owner_id": "承办人",
+    "user_id": "用户",
+    "person_id": "人员",
+    "case_id": "案件",
+    "record_id": "记录",
+    "access_level": "访问范围",
+    "access_roles": "可访问角色",
+    "sealed_until": "封存至",
+    "access_reason": "限制理由",
+    "credit_handoff": "信用移交",
+    "archive_status": "归档",
+    "reason": "事由",
+    "decision_reason": "审核理由",
+    "statement": "申请说明",
+    "note": "备注",
+    "file_name": "文件名",
+    "sha256": "哈希",
+    "decided_on": "决定日期",
+    "starts_on": "开始日期",
+    "ends_on": "结束日期",
+    "due_on": "期限",
+    "opened_on": "立案日期",
+    "closed_on": "结案日期",
+    "grade": "信用等级",
+    "score": "分数",
+    "sanction_code": "处理措施代码",
+    "is_public": "公示",
+    "keywords": "关键词",
+    "discipline": "学科",
+    "year": "年度",
+    "misconduct_type": "不端行为类型",
+    "state_entered_on": "进入当前状态日期",
+    "last_login_at": "最近登录",
+    "accepted_on": "受理日期",
+    "date_start": "开始日期",
+    "date_end": "结束日期",
+    "case_number": "案件编号",
+    "sanctions": "处理措施",
+    "parent_id": "上级档案",
+    "retention_class": "保管期限",
+    "retention_basis": "保管依据",
+    "retention_until": "保管至",
+    "created_by_id": "登记人",
+    "stored_file_id": "存储文件",
+    "label": "说明",
+    "position": "排序",
+    "added_at": "添加时间",
+    "added_by_id": "添加人",
+    "size": "大小",
+    "media_type": "文件类型",
+    "original_name": "原文件名",
+    "last_verified_at": "最近校验",
+    "last_verified_ok": "校验通过",
+    "ip": "IP 地址",
+    "contact": "联系方式",
+    "is_anonymous": "匿名",
+    "basis": "依据",
+    "rule": "规则",
+    "met_on": "完成日期",
+    "original_due_on": "原定期限",
+    "from_state": "原状态",
+    "to_state": "新状态",
+    "actor_id": "操作人",
+    "actor_label": "操作人",
+    "at": "时间",
+    "is_internal": "内部",
+    "finding": "认定",
+    "source_ref": "来源编号",
+    "screening_submission_id": "查重文件",
+    "archive_record_id": "档案",
+}
+
+DETAIL_WORDS: dict[str, str] = {
+    "q": "检索词",
+    "number": "编号",
+    "file": "文件",
+    "record": "档案",
+    "action": "核查事项",
+    "allowed": "结果",
+    "on": "日期",
+    "in_register": "在人员名册中",
+    "format": "格式",
+    "report_number": "报告编号",
+    "created": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "rows": "行数",
+    "file_name": "文件名",
+}
+
+SYSTEM_ACTORS: dict[str, str] = {
+    "system": "系统",
+    "cli": "命令行",
+    "demo": "演示数据",
+    "anonymous": "匿名访问者",
+    "casework": "案件系统",
+    "daily": "每日任务",
+    "test-seed": "测试数据",
+}
+
+DONE_WORDS = {"done": "已完成", "pending": "待办", "failed": "失败"}
+CHECK_ACTIONS = {
+    "admission": "招生录取",
+    "hiring": "人员聘用",
+    "promotion": "职务职称晋升",
+    "funding": "经费资助",
+    "award": "评奖评优",
+    "project_application": "项目申报",
+}
+
+
+def _coded(key: str, value: str, table: str) -> str | None:
+    """The words for a stored code, when the field holds one."""
+    tables: list[dict[Any, str]] = []
+    if key in ("state", "from_state", "to_state"):
+        tables = [
+            {
+                k.value: v
+                for k, v in CASE_STATE_LABELS.items()
+                if isinstance(k, CaseState)
+            },
+            {
+                k.value: v
+                for k, v in SUBMISSION_STATE_LABELS.items()
+                if isinstance(k, SubmissionState)
+            },
+        ]
+    elif key == "status":
+        tables = [
+            {
+                k.value: v
+                for k, v in REPAIR_STATUS_LABELS.items()
+                if isinstance(k, RepairStatus)
+            },
+            {"active": "有效", "disposed": "已销毁"},
+        ]
+    elif key == "role" and table == "user_roles":
+        tables = [{r.value: ROLE_LABELS[r][0] for r in Role}]
+    elif key == "role" and table == "record_files":
+        tables = [
+            {k.value: v for k, v in FILE_ROLE_LABELS.items() if isinstance(k, FileRole)}
+        ]
+    elif key == "kind" and table in ("people", ""):
+        tables = [
+            {
+                k.value: v
+                for k, v in PERSON_KIND_LABELS.items()
+                if isinstance(k, PersonKind)
+            }
+        ]
+    elif key == "type":
+        tables = [
+            {
+                k.value: v
+                for k, v in RECORD_TYPE_LABELS.items()
+                if isinstance(k, RecordType)
+            }
+        ]
+    elif key == "access_level":
+        tables = [
+            {k.value: v for k, v in ACCESS_LABELS.items() if isinstance(k, AccessLevel)}
+        ]
+    elif key == "source":
+        tables = [
+            {k.value: v for k, v in SOURCE_LABELS.items() if isinstance(k, CaseSource)}
+        ]
+    elif key == "outcome":
+        tables = [
+            {k.value: v for k, v in OUTCOME_LABELS.items() if isinstance(k, Outcome)}
+        ]
+    elif key in ("credit_handoff", "archive_status"):
+        tables = [DONE_WORDS]
+    elif key == "action":
+        tables = [CHECK_ACTIONS]
+    for words in tables:
+        if value in words:
+            return words[value]
+    return None
+
+
+def value_words(table: str, key: str, value: Any) -> str:
+    """A stored value as a reader reads it: codes in words, yes/no, lists joined."""
+    if value is None or value == "":
+        return "—" if value is None else ""
+    if isinstance(value, bool):
+        if key == "allowed":
+            return "可以办理" if value else "不予办理"
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(value_words(table, key, v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(
+            f"{FIELD_WORDS.get(k, k)}：{value_words(table, k, v)}"
+            for k, v in value.items()
+        )
+    text = str(value)
+    if text == "[redacted]":
+        return "（不记录）"
+    return _coded(key, text, table) or text
