@@ -381,7 +381,7 @@ def disposal() -> Any:
     return render_template(
         "archive/disposal.html",
         due=retention.list_due_for_disposal(db, actor=user),
-        pending=retention.list_disposal_requests(db),
+        pending=retention.list_disposal_requests(db, actor=user),
         tombstones=retention.list_tombstones(db),
         may_request=user.can(P.ARCHIVE_MANAGE),
         may_approve=user.can(P.ARCHIVE_APPROVE_DISPOSAL),

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from archive.kernel import accounts, audit, clock
 from archive.kernel.accounts import Role
+from archive.records.models import DisposalRequest
+from archive.records.retention import list_disposal_requests
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,
@@ -81,7 +83,10 @@ def test_refused_record_view_is_logged_and_shown_in_words(client, session):
     login(client, "ky-audit")
     assert client.get(f"/archive/records/{case_file.id}").status_code == 404
     refused = audit.list_entries(
-        session, entity_type="records", entity_id=str(case_file.id), action="view_refused"
+        session,
+        entity_type="records",
+        entity_id=str(case_file.id),
+        action="view_refused",
     )
     assert len(refused) == 1 and refused[0].actor == "ky-audit"
     client.get("/logout")
@@ -97,7 +102,20 @@ def test_discipline_office_view_reads_as_a_sentence(client, session):
     assert client.get(f"/archive/records/{case_file.id}").status_code == 200
     client.get("/logout")
     login(client, "sj-audit")
-    page = client.get(f"/audit/?entity_type=records&entity_id={case_file.id}&action=view")
+    page = client.get(
+        f"/audit/?entity_type=records&entity_id={case_file.id}&action=view"
+    )
     text = text_of(page)
     assert "查看" in text and "档案" in text and case_file.number in text
     assert "符合条件 1 条" in text
+
+
+def test_pending_disposals_list_only_records_the_viewer_may_see(session):
+    _auditor, _t, sealed, jiwei, _cf, _case = _seed(session)
+    research = research_office(session, username="ky-audit-2")
+    session.add(DisposalRequest(record_id=sealed.id, reason="保管期满"))
+    session.flush()
+    assert [r.record_id for r in list_disposal_requests(session, actor=jiwei)] == [
+        sealed.id
+    ]
+    assert list_disposal_requests(session, actor=research) == []
