@@ -11,13 +11,14 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.kernel import runtime
+from archive.kernel import clock, runtime
 from archive.kernel.accounts import Permission
 from archive.kernel.db import make_engine, make_session_factory
 from archive.kernel.errors import DatabaseNotMigrated
 from archive.kernel.migrations import is_current
 from archive.kernel.people import mask_id_number
 from archive.kernel.settings import Settings
+from archive.records.access import readers_label
 from casework.models import TRANSITIONS
 from web import (
     admin,
@@ -166,6 +167,8 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
         screening_verdict_chip=screening_pages.verdict_chip,
         screening_recent_batches=screening_pages.recent_batches,
         credit_panel_data=credit_pages.panel_data,
+        record_readers=readers_label,
+        today=clock.today,
         Permission=Permission,
     )
 

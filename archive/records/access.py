@@ -19,7 +19,13 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from archive.kernel import clock
-from archive.kernel.accounts import ROLE_LABELS, Permission, Role, User
+from archive.kernel.accounts import (
+    ROLE_LABELS,
+    ROLE_PERMISSIONS,
+    Permission,
+    Role,
+    User,
+)
 from archive.kernel.errors import PermissionDenied
 from archive.records.errors import InvalidRecord, RecordNotFound
 from archive.records.models import (
@@ -128,6 +134,38 @@ def inherited_restrictions(record: Record) -> list[tuple[Record, str]]:
         parent = parent.parent
         depth += 1
     return out
+
+
+def roles_who_may_open(record: Record, today: date | None = None) -> list[Role]:
+    """The roles that may open this record today: its type's role layer, its own and
+    inherited restriction, and any seal (the same rule `can_view` applies)."""
+    today = today or clock.today()
+    needed = (
+        Permission.ARCHIVE_CASE_FILES
+        if record.type == RecordType.CASE_FILE
+        else Permission.ARCHIVE_RESEARCH
+    )
+    sealed = record.eff_sealed_until is not None and record.eff_sealed_until > today
+    out = []
+    for role in Role:
+        bit = role_mask([role])
+        if needed not in ROLE_PERMISSIONS.get(role, frozenset()):
+            continue
+        if not record.eff_roles_mask & bit:
+            continue
+        if sealed and not record.eff_seal_mask & bit:
+            continue
+        out.append(role)
+    return out
+
+
+def readers_label(record: Record, today: date | None = None) -> str:
+    """Who can open the record, for its badge: "限纪委、调查人员查阅" (never a bare
+    "校内公开" when only some offices can)."""
+    roles = roles_who_may_open(record, today)
+    if not roles:
+        return "暂无角色可查阅"
+    return "限" + "、".join(ROLE_LABELS[r][0] for r in roles) + "查阅"
 
 
 def describe_access(record: Record) -> str:
