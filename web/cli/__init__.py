@@ -37,6 +37,7 @@ from casework import jobs as _case_jobs  # noqa: F401 - registers daily jobs
 from casework.credit import cli as credit_cli
 from casework.credit import jobs as _credit_jobs  # noqa: F401 - registers daily jobs
 from web.app import create_app
+from web.cli import people as people_cli
 from web.cli import scale as scale_cli
 from web.cli import screening as screening_cli
 from web.demo import load_demo
@@ -320,6 +321,7 @@ for _command in (
     casework_cli.cases_group,
     casework_cli.holidays_group,
     credit_cli.credit_group,
+    people_cli.people_group,
     screening_cli.corpus_group,
     screening_cli.screen,
     screening_cli.pan,
