@@ -39,6 +39,7 @@ from web import (
     home,
     i18n,
     me,
+    people_pages,
     ratelimit,
     screening_api,
     screening_pages,
@@ -147,6 +148,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(me.bp)
     app.register_blueprint(archive_pages.bp)
     app.register_blueprint(archive_api.api)
+    app.register_blueprint(people_pages.bp)
 
 
 def _template_helpers(app: Flask, settings: Settings) -> None:

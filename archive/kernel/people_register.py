@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.kernel import audit
@@ -384,3 +384,11 @@ def _create(session: Session, row: RegisterRow) -> Person:
     )
     session.add(person)
     return person
+
+
+def register_counts(session: Session) -> dict[PersonKind, int]:
+    """How many people of each kind the register holds."""
+    rows = session.execute(
+        select(Person.kind, func.count()).group_by(Person.kind)
+    ).all()
+    return {PersonKind(kind): n for kind, n in rows}
