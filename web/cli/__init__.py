@@ -41,6 +41,7 @@ from web.cli import people as people_cli
 from web.cli import scale as scale_cli
 from web.cli import screening as screening_cli
 from web.demo import load_demo
+from web.demo_people import load_people_demo
 from web.schema import load_models
 
 
@@ -302,6 +303,7 @@ def demo(rt: runtime.Runtime, password: str | None) -> None:
                 )
                 created.append(username)
     load_demo(rt)
+    click.echo(load_people_demo(rt))
     if created:
         click.echo(f"demo accounts (password for all: {password}):")
         for username, name, roles in DEMO_USERS:
