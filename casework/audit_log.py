@@ -37,7 +37,6 @@ from casework.models import Case
 from casework.services.common import can_see_reporter, can_view_case
 
 WITHHELD = "（无权查看内容）"
-WITHHELD_FIELDS = "涉及字段（内容不显示）"
 MAX_VALUE_CHARS = 80
 
 
@@ -84,6 +83,7 @@ class AuditLine:
     target: tuple[str, int] | None  # ("case", 5): the page the object lives on
     changes: list[Change] = field(default_factory=list)
     details: list[tuple[str, str]] = field(default_factory=list)
+    withheld_fields: list[str] = field(default_factory=list)
     is_withheld: bool = False
 
 
@@ -204,7 +204,7 @@ def _line(
         is_withheld=not may_see,
     )
     if entry.action in ("create", "update", "delete"):
-        line.changes = _changes(entry, may_see)
+        line.changes, line.withheld_fields = _changes(entry, may_see)
     else:
         line.details = _details(entry.after, may_see)
     return line
@@ -241,7 +241,7 @@ def _describe(
         person = lookup.people.get(record.person_id)
         who = person.name if person else ""
         return (
-            f"{who}：{record.title}",
+            f"{who} · {record.title}",
             ("person", record.person_id),
             viewer.can(Permission.CREDIT_VIEW),
         )
@@ -273,7 +273,8 @@ def _describe(
     return f"#{ident}", None, True
 
 
-def _changes(entry: AuditEntry, may_see: bool) -> list[Change]:
+def _changes(entry: AuditEntry, may_see: bool) -> tuple[list[Change], list[str]]:
+    """The changed fields the reader may see, and the names of those withheld."""
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     if entry.action == "update":
@@ -298,10 +299,8 @@ def _changes(entry: AuditEntry, may_see: bool) -> list[Change]:
                 _short(value_words(entry.entity_type, key, after.get(key))),
             )
         )
-    if withheld:
-        # Which fields changed is part of "a change happened"; what they hold is not.
-        changes.append(Change(WITHHELD_FIELDS, "", "、".join(withheld)))
-    return changes
+    # Which fields changed is part of "a change happened"; what they hold is not.
+    return changes, withheld
 
 
 def _details(detail: Any, may_see: bool) -> list[tuple[str, str]]:

@@ -18,7 +18,6 @@ from archive.kernel.errors import DatabaseNotMigrated
 from archive.kernel.migrations import is_current
 from archive.kernel.people import mask_id_number
 from archive.kernel.settings import Settings
-from archive.records.access import readers_label
 from casework.models import TRANSITIONS
 from web import (
     admin,
@@ -169,7 +168,7 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
         screening_verdict_chip=screening_pages.verdict_chip,
         screening_recent_batches=screening_pages.recent_batches,
         credit_panel_data=credit_pages.panel_data,
-        record_readers=readers_label,
+        record_readers=archive_pages.readers_text,
         today=clock.today,
         Permission=Permission,
     )

@@ -38,6 +38,7 @@ from archive.records.models import (
     RETENTION_LABELS,
     FileRole,
     PersonRef,
+    Record,
     RecordStatus,
     RecordType,
 )
@@ -46,6 +47,7 @@ from archive.search.query import SORT_LABELS
 from web.archive_api import run_search
 from web.auth import login_required, permission_required, signed_in_user
 from web.db import get_session
+from web.i18n import current_language
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 P = Permission
@@ -264,6 +266,17 @@ def import_upload() -> Any:
     return render_template(
         "archive/import_report.html", report=report, created=[c for c in created if c]
     )
+
+
+def readers_text(record: Record) -> str:
+    """Who can open the record, for its badge: "限纪委、调查人员查阅" (never a bare
+    "校内公开" when only some offices can), from the record's effective access rule."""
+    roles = access.roles_who_may_open(record)
+    if not roles:
+        return _("暂无角色可查阅")
+    sep = ", " if current_language() == "en" else "、"
+    names = sep.join(_(ROLE_LABELS[r][0]) for r in roles)
+    return _("限%(roles)s查阅", roles=names)
 
 
 @bp.route("/records/<int:record_id>")

@@ -159,15 +159,6 @@ def roles_who_may_open(record: Record, today: date | None = None) -> list[Role]:
     return out
 
 
-def readers_label(record: Record, today: date | None = None) -> str:
-    """Who can open the record, for its badge: "限纪委、调查人员查阅" (never a bare
-    "校内公开" when only some offices can)."""
-    roles = roles_who_may_open(record, today)
-    if not roles:
-        return "暂无角色可查阅"
-    return "限" + "、".join(ROLE_LABELS[r][0] for r in roles) + "查阅"
-
-
 def describe_access(record: Record) -> str:
     """A one-line description of a record's own restriction, with its reason."""
     names = "、".join(ROLE_LABELS[Role(r)][0] for r in record.access_roles or [])

@@ -34,7 +34,9 @@ def test_preview_then_confirm_imports_the_previewed_file(client, session):
     assert "预览（尚未导入）：新增 2 人" in text and "第 4 行：缺少姓名" in text
     assert "1101**********002X" in text and "11010519491231002X" not in text
     assert find_person_by_university_id(session, "2026501") is None
-    token = preview.get_data(as_text=True).split('name="token" value="')[1].split('"')[0]
+    token = (
+        preview.get_data(as_text=True).split('name="token" value="')[1].split('"')[0]
+    )
     done = post_form(
         client,
         "/people/import",
