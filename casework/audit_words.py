@@ -22,7 +22,16 @@ from archive.records.models import (
 )
 from archive.submissions.models import STATE_LABELS as SUBMISSION_STATE_LABELS
 from archive.submissions.models import SubmissionState
-from casework.credit.models import REPAIR_STATUS_LABELS, RepairStatus
+from casework.credit.models import (
+    EVALUATION_LABELS,
+    OCCASION_LABELS,
+    RECORD_KIND_LABELS,
+    REPAIR_STATUS_LABELS,
+    EvaluationKind,
+    Occasion,
+    RecordKind,
+    RepairStatus,
+)
 from casework.models import STATE_LABELS as CASE_STATE_LABELS
 from casework.models import CaseState
 from casework.models.cases import OUTCOME_LABELS, SOURCE_LABELS, CaseSource, Outcome
@@ -388,6 +397,9 @@ SYSTEM_ACTORS: dict[str, str] = {
     "cli": "命令行",
     "demo": "演示数据",
     "anonymous": "匿名访问者",
+    "anonymous-tipster": "匿名举报人",
+    "screening": "查重任务",
+    "scheduler": "定时任务",
     "casework": "案件系统",
     "daily": "每日任务",
     "test-seed": "测试数据",
@@ -481,6 +493,23 @@ def _coded(key: str, value: str, table: str) -> str | None:
         tables = [DONE_WORDS]
     elif key == "action":
         tables = [CHECK_ACTIONS]
+    elif key == "occasion":
+        tables = [
+            {k.value: v for k, v in OCCASION_LABELS.items() if isinstance(k, Occasion)}
+        ]
+    elif key == "kind":
+        tables = [
+            {
+                k.value: v
+                for k, v in RECORD_KIND_LABELS.items()
+                if isinstance(k, RecordKind)
+            },
+            {
+                k.value: v
+                for k, v in EVALUATION_LABELS.items()
+                if isinstance(k, EvaluationKind)
+            },
+        ]
     for words in tables:
         if value in words:
             return words[value]

@@ -310,3 +310,19 @@ SANCTIONS: dict[str, SanctionKind] = {
 def sanction(code: str) -> SanctionKind:
     """The catalogue entry for a code such as "S06"; KeyError for unknown codes."""
     return SANCTIONS[code]
+
+
+# The catalogue's durations as users read them (the catalogue keeps the source's wording).
+DURATION_LABELS: dict[str, str] = {
+    "6-12 months": "6–12 个月",
+    "6/12/24 months": "6、12 或 24 个月",
+    "= ban": "与禁止期相同",
+    ">=3 year bar": "至少 3 年内不得申请",
+    "N years to life": "数年至终身",
+    "years to life": "数年至终身",
+    "once": "一次性",
+    "permanent": "永久",
+    "term": "限期",
+    "term or permanent": "限期或永久",
+    "until fixed": "至整改完成",
+}

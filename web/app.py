@@ -18,6 +18,8 @@ from archive.kernel.errors import DatabaseNotMigrated
 from archive.kernel.migrations import is_current
 from archive.kernel.people import mask_id_number
 from archive.kernel.settings import Settings
+from casework.audit_words import STATUS_WORDS
+from casework.catalogue import DURATION_LABELS
 from casework.models import TRANSITIONS
 from web import (
     admin,
@@ -154,6 +156,7 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
     """What every template may call: layout context, the workbench's panels and data."""
     app.jinja_env.filters["cst"] = china_time
     app.jinja_env.filters["in_language"] = i18n.in_language
+    app.jinja_env.filters["numbered"] = i18n.numbered
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
         LANGUAGES=i18n.LANGUAGES,
@@ -169,6 +172,8 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
         screening_recent_batches=screening_pages.recent_batches,
         credit_panel_data=credit_pages.panel_data,
         record_readers=archive_pages.readers_text,
+        status_words=STATUS_WORDS,
+        duration_labels=DURATION_LABELS,
         today=clock.today,
         Permission=Permission,
     )

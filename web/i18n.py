@@ -79,6 +79,16 @@ def in_language(message: str | None) -> str:
     return match.group("zh").strip()
 
 
+def numbered(text: str | None) -> str:
+    """A stored sentence with one number ("自受理之日起 6 个月") in the reader's language:
+    the catalogue holds it with the number as %(n)s."""
+    text = str(text or "")
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) != 1:
+        return _(text) if text else text
+    return _(re.sub(r"\d+", "%(n)s", text), n=numbers[0])
+
+
 @bp.route("/lang/<code>")
 def set_language(code: str):  # type: ignore[no-untyped-def]
     """Switch language and go back where the user was."""

@@ -25,6 +25,7 @@ from archive.kernel.people import (
 from archive.submissions import services as submissions
 from casework.errors import ScreeningUnavailable
 from casework.models import (
+    SOURCE_LABELS,
     Case,
     CaseParty,
     CaseReporter,
@@ -134,7 +135,7 @@ def create_case(
         actor=user,
         actor_name=None if user is not None else "举报人（匿名）",
         kind="received",
-        summary=f"收到举报（{case.source.value}）",
+        summary=f"收到举报（{SOURCE_LABELS[case.source]}）",
         to_state=CaseState.RECEIVED,
         is_internal=False,
     )

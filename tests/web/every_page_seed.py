@@ -34,6 +34,8 @@ class Seeded:
     usernames: list[str] = field(default_factory=list)
     tip_code: str = ""
     tip_password: str = ""
+    report_number: str = ""
+    report_code: str = ""
 
 
 def seed_everything(session: Session) -> Seeded:
@@ -127,3 +129,5 @@ def _seed_credit(session: Session, out: Seeded, admin: User) -> None:
         sign_repair_commitment=True,
     )
     out.ids["repair_id"] = application.id
+    report = credit.issue_report(session, actor=admin, person_id=person.id)
+    out.report_number, out.report_code = report.number, report.verification_code
