@@ -11,30 +11,21 @@ import json
 from typing import Any
 
 from archive.kernel.accounts import ROLE_LABELS, Role
-from archive.kernel.people import PERSON_KIND_LABELS, PersonKind
+from archive.kernel.people import PERSON_KIND_LABELS
 from archive.records.models import (
     ACCESS_LABELS,
     FILE_ROLE_LABELS,
     RECORD_TYPE_LABELS,
-    AccessLevel,
-    FileRole,
-    RecordType,
 )
 from archive.submissions.models import STATE_LABELS as SUBMISSION_STATE_LABELS
-from archive.submissions.models import SubmissionState
 from casework.credit.models import (
     EVALUATION_LABELS,
     OCCASION_LABELS,
     RECORD_KIND_LABELS,
     REPAIR_STATUS_LABELS,
-    EvaluationKind,
-    Occasion,
-    RecordKind,
-    RepairStatus,
 )
 from casework.models import STATE_LABELS as CASE_STATE_LABELS
-from casework.models import CaseState
-from casework.models.cases import OUTCOME_LABELS, SOURCE_LABELS, CaseSource, Outcome
+from casework.models.cases import OUTCOME_LABELS, SOURCE_LABELS
 
 ACTION_WORDS: dict[str, str] = {
     "create": "新建",
@@ -430,90 +421,41 @@ CHECK_ACTIONS = {
 }
 
 
+def _words(labels: dict[Any, str]) -> dict[str, str]:
+    """{code: words} from a {enum member: words} table."""
+    return {getattr(k, "value", k): v for k, v in labels.items()}
+
+
+# Field -> the words of the codes it holds; (table, field) when a table means otherwise.
+CODED_FIELDS: dict[str, dict[str, str]] = {
+    "state": {**_words(CASE_STATE_LABELS), **_words(SUBMISSION_STATE_LABELS)},
+    "status": {**_words(REPAIR_STATUS_LABELS), **STATUS_WORDS},
+    "kind": {
+        **_words(PERSON_KIND_LABELS),
+        **_words(RECORD_KIND_LABELS),
+        **_words(EVALUATION_LABELS),
+    },
+    "type": _words(RECORD_TYPE_LABELS),
+    "record_type": _words(RECORD_TYPE_LABELS),
+    "access_level": _words(ACCESS_LABELS),
+    "source": _words(SOURCE_LABELS),
+    "outcome": _words(OUTCOME_LABELS),
+    "credit_handoff": DONE_WORDS,
+    "archive_status": DONE_WORDS,
+    "action": CHECK_ACTIONS,
+    "occasion": _words(OCCASION_LABELS),
+}
+CODED_FIELDS["from_state"] = CODED_FIELDS["to_state"] = CODED_FIELDS["state"]
+CODED_BY_TABLE: dict[tuple[str, str], dict[str, str]] = {
+    ("user_roles", "role"): {r.value: ROLE_LABELS[r][0] for r in Role},
+    ("record_files", "role"): _words(FILE_ROLE_LABELS),
+}
+
+
 def _coded(key: str, value: str, table: str) -> str | None:
     """The words for a stored code, when the field holds one."""
-    tables: list[dict[Any, str]] = []
-    if key in ("state", "from_state", "to_state"):
-        tables = [
-            {
-                k.value: v
-                for k, v in CASE_STATE_LABELS.items()
-                if isinstance(k, CaseState)
-            },
-            {
-                k.value: v
-                for k, v in SUBMISSION_STATE_LABELS.items()
-                if isinstance(k, SubmissionState)
-            },
-        ]
-    elif key == "status":
-        tables = [
-            {
-                k.value: v
-                for k, v in REPAIR_STATUS_LABELS.items()
-                if isinstance(k, RepairStatus)
-            },
-            STATUS_WORDS,
-        ]
-    elif key == "role" and table == "user_roles":
-        tables = [{r.value: ROLE_LABELS[r][0] for r in Role}]
-    elif key == "role" and table == "record_files":
-        tables = [
-            {k.value: v for k, v in FILE_ROLE_LABELS.items() if isinstance(k, FileRole)}
-        ]
-    elif key == "kind" and table in ("people", ""):
-        tables = [
-            {
-                k.value: v
-                for k, v in PERSON_KIND_LABELS.items()
-                if isinstance(k, PersonKind)
-            }
-        ]
-    elif key == "type":
-        tables = [
-            {
-                k.value: v
-                for k, v in RECORD_TYPE_LABELS.items()
-                if isinstance(k, RecordType)
-            }
-        ]
-    elif key == "access_level":
-        tables = [
-            {k.value: v for k, v in ACCESS_LABELS.items() if isinstance(k, AccessLevel)}
-        ]
-    elif key == "source":
-        tables = [
-            {k.value: v for k, v in SOURCE_LABELS.items() if isinstance(k, CaseSource)}
-        ]
-    elif key == "outcome":
-        tables = [
-            {k.value: v for k, v in OUTCOME_LABELS.items() if isinstance(k, Outcome)}
-        ]
-    elif key in ("credit_handoff", "archive_status"):
-        tables = [DONE_WORDS]
-    elif key == "action":
-        tables = [CHECK_ACTIONS]
-    elif key == "occasion":
-        tables = [
-            {k.value: v for k, v in OCCASION_LABELS.items() if isinstance(k, Occasion)}
-        ]
-    elif key == "kind":
-        tables = [
-            {
-                k.value: v
-                for k, v in RECORD_KIND_LABELS.items()
-                if isinstance(k, RecordKind)
-            },
-            {
-                k.value: v
-                for k, v in EVALUATION_LABELS.items()
-                if isinstance(k, EvaluationKind)
-            },
-        ]
-    for words in tables:
-        if value in words:
-            return words[value]
-    return None
+    words = CODED_BY_TABLE.get((table, key)) or CODED_FIELDS.get(key, {})
+    return words.get(value)
 
 
 def value_words(table: str, key: str, value: Any) -> str:
