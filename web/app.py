@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
-from markupsafe import Markup, escape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -159,7 +157,6 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
     app.jinja_env.filters["cst"] = china_time
     app.jinja_env.filters["in_language"] = i18n.in_language
     app.jinja_env.filters["numbered"] = i18n.numbered
-    app.jinja_env.filters["file_name"] = file_name_html
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
         LANGUAGES=i18n.LANGUAGES,
@@ -205,27 +202,6 @@ def _security_headers(response: Response) -> Response:
 
 
 CHINA = timezone(timedelta(hours=8), "CST")
-_NAME_BREAKS = re.compile(r"([_\-.\s])")
-
-
-def file_name_html(name: str | None) -> Markup:
-    """A file name that wraps at its separators, never inside its extension (".docx").
-
-    The name is escaped first; only our <wbr> and <span> are markup.
-    """
-    name = str(name or "")
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or len(ext) > 8:
-        stem, ext = name, ""
-    parts = [
-        escape(p) + (Markup("<wbr>") if _NAME_BREAKS.fullmatch(p) else "")
-        for p in _NAME_BREAKS.split(stem)
-        if p
-    ]
-    tail = Markup('<span class="ext">.{}</span>').format(ext) if ext else Markup("")
-    return Markup('<span class="fname">{}{}</span>').format(
-        Markup("").join(parts), tail
-    )
 
 
 def china_time(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
