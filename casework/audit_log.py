@@ -251,14 +251,14 @@ def _describe(
             return f"#{ident}", None, False
         if can_view_case(session, viewer, case):
             return f"{case.number}《{case.title}》", owner, True
-        return case.number, owner, False
+        return case.number, None, False  # no link to a page the reader cannot open
     if kind == "record":
         record = lookup.records.get(ident)
         if record is None:
             return f"#{ident}", None, False
         if can_view(viewer, record):
             return f"{record.number}《{record.title}》", owner, True
-        return record.number, owner, False
+        return record.number, None, False
     if kind == "batch":
         batch = lookup.batches.get(ident)
         return (
