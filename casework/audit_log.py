@@ -329,7 +329,13 @@ _HIDDEN_FIELDS = frozenset(
         "updated_at",
         "eff_roles_mask",
         "eff_seal_mask",
+        "eff_sealed_until",
         "dedup_key",
+        "session_version",
+        "fingerprint",
+        "body_seg",
+        "title_seg",
+        "meta_seg",
     }
 )
 # Shown even when the content is withheld: they say what happened, not what it says.

@@ -367,6 +367,11 @@ FIELD_WORDS: dict[str, str] = {
 
 DETAIL_WORDS: dict[str, str] = {
     "q": "检索词",
+    "query": "检索词",
+    "filters": "筛选条件",
+    "total": "结果数",
+    "sort": "排序",
+    "page": "页码",
     "number": "编号",
     "file": "文件",
     "record": "档案",
