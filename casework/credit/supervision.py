@@ -63,6 +63,10 @@ class CheckResult:
     conditions: list[str] = field(default_factory=list)
     is_permanent: bool = False
     has_record: bool = True  # False: no dishonesty record at all (无失信记录)
+    # The reasons as data, for pages that word them in the reader's language:
+    # ("ban", title, decision number, end date or None) / ("grade", grade, action) /
+    # ("second_review", grade).
+    findings: tuple[tuple[Any, ...], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `GET /api/credit/check`."""
@@ -101,6 +105,7 @@ class _Answer:
     untils: list[date | None] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
+    findings: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def check(
@@ -157,6 +162,7 @@ def _apply_bans(answer: _Answer, in_force: list[CreditRecord], action: str) -> N
             end = effect_end(record)
             answer.untils.append(end)
             answer.measures.append(f"{record.sanction_code} {record.title}")
+            answer.findings.append(("ban", record.title, record.decision_number, end))
             answer.reasons.append(
                 f"失信惩戒措施「{record.title}」执行中（{record.decision_number or ''}），"
                 + (f"至 {end.isoformat()}" if end else "长期有效")
@@ -186,9 +192,11 @@ def _apply_grade_measure(
         answer.reasons.append(
             f"{grade_text}，按分级分类监管规则{ACTION_LABELS[action]}不予办理"
         )
+        answer.findings.append(("grade", grade, action))
     elif measure == "second_review":
         answer.conditions.append(f"{grade_text}：{MEASURE_LABELS['second_review']}")
         answer.measures.append(answer.conditions[-1])
+        answer.findings.append(("second_review", grade))
 
 
 def _result(
@@ -215,6 +223,7 @@ def _result(
         conditions=answer.conditions,
         is_permanent=permanent,
         has_record=has_record,
+        findings=tuple(answer.findings),
     )
 
 

@@ -307,3 +307,14 @@ def test_check_page_clean_person_and_unknown_number(client, session):
     text = text_of(typo)
     assert "人员名册中没有该工号/学号" in text and "输入有误" in text
     assert "可以办理" not in text
+
+
+def test_check_page_words_a_refusal_in_the_readers_language(client, session):
+    _setup(session)
+    login(client, "xy-admin")
+    chinese = text_of(client.get("/credit/check?person=S20260001&action=funding"))
+    assert "失信惩戒措施“取消申报/晋升资格”执行中" in chinese and "至 2029-01-09" in chinese
+    client.get("/lang/en")
+    english = text_of(client.get("/credit/check?person=S20260001&action=funding"))
+    assert "is in force" in english and "until 2029-01-09" in english
+    assert "执行中" not in english and "按分级分类监管规则" not in english

@@ -91,6 +91,9 @@ EXTRA = {
     "credit.rule_edit": {"kind": "student_integrity"},
     "credit.report": {"fmt": "html"},
     "me.report": {"fmt": "html"},
+    "credit.check_page": {"person": "S20269001", "action": "award"},
+    "people.index": {"q": "李小红"},
+    "credit.index": {"q": "李小红"},
 }
 
 
