@@ -313,7 +313,10 @@ def test_check_page_words_a_refusal_in_the_readers_language(client, session):
     _setup(session)
     login(client, "xy-admin")
     chinese = text_of(client.get("/credit/check?person=S20260001&action=funding"))
-    assert "失信惩戒措施“取消申报/晋升资格”执行中" in chinese and "至 2029-01-09" in chinese
+    assert (
+        "失信惩戒措施“取消申报/晋升资格”执行中" in chinese
+        and "至 2029-01-09" in chinese
+    )
     client.get("/lang/en")
     english = text_of(client.get("/credit/check?person=S20260001&action=funding"))
     assert "is in force" in english and "until 2029-01-09" in english
