@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel.accounts import Permission, User
 from archive.kernel.audit import AuditEntry
-from archive.kernel.people import Person
+from archive.kernel.people import Person, mask_name
 from archive.records.access import can_view
 from archive.records.models import Record
 from archive.submissions.models import Batch, Submission
@@ -229,17 +229,20 @@ def _describe(
         )
     if kind == "person":
         person = lookup.people.get(ident)
-        return (
-            (person.name if person else f"#{ident}"),
-            owner,
-            viewer.can(Permission.CREDIT_VIEW),
-        )
+        seen = viewer.can(Permission.CREDIT_VIEW)
+        if person is None:
+            return f"#{ident}", None, seen
+        # A person may be a respondent of a sealed case: readers without the credit
+        # office's view see the name as the public pages show it (张*).
+        return (person.name if seen else mask_name(person.name)), owner, seen
     if kind == "credit_record":
         record = lookup.credit.get(ident)
         if record is None:
             return f"#{ident}", None, False
         person = lookup.people.get(record.person_id)
         who = person.name if person else ""
+        if not viewer.can(Permission.CREDIT_VIEW):
+            who = mask_name(who)
         return (
             f"{who} · {record.title}",
             ("person", record.person_id),

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from archive.kernel import accounts, audit, clock
 from archive.kernel.accounts import Role
+from archive.kernel.people import mask_name
 from archive.records.models import DisposalRequest
 from archive.records.retention import list_disposal_requests
 from tests.archive.factories_archive import (
@@ -119,3 +120,11 @@ def test_pending_disposals_list_only_records_the_viewer_may_see(session):
         sealed.id
     ]
     assert list_disposal_requests(session, actor=research) == []
+
+
+def test_people_are_named_as_public_pages_name_them_to_auditors(client, session):
+    _auditor, _t, _sealed, _jw, _cf, case = _seed(session)
+    login(client, "sj-audit")
+    text = text_of(client.get("/audit/?entity_type=people"))
+    respondent = case.parties[0].person.name
+    assert respondent not in text and mask_name(respondent) in text
