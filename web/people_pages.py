@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,18 @@ KIND_CHOICES = (
 )
 
 
+STAGED_SECONDS = 24 * 3600
+
+
 def _staging() -> Path:
+    """The folder of previewed uploads; previews never confirmed are removed after a day
+    (they hold ID numbers)."""
     folder = current_app.extensions["chengxin"].settings.data_dir / "people-imports"
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STAGED_SECONDS
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     return folder
 
 
