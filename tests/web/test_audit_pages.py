@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from archive.kernel import accounts, audit, clock
 from archive.kernel.accounts import Role
-from archive.kernel.people import mask_name
+from archive.kernel.people import PersonKind, create_person, mask_name
 from archive.records.models import DisposalRequest
 from archive.records.retention import list_disposal_requests
+from casework.services import intake
 from tests.archive.factories_archive import (
     discipline_office,
     make_case_file,
@@ -128,3 +129,28 @@ def test_people_are_named_as_public_pages_name_them_to_auditors(client, session)
     text = text_of(client.get("/audit/?entity_type=people"))
     respondent = case.parties[0].person.name
     assert respondent not in text and mask_name(respondent) in text
+
+
+def test_a_respondent_refused_his_own_case_is_logged(client, session):
+    cast = make_cast(session)
+    case = named_case(session, cast)
+    insider = make_user(session, Role.INVESTIGATOR, username="inv-respondent")
+    person = create_person(
+        session, kind=PersonKind.TEACHER, name="内部人员", user_id=insider.id
+    )
+    intake.add_respondent(
+        session,
+        actor=cast.office,
+        case_id=case.id,
+        expected_version=case.version,
+        kind=person.kind,
+        name=person.name,
+        person_id=person.id,
+    )
+    session.commit()
+    login(client, "inv-respondent")
+    assert client.get(f"/cases/{case.id}").status_code == 404
+    [entry] = audit.list_entries(
+        session, entity_type="cases", entity_id=str(case.id), action="view_refused"
+    )
+    assert entry.actor == "inv-respondent"
