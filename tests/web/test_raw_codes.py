@@ -16,7 +16,7 @@ def test_case_page_says_hand_off_source_and_durations_in_words(client, session):
     session.commit()
     login(client, "raw-codes-inv")
     text = text_of(client.get(f"/cases/{case.id}?tab=timeline"))
-    assert "收到举报（实名举报）" in text and "（named）" not in text
+    assert "实名举报" in text and "named" not in text
     summary = text_of(client.get(f"/cases/{case.id}"))
     assert "信用移交：已完成" in summary and "done" not in summary
     for code in ("handed_off", "proposed", "decided", "years to life"):
