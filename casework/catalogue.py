@@ -324,3 +324,19 @@ SANCTION_LEVELS: dict[str, tuple[tuple[str, int | None], ...]] = {
 def sanction_name(code: str, level: str | None) -> str:
     """The measure a decision names: the specific level where the entry groups several."""
     return level if level else SANCTIONS[code].name_zh
+
+
+# The catalogue's durations as users read them (the catalogue keeps the source's wording).
+DURATION_LABELS: dict[str, str] = {
+    "6-12 months": "6–12 个月",
+    "6/12/24 months": "6、12 或 24 个月",
+    "= ban": "与禁止期相同",
+    ">=3 year bar": "至少 3 年内不得申请",
+    "N years to life": "数年至终身",
+    "years to life": "数年至终身",
+    "once": "一次性",
+    "permanent": "永久",
+    "term": "限期",
+    "term or permanent": "限期或永久",
+    "until fixed": "至整改完成",
+}

@@ -13,13 +13,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from archive.kernel import runtime
+from archive.kernel import clock, runtime
 from archive.kernel.accounts import Permission
 from archive.kernel.db import make_engine, make_session_factory
 from archive.kernel.errors import DatabaseNotMigrated, DatabaseUnavailable
 from archive.kernel.migrations import is_current
 from archive.kernel.people import mask_id_number
 from archive.kernel.settings import Settings
+from casework.audit_words import STATUS_WORDS
+from casework.catalogue import DURATION_LABELS
 from casework.models import TRANSITIONS
 from web import (
     admin,
@@ -41,6 +43,7 @@ from web import (
     i18n,
     letters_public,
     me,
+    people_pages,
     ratelimit,
     report_verify,
     screening_api,
@@ -159,11 +162,14 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(me.bp)
     app.register_blueprint(archive_pages.bp)
     app.register_blueprint(archive_api.api)
+    app.register_blueprint(people_pages.bp)
 
 
 def _template_helpers(app: Flask, settings: Settings) -> None:
     """What every template may call: layout context, the workbench's panels and data."""
     app.jinja_env.filters["cst"] = china_time
+    app.jinja_env.filters["in_language"] = i18n.in_language
+    app.jinja_env.filters["numbered"] = i18n.numbered
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
         LANGUAGES=i18n.LANGUAGES,
@@ -179,6 +185,10 @@ def _template_helpers(app: Flask, settings: Settings) -> None:
         screening_verdict_chip=screening_pages.verdict_chip,
         screening_recent_batches=screening_pages.recent_batches,
         credit_panel_data=credit_pages.panel_data,
+        record_readers=archive_pages.readers_text,
+        status_words=STATUS_WORDS,
+        duration_labels=DURATION_LABELS,
+        today=clock.today,
         Permission=Permission,
     )
 

@@ -27,6 +27,7 @@ from archive.kernel.errors import Conflict, InvalidInput
 from archive.kernel.files import FileIntegrityError, StoredFile, store_stream
 from archive.records import access, retention
 from archive.records import services as rec
+from archive.records.errors import RecordNotFound
 from archive.records.fixity import list_failed_attachments
 from archive.records.imports import import_records, parse_date, parse_people
 from archive.records.models import (
@@ -37,6 +38,7 @@ from archive.records.models import (
     RETENTION_LABELS,
     FileRole,
     PersonRef,
+    Record,
     RecordStatus,
     RecordType,
 )
@@ -46,6 +48,7 @@ from web import ratelimit
 from web.archive_api import run_search
 from web.auth import login_required, permission_required, signed_in_user
 from web.db import get_session
+from web.i18n import current_language
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 P = Permission
@@ -268,13 +271,28 @@ def import_upload() -> Any:
     )
 
 
+def readers_text(record: Record) -> str:
+    """Who can open the record, for its badge: "限纪委、调查人员查阅" (never a bare
+    "校内公开" when only some offices can), from the record's effective access rule."""
+    roles = access.roles_who_may_open(record)
+    if not roles:
+        return _("暂无角色可查阅")
+    sep = ", " if current_language() == "en" else "、"
+    names = sep.join(_(ROLE_LABELS[r][0]) for r in roles)
+    return _("限%(roles)s查阅", roles=names)
+
+
 @bp.route("/records/<int:record_id>")
 @login_required
 def record(record_id: int) -> Any:
     """A record: metadata, people, files with fixity, access (own and inherited); logged."""
     db = get_session()
     user = signed_in_user()
-    row = rec.open_record(db, actor=user, record_id=record_id)
+    try:
+        row = rec.open_record(db, actor=user, record_id=record_id)
+    except RecordNotFound:
+        db.commit()  # the refusal's audit entry stays, the answer is still "not found"
+        raise
     tombstone = None
     if row.status == RecordStatus.DISPOSED:
         tombstone = retention.find_tombstone(db, row.id)
@@ -381,7 +399,7 @@ def disposal() -> Any:
     return render_template(
         "archive/disposal.html",
         due=retention.list_due_for_disposal(db, actor=user),
-        pending=retention.list_disposal_requests(db),
+        pending=retention.list_disposal_requests(db, actor=user),
         tombstones=retention.list_tombstones(db),
         may_request=user.can(P.ARCHIVE_MANAGE),
         may_approve=user.can(P.ARCHIVE_APPROVE_DISPOSAL),

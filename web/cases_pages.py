@@ -18,6 +18,7 @@ from archive.kernel.accounts import Permission
 from archive.kernel.errors import InvalidInput
 from archive.kernel.people import PERSON_KIND_LABELS, id_number_for
 from casework.catalogue import MISCONDUCT_LABELS, SANCTION_LEVELS, SANCTIONS
+from casework.errors import CaseNotFound
 from casework.models import (
     DOCUMENT_LABELS,
     EVIDENCE_LABELS,
@@ -173,7 +174,11 @@ def show(case_id: int) -> Any:
     if tab not in dict(TABS):
         tab = "summary"
     user = signed_in_user()
-    page = case_page(get_session(), actor=user, case_id=case_id, tab=tab)
+    try:
+        page = case_page(get_session(), actor=user, case_id=case_id, tab=tab)
+    except CaseNotFound:
+        get_session().commit()  # keep a refused view's audit entry; still "not found"
+        raise
     return render_template(
         "cases/case.html",
         **vars(page),

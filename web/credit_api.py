@@ -30,10 +30,8 @@ def api_check() -> Any:
     action = request.args.get("action", "").strip()
     if not person or not action:
         raise InvalidInput("需要参数 person 和 action (person and action required)")
-    db = get_session()
-    subject = services.get_subject_by_university_id(db, person)
-    result = services.check(
-        db, actor=signed_in_user(), person_id=subject.id, action=action
+    subject, result = services.check_number(
+        get_session(), actor=signed_in_user(), number=person, action=action
     )
     return jsonify({"person": subject.university_id, **result.as_dict()})
 

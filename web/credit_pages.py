@@ -32,6 +32,7 @@ from archive.kernel.errors import InvalidInput
 from archive.kernel.people import PERSON_KIND_LABELS, id_number_for
 from casework.catalogue import CREDIT_CLASS_LABELS, CreditClass
 from casework.credit import services
+from casework.credit.errors import NumberNotInRegister
 from casework.credit.evaluation import GRADE_CHIPS, GRADE_LABELS
 from casework.credit.models import EVALUATION_LABELS, EvaluationKind, RepairStatus
 from casework.credit.report import ReportData
@@ -433,18 +434,22 @@ def check_page() -> Any:
     action = request.args.get("action", "admission")
     result = None
     subject = None
+    not_in_register = False
     if person:
-        db = get_session()
-        subject = services.get_subject_by_university_id(db, person)
-        result = services.check(
-            db, actor=signed_in_user(), person_id=subject.id, action=action
-        )
+        try:
+            subject, result = services.check_number(
+                get_session(), actor=signed_in_user(), number=person, action=action
+            )
+        except NumberNotInRegister:
+            # Said on the page (not a 404): the office needs to see it was a typo.
+            not_in_register = True
     return render_template(
         "credit/check.html",
         person=person,
         action=action,
         result=result,
         subject=subject,
+        not_in_register=not_in_register,
         actions=services.ACTIONS,
         **_labels(),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, redirect, request, session
 from flask_babel import get_locale, get_translations
+from flask_babel import gettext as _
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
@@ -103,6 +105,36 @@ def select_locale() -> str:
 def current_language() -> str:
     """ "zh" or "en", for templates and PDF renderers."""
     return "en" if str(get_locale() or "zh").startswith("en") else "zh"
+
+
+# Domain errors read "中文说明 (English explanation)" so that logs and the JSON API carry
+# both; a page shows the half in the reader's language.
+_BILINGUAL = re.compile(
+    r"^(?P<zh>.*?[^\x00-\x7f].*?)[\s。.]*[(（](?P<en>[A-Za-z][^()（）]*)[)）]\s*[。.]?$",
+    re.S,
+)
+
+
+def in_language(message: str | None) -> str:
+    """The half of a bilingual message in the reader's language (the whole when one-sided)."""
+    text = str(message or "")
+    match = _BILINGUAL.match(text)
+    if match is None:
+        return _(text) if text else text
+    if current_language() == "en":
+        en = match.group("en").strip()
+        return en[:1].upper() + en[1:]
+    return match.group("zh").strip()
+
+
+def numbered(text: str | None) -> str:
+    """A stored sentence with one number ("自受理之日起 6 个月") in the reader's language:
+    the catalogue holds it with the number as %(n)s."""
+    text = str(text or "")
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) != 1:
+        return _(text) if text else text
+    return _(re.sub(r"\d+", "%(n)s", text), n=numbers[0])
 
 
 @bp.route("/lang/<code>")

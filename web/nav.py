@@ -34,6 +34,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("archive.records", "科研档案", (P.ARCHIVE_MANAGE,)),
     NavItem("me.index", "我的诚信", (P.SELF_SERVICE,)),
     NavItem("admin.users", "用户管理", (P.MANAGE_USERS,)),
+    NavItem("people.index", "人员名册", (P.PEOPLE_REGISTER,)),
     NavItem("audit.index", "审计日志", (P.VIEW_AUDIT,)),
 )
 

@@ -75,6 +75,7 @@ class Permission(enum.StrEnum):
     ARCHIVE_MANAGE = "archive_manage"
     ARCHIVE_APPROVE_DISPOSAL = "archive_approve_disposal"
     VIEW_ID_NUMBERS = "view_id_numbers"
+    PEOPLE_REGISTER = "people_register"
     SELF_SERVICE = "self_service"
 
 
@@ -83,6 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
         {
             P.MANAGE_USERS,
+            P.PEOPLE_REGISTER,
             P.CASE_ADMIN,
             P.CORPUS_MANAGE,
             P.ARCHIVE_MANAGE,
@@ -126,6 +128,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.CREDIT_EXPORT,
             P.CREDIT_CHECK,
             P.VIEW_ID_NUMBERS,
+            P.PEOPLE_REGISTER,
             P.CASE_REPORTS,
             P.SELF_SERVICE,
         }
@@ -136,6 +139,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ARCHIVE_CASE_FILES,
             P.ARCHIVE_RESEARCH,
             P.ARCHIVE_APPROVE_DISPOSAL,
+            P.PEOPLE_REGISTER,
             P.CASE_VIEW,
             P.CASE_VIEW_REPORTER,
             P.CASE_REPORTS,

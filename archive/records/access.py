@@ -21,7 +21,13 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from archive.kernel import clock
-from archive.kernel.accounts import ROLE_LABELS, Permission, Role, User
+from archive.kernel.accounts import (
+    ROLE_LABELS,
+    ROLE_PERMISSIONS,
+    Permission,
+    Role,
+    User,
+)
 from archive.kernel.errors import PermissionDenied
 from archive.kernel.people import Person
 from archive.records.errors import InvalidRecord, RecordNotFound
@@ -164,6 +170,29 @@ def inherited_restrictions(record: Record) -> list[tuple[Record, str]]:
             out.append((parent, describe_access(parent)))
         parent = parent.parent
         depth += 1
+    return out
+
+
+def roles_who_may_open(record: Record, today: date | None = None) -> list[Role]:
+    """The roles that may open this record today: its type's role layer, its own and
+    inherited restriction, and any seal (the same rule `can_view` applies)."""
+    today = today or clock.today()
+    needed = (
+        Permission.ARCHIVE_CASE_FILES
+        if record.type == RecordType.CASE_FILE
+        else Permission.ARCHIVE_RESEARCH
+    )
+    sealed = record.eff_sealed_until is not None and record.eff_sealed_until > today
+    out = []
+    for role in Role:
+        bit = role_mask([role])
+        if needed not in ROLE_PERMISSIONS.get(role, frozenset()):
+            continue
+        if not record.eff_roles_mask & bit:
+            continue
+        if sealed and not record.eff_seal_mask & bit:
+            continue
+        out.append(role)
     return out
 
 

@@ -225,12 +225,20 @@ def request_disposal(
 
 
 def list_disposal_requests(
-    session: Session, *, status: DisposalStatus | None = DisposalStatus.PENDING
+    session: Session,
+    *,
+    status: DisposalStatus | None = DisposalStatus.PENDING,
+    actor: User | None = None,
 ) -> list[DisposalRequest]:
-    """Disposal requests, newest first."""
+    """Disposal requests, newest first; with `actor`, only those of records the actor
+    may see (a request names its record's title, which a seal must keep)."""
     query = select(DisposalRequest).order_by(DisposalRequest.id.desc())
     if status is not None:
         query = query.where(DisposalRequest.status == status)
+    if actor is not None:
+        query = query.join(Record, Record.id == DisposalRequest.record_id).where(
+            visibility_clause(actor)
+        )
     return list(session.scalars(query))
 
 

@@ -88,10 +88,21 @@ class RecordInput:
 
 
 def open_record(session: Session, *, actor: User, record_id: int) -> Record:
-    """A record for its page: checked, and the visit written to the audit chain."""
-    record = get_record(
-        session, actor=actor, record_id=record_id, include_disposed=True
-    )
+    """A record for its page: checked, and the visit (or its refusal) written to the audit
+    chain; the caller commits a refusal's entry before answering "not found"."""
+    try:
+        record = get_record(
+            session, actor=actor, record_id=record_id, include_disposed=True
+        )
+    except RecordNotFound:
+        if session.get(Record, record_id) is not None:
+            audit.record_event(
+                session,
+                action="view_refused",
+                entity_type="records",
+                entity_id=record_id,
+            )
+        raise
     audit.record_event(
         session,
         action="view",

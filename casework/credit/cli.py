@@ -12,9 +12,9 @@ from archive.kernel.accounts import Permission
 from archive.kernel.cli import pass_runtime
 from archive.kernel.db import session_scope
 from archive.kernel.runtime import Runtime
+from casework.credit.errors import NumberNotInRegister
 from casework.credit.export import export_changes, record_failed_export
-from casework.credit.files import get_subject_by_university_id
-from casework.credit.supervision import check
+from casework.credit.supervision import check_number
 
 
 @click.group("credit")
@@ -56,24 +56,37 @@ def export_cmd(rt: Runtime, fmt: str, out_dir: Path) -> None:
     )
 
 
+NOT_IN_REGISTER_EXIT = 3
+
+
 @credit_group.command("check")
 @click.argument("person")
 @click.argument("action")
 @click.option("--on", "on", default=None, help="Date YYYY-MM-DD (default today).")
 @pass_runtime
 def check_cmd(rt: Runtime, person: str, action: str, on: str | None) -> None:
-    """May PERSON (工号/学号) do ACTION now? Exit 1 when not."""
+    """May PERSON (工号/学号) do ACTION now? Exit 1 when not, 3 when the number is unknown."""
     day = date.fromisoformat(on) if on else clock.today()
-    with session_scope(rt.session_factory, actor="cli") as session:
-        subject = get_subject_by_university_id(session, person)
-        result = check(
-            session,
-            actor=_SystemChecker(),  # type: ignore[arg-type]
-            person_id=subject.id,
-            action=action,
-            on=day,
+    try:
+        with session_scope(rt.session_factory, actor="cli") as session:
+            subject, result = check_number(
+                session,
+                actor=_SystemChecker(),  # type: ignore[arg-type]
+                number=person,
+                action=action,
+                on=day,
+            )
+    except NumberNotInRegister:
+        # Told apart from a clean record: the number is most likely mistyped.
+        click.echo(
+            f"not in the people register: {person} — check the number "
+            "(no one with this 工号/学号 has been imported)"
         )
-    click.echo(f"{'allowed' if result.allowed else 'refused'}: {result.reason}")
+        raise SystemExit(NOT_IN_REGISTER_EXIT) from None
+    reason = result.reason + ("" if result.has_record else " (no dishonesty record)")
+    click.echo(
+        f"{'allowed' if result.allowed else 'refused'}: {subject.name} — {reason}"
+    )
     click.echo(
         f"grade: {result.grade}; until: {result.until or ('permanent' if result.is_permanent else '-')}"
     )

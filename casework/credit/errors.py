@@ -59,3 +59,8 @@ class UnknownAction(InvalidInput):
 
 class SubjectNotFound(NotFound):
     """No credit subject with this id or 工号/学号."""
+
+
+class NumberNotInRegister(NotFound):
+    """A 工号/学号 the people register does not hold: most likely a typo, so it is not
+    answered as a clean record."""

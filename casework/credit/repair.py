@@ -65,6 +65,7 @@ class Eligibility:
     is_repairable: bool
     possible_on: date | None
     reason: str
+    min_months: int | None = None  # the minimum period, when that is the reason
 
     def is_possible(self, on: date) -> bool:
         """True when an application may be made on `on`."""
@@ -96,7 +97,7 @@ def eligibility(record: CreditRecord, on: date | None = None) -> Eligibility:
         )
     months = MIN_REPAIR_MONTHS[record.credit_class]
     possible = add_months(record.starts_on, months)
-    return Eligibility(True, possible, f"最短公示/执行期 {months} 个月")
+    return Eligibility(True, possible, f"最短公示/执行期 {months} 个月", months)
 
 
 def _open_or_approved(session: Session, record_id: int) -> RepairApplication | None:

@@ -68,7 +68,13 @@ from casework.credit.sanction_list import (
     list_sanctions,
     public_sanctions,
 )
-from casework.credit.supervision import ACTION_LABELS, CheckResult, check, may_check
+from casework.credit.supervision import (
+    ACTION_LABELS,
+    CheckResult,
+    check,
+    check_number,
+    may_check,
+)
 
 __all__ = [
     "ACTIONS",
@@ -81,6 +87,7 @@ __all__ = [
     "apply_for_repair",
     "build_report",
     "check",
+    "check_number",
     "compute",
     "correct_record",
     "credit_file",

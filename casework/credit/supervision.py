@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from archive.kernel import audit, clock
 from archive.kernel.accounts import Permission, User
 from archive.kernel.errors import PermissionDenied
-from casework.credit.errors import UnknownAction
+from archive.kernel.people import Person, find_person_by_university_id
+from casework.credit.errors import NumberNotInRegister, UnknownAction
 from casework.credit.evaluation import (
     ACTIONS,
     GRADE_LABELS,
@@ -34,6 +35,7 @@ ACTION_LABELS = {
     "award": "评奖评优",
     "project_application": "项目申报",
 }
+NO_RECORD_REASON = "无失信记录"
 MEASURE_LABELS = {"deny": "不予办理", "second_review": "须经第二审核人复核"}
 
 # Which actions a ban in force blocks, by sanction code (§D(ii)).
@@ -60,6 +62,11 @@ class CheckResult:
     measures: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     is_permanent: bool = False
+    has_record: bool = True  # False: no dishonesty record at all (无失信记录)
+    # The reasons as data, for pages that word them in the reader's language:
+    # ("ban", title, decision number, end date or None) / ("grade", grade, action) /
+    # ("second_review", grade).
+    findings: tuple[tuple[Any, ...], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `GET /api/credit/check`."""
@@ -70,6 +77,7 @@ class CheckResult:
             "reason": self.reason,
             "until": self.until.isoformat() if self.until else None,
             "is_permanent": self.is_permanent,
+            "has_dishonesty_record": self.has_record,
             "grade": self.grade,
             "grade_label": GRADE_LABELS.get(self.grade, ""),
             "measures": self.measures,
@@ -97,6 +105,7 @@ class _Answer:
     untils: list[date | None] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
+    findings: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def check(
@@ -110,10 +119,7 @@ def check(
     """Decide whether the subject may do `action` on `on` (today), with reasons and dates."""
     if not may_check(actor):
         raise PermissionDenied("您无权进行信用核查 (permission denied)")
-    if action not in ACTIONS:
-        raise UnknownAction(
-            f"未知的核查事项：{action}（可用：{', '.join(ACTIONS)}）", action=action
-        )
+    _require_action(action)
     on = on or clock.today()
     person = get_subject(session, person_id)
     grade, _score, rule_set = grade_on(session, person_id=person_id, on=on)
@@ -124,7 +130,13 @@ def check(
     answer = _Answer()
     _apply_bans(answer, in_force, action)
     _apply_grade_measure(answer, rule_set.rules, grade, action, in_force)
-    result = _result(answer, person_id=person.id, action=action, grade=grade)
+    result = _result(
+        answer,
+        person_id=person.id,
+        action=action,
+        grade=grade,
+        has_record=bool(records),
+    )
     audit.record_event(
         session,
         action="credit_check",
@@ -135,6 +147,14 @@ def check(
     return result
 
 
+def _require_action(action: str) -> None:
+    """Raise `UnknownAction` for an action the rules do not know."""
+    if action not in ACTIONS:
+        raise UnknownAction(
+            f"未知的核查事项：{action}（可用：{', '.join(ACTIONS)}）", action=action
+        )
+
+
 def _apply_bans(answer: _Answer, in_force: list[CreditRecord], action: str) -> None:
     """Bans in force that block the action refuse it until they end."""
     for record in in_force:
@@ -142,6 +162,7 @@ def _apply_bans(answer: _Answer, in_force: list[CreditRecord], action: str) -> N
             end = effect_end(record)
             answer.untils.append(end)
             answer.measures.append(f"{record.sanction_code} {record.title}")
+            answer.findings.append(("ban", record.title, record.decision_number, end))
             answer.reasons.append(
                 f"失信惩戒措施「{record.title}」执行中（{record.decision_number or ''}），"
                 + (f"至 {end.isoformat()}" if end else "长期有效")
@@ -171,18 +192,22 @@ def _apply_grade_measure(
         answer.reasons.append(
             f"{grade_text}，按分级分类监管规则{ACTION_LABELS[action]}不予办理"
         )
+        answer.findings.append(("grade", grade, action))
     elif measure == "second_review":
         answer.conditions.append(f"{grade_text}：{MEASURE_LABELS['second_review']}")
         answer.measures.append(answer.conditions[-1])
+        answer.findings.append(("second_review", grade))
 
 
-def _result(answer: _Answer, *, person_id: int, action: str, grade: str) -> CheckResult:
+def _result(
+    answer: _Answer, *, person_id: int, action: str, grade: str, has_record: bool
+) -> CheckResult:
     allowed = not answer.reasons
     permanent = not allowed and any(u is None for u in answer.untils)
     dated = [u for u in answer.untils if u is not None]
     until = None if allowed or permanent or not dated else max(dated)
     if allowed:
-        reason = "可以办理" + (
+        reason = ("可以办理" if has_record else NO_RECORD_REASON) + (
             "（" + "；".join(answer.conditions) + "）" if answer.conditions else ""
         )
     else:
@@ -197,4 +222,46 @@ def _result(answer: _Answer, *, person_id: int, action: str, grade: str) -> Chec
         measures=answer.measures,
         conditions=answer.conditions,
         is_permanent=permanent,
+        has_record=has_record,
+        findings=tuple(answer.findings),
+    )
+
+
+def check_number(
+    session: Session,
+    *,
+    actor: User | None,
+    number: str,
+    action: str,
+    on: date | None = None,
+) -> tuple[Person, CheckResult]:
+    """The check by 工号/学号: a person in the register with no credit file is allowed
+    (无失信记录); a number the register does not hold is refused as a likely typo.
+
+    Raises:
+        PermissionDenied: the actor may not run checks (asked before the register, so the
+            answer does not tell strangers who studies or works here).
+        NumberNotInRegister: no person or unit has this number.
+    """
+    if not may_check(actor):
+        raise PermissionDenied("您无权进行信用核查 (permission denied)")
+    _require_action(action)
+    number = number.strip()
+    person = find_person_by_university_id(session, number)
+    if person is None and number.startswith("#") and number[1:].isdigit():
+        person = session.get(Person, int(number[1:]))
+    if person is None:
+        audit.record_event(
+            session,
+            action="credit_check",
+            entity_type="people",
+            entity_id="-",
+            detail={"number": number, "action": action, "in_register": False},
+        )
+        raise NumberNotInRegister(
+            f"人员名册中没有工号/学号“{number}”，请核对是否输入有误",
+            number=number,
+        )
+    return person, check(
+        session, actor=actor, person_id=person.id, action=action, on=on
     )

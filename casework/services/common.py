@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from archive.kernel import audit
 from archive.kernel.accounts import Permission, User
 from archive.kernel.db import utcnow
 from archive.kernel.errors import PermissionDenied
@@ -171,7 +172,11 @@ def require_case_view(session: Session, user: User | None, case: Case) -> None:
     if not is_staff(user):
         raise PermissionDenied("您无权查看案件 (permission denied)")
     if party_of_user(session, case, user) is not None:
-        # A respondent with a staff role must not learn more than other respondents.
+        # A respondent with a staff role must not learn more than other respondents; the
+        # attempt is logged (the page commits it before answering "not found").
+        audit.record_event(
+            session, action="view_refused", entity_type="cases", entity_id=case.id
+        )
         raise CaseNotFound(f"案件不存在：{case.id} (no such case)", case_id=case.id)
     if case.id in recused_case_ids(session, user):
         # Whoever must recuse takes no further part: the case is closed to them.

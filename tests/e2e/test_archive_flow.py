@@ -144,7 +144,7 @@ def test_import_search_open_audit_seal_and_verify(live_server, page):
         f"{live_server.url}/audit/?entity_type=records&action=view&entity_id={case_id}"
     )
     table = page.get_by_test_id("audit-table").inner_text()
-    assert "e2e-arch-jw" in table and "view" in table
+    assert "e2e-arch-jw" in table and "查看" in table and "AJ-E2E-2026-001" in table
 
     # A file altered on disk is reported by `chengxin archive verify`.
     path = blob_path(live_server.settings.data_dir / "files", evidence_sha)

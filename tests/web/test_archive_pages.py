@@ -265,3 +265,18 @@ def test_records_page_lists_files_that_failed_their_fixity_check(client, session
     failures = text_of(client.get("/archive/records"))
     assert "文件校验失败" in failures and paper.number in failures
     assert "校验失败" in text_of(client.get(f"/archive/records/{paper.id}"))
+
+
+def test_access_badge_says_who_can_open_the_record(client, session):
+    research, jiwei, paper, sealed, case = _seed(session)
+    login(client, "jw-web")
+    case_page = client.get(f"/archive/records/{case.id}").get_data(as_text=True)
+    badge = re.search(r'data-testid="access-badge"[^>]*>([^<]+)<', case_page)
+    assert badge and "校内公开" not in badge.group(1)
+    assert badge.group(1).strip() == "限调查人员、纪委查阅"
+    sealed_page = client.get(f"/archive/records/{sealed.id}").get_data(as_text=True)
+    badge = re.search(r'data-testid="access-badge"[^>]*>([^<]+)<', sealed_page)
+    assert badge and "封存" in badge.group(1) and "限纪委查阅" in badge.group(1)
+    paper_page = client.get(f"/archive/records/{paper.id}").get_data(as_text=True)
+    badge = re.search(r'data-testid="access-badge"[^>]*>([^<]+)<', paper_page)
+    assert badge and badge.group(1).strip() == "限科研处、纪委查阅"

@@ -71,6 +71,7 @@ def test_api_check_and_file(client, session):
     assert bad.status_code == 422
     missing = client.get("/api/credit/check?person=NOPE&action=admission")
     assert missing.status_code == 404
+    assert "人员名册中没有" in missing.get_json()["error"]["message"]
     data = client.get("/api/credit/people/S20260001").get_json()
     assert data["grade"]["grade"] == "D" and data["records"][0]["state"] == "public"
     page = text_of(client.get("/credit/check?person=S20260001&action=admission"))
@@ -290,3 +291,33 @@ def test_searches_file_views_and_downloads_are_audited(client, session):
     assert client.get("/credit/exports/1/download?schema=1").status_code == 200
     assert client.get("/credit/exports/9/download").status_code == 404
     assert actions().count("credit_export_download") == 2
+
+
+def test_check_page_clean_person_and_unknown_number(client, session):
+    _setup(session)
+    make_subject(session, name="王清白", university_id="S20269999", with_user=False)
+    session.commit()
+    login(client, "xy-admin")
+    clean = client.get("/credit/check?person=S20269999&action=award")
+    assert clean.status_code == 200
+    text = text_of(clean)
+    assert "王清白" in text and "可以办理" in text and "无失信记录" in text
+    typo = client.get("/credit/check?person=S2026999&action=award")
+    assert typo.status_code == 200
+    text = text_of(typo)
+    assert "人员名册中没有该工号/学号" in text and "输入有误" in text
+    assert "可以办理" not in text
+
+
+def test_check_page_words_a_refusal_in_the_readers_language(client, session):
+    _setup(session)
+    login(client, "xy-admin")
+    chinese = text_of(client.get("/credit/check?person=S20260001&action=funding"))
+    assert (
+        "失信惩戒措施“取消申报/晋升资格”执行中" in chinese
+        and "至 2029-01-09" in chinese
+    )
+    client.get("/lang/en")
+    english = text_of(client.get("/credit/check?person=S20260001&action=funding"))
+    assert "is in force" in english and "until 2029-01-09" in english
+    assert "执行中" not in english and "按分级分类监管规则" not in english

@@ -45,10 +45,12 @@ from casework.credit import cli as credit_cli
 from casework.credit import jobs as _credit_jobs  # noqa: F401 - registers daily jobs
 from web.app import create_app
 from web.cli import backup as backup_cli
+from web.cli import people as people_cli
 from web.cli import scale as scale_cli
 from web.cli import screening as screening_cli
 from web.demo import load_demo
 from web.demo_cases import load_case_demo
+from web.demo_people import load_people_demo
 from web.schema import load_models
 
 
@@ -66,13 +68,19 @@ class DomainAwareGroup(click.Group):
 
 
 @click.group(cls=DomainAwareGroup)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also print the migrations' progress lines."
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, verbose: bool) -> None:
     """诚信 chengxin: research-integrity screening, casework, credit and archive."""
     ctx.ensure_object(CliContext)
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
+    # Alembic says "Context impl SQLiteImpl." on every start; a command's answer should
+    # come first and alone (db upgrade prints what it did itself).
+    logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 @main.group()
@@ -351,6 +359,7 @@ def demo(rt: runtime.Runtime, password: str | None) -> None:
                 created.append(username)
     load_demo(rt)
     load_case_demo(rt)
+    click.echo(load_people_demo(rt))
     if created:
         click.echo(f"demo accounts (password for all: {password}):")
         for username, name, roles in DEMO_USERS:
@@ -370,6 +379,7 @@ for _command in (
     casework_cli.cases_group,
     casework_cli.holidays_group,
     credit_cli.credit_group,
+    people_cli.people_group,
     screening_cli.corpus_group,
     screening_cli.screen,
     screening_cli.pan,

@@ -10,7 +10,7 @@ from archive.kernel import clock, scheduler
 from archive.kernel.accounts import Role
 from archive.kernel.errors import PermissionDenied
 from casework.credit import jobs, services
-from casework.credit.errors import UnknownAction
+from casework.credit.errors import NumberNotInRegister, UnknownAction
 from casework.credit.models import RecordEventKind
 from tests.casework.credit.factories_credit import (
     credit_admin,
@@ -130,3 +130,24 @@ def test_check_on_another_day_stores_no_grade(session):
     )
     assert later.allowed and later.grade == "A"
     assert services.latest_grade(session, person_id=person.id).id == before.id
+
+
+def test_known_person_without_a_file_is_allowed_and_unknown_number_told_apart(session):
+    checker = make_user(session, Role.RESEARCH_OFFICE)
+    person, _ = make_subject(session, university_id="2026000111", with_user=False)
+    subject, result = services.check_number(
+        session, actor=checker, number="2026000111", action="admission"
+    )
+    assert subject.id == person.id and result.allowed and not result.has_record
+    assert result.reason.startswith("无失信记录")
+    assert result.as_dict()["has_dishonesty_record"] is False
+    with pytest.raises(NumberNotInRegister) as err:
+        services.check_number(
+            session, actor=checker, number="2026000112", action="admission"
+        )
+    assert "2026000112" in err.value.message and "输入有误" in err.value.message
+    stranger = make_user(session, Role.STUDENT)
+    with pytest.raises(PermissionDenied):
+        services.check_number(
+            session, actor=stranger, number="2026000112", action="admission"
+        )
