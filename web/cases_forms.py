@@ -66,6 +66,17 @@ def json_int(data: dict[str, Any], key: str) -> int:
         raise InvalidInput(f"{key} must be an integer ({key} 须为整数)") from exc
 
 
+def form_id(name: str, default: int = 0) -> int:
+    """A posted id field as an integer (`default` when empty); anything else is refused."""
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} 须为整数 ({name} must be an integer)") from exc
+
+
 def form_date(name: str) -> date:
     """The form field `name` as a date (YYYY-MM-DD)."""
     raw = (request.form.get(name) or "").strip()

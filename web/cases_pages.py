@@ -47,6 +47,7 @@ from web.auth import permission_required, signed_in_user
 from web.cases_forms import (
     form_action,
     form_date,
+    form_id,
     register_case,
     require_version,
 )
@@ -219,7 +220,7 @@ def assign(case_id: int) -> str:
         actor=signed_in_user(),
         case_id=case_id,
         expected_version=require_version(),
-        user_id=int(request.form.get("user_id", "0") or 0),
+        user_id=form_id("user_id"),
         is_lead=bool(request.form.get("is_lead")),
     )
     return _("%(n)s 已加入调查组", n=member.user.display_name)
@@ -235,7 +236,7 @@ def unassign(case_id: int) -> str:
         actor=signed_in_user(),
         case_id=case_id,
         expected_version=require_version(),
-        user_id=int(request.form.get("user_id", "0") or 0),
+        user_id=form_id("user_id"),
         reason=request.form.get("reason", ""),
     )
     return _("已调整调查组")
@@ -252,7 +253,7 @@ def declare(case_id: int) -> str:
         actor=signed_in_user(),
         case_id=case_id,
         expected_version=require_version(),
-        user_id=int(request.form.get("user_id") or signed_in_user().id),
+        user_id=form_id("user_id", signed_in_user().id),
         relation=request.form.get("relation", "other"),
         person_id=int(raw_person) if raw_person and raw_person.isdigit() else None,
         note=request.form.get("note"),
@@ -333,8 +334,8 @@ def add_interview(case_id: int) -> str:
         interviewee=f.get("interviewee", ""),
         held_on=form_date("held_on"),
         place=f.get("place"),
-        interviewer1_id=int(f.get("interviewer1_id") or 0),
-        interviewer2_id=int(f.get("interviewer2_id") or 0),
+        interviewer1_id=form_id("interviewer1_id"),
+        interviewer2_id=form_id("interviewer2_id"),
         summary=f.get("summary", ""),
         signed_scan_name=scan.filename,
         signed_scan=cast(BinaryIO, scan.stream),
@@ -371,7 +372,7 @@ def record_finding(case_id: int) -> str:
         actor=signed_in_user(),
         case_id=case_id,
         expected_version=require_version(),
-        party_id=int(f.get("party_id") or 0),
+        party_id=form_id("party_id"),
         finding=f.get("finding", ""),
         misconduct_type=f.get("misconduct_type") or None,
         facts=f.get("facts", ""),
@@ -392,7 +393,7 @@ def propose_sanction(case_id: int) -> str:
         actor=signed_in_user(),
         case_id=case_id,
         expected_version=require_version(),
-        party_id=int(f.get("party_id") or 0),
+        party_id=form_id("party_id"),
         code=f.get("code", ""),
         months=int(months) if months.isdigit() else None,
         note=f.get("note"),

@@ -12,7 +12,7 @@ from archive.kernel.db import utcnow
 from archive.kernel.errors import PermissionDenied
 from archive.kernel.people import find_person_for_user
 from casework.errors import CaseNotFound, StaleCase
-from casework.models import Case, CaseEvent, CaseParty, CaseState
+from casework.models import Case, CaseEvent, CaseParty, CaseState, ConflictDeclaration
 
 P = Permission
 STAFF_PERMISSIONS = (P.CASE_VIEW, P.CASE_INTAKE, P.CASE_INVESTIGATE, P.CASE_DECIDE)
@@ -138,17 +138,41 @@ def is_staff(user: User | None) -> bool:
     return user is not None and any(user.can(p) for p in STAFF_PERMISSIONS)
 
 
+def is_recused(session: Session, case: Case, user: User | None) -> bool:
+    """Whether a relation of `user` with a party of `case` was declared or flagged (回避)."""
+    if user is None:
+        return False
+    found = session.scalar(
+        select(ConflictDeclaration.id)
+        .where(
+            ConflictDeclaration.case_id == case.id,
+            ConflictDeclaration.user_id == user.id,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def can_view_case(session: Session, user: User | None, case: Case) -> bool:
-    """Staff see cases, except cases in which they are themselves a respondent."""
-    return is_staff(user) and party_of_user(session, case, user) is None
+    """Staff see cases, except cases of which they are a respondent or are recused from."""
+    return (
+        is_staff(user)
+        and party_of_user(session, case, user) is None
+        and not is_recused(session, case, user)
+    )
 
 
 def require_case_view(session: Session, user: User | None, case: Case) -> None:
-    """Raise unless `user` may open the staff view of `case` (respondents get 404)."""
+    """Raise unless `user` may open the staff view of `case` (respondents and recused
+    members get 404)."""
     if not is_staff(user):
         raise PermissionDenied("您无权查看案件 (permission denied)")
-    if party_of_user(session, case, user) is not None:
-        # A respondent with a staff role must not learn more than other respondents.
+    if party_of_user(session, case, user) is not None or is_recused(
+        session, case, user
+    ):
+        # A respondent with a staff role must not learn more than other respondents, and
+        # a member recused for a relation with a party (教育部令第40号 Art 19) no more than
+        # any outsider: not the reporter, not the evidence, not the next step.
         raise CaseNotFound(f"案件不存在：{case.id} (no such case)", case_id=case.id)
 
 

@@ -189,6 +189,7 @@ def add_respondent(
     """Add a respondent (teacher, student or unit), found by 工号/学号 or created."""
     require(actor, P.CASE_INTAKE)
     case = case_for_change(session, case_id, expected_version)
+    require_case_view(session, actor, case)
     if case.is_closed:
         raise Conflict(
             f"案件已结案（{case.state_label}），不能再添加被举报人 (case closed)"

@@ -14,27 +14,39 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archive.corpus.services import add_document
 from archive.kernel import clock
 from archive.kernel.accounts import Role, User
 from archive.kernel.files import store_bytes
-from archive.kernel.people import PersonKind, create_person
+from archive.kernel.people import Person, PersonKind, create_person
 from archive.records.access import set_access
 from archive.records.models import RecordFile, RecordType
 from archive.records.retention import request_disposal
 from archive.records.services import find_case_file
 from archive.submissions.services import add_file, create_batch
 from casework.credit import commitments, repair
+from casework.credit.export import export_changes
 from casework.credit.models import (
     CommitmentTemplate,
     CommitmentVersion,
     CreditRecord,
     EvaluationKind,
 )
-from casework.models import Case, CaseDocument, CaseState, Interview, Relation
+from casework.credit.report import issue_report
+from casework.credit.sanction_list import ingest_final_decision
+from casework.models import (
+    Case,
+    CaseDocument,
+    CaseSanction,
+    CaseState,
+    Interview,
+    Relation,
+)
 from casework.models.deadlines import CaseReminder
 from casework.services import evidence, intake, panel, tips
 from casework.services.deadlines import open_deadlines
 from tests.archive.factories_archive import make_record
+from tests.casework.credit.factories_credit import sanction_input
 from tests.casework.factories_casework import (
     Cast,
     make_cast,
@@ -45,13 +57,31 @@ from tests.casework.factories_casework import (
 from tests.factories import make_user
 
 S = CaseState
-ID_NUMBER = "110101200001011234"
+ID_NUMBER = "110101200001011234"  # make_cast's respondent
+STAFF_ID_NUMBER = "110101197003035678"
 REPORTER = "举报人王秘密"
 REPORTER_CONTACT = "13800000000"  # named_case's reporter contact
 TIPSTER_CONTACT = "tipster-secret@example.com"
 SEALED_TITLE = "封存档案：专利申请前的保密技术方案"
 RESPONDENT_NAME = "被举报人郑某某"
 STAFF_RESPONDENT_NAME = "兼任调查员的被举报人"
+ALLEGATION = "被举报人的硕士论文第三章大段抄袭他人已发表论文。"  # named_case's
+RELATED = (
+    ("investigator/panel-lead", "panel"),
+    ("investigator/recused", "recused"),
+    ("investigator/intake-office", "intake"),
+    ("committee_member/committee", "committee"),
+    ("student/respondent", "respondent"),
+    ("investigator+teacher/respondent", "staff_respondent"),
+    ("research_office/batch-owner", "owner"),
+    ("credit_admin/report-issuer", "issuer"),
+)
+ACTOR_LABELS = (
+    "anonymous",
+    *(f"{role.value}/stranger" for role in Role),
+    *(label for label, _relation in RELATED),
+    "tipster",
+)
 
 
 @dataclass
@@ -76,6 +106,10 @@ class World:
     ids: dict[str, int | str] = field(default_factory=dict)
     actors: list[Actor] = field(default_factory=list)
 
+    def actor(self, label: str) -> Actor:
+        """The actor of a matrix row."""
+        return next(a for a in self.actors if a.label == label)
+
 
 def _staff_respondent(session: Session, n: str) -> tuple[User, int]:
     """An investigator who is himself a respondent (a teacher of the same university)."""
@@ -94,7 +128,7 @@ def _staff_respondent(session: Session, n: str) -> tuple[User, int]:
         name=STAFF_RESPONDENT_NAME,
         university_id=user.university_id,
         unit="化学学院",
-        id_number=ID_NUMBER,
+        id_number=STAFF_ID_NUMBER,
         user_id=user.id,
     )
     return user, person.id
@@ -117,7 +151,9 @@ def _case_with_two_respondents(
     return case.id
 
 
-def build_world(session: Session) -> World:  # long: one world, built in the order it must be
+def build_world(
+    session: Session,
+) -> World:  # long: one world, built in the order it must be
     """Every object kind once, with the relations the matrix asks about."""
     clock.freeze(datetime(2026, 3, 2, 2, tzinfo=UTC))
     world = World()
@@ -158,7 +194,7 @@ def build_world(session: Session) -> World:  # long: one world, built in the ord
         expected_version=None,
         title="比对说明",
         filename="evidence.txt",
-        stream=io.BytesIO(f"证据：{REPORTER}提供的比对说明".encode()),
+        stream=io.BytesIO("证据：论文与来源的比对说明".encode()),
     )
     evidence.add_interview(
         session,
@@ -222,6 +258,11 @@ def build_world(session: Session) -> World:  # long: one world, built in the ord
     session.flush()
     ids["reminder"] = reminder.id
 
+    corpus_doc = add_document(
+        session, doc_id="matrix-source.txt", text="科研诚信制度建设的比对来源文本。"
+    )
+    ids["corpus_doc"] = corpus_doc.doc_id
+
     # Screening: a batch of the research office with one screened submission.
     owner = make_user(session, Role.RESEARCH_OFFICE, username="am-batch-owner")
     batch = create_batch(session, actor=owner, name="矩阵批次")
@@ -254,11 +295,10 @@ def build_world(session: Session) -> World:  # long: one world, built in the ord
         reason="专利申请前保密",
     )
     ids["sealed_record"] = sealed.id
-    old = make_record(
-        session, owner, title="到期档案", record_type=RecordType.PAPER
-    )
+    old = make_record(session, owner, title="到期档案", record_type=RecordType.PAPER)
     old.retention_until = date(2000, 1, 1)
     session.flush()
+    ids["old_record"] = old.id
     ids["disposal"] = request_disposal(
         session, actor=owner, record_id=old.id, reason="保管期满"
     ).id
@@ -297,6 +337,43 @@ def build_world(session: Session) -> World:  # long: one world, built in the ord
     )
     ids["repair"] = application.id
     ids["rule_kind"] = EvaluationKind.STUDENT_INTEGRITY.value
+    # A public ban whose 事由 names the staff respondent, as free text written by people
+    # does (#14 item 4): every public rendering must mask it.
+    staff_person = session.get(Person, staff_person_id)
+    assert staff_person is not None
+    ingest_final_decision(
+        session,
+        actor="casework",
+        case_id=done.id,
+        entries=[
+            sanction_input(
+                staff_person,
+                code="S07",
+                reason=f"{STAFF_RESPONDENT_NAME}在项目申报中抄袭他人研究成果",
+                case_number=done.number,
+            )
+        ],
+    )
+    settings = session.info["settings"]
+    export = export_changes(
+        session,
+        actor=credit,
+        fmt="csv",
+        out_dir=settings.data_dir / "exports" / "credit",
+    )
+    assert export is not None
+    ids["export"] = export.number
+    staff_report = issue_report(session, actor=credit, person_id=staff_person_id)
+    ids["report_number"] = staff_report.number
+    ids["report_code"] = staff_report.verification_code
+    ids["sanction"] = session.scalars(
+        select(CaseSanction.id).where(CaseSanction.case_id == done.id)
+    ).first()
+    ids["case_user"] = cast.member3.id
+    ids["lead_user"] = cast.lead.id
+    ids["member2_user"] = cast.member2.id
+    ids["case_version"] = live.version
+    ids["archived_version"] = done.version
     clock.freeze(datetime(2026, 3, 2, 2, tzinfo=UTC))
 
     # A tip: the tipster follows it with the receipt (a session key, not an account).
@@ -312,6 +389,7 @@ def build_world(session: Session) -> World:  # long: one world, built in the ord
 
     world.actors = _actors(session, cast, staff_user, recused, owner, credit)
     world.actors.append(Actor("tipster", None, "tipster", tip_case_id=receipt.case.id))
+    assert tuple(a.label for a in world.actors) == ACTOR_LABELS
     return world
 
 
@@ -328,14 +406,16 @@ def _actors(
     for role in Role:
         user = make_user(session, role, username=f"am-{role.value}")
         actors.append(Actor(f"{role.value}/stranger", user, "stranger"))
-    actors += [
-        Actor("investigator/panel-lead", cast.lead, "panel"),
-        Actor("investigator/recused", recused, "recused"),
-        Actor("investigator/intake-office", cast.office, "intake"),
-        Actor("committee_member/committee", cast.committee, "committee"),
-        Actor("student/respondent", cast.respondent_user, "respondent"),
-        Actor("investigator+teacher/respondent", staff_user, "staff_respondent"),
-        Actor("research_office/batch-owner", owner, "owner"),
-        Actor("credit_admin/credit", credit, "stranger"),
-    ]
+    users = (
+        cast.lead,
+        recused,
+        cast.office,
+        cast.committee,
+        cast.respondent_user,
+        staff_user,
+        owner,
+        credit,
+    )
+    for (label, relation), user in zip(RELATED, users, strict=True):
+        actors.append(Actor(label, user, relation))
     return actors

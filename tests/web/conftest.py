@@ -36,7 +36,9 @@ def module_factory(
         expire_on_commit=False,
         info={"settings": settings},
     )
-    runtime.configure(settings, engine=module_connection.engine, session_factory=factory)
+    runtime.configure(
+        settings, engine=module_connection.engine, session_factory=factory
+    )
     return factory
 
 
