@@ -127,7 +127,10 @@ def register_case(
     and university_id; each respondent kind, name, university_id and unit.
     """
     db = get_session()
-    source = CaseSource(fields.get("source", "named"))
+    try:
+        source = CaseSource(str(fields.get("source", "named")))
+    except ValueError as exc:
+        raise InvalidInput("举报来源无效 (unknown source)") from exc
     case = intake.open_case(
         db,
         actor=signed_in_user(),

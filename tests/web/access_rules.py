@@ -162,6 +162,7 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("api.health", "GET"): cell(anyone, "/api/health"),
     ("api.csrf_token", "GET"): cell(anyone, "/api/csrf"),
     ("api.me", "GET"): cell(signed_in, "/api/me"),
+    ("api.openapi", "GET"): cell(anyone, "/api/openapi.json"),
     ("admin.users", "GET"): cell(perm(P.MANAGE_USERS), "/admin/users"),
     ("admin.users", "POST"): cell(perm(P.MANAGE_USERS), "/admin/users"),
     ("admin.edit_user", "GET"): cell(perm(P.MANAGE_USERS), "/admin/users/{case_user}"),
