@@ -463,8 +463,9 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ),
 }
 
-# The same routes asked about other objects: a case file (the respondent's archived case)
-# and a sealed record. Keyed like MATRIX with a suffix naming the object.
+# The same routes asked about other objects: a case file (the respondent's archived case),
+# a sealed record, the archived case, and the anonymous tip (no respondent yet: any staff
+# may see it, and only CASE_VIEW_REPORTER holders the tipster's contact). Keyed like MATRIX with a suffix naming the object.
 OBJECT_CELLS: dict[tuple[str, str, str], Cell] = {
     ("archive.record", "GET", "case-file"): cell(
         archive_case_file, "/archive/records/{case_file}"
@@ -485,6 +486,12 @@ OBJECT_CELLS: dict[tuple[str, str, str], Cell] = {
         other_case_staff,
         "/cases/{archived_case}",
         "/cases/{archived_case}?tab=documents",
+    ),
+    ("cases.show", "GET", "tip-case"): cell(
+        perm(*STAFF), *(url.replace("{case}", "{tip_case}") for url in CASE_TABS)
+    ),
+    ("cases_api.api_show", "GET", "tip-case"): cell(
+        perm(*STAFF), "/api/cases/{tip_case}", "/api/cases/{tip_case}/events"
     ),
     ("cases.mine_case", "GET", "archived-case"): cell(
         own_case, "/cases/mine/{archived_case}"

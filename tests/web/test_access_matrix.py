@@ -161,10 +161,10 @@ def ask(
                 sess["session_version"] = actor.user.session_version
             if actor.tip_case_id is not None:
                 sess["tip_case_id"] = actor.tip_case_id
-        token = client.get("/api/csrf").get_json()["csrf_token"]
-        response = client.open(
-            url, method=method, headers={"X-CSRFToken": token}, **body
-        )
+        headers = {}
+        if method != "GET":  # only changes need the form's CSRF token
+            headers["X-CSRFToken"] = client.get("/api/csrf").get_json()["csrf_token"]
+        response = client.open(url, method=method, headers=headers, **body)
         response.get_data()
         with client.session_transaction() as sess:
             flashed = [m for c, m in sess.get("_flashes", []) if c == "error"]
@@ -237,7 +237,8 @@ def forbidden_strings(actor: Actor, public: bool) -> dict[str, str]:
     if not sees_reporter:
         out[REPORTER] = "the reporter's name"
         out[REPORTER_CONTACT] = "the reporter's contact"
-    if not sees_reporter and actor.relation != "tipster":
+    # The tip names no respondent: its tipster is hidden by the permission alone.
+    if not can(actor, P.CASE_VIEW_REPORTER) and actor.relation != "tipster":
         out[TIPSTER_CONTACT] = "the tipster's contact"
     if not can(actor, P.VIEW_ID_NUMBERS) and actor.relation != "respondent":
         out[ID_NUMBER] = "a whole ID number"
