@@ -30,6 +30,7 @@ from casework.models import (
     CaseReporter,
     CaseSource,
     CaseState,
+    ConflictDeclaration,
     Evidence,
     EvidenceKind,
 )
@@ -253,14 +254,22 @@ def reporter_for_viewer(
 def list_cases(
     session: Session, *, actor: User, include_archived: bool = False
 ) -> list[Case]:
-    """Cases for staff, newest first (respondents do not see their own cases here)."""
+    """Cases for staff, newest first (respondents do not see their own cases here, nor
+    members the cases they are recused from)."""
     if not is_staff(actor):
         require(actor, P.CASE_VIEW)
     query = select(Case).order_by(Case.id.desc())
     if not include_archived:
         query = query.where(Case.state != CaseState.ARCHIVED)
+    recused = set(
+        session.scalars(
+            select(ConflictDeclaration.case_id).where(
+                ConflictDeclaration.user_id == actor.id
+            )
+        )
+    )
     own = find_person_for_user(session, actor)
-    cases = list(session.scalars(query))
+    cases = [c for c in session.scalars(query) if c.id not in recused]
     if own is None:
         return cases
     return [c for c in cases if all(p.person_id != own.id for p in c.parties)]

@@ -56,7 +56,9 @@ def test_a_recused_member_neither_sees_nor_changes_the_case(session):
             expected_version=case.version,
             reason="撤案",
         )
+    assert case.id not in [c.id for c in intake.list_cases(session, actor=cast.member2)]
     # Everyone else on the case is unaffected.
+    assert case.id in [c.id for c in intake.list_cases(session, actor=cast.lead)]
     assert case_page(session, actor=cast.lead, case_id=case.id, tab="summary")
 
 
