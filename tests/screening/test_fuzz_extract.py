@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.fuzz import Reader, Verdict, mutate, save_failure, seeds
+from screening.normalize import normalize
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fuzz"
 #: The CI budget: examples per kind (each well under a second to read).
@@ -77,3 +78,17 @@ def test_the_seeds_themselves_are_read(reader: Reader) -> None:
 def test_kept_hostile_files_still_end_cleanly(path: Path, reader: Reader) -> None:
     verdict = reader.judge(f"kept{path.suffix}", path.read_bytes())
     assert not verdict.failed, f"{path.name}: {verdict.verdict}\n{verdict.detail}"
+
+
+# Normalisation alone, in-process (pure and bounded): any Unicode text, surrogates and
+# private-use characters included, keeps the offset map's invariants.
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None)
+@given(text=st.text(alphabet=st.characters(exclude_categories=()), max_size=2000))
+def test_normalisation_of_any_text_keeps_its_offset_map(text: str) -> None:
+    normalized = normalize(text)
+    mapping = normalized.to_original
+    assert len(mapping) == len(normalized.text) + 1
+    assert mapping[-1] == len(text) == normalized.original_length
+    assert all(0 <= a < b for a, b in zip(mapping[:-1], mapping[1:], strict=False))
+    lo, hi = normalized.span_to_original(0, len(normalized.text))
+    assert 0 <= lo <= hi <= len(text)
