@@ -92,3 +92,15 @@ def test_normalisation_of_any_text_keeps_its_offset_map(text: str) -> None:
     assert all(0 <= a < b for a, b in zip(mapping[:-1], mapping[1:], strict=False))
     lo, hi = normalized.span_to_original(0, len(normalized.text))
     assert 0 <= lo <= hi <= len(text)
+
+
+def test_the_harness_names_a_hang_and_recovers() -> None:
+    """A reader that does not answer in time is named and replaced (not waited on)."""
+    impatient = Reader(time_limit=0.0001)
+    try:
+        name = "seed.pdf"
+        assert impatient.judge(name, seeds()[name]).verdict == "timeout"
+        impatient.time_limit = CI_TIME_LIMIT
+        assert impatient.judge(name, seeds()[name]).verdict == "result"
+    finally:
+        impatient.close()
