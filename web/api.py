@@ -14,6 +14,7 @@ from archive.kernel.db import read_session
 from archive.kernel.errors import QueueUnavailable
 from archive.kernel.queue import redis_connection
 from web.auth import login_required, signed_in_user
+from web.openapi import build_spec
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -65,3 +66,9 @@ def health() -> Any:
 def csrf_token() -> Any:
     """A CSRF token for fetch() calls from our own pages."""
     return jsonify({"csrf_token": generate_csrf()})
+
+
+@bp.route("/openapi.json")
+def openapi() -> Any:
+    """The OpenAPI 3 description of this JSON API (public: it describes, it reveals no data)."""
+    return jsonify(build_spec(current_app))

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 import web.ratelimit as ratelimit
 from archive.kernel import accounts, audit
 from archive.kernel.accounts import Permission, User
-from archive.kernel.errors import DomainError, PermissionDenied
+from archive.kernel.errors import DomainError, NotFound, PermissionDenied
 from web.db import get_session
 
 bp = Blueprint("auth", __name__)
@@ -212,9 +212,10 @@ def tokens() -> Any:
     new_token = None
     if request.method == "POST":
         if request.form.get("revoke"):
-            accounts.revoke_api_token(
-                db, user=user, token_id=int(request.form["revoke"])
-            )
+            token_id = request.form.get("revoke", type=int)
+            if token_id is None:
+                raise NotFound("令牌不存在 (no such token)")
+            accounts.revoke_api_token(db, user=user, token_id=token_id)
             flash(_("令牌已撤销"), "success")
         else:
             new_token, _token = accounts.issue_api_token(

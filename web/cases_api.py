@@ -175,7 +175,7 @@ def api_transition(case_id: int) -> Any:
         actor=signed_in_user(),
         case_id=case_id,
         to=str(data.get("to", "")),
-        expected_version=int(data["expected_version"]),
+        expected_version=json_int(data, "expected_version"),
         reason=data.get("reason"),
     )
     if not is_staff(signed_in_user()):

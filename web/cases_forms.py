@@ -66,6 +66,17 @@ def json_int(data: dict[str, Any], key: str) -> int:
         raise InvalidInput(f"{key} must be an integer ({key} 须为整数)") from exc
 
 
+def form_id(name: str, default: int = 0) -> int:
+    """A posted id field as an integer (`default` when empty); anything else is refused."""
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} 须为整数 ({name} must be an integer)") from exc
+
+
 def form_date(name: str) -> date:
     """The form field `name` as a date (YYYY-MM-DD)."""
     raw = (request.form.get(name) or "").strip()
@@ -116,7 +127,10 @@ def register_case(
     and university_id; each respondent kind, name, university_id and unit.
     """
     db = get_session()
-    source = CaseSource(fields.get("source", "named"))
+    try:
+        source = CaseSource(str(fields.get("source", "named")))
+    except ValueError as exc:
+        raise InvalidInput("举报来源无效 (unknown source)") from exc
     case = intake.open_case(
         db,
         actor=signed_in_user(),

@@ -131,6 +131,17 @@ def form_int(name: str) -> int | None:
         raise InvalidInput(f"{name} 应为整数 (must be a whole number)") from None
 
 
+def json_whole(data: dict[str, Any], name: str) -> int | None:
+    """A whole number from a JSON body; None when absent or empty."""
+    raw = data.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} 应为整数 (must be a whole number)") from None
+
+
 def create_batch_from_request(user: User) -> Batch:
     """Open a batch with the settings posted as JSON or as form fields."""
     data = request.get_json(silent=True) if request.is_json else None
@@ -140,9 +151,7 @@ def create_batch_from_request(user: User) -> Batch:
             actor=user,
             name=str(data.get("name") or ""),
             compare_peers=bool(data.get("compare_peers", False)),
-            min_match_chars=int(data["min_match_chars"])
-            if data.get("min_match_chars") not in (None, "")
-            else None,
+            min_match_chars=json_whole(data, "min_match_chars"),
         )
     return submissions.create_batch(
         get_session(),

@@ -144,6 +144,21 @@ def is_staff(user: User | None) -> bool:
     return user is not None and any(user.can(p) for p in STAFF_PERMISSIONS)
 
 
+def is_recused(session: Session, case: Case, user: User | None) -> bool:
+    """Whether a relation of `user` with a party of `case` was declared or flagged (回避)."""
+    if user is None:
+        return False
+    found = session.scalar(
+        select(ConflictDeclaration.id)
+        .where(
+            ConflictDeclaration.case_id == case.id,
+            ConflictDeclaration.user_id == user.id,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def recused_case_ids(session: Session, user: User | None) -> set[int]:
     """Cases for which a relation with a party was declared or flagged for `user`."""
     if user is None:

@@ -31,6 +31,7 @@ from casework.models import (
     CaseReporter,
     CaseSource,
     CaseState,
+    ConflictDeclaration,
     Evidence,
     EvidenceKind,
 )
@@ -194,6 +195,7 @@ def add_respondent(
     """Add a respondent (teacher, student or unit), found by 工号/学号 or created."""
     require(actor, P.CASE_INTAKE)
     case = case_for_change(session, case_id, expected_version)
+    require_case_view(session, actor, case)
     if case.is_closed:
         raise Conflict(
             f"案件已结案（{case.state_label}），不能再添加被举报人 (case closed)"
@@ -264,12 +266,20 @@ RECEIVED_SUMMARIES = {
 def list_cases(
     session: Session, *, actor: User, include_archived: bool = False
 ) -> list[Case]:
-    """Cases for staff, newest first (respondents do not see their own cases here)."""
+    """Cases for staff, newest first (respondents do not see their own cases here, nor
+    members the cases they are recused from)."""
     if not is_staff(actor):
         require(actor, P.CASE_VIEW)
     query = select(Case).order_by(Case.id.desc())
     if not include_archived:
         query = query.where(Case.state != CaseState.ARCHIVED)
+    recused = set(
+        session.scalars(
+            select(ConflictDeclaration.case_id).where(
+                ConflictDeclaration.user_id == actor.id
+            )
+        )
+    )
     own = find_person_for_user(session, actor)
     recused = recused_case_ids(session, actor)
     cases = [c for c in session.scalars(query) if c.id not in recused]

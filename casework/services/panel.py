@@ -351,6 +351,7 @@ def remove_member(
     """Take a member off the panel (by account or by panel row), with a reason."""
     require(actor, P.CASE_INTAKE)
     case = case_for_change(session, case_id, expected_version)
+    require_case_view(session, actor, case)
     if not (reason or "").strip():
         raise ReasonRequired("请说明调整理由 (a reason is required)")
     for member in active_panel(session, case.id):

@@ -270,7 +270,12 @@ def staff_message(
 ) -> CaseMessage:
     """A question to the reporter, or an internal note (staff who may act on the case); a
     file sent to the reporter is checked like every upload."""
-    thread = Thread(thread)
+    try:
+        thread = Thread(thread)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"消息线索无效：{str(thread)[:20]} (unknown thread)"
+        ) from exc
     body = (body or "").strip()
     if not body:
         raise InvalidInput("内容不能为空 (message is empty)")

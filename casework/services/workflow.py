@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from archive.kernel import clock
 from archive.kernel.accounts import Permission, User
 from archive.kernel.db import settings_of
-from archive.kernel.errors import PermissionDenied
+from archive.kernel.errors import InvalidInput, PermissionDenied
 from casework.errors import (
     CaseNotFound,
     InvalidTransition,
@@ -48,6 +48,7 @@ from casework.services.common import (
     add_event,
     case_for_change,
     check_version,
+    is_recused,
     is_staff,
     party_of_user,
     recused_case_ids,
@@ -366,12 +367,17 @@ def transition(
         StaleCase, InvalidTransition, PermissionDenied, NotOnPanel, ReasonRequired,
         TransitionBlocked.
     """
-    target = CaseState(to)
+    try:
+        target = CaseState(to)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"未知的案件状态：{str(to)[:40]} (unknown state)", to=str(to)[:40]
+        ) from exc
     case = case_for_change(session, case_id, None)
     # Before the version and the table is consulted (its refusal names the state): outsiders learn nothing,
     # and a respondent may only appeal.
     party = party_of_user(session, case, actor)
-    if party is None and not is_staff(actor):
+    if party is None and (not is_staff(actor) or is_recused(session, case, actor)):
         raise CaseNotFound(f"案件不存在：{case_id} (no such case)", case_id=case_id)
     if party is not None and target is not S.APPEAL:
         raise PermissionDenied(
