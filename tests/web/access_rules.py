@@ -94,6 +94,11 @@ def tipster(actor: Actor) -> bool:
     return actor.relation == "tipster"
 
 
+def reporter_viewer(actor: Actor) -> bool:
+    """Case staff who may see who reported (the tip's thread files are the reporter's)."""
+    return can(actor, *STAFF) and can(actor, P.CASE_VIEW_REPORTER)
+
+
 def nobody(_actor: Actor) -> bool:
     """Sealed with no role exempt: no one until the seal ends."""
     return False
@@ -257,6 +262,14 @@ MATRIX: dict[tuple[str, str], Cell] = {
         case_worker(P.CASE_INVESTIGATE), "/cases/{case}/interviews"
     ),
     ("cases.post_message", "POST"): cell(case_worker(), "/cases/{case}/messages"),
+    ("cases.record_statement", "POST"): cell(
+        case_worker(P.CASE_INTAKE, P.CASE_INVESTIGATE), "/cases/{case}/statements"
+    ),
+    # The expert register is the university's, not the case's: the intake office adds.
+    ("cases.add_expert", "POST"): cell(perm(P.CASE_INTAKE), "/cases/{case}/experts"),
+    ("cases.message_file", "GET"): cell(
+        reporter_viewer, "/cases/messages/{tip_message}/file"
+    ),
     ("cases.record_finding", "POST"): cell(
         case_worker(P.CASE_DECIDE), "/cases/{case}/findings"
     ),
@@ -293,6 +306,7 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("cases.mine_case", "GET"): cell(own_case, "/cases/mine/{case}"),
     ("cases.mine_draft", "GET"): cell(own_case, "/cases/mine/{archived_case}/draft"),
     ("cases.mine_comment", "POST"): cell(own_case, "/cases/mine/{case}/comment"),
+    ("cases.mine_waive", "POST"): cell(own_case, "/cases/mine/{case}/waive"),
     ("cases.mine_appeal", "POST"): cell(own_case, "/cases/mine/{case}/appeal"),
     # Cases: the API.
     ("cases_api.api_list", "GET"): cell(perm(*STAFF), "/api/cases"),
@@ -342,6 +356,15 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("tips.case", "GET"): cell(tipster, "/tips/case"),
     ("tips.case", "POST"): cell(tipster, "/tips/case"),
     ("tips.logout", "POST"): public_form("/tips/logout"),
+    ("tips.case_file", "GET"): cell(tipster, "/tips/case/files/{tip_message}"),
+    ("letters_public.verify_letter", "GET"): cell(anyone, "/public/verify/letter"),
+    ("report_verify.verify", "GET"): cell(anyone, "/public/report-verify"),
+    ("people.index", "GET"): cell(perm(P.PEOPLE_REGISTER), "/people/"),
+    ("people.import_upload", "POST"): cell(perm(P.PEOPLE_REGISTER), "/people/import"),
+    ("screening.report_fulltext", "GET"): cell(
+        perm(P.SCREEN_SUBMIT, P.SCREEN_VIEW),
+        "/screening/submissions/{submission}/fulltext",
+    ),
     # Credit.
     ("credit.index", "GET"): cell(perm(P.CREDIT_VIEW), "/credit/"),
     ("credit.check_page", "GET"): cell(

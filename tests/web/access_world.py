@@ -385,6 +385,15 @@ def build_world(
         contact=TIPSTER_CONTACT,
     )
     ids["tip_case"] = receipt.case.id
+    reply = tips.reporter_message(
+        session,
+        case=receipt.case,
+        body="补充材料见附件。",
+        attachment=tips.TipAttachment(
+            "补充材料.txt", io.BytesIO("原始记录照片说明".encode()), "text/plain"
+        ),
+    )
+    ids["tip_message"] = reply.id
     session.flush()
 
     world.actors = _actors(session, cast, staff_user, recused, owner, credit)

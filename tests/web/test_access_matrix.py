@@ -41,33 +41,6 @@ from tests.web.access_world import (
 )
 
 P = Permission
-HOLE_1 = (
-    "#14 item 1 (a respondent reaches his archived case), fixed on branch trust-holes"
-)
-HOLE_4 = "#14 item 4 (the public list leaks the full name), fixed on branch trust-holes"
-HOLE_10 = "#14 item 10 (auditors see sealed content), fixed on branch credit-audit"
-
-# Cells the matrix catches that other branches are fixing right now: (key, actor) → reason.
-KNOWN_HOLES: dict[tuple[str, str], str] = {
-    **{
-        (f"{endpoint} [case-file]", "investigator+teacher/respondent"): HOLE_1
-        for endpoint in (
-            "archive.record GET",
-            "archive.download GET",
-            "archive.record_access POST",
-            "archive.record_files POST",
-        )
-    },
-    ("audit.index GET", "auditor/stranger"): HOLE_10,
-    **{
-        ("credit_public.sanctions GET", label): HOLE_4
-        for label in ACTOR_LABELS
-        # The one reader whose own name it is: his header shows it anyway.
-        if label != "investigator+teacher/respondent"
-    },
-}
-
-
 @pytest.fixture(scope="module")
 def world(module_factory: sessionmaker[Session]) -> Iterator[World]:
     """The world, built once for the module."""
@@ -93,9 +66,7 @@ def _params() -> list[object]:
     out = []
     for key in CELLS:
         for label in ACTOR_LABELS:
-            reason = KNOWN_HOLES.get((key, label))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            out.append(pytest.param(key, label, id=f"{key} × {label}", marks=marks))
+            out.append(pytest.param(key, label, id=f"{key} × {label}"))
     return out
 
 
@@ -124,6 +95,8 @@ def body_for(url: str, spec: Cell, ids: dict[str, int | str]) -> dict[str, objec
         "body": "矩阵消息",
         "to": "report_draft",
         "user_id": ids["case_user"],
+        "member": f"user:{ids['case_user']}",
+        "member_id": ids["case_user"],
         "name": "矩阵被举报人",
         "kind": "student",
         "interviewee": "矩阵受访人",

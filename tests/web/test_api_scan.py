@@ -93,10 +93,6 @@ def test_the_description_covers_every_api_route(module_app: Flask) -> None:
     assert served.status_code == 200 and served.get_json() == spec
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#14 item 11 (a 20-digit id gives a 500), fixed on branch trust-holes",
-)
 def test_an_over_long_id_is_not_found_not_a_server_error(
     module_app: Flask, token: str
 ) -> None:
