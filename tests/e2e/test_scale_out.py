@@ -714,7 +714,7 @@ def test_redis_restarted_without_its_data(
         dep.worker("w1")
         dep.wait(first, _done)
         for proc in dep.workers:
-            proc.wait(timeout=60)  # the burst worker ends with an empty queue
+            proc.wait(timeout=180)  # the burst worker ends with an empty queue
         waiting = submit(dep, user, dict(list(files.items())[2:]))
         ids = first + waiting
         private_redis.restart()  # the queue, the jobs and the index are gone
