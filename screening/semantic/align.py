@@ -1,0 +1,333 @@
+"""Sentence-by-sentence alignment by meaning, after Sanchez-Perez et al. (PAN 2014).
+
+Each sentence becomes a bag of weighted meaning keys (content words folded to synonym
+classes, English projected onto Chinese translations across languages, TF-ISF
+weighted, terms counted twice). Sentence pairs alike by both cosine and a weighted
+Dice of one-to-one matched words are seeds; seeds close in both texts are merged into
+passages, and a passage is kept only when its words, matched as a whole, still agree.
+Every passage carries its reasons: the aligned word pairs and the shared terms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from screening.normalize import NormalizedText
+from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.words import (
+    Word,
+    content_words,
+    is_chinese,
+    native_keys,
+    projected_keys,
+)
+from screening.tokenize import sentences
+
+__all__ = ["MeaningPassage", "MeaningParams", "MeaningSide", "align_meaning", "prepare"]
+
+
+@dataclass(frozen=True, slots=True)
+class MeaningParams:
+    """Thresholds of the meaning aligner (tuned for precision first)."""
+
+    prefilter_cos: float = 0.3
+    seed_dice: float = 0.5
+    seed_cos: float = 0.45
+    min_shared: int = 4
+    gap: int = 2
+    min_chars: int = 50
+    passage_dice: float = 0.45
+    single_seed_dice: float = 0.7
+    max_sentence_chars: int = 200
+    max_pairs_shown: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class MeaningPassage:
+    """A passage reused in meaning: spans into both original texts, score, reasons.
+
+    `pairs` are (thesis word, source word) aligned by meaning (same word, synonym or
+    translation); `terms` are the shared numbers, formulas and technical terms.
+    """
+
+    src_span: tuple[int, int]
+    tgt_span: tuple[int, int]
+    score: float
+    pairs: tuple[tuple[str, str], ...]
+    terms: tuple[str, ...]
+    cross_language: bool
+
+
+@dataclass(slots=True)
+class MeaningSide:
+    """One text's sentences and content words, with each word's keys and sentence."""
+
+    norm: NormalizedText
+    chinese: bool
+    sents: list[tuple[int, int]]
+    words: list[Word]
+    word_sent: np.ndarray
+    native: list[tuple[str, ...]]
+    projected: list[tuple[str, ...]] | None = None
+
+
+def prepare(
+    norm: NormalizedText,
+    params: MeaningParams | None = None,
+    lexicon: Lexicon | None = None,
+) -> MeaningSide:
+    """Sentences and content words of a normalised text, computed once per text."""
+    params = params or MeaningParams()
+    lexicon = lexicon or get_lexicon()
+    text = norm.text
+    chinese = is_chinese(text)
+    sents = sentences(text, max_chars=params.max_sentence_chars)
+    words = content_words(text, chinese)
+    starts = np.array([s for s, _ in sents], dtype=np.int64)
+    pos = np.array([w.start for w in words], dtype=np.int64)
+    word_sent = (
+        np.searchsorted(starts, pos, side="right") - 1
+        if len(starts)
+        else np.zeros(0, dtype=np.int64)
+    )
+    native = [native_keys(w, lexicon) for w in words]
+    projected = None if chinese else [projected_keys(w, lexicon) for w in words]
+    return MeaningSide(norm, chinese, sents, words, word_sent, native, projected)
+
+
+def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
+    """The keys to compare with: an English side projected when languages differ."""
+    if cross and not side.chinese and side.projected is not None:
+        return side.projected
+    return side.native
+
+
+def _weights(
+    q_keys: list[tuple[str, ...]],
+    q_words: list[Word],
+    s_keys: list[tuple[str, ...]],
+    s_words: list[Word],
+    n_sents: int,
+) -> tuple[list[float], list[float], dict[str, float]]:
+    """TF-ISF-like weights per word (rare keys weigh more), and per key."""
+    df: Counter[str] = Counter()
+    for keys in (*q_keys, *s_keys):
+        df.update(keys)
+    isf = {k: math.log((n_sents + 1) / (c + 1)) + 1.0 for k, c in df.items()}
+
+    def word_weight(keys: tuple[str, ...], word: Word) -> float:
+        firm = [isf[k] for k in keys if not k.startswith("~")] or [isf[k] for k in keys]
+        return word.weight * max(firm) if firm else 0.0
+
+    qw = [word_weight(k, w) for k, w in zip(q_keys, q_words, strict=True)]
+    sw = [word_weight(k, w) for k, w in zip(s_keys, s_words, strict=True)]
+    return qw, sw, isf
+
+
+def _sentence_matrix(
+    keys: list[tuple[str, ...]],
+    word_sent: np.ndarray,
+    n_rows: int,
+    vocab: dict[str, int],
+    isf: dict[str, float],
+) -> sparse.csr_matrix:
+    """Rows = sentences, columns = keys, ISF-weighted and L2-normalised."""
+    rows, cols, vals = [], [], []
+    for i, ks in enumerate(keys):
+        for k in ks:
+            rows.append(int(word_sent[i]))
+            cols.append(vocab.setdefault(k, len(vocab)))
+            vals.append(isf[k] / len(ks) * (LOOSE_CREDIT if k[0] == "~" else 1.0))
+            cols[-1] = vocab.setdefault(k.lstrip("~"), len(vocab))
+    mat = sparse.csr_matrix(
+        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n_rows, 1 << 22)
+    )
+    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms).dot(mat).tocsr()
+
+
+LOOSE_CREDIT = 0.6  # a match through a looser key (broader class, gloss, part)
+
+
+def _match_words(
+    q_idx: Sequence[int],
+    s_idx: Sequence[int],
+    q_keys: list[tuple[str, ...]],
+    s_keys: list[tuple[str, ...]],
+    qw: list[float],
+    sw: list[float],
+) -> tuple[float, list[tuple[int, int]]]:
+    """Weighted Dice of a one-to-one matching of words sharing a key, and the pairs."""
+    by_key: dict[str, list[tuple[int, bool]]] = {}
+    for j in s_idx:
+        for k in s_keys[j]:
+            loose = k.startswith("~")
+            by_key.setdefault(k[1:] if loose else k, []).append((j, loose))
+    used: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    matched = 0.0
+    for i in sorted(q_idx, key=lambda i: -qw[i]):
+        best, best_credit = -1, 0.0
+        for k in q_keys[i]:
+            q_loose = k.startswith("~")
+            for j, s_loose in by_key.get(k[1:] if q_loose else k, ()):
+                credit = LOOSE_CREDIT if (q_loose or s_loose) else 1.0
+                if j not in used and (credit, sw[j]) > (best_credit, sw[best]):
+                    best, best_credit = j, credit
+        if best >= 0:
+            used.add(best)
+            pairs.append((i, best))
+            matched += best_credit * (qw[i] + sw[best])
+    total = sum(qw[i] for i in q_idx) + sum(sw[j] for j in s_idx)
+    return (matched / total if total else 0.0), pairs
+
+
+def _groups(side: MeaningSide) -> list[list[int]]:
+    """Word indices of each sentence."""
+    out: list[list[int]] = [[] for _ in side.sents]
+    for i, s in enumerate(side.word_sent.tolist()):
+        if 0 <= s < len(out):
+            out[s].append(i)
+    return out
+
+
+def align_meaning(
+    src: MeaningSide,
+    tgt: MeaningSide,
+    params: MeaningParams | None = None,
+    *,
+    skip: Sequence[tuple[int, int]] = (),
+) -> list[MeaningPassage]:
+    """Passages of `tgt` (the thesis) that say what passages of `src` say.
+
+    `skip` are spans of the thesis's normalised text already reported (copied text);
+    sentences lying mostly inside them are not aligned again.
+    """
+    params = params or MeaningParams()
+    cross = src.chinese != tgt.chinese
+    q_keys, s_keys = _keys(tgt, cross), _keys(src, cross)
+    if not q_keys or not s_keys:
+        return []
+    qw, sw, isf = _weights(
+        q_keys, tgt.words, s_keys, src.words, len(tgt.sents) + len(src.sents)
+    )
+    vocab: dict[str, int] = {}
+    qm = _sentence_matrix(q_keys, tgt.word_sent, len(tgt.sents), vocab, isf)
+    sm = _sentence_matrix(s_keys, src.word_sent, len(src.sents), vocab, isf)
+    cos = (qm @ sm.T).tocoo()
+    q_groups, s_groups = _groups(tgt), _groups(src)
+    covered = _covered_sentences(tgt.sents, skip)
+    seeds: list[tuple[int, int, float, list[tuple[int, int]]]] = []
+    best: dict[int, tuple[float, int, list[tuple[int, int]]]] = {}
+    for qi, si, c in zip(
+        cos.row.tolist(), cos.col.tolist(), cos.data.tolist(), strict=True
+    ):
+        if c < params.prefilter_cos or qi in covered:
+            continue
+        dice, pairs = _match_words(q_groups[qi], s_groups[si], q_keys, s_keys, qw, sw)
+        if (
+            dice >= params.seed_dice
+            and c >= params.seed_cos
+            and len(pairs) >= params.min_shared
+            and dice > best.get(qi, (0.0, -1, []))[0]
+        ):
+            best[qi] = (dice, si, pairs)
+    for qi, (dice, si, pairs) in sorted(best.items()):
+        seeds.append((qi, si, dice, pairs))
+    out: list[MeaningPassage] = []
+    for cluster in _clusters(seeds, params.gap):
+        passage = _passage(cluster, src, tgt, q_keys, s_keys, qw, sw, params, cross)
+        if passage is not None:
+            out.append(passage)
+    return out
+
+
+def _covered_sentences(
+    sents: list[tuple[int, int]], skip: Sequence[tuple[int, int]]
+) -> set[int]:
+    """Sentences more than half inside already reported spans."""
+    if not skip:
+        return set()
+    out: set[int] = set()
+    for i, (s, e) in enumerate(sents):
+        inside = sum(max(0, min(e, b) - max(s, a)) for a, b in skip)
+        if 2 * inside > e - s:
+            out.add(i)
+    return out
+
+
+def _clusters(
+    seeds: list[tuple[int, int, float, list[tuple[int, int]]]], gap: int
+) -> list[list[tuple[int, int, float, list[tuple[int, int]]]]]:
+    """Seeds close in both texts (within `gap` sentences) form one passage."""
+    out: list[list[tuple[int, int, float, list[tuple[int, int]]]]] = []
+    for seed in seeds:
+        if out:
+            last = out[-1]
+            s_lo = min(x[1] for x in last)
+            s_hi = max(x[1] for x in last)
+            if (
+                seed[0] - last[-1][0] <= gap + 1
+                and s_lo - gap - 1 <= seed[1] <= s_hi + gap + 1
+            ):
+                last.append(seed)
+                continue
+        out.append([seed])
+    return out
+
+
+def _passage(
+    cluster: list[tuple[int, int, float, list[tuple[int, int]]]],
+    src: MeaningSide,
+    tgt: MeaningSide,
+    q_keys: list[tuple[str, ...]],
+    s_keys: list[tuple[str, ...]],
+    qw: list[float],
+    sw: list[float],
+    params: MeaningParams,
+    cross: bool,
+) -> MeaningPassage | None:
+    """Validate a cluster as a whole and describe it; None when it does not hold."""
+    q_lo, q_hi = cluster[0][0], cluster[-1][0]
+    s_lo = min(x[1] for x in cluster)
+    s_hi = max(x[1] for x in cluster)
+    q_words = [i for i, s in enumerate(tgt.word_sent.tolist()) if q_lo <= s <= q_hi]
+    s_words = [j for j, s in enumerate(src.word_sent.tolist()) if s_lo <= s <= s_hi]
+    dice, pairs = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
+    if dice < params.passage_dice:
+        return None
+    if len(cluster) == 1 and cluster[0][2] < params.single_seed_dice:
+        return None
+    t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
+    s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]
+    if t1 - t0 < params.min_chars:
+        return None
+    shown: list[tuple[str, str]] = []
+    terms: list[str] = []
+    # The reasons shown are the sentence pairs' own word alignments.
+    seed_pairs = [pair for seed in cluster for pair in seed[3]]
+    for i, j in sorted(seed_pairs, key=lambda p: -qw[p[0]]):
+        qt, st = tgt.words[i].text, src.words[j].text
+        if tgt.words[i].kind == "term" or src.words[j].kind == "term":
+            if qt not in terms:
+                terms.append(qt)
+        elif (qt, st) not in shown and len(shown) < params.max_pairs_shown:
+            shown.append((qt, st))
+    if not shown:
+        return None  # nothing to show an investigator: not reported
+    tmap, smap = tgt.norm.to_original, src.norm.to_original
+    return MeaningPassage(
+        src_span=(int(smap[s0]), int(smap[s1 - 1]) + 1),
+        tgt_span=(int(tmap[t0]), int(tmap[t1 - 1]) + 1),
+        score=round(float(dice), 4),
+        pairs=tuple(shown),
+        terms=tuple(terms[:12]),
+        cross_language=cross,
+    )
