@@ -11,6 +11,7 @@ from screening.document import Chapter, DocumentStructure, Span
 from screening.report.chapters import chapter_figures
 from screening.report.figures import document_figures, indicator_ticks, source_shares
 from screening.report.layout import TextLayout
+from screening.report.meaning import meaning_figures
 from screening.report.model import DocumentInfo, Match, SourceInfo
 from screening.report.options import ReportOptions
 from screening.report.result import ScreeningReport
@@ -58,8 +59,12 @@ def build_report(
             key=lambda m: (m.offset, m.end, m.source, m.source_offset),
         )
     )
-    counted = [m for m in marked if layout.counts(m)]
-    figures = document_figures(layout, marked, counted)
+    # Rewritten and translated matches have figures of their own (改写相似比) and
+    # never enter 总文字复制比 or the figures derived from it.
+    copies = [m for m in marked if not m.is_meaning]
+    counted = [m for m in copies if layout.counts(m)]
+    meaning = [m for m in marked if m.is_meaning and layout.counts(m)]
+    figures = document_figures(layout, copies, counted)
     return ScreeningReport(
         report_number=report_number,
         checked_at=checked_at,
@@ -80,6 +85,7 @@ def build_report(
         chapters=chapter_figures(layout, counted),
         sources=source_shares(layout, marked, counted, sources),
         matches=marked,
+        meaning=meaning_figures(layout.counter, counted, meaning),
     )
 
 

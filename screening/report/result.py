@@ -14,6 +14,7 @@ from screening.report.model import (
     Figures,
     Indicator,
     Match,
+    MeaningFigures,
     SourceShare,
 )
 from screening.report.options import ReportOptions
@@ -21,6 +22,7 @@ from screening.report.serialize import (
     chapter_from_dict,
     document_from_dict,
     document_to_dict,
+    match_from_dict,
     match_to_dict,
     share_from_dict,
     share_to_dict,
@@ -42,6 +44,7 @@ class ScreeningReport:
     chapters: tuple[ChapterFigures, ...]
     sources: tuple[SourceShare, ...]
     matches: tuple[Match, ...]
+    meaning: MeaningFigures = MeaningFigures()
 
     def source(self, source_id: str) -> SourceShare:
         """The list entry of one source; raises KeyError for an unknown id."""
@@ -65,6 +68,7 @@ class ScreeningReport:
             "chapters": [asdict(c) for c in self.chapters],
             "sources": [share_to_dict(s) for s in self.sources],
             "matches": [match_to_dict(m) for m in self.matches],
+            "meaning_figures": asdict(self.meaning),
         }
 
     @classmethod
@@ -84,5 +88,6 @@ class ScreeningReport:
             indicators=tuple(Indicator(**i) for i in data["indicators"]),
             chapters=tuple(chapter_from_dict(c) for c in data["chapters"]),
             sources=tuple(share_from_dict(s) for s in data["sources"]),
-            matches=tuple(Match(**m) for m in data["matches"]),
+            matches=tuple(match_from_dict(m) for m in data["matches"]),
+            meaning=MeaningFigures(**data.get("meaning_figures", {})),
         )

@@ -40,6 +40,7 @@ class MeaningParams:
     seed_dice: float = 0.5
     seed_cos: float = 0.45
     min_shared: int = 4
+    min_distinctive: int = 2
     gap: int = 2
     min_chars: int = 50
     passage_dice: float = 0.45
@@ -108,26 +109,51 @@ def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
     return side.native
 
 
+@dataclass(slots=True)
+class _Weights:
+    """TF-ISF weights of each word of both sides, per key, and which thesis words are
+    distinctive (found in few sentences of the two texts)."""
+
+    q: list[float]
+    s: list[float]
+    isf: dict[str, float]
+    distinctive: list[bool]
+
+
 def _weights(
+    tgt: MeaningSide,
     q_keys: list[tuple[str, ...]],
-    q_words: list[Word],
+    src: MeaningSide,
     s_keys: list[tuple[str, ...]],
-    s_words: list[Word],
-    n_sents: int,
-) -> tuple[list[float], list[float], dict[str, float]]:
-    """TF-ISF-like weights per word (rare keys weigh more), and per key."""
-    df: Counter[str] = Counter()
-    for keys in (*q_keys, *s_keys):
-        df.update(keys)
-    isf = {k: math.log((n_sents + 1) / (c + 1)) + 1.0 for k, c in df.items()}
+) -> _Weights:
+    """Rare keys weigh more (inverse sentence frequency over both texts)."""
+    n_sents = len(tgt.sents) + len(src.sents)
+    sf: Counter[str] = Counter()
+    for side, keys in ((tgt, q_keys), (src, s_keys)):
+        per_sent: dict[int, set[str]] = {}
+        for s, ks in zip(side.word_sent.tolist(), keys, strict=True):
+            per_sent.setdefault(s, set()).update(ks)
+        for ks in per_sent.values():
+            sf.update(ks)
+    isf = {k: math.log((n_sents + 1) / (c + 1)) + 1.0 for k, c in sf.items()}
+    rare = max(2, 0.15 * n_sents)
+
+    def firm(keys: tuple[str, ...]) -> list[str]:
+        return [k for k in keys if not k.startswith("~")] or list(keys)
 
     def word_weight(keys: tuple[str, ...], word: Word) -> float:
-        firm = [isf[k] for k in keys if not k.startswith("~")] or [isf[k] for k in keys]
-        return word.weight * max(firm) if firm else 0.0
+        ks = firm(keys)
+        return word.weight * max(isf[k] for k in ks) if ks else 0.0
 
-    qw = [word_weight(k, w) for k, w in zip(q_keys, q_words, strict=True)]
-    sw = [word_weight(k, w) for k, w in zip(s_keys, s_words, strict=True)]
-    return qw, sw, isf
+    return _Weights(
+        q=[word_weight(k, w) for k, w in zip(q_keys, tgt.words, strict=True)],
+        s=[word_weight(k, w) for k, w in zip(s_keys, src.words, strict=True)],
+        isf=isf,
+        distinctive=[
+            w.kind == "term" or min((sf[k] for k in firm(ks)), default=0) <= rare
+            for ks, w in zip(q_keys, tgt.words, strict=True)
+        ],
+    )
 
 
 def _sentence_matrix(
@@ -207,7 +233,7 @@ def align_meaning(
 ) -> list[MeaningPassage]:
     """Passages of `tgt` (the thesis) that say what passages of `src` say.
 
-    `skip` are spans of the thesis's normalised text already reported (copied text);
+    `skip` are spans of the thesis's original text already reported (copied text);
     sentences lying mostly inside them are not aligned again.
     """
     params = params or MeaningParams()
@@ -215,15 +241,14 @@ def align_meaning(
     q_keys, s_keys = _keys(tgt, cross), _keys(src, cross)
     if not q_keys or not s_keys:
         return []
-    qw, sw, isf = _weights(
-        q_keys, tgt.words, s_keys, src.words, len(tgt.sents) + len(src.sents)
-    )
+    weights = _weights(tgt, q_keys, src, s_keys)
+    qw, sw, isf = weights.q, weights.s, weights.isf
     vocab: dict[str, int] = {}
     qm = _sentence_matrix(q_keys, tgt.word_sent, len(tgt.sents), vocab, isf)
     sm = _sentence_matrix(s_keys, src.word_sent, len(src.sents), vocab, isf)
     cos = (qm @ sm.T).tocoo()
     q_groups, s_groups = _groups(tgt), _groups(src)
-    covered = _covered_sentences(tgt.sents, skip)
+    covered = _covered_sentences(tgt, skip)
     seeds: list[tuple[int, int, float, list[tuple[int, int]]]] = []
     best: dict[int, tuple[float, int, list[tuple[int, int]]]] = {}
     for qi, si, c in zip(
@@ -236,6 +261,7 @@ def align_meaning(
             dice >= params.seed_dice
             and c >= params.seed_cos
             and len(pairs) >= params.min_shared
+            and sum(weights.distinctive[i] for i, _ in pairs) >= params.min_distinctive
             and dice > best.get(qi, (0.0, -1, []))[0]
         ):
             best[qi] = (dice, si, pairs)
@@ -249,15 +275,16 @@ def align_meaning(
     return out
 
 
-def _covered_sentences(
-    sents: list[tuple[int, int]], skip: Sequence[tuple[int, int]]
-) -> set[int]:
-    """Sentences more than half inside already reported spans."""
+def _covered_sentences(side: MeaningSide, skip: Sequence[tuple[int, int]]) -> set[int]:
+    """Sentences more than half inside already reported spans (original offsets)."""
     if not skip:
         return set()
+    to_orig = side.norm.to_original
+    spans = sorted(skip)
     out: set[int] = set()
-    for i, (s, e) in enumerate(sents):
-        inside = sum(max(0, min(e, b) - max(s, a)) for a, b in skip)
+    for i, (s0, e0) in enumerate(side.sents):
+        s, e = int(to_orig[s0]), int(to_orig[e0 - 1]) + 1
+        inside = sum(max(0, min(e, b) - max(s, a)) for a, b in spans if a < e and b > s)
         if 2 * inside > e - s:
             out.add(i)
     return out
