@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -36,16 +36,42 @@ __all__ = ["MeaningPassage", "MeaningParams", "MeaningSide", "align_meaning", "p
 class MeaningParams:
     """Thresholds of the meaning aligner (tuned for precision first)."""
 
-    prefilter_cos: float = 0.3
-    seed_dice: float = 0.5
-    seed_cos: float = 0.45
+    prefilter_cos: float = 0.25
+    seed_dice: float = 0.42
+    # A thesis sentence split out of a longer source sentence is contained in it.
+    seed_containment: float = 0.6
+    seed_cos: float = 0.3
     min_shared: int = 4
     min_distinctive: int = 2
     gap: int = 2
     min_chars: int = 50
-    passage_dice: float = 0.45
-    single_seed_dice: float = 0.7
+    passage_dice: float = 0.4
+    single_seed_dice: float = 0.6
+    min_passage_distinctive: int = 5
     max_sentence_chars: int = 200
+    # Across languages a dictionary finds fewer pairs (a word translates many ways,
+    # English carries more words): lower shares, but more seeds and more evidence.
+    cross_seed_dice: float = 0.22
+    cross_passage_dice: float = 0.22
+    cross_single_seed_dice: float = 0.45
+    cross_min_passage_distinctive: int = 7
+
+    def for_languages(self, cross: bool) -> MeaningParams:
+        """The thresholds for one pair of texts (same language or across)."""
+        if not cross:
+            return self
+        return replace(
+            self,
+            seed_dice=self.cross_seed_dice,
+            # A translated word spreads over many keys: its cosine says little.
+            prefilter_cos=0.03,
+            seed_cos=0.03,
+            seed_containment=1.01,
+            passage_dice=self.cross_passage_dice,
+            single_seed_dice=self.cross_single_seed_dice,
+            min_passage_distinctive=self.cross_min_passage_distinctive,
+        )
+
     max_pairs_shown: int = 16
 
 
@@ -182,6 +208,15 @@ def _sentence_matrix(
 LOOSE_CREDIT = 0.6  # a match through a looser key (broader class, gloss, part)
 
 
+@dataclass(frozen=True, slots=True)
+class _Overlap:
+    """Weighted Dice of two word groups, the thesis side's covered share, the pairs."""
+
+    dice: float
+    containment: float
+    pairs: list[tuple[int, int]]
+
+
 def _match_words(
     q_idx: Sequence[int],
     s_idx: Sequence[int],
@@ -189,7 +224,7 @@ def _match_words(
     s_keys: list[tuple[str, ...]],
     qw: list[float],
     sw: list[float],
-) -> tuple[float, list[tuple[int, int]]]:
+) -> _Overlap:
     """Weighted Dice of a one-to-one matching of words sharing a key, and the pairs."""
     by_key: dict[str, list[tuple[int, bool]]] = {}
     for j in s_idx:
@@ -199,6 +234,7 @@ def _match_words(
     used: set[int] = set()
     pairs: list[tuple[int, int]] = []
     matched = 0.0
+    matched_q = 0.0
     for i in sorted(q_idx, key=lambda i: -qw[i]):
         best, best_credit = -1, 0.0
         for k in q_keys[i]:
@@ -211,8 +247,14 @@ def _match_words(
             used.add(best)
             pairs.append((i, best))
             matched += best_credit * (qw[i] + sw[best])
-    total = sum(qw[i] for i in q_idx) + sum(sw[j] for j in s_idx)
-    return (matched / total if total else 0.0), pairs
+            matched_q += best_credit * qw[i]
+    total_q = sum(qw[i] for i in q_idx)
+    total = total_q + sum(sw[j] for j in s_idx)
+    return _Overlap(
+        matched / total if total else 0.0,
+        matched_q / total_q if total_q else 0.0,
+        pairs,
+    )
 
 
 def _groups(side: MeaningSide) -> list[list[int]]:
@@ -238,6 +280,7 @@ def align_meaning(
     """
     params = params or MeaningParams()
     cross = src.chinese != tgt.chinese
+    params = params.for_languages(cross)
     q_keys, s_keys = _keys(tgt, cross), _keys(src, cross)
     if not q_keys or not s_keys:
         return []
@@ -256,9 +299,10 @@ def align_meaning(
     ):
         if c < params.prefilter_cos or qi in covered:
             continue
-        dice, pairs = _match_words(q_groups[qi], s_groups[si], q_keys, s_keys, qw, sw)
+        ov = _match_words(q_groups[qi], s_groups[si], q_keys, s_keys, qw, sw)
+        dice, pairs = ov.dice, ov.pairs
         if (
-            dice >= params.seed_dice
+            (dice >= params.seed_dice or ov.containment >= params.seed_containment)
             and c >= params.seed_cos
             and len(pairs) >= params.min_shared
             and sum(weights.distinctive[i] for i, _ in pairs) >= params.min_distinctive
@@ -269,7 +313,7 @@ def align_meaning(
         seeds.append((qi, si, dice, pairs))
     out: list[MeaningPassage] = []
     for cluster in _clusters(seeds, params.gap):
-        passage = _passage(cluster, src, tgt, q_keys, s_keys, qw, sw, params, cross)
+        passage = _passage(cluster, src, tgt, (q_keys, s_keys), weights, params, cross)
         if passage is not None:
             out.append(passage)
     return out
@@ -314,23 +358,28 @@ def _passage(
     cluster: list[tuple[int, int, float, list[tuple[int, int]]]],
     src: MeaningSide,
     tgt: MeaningSide,
-    q_keys: list[tuple[str, ...]],
-    s_keys: list[tuple[str, ...]],
-    qw: list[float],
-    sw: list[float],
+    keys: tuple[list[tuple[str, ...]], list[tuple[str, ...]]],
+    weights: _Weights,
     params: MeaningParams,
     cross: bool,
 ) -> MeaningPassage | None:
     """Validate a cluster as a whole and describe it; None when it does not hold."""
+    q_keys, s_keys = keys
+    qw, sw, distinctive = weights.q, weights.s, weights.distinctive
     q_lo, q_hi = cluster[0][0], cluster[-1][0]
     s_lo = min(x[1] for x in cluster)
     s_hi = max(x[1] for x in cluster)
     q_words = [i for i, s in enumerate(tgt.word_sent.tolist()) if q_lo <= s <= q_hi]
     s_words = [j for j, s in enumerate(src.word_sent.tolist()) if s_lo <= s <= s_hi]
-    dice, pairs = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
+    ov = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
+    dice = ov.dice
     if dice < params.passage_dice:
         return None
     if len(cluster) == 1 and cluster[0][2] < params.single_seed_dice:
+        return None
+    if sum(distinctive[i] for seed in cluster for i, _ in seed[3]) < (
+        params.min_passage_distinctive
+    ):
         return None
     t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
     s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]

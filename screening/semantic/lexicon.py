@@ -231,6 +231,10 @@ ENGLISH_STOPWORDS = frozenset(
         "via",
         "per",
         "upon",
+        "am",
+        "go",
+        "up",
+        "yes",
         "while",
         "within",
         "without",
@@ -315,6 +319,36 @@ def _english_glosses(definition: str) -> list[str]:
     return out
 
 
+_SUFFIXES = (
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ves", "f"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ly", ""),
+    ("ily", "y"),
+    ("ally", ""),
+    ("er", ""),
+    ("est", ""),
+)
+
+
+def english_forms(word: str) -> list[str]:
+    """The word and the dictionary forms it may be an inflection of, most likely first."""
+    out = [word]
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + repl
+            out.append(stem)
+            if repl == "" and len(stem) > 3 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])  # "planned" -> "plan"
+    return out
+
+
 @dataclass(slots=True)
 class Lexicon:
     """Synonym classes of Chinese words and English<->Chinese word translations."""
@@ -339,8 +373,8 @@ class Lexicon:
                 if line.startswith("#"):
                     continue
                 m = _CEDICT_LINE.match(line)
-                if m is None or len(m.group(2)) < 2 or m.group(3)[:1].isupper():
-                    continue  # one-character words are too ambiguous; names skipped
+                if m is None or len(m.group(2)) < 2:
+                    continue  # one-character words are too ambiguous
                 simplified = m.group(2)
                 glosses = _english_glosses(m.group(4))
                 if not glosses:
@@ -351,8 +385,17 @@ class Lexicon:
         return cls(
             classes={w: tuple(c) for w, c in classes.items()},
             zh_to_en={w: tuple(dict.fromkeys(g))[:6] for w, g in zh_en.items()},
-            en_to_zh={w: tuple(dict.fromkeys(z))[:12] for w, z in en_zh.items()},
+            en_to_zh={w: tuple(dict.fromkeys(z))[:40] for w, z in en_zh.items()},
         )
+
+    def translations(self, word: str) -> tuple[str, ...]:
+        """Chinese translations of an English word, looked up by its dictionary form
+        (inflections stripped by rule: "institutions", "guided", "studied")."""
+        for form in english_forms(word):
+            found = self.en_to_zh.get(form)
+            if found:
+                return found
+        return ()
 
 
 _lexicon: Lexicon | None = None

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from screening.semantic.lexicon import ENGLISH_STOPWORDS, STOCK_PHRASES, Lexicon
+from screening.semantic.lexicon import (
+    ENGLISH_STOPWORDS,
+    STOCK_PHRASES,
+    Lexicon,
+    english_forms,
+)
 from screening.tokenize import get_tokenizer
 
 __all__ = [
@@ -79,7 +84,7 @@ def _latin_words(text: str, offset: int, in_chinese: bool) -> list[Word]:
         elif in_chinese:
             if len(token) >= 2 and token not in ENGLISH_STOPWORDS:
                 out.append(Word(token, start, end, "term"))
-        elif len(token) >= 3 and token not in ENGLISH_STOPWORDS:
+        elif len(token) >= 2 and token not in ENGLISH_STOPWORDS:
             out.append(Word(token, start, end, "en"))
     return out
 
@@ -126,8 +131,10 @@ def projected_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
     Chinese words' glosses), as a term, and its Chinese translations' classes."""
     if word.kind != "en":
         return native_keys(word, lexicon)
+    forms = english_forms(word.text)
     keys: list[str] = ["e:" + word.text, "t:" + word.text]
-    for zh in lexicon.en_to_zh.get(word.text, ()):
+    keys += ["~e:" + f for f in forms[1:]] + ["~t:" + f for f in forms[1:]]
+    for zh in lexicon.translations(word.text):
         keys.append("~w:" + zh)
         keys.extend("~c:" + c for c in lexicon.classes.get(zh, ()))
     return tuple(dict.fromkeys(keys))
