@@ -87,6 +87,8 @@ KIND_LABELS = {
     "cited": "引用",
     "own": "本人已发表",
     "excluded": "已排除",
+    "rewrite": "疑似改写",
+    "translated": "跨语言",
 }
 
 
@@ -175,7 +177,15 @@ class _Piece:
     numbers: tuple[int, ...] = ()
 
 
-_PRIORITY = {"copied": 3, "cited": 2, "own": 1, KIND_EXCLUDED: 0}
+# Copied text outranks reuse of meaning where they overlap.
+_PRIORITY = {
+    "copied": 5,
+    "cited": 4,
+    "own": 3,
+    "rewrite": 2,
+    "translated": 1,
+    KIND_EXCLUDED: 0,
+}
 
 
 def highlight(
