@@ -137,9 +137,19 @@ class Screener:
         if peer_texts:
             peer_index, skip = self._peer_index(peer_texts, text)
             peer_cands = peer_index.query(norm, top_k=self.top_k, exclude=skip)
-            matches += self._align_candidates(
+            peer_matches = self._align_candidates(
                 norm, peer_cands, peer_texts.__getitem__, excluded
             )
+            if self.meaning:
+                peer_matches += self.finder_.find(
+                    norm,
+                    peer_index,
+                    peer_texts.__getitem__,
+                    excluded=excluded,
+                    exclude=skip,
+                    reported=matches + peer_matches,
+                )
+            matches += peer_matches
         matches.sort(key=lambda m: (m.offset, m.source, m.source_offset))
         return matches
 
@@ -151,9 +161,7 @@ class Screener:
         stale = getattr(self, "peer_texts_", {}).keys() - peers.keys()
         if not hasattr(self, "peer_index_") or len(stale) > len(peers) + 100:
             # Start afresh rather than carry many peers of finished batches.
-            self.peer_index_ = CorpusIndex(
-                None, words=False, **self.index_.params.to_dict()
-            )
+            self.peer_index_ = CorpusIndex(None, **self.index_.params.to_dict())
             self.peer_texts_: dict[str, str] = {}
         for peer_id, peer_text in peers.items():
             known = self.peer_texts_.get(peer_id)
