@@ -381,9 +381,9 @@ class CorpusIndex:
         top_k: int = 10,
         min_share: float = 0.4,
         exclude: Collection[str] = (),
-    ) -> list[tuple[str, float]]:
-        """(document id, share) of documents holding most content words of some
-        window of the query, by meaning keys (the meaning layer's retrieval)."""
+    ) -> list[tuple[str, float, tuple[int, ...]]]:
+        """(document id, share, windows) of documents holding most content words of
+        some window of the query, by meaning keys (the meaning layer's retrieval)."""
         self._flush_pending()
         if not self._live:
             return []
@@ -399,7 +399,7 @@ class CorpusIndex:
             min_share=min_share,
             top_k=top_k,
         )
-        return [(self._doc_ids[d] or "", share) for d, share in ranked]
+        return [(self._doc_ids[d] or "", share, w) for d, share, w in ranked]
 
     def _lookup(self, bands: np.ndarray, *, hard_cap: int) -> _Hits | None:
         """Every (query passage, band) key found in the segments, with the document

@@ -25,6 +25,7 @@ __all__ = [
 ]
 
 WORD_FIELDS = ("word_keys", "word_docs")
+MIN_WINDOW_WEIGHT = 12.0  # IDF-weighted words a window needs to retrieve by
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +122,10 @@ def rank_documents(
     df_cap: int,
     min_share: float,
     top_k: int,
-) -> list[tuple[int, float]]:
-    """(document number, best window share) of the documents holding at least
-    `min_share` of some window's informative content words (IDF-weighted), best first.
+) -> list[tuple[int, float, tuple[int, ...]]]:
+    """(document number, summed share, the windows reaching `min_share`) of the
+    documents holding at least `min_share` of some window's informative content words
+    (IDF-weighted), best first.
     """
     if not len(query.key) or not n_docs:
         return []
@@ -153,14 +155,17 @@ def rank_documents(
     found = np.bincount(inv, weights=word_w[p_word])
     c_window, c_doc = cells // n_docs, cells % n_docs
     share = found / np.maximum(totals[c_window], 1e-9)
-    # A window needs some substance: at least ~4 informative words' worth.
-    share[totals[c_window] < 4.0] = 0.0
-    best: dict[int, float] = {}
-    for d, s in zip(c_doc.tolist(), share.tolist(), strict=True):
-        if s >= min_share and s > best.get(d, 0.0):
-            best[d] = s
-    ranked = sorted(best.items(), key=lambda x: (-x[1], x[0]))
-    return ranked[:top_k]
+    # A window needs substance: a few informative words' worth of IDF.
+    share[totals[c_window] < MIN_WINDOW_WEIGHT] = 0.0
+    score: dict[int, float] = {}
+    windows: dict[int, list[int]] = {}
+    for w, d, s in zip(c_window.tolist(), c_doc.tolist(), share.tolist(), strict=True):
+        if s >= min_share:
+            windows.setdefault(d, []).append(w)
+            score[d] = score.get(d, 0.0) + s
+    # Documents rank by the evidence of all their windows, not their best one.
+    ranked = sorted(score.items(), key=lambda x: (-x[1], x[0]))[:top_k]
+    return [(d, s, tuple(sorted(windows[d]))) for d, s in ranked]
 
 
 def df_cap_for(n_docs: int) -> int:

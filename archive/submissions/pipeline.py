@@ -109,7 +109,7 @@ class _ExcludingIndex:
 
     def query_meaning(
         self, query: QueryWords, **kwargs: Any
-    ) -> list[tuple[str, float]]:
+    ) -> list[tuple[str, float, tuple[int, ...]]]:
         """Meaning-layer candidates as `CorpusIndex.query_meaning`, likewise."""
         exclude = self._exclude | frozenset(kwargs.pop("exclude", ()))
         return self._index.query_meaning(query, exclude=exclude, **kwargs)

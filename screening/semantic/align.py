@@ -29,7 +29,14 @@ from screening.semantic.words import (
 )
 from screening.tokenize import sentences
 
-__all__ = ["MeaningPassage", "MeaningParams", "MeaningSide", "align_meaning", "prepare"]
+__all__ = [
+    "MeaningPassage",
+    "MeaningParams",
+    "MeaningSide",
+    "align_meaning",
+    "covered_sentences",
+    "prepare",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,19 +110,51 @@ class MeaningSide:
     native: list[tuple[str, ...]]
     projected: list[tuple[str, ...]] | None = None
 
+    def subset(self, keep: set[int]) -> MeaningSide:
+        """The same text with only the sentences `keep` (spans stay in place)."""
+        order = sorted(i for i in keep if 0 <= i < len(self.sents))
+        renumber = {old: new for new, old in enumerate(order)}
+        chosen = [i for i, s in enumerate(self.word_sent.tolist()) if s in renumber]
+        return MeaningSide(
+            self.norm,
+            self.chinese,
+            [self.sents[i] for i in order],
+            [self.words[i] for i in chosen],
+            np.array(
+                [renumber[int(self.word_sent[i])] for i in chosen], dtype=np.int64
+            ),
+            [self.native[i] for i in chosen],
+            None if self.projected is None else [self.projected[i] for i in chosen],
+        )
+
 
 def prepare(
     norm: NormalizedText,
     params: MeaningParams | None = None,
     lexicon: Lexicon | None = None,
+    *,
+    near: str | None = None,
 ) -> MeaningSide:
-    """Sentences and content words of a normalised text, computed once per text."""
+    """Sentences and content words of a normalised text, computed once per text.
+
+    With `near` (a passage of the other text), a long Chinese text keeps only the
+    sentences sharing characters with it (and their neighbours): segmenting words is
+    the costly step, and a sentence sharing no character bigram cannot say the same.
+    """
     params = params or MeaningParams()
     lexicon = lexicon or get_lexicon()
     text = norm.text
     chinese = is_chinese(text)
     sents = sentences(text, max_chars=params.max_sentence_chars)
-    words = content_words(text, chinese)
+    if near is not None and chinese and len(text) > 2 * len(near):
+        sents = _near_sentences(text, sents, near)
+        words = [
+            Word(w.text, w.start + s, w.end + s, w.kind)
+            for s, e in sents
+            for w in content_words(text[s:e], chinese)
+        ]
+    else:
+        words = content_words(text, chinese)
     starts = np.array([s for s, _ in sents], dtype=np.int64)
     pos = np.array([w.start for w in words], dtype=np.int64)
     word_sent = (
@@ -126,6 +165,20 @@ def prepare(
     native = [native_keys(w, lexicon) for w in words]
     projected = None if chinese else [projected_keys(w, lexicon) for w in words]
     return MeaningSide(norm, chinese, sents, words, word_sent, native, projected)
+
+
+def _near_sentences(
+    text: str, sents: list[tuple[int, int]], near: str, min_share: float = 0.08
+) -> list[tuple[int, int]]:
+    """Sentences sharing at least `min_share` of their CJK bigrams with `near`, and
+    their neighbours."""
+    grams = {near[i : i + 2] for i in range(len(near) - 1)}
+    keep: set[int] = set()
+    for i, (s, e) in enumerate(sents):
+        own = {text[j : j + 2] for j in range(s, e - 1)}
+        if own and len(own & grams) >= min_share * len(own):
+            keep.update((i - 1, i, i + 1))
+    return [sents[i] for i in sorted(keep) if 0 <= i < len(sents)]
 
 
 def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
@@ -291,7 +344,7 @@ def align_meaning(
     sm = _sentence_matrix(s_keys, src.word_sent, len(src.sents), vocab, isf)
     cos = (qm @ sm.T).tocoo()
     q_groups, s_groups = _groups(tgt), _groups(src)
-    covered = _covered_sentences(tgt, skip)
+    covered = covered_sentences(tgt, skip)
     seeds: list[tuple[int, int, float, list[tuple[int, int]]]] = []
     best: dict[int, tuple[float, int, list[tuple[int, int]]]] = {}
     for qi, si, c in zip(
@@ -319,7 +372,7 @@ def align_meaning(
     return out
 
 
-def _covered_sentences(side: MeaningSide, skip: Sequence[tuple[int, int]]) -> set[int]:
+def covered_sentences(side: MeaningSide, skip: Sequence[tuple[int, int]]) -> set[int]:
     """Sentences more than half inside already reported spans (original offsets)."""
     if not skip:
         return set()

@@ -16,7 +16,13 @@ from screening.normalize import NormalizedText, normalize
 from screening.postings import QueryWords
 from screening.report.labels import KIND_REWRITE, KIND_TRANSLATED
 from screening.report.model import Match
-from screening.semantic.align import MeaningParams, MeaningSide, align_meaning, prepare
+from screening.semantic.align import (
+    MeaningParams,
+    MeaningSide,
+    align_meaning,
+    covered_sentences,
+    prepare,
+)
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.words import english_keys, key_hash, projected_keys
 
@@ -109,18 +115,24 @@ class MeaningFinder:
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
-    ) -> list[str]:
-        """Source ids holding most content words of some window, either language."""
+    ) -> list[tuple[str, set[int]]]:
+        """Source ids holding most content words of some window, either language,
+        each with the thesis sentences of those windows."""
         lexicon = get_lexicon()
+        windows = _windows(side.sents)
         found: dict[str, float] = {}
+        where: dict[str, set[int]] = {}
         for keys_of in (_native_firm(side), _translated(lexicon, side)):
             query = query_words(side, keys_of)
-            for doc_id, share in index.query_meaning(
+            for doc_id, share, wins in index.query_meaning(
                 query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
             ):
                 found[doc_id] = max(found.get(doc_id, 0.0), share)
+                sents = where.setdefault(doc_id, set())
+                for w in wins:
+                    sents.update(range(*windows[w]))
         ranked = sorted(found.items(), key=lambda x: (-x[1], x[0]))
-        return [d for d, _ in ranked[: self.top_k]]
+        return [(d, where[d]) for d, _ in ranked[: self.top_k]]
 
     def find(
         self,
@@ -142,12 +154,21 @@ class MeaningFinder:
             return []
         prefetch = getattr(fetch, "prefetch", None)
         if prefetch is not None:
-            prefetch(cands)
+            prefetch([d for d, _ in cands])
         skip = [(m.offset, m.end) for m in reported]
+        covered = covered_sentences(side, skip)
         out: list[Match] = []
-        for doc_id in cands:
-            src = prepare(normalize(fetch(doc_id)), self.params)
-            for p in align_meaning(src, side, self.params, skip=skip):
+        for doc_id, sents in cands:
+            # Only the thesis sentences the retrieval pointed at are aligned (with a
+            # sentence either side), and not those the character layer reported.
+            core = sents - covered
+            if len(core) < 2:
+                continue
+            wide = {j for i in core for j in (i - 1, i, i + 1)} - covered
+            region = side.subset(wide)
+            near = "".join(norm.text[s:e] for s, e in region.sents)
+            src = prepare(normalize(fetch(doc_id)), self.params, near=near)
+            for p in align_meaning(src, region, self.params, skip=skip):
                 out.append(
                     Match(
                         source=doc_id,

@@ -144,9 +144,7 @@ def english_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
     """A Chinese word's English translations as keys, to look up English sources."""
     if word.kind == "zh":
         return tuple("e:" + en for en in lexicon.zh_to_en.get(word.text, ()))
-    if word.kind == "term":
-        return ("e:" + word.text, "t:" + word.text)
-    return ()
+    return ()  # numbers and terms are in every language: they retrieve nothing here
 
 
 def key_hash(keys: list[str] | tuple[str, ...]) -> np.ndarray:
@@ -156,7 +154,24 @@ def key_hash(keys: list[str] | tuple[str, ...]) -> np.ndarray:
 
 def document_keys(text: str, lexicon: Lexicon) -> np.ndarray:
     """The distinct firm meaning keys of a normalised text, hashed and sorted."""
+    chinese = is_chinese(text)
+    if chinese:
+        # Only distinct words matter here: cut once, key each distinct word once.
+        words: list[Word] = []
+        for token in set(get_tokenizer().cut(text)):
+            if _CJK.search(token):
+                if len(token) >= 2 and token not in STOCK_PHRASES:
+                    words.append(Word(token, 0, 0, "zh"))
+            elif _LATIN_TOKEN.search(token):
+                words.extend(_latin_words(token, 0, in_chinese=True))
+    else:
+        words = _latin_words(text, 0, in_chinese=False)
     keys: set[str] = set()
-    for word in content_words(text):
-        keys.update(k for k in native_keys(word, lexicon) if not k.startswith("~"))
+    classes = lexicon.classes
+    for word in {(w.text, w.kind): w for w in words}.values():
+        if word.kind == "zh":
+            keys.add("w:" + word.text)
+            keys.update("c:" + c for c in classes.get(word.text, ()))
+        else:
+            keys.update(native_keys(word, lexicon))
     return np.unique(key_hash(sorted(keys)))
