@@ -43,17 +43,17 @@ __all__ = [
 class MeaningParams:
     """Thresholds of the meaning aligner (tuned for precision first)."""
 
-    prefilter_cos: float = 0.25
+    prefilter_cos: float = 0.15
     seed_dice: float = 0.42
     # A thesis sentence split out of a longer source sentence is contained in it.
     seed_containment: float = 0.6
-    seed_cos: float = 0.3
+    seed_cos: float = 0.15
     min_shared: int = 4
     min_distinctive: int = 2
     gap: int = 2
     min_chars: int = 50
     passage_dice: float = 0.4
-    single_seed_dice: float = 0.6
+    single_seed_dice: float = 0.5
     min_passage_distinctive: int = 5
     max_sentence_chars: int = 200
     # Across languages a dictionary finds fewer pairs (a word translates many ways,

@@ -106,8 +106,8 @@ class MeaningFinder:
         self,
         params: MeaningParams | None = None,
         *,
-        top_k: int = 8,
-        min_share: float = 0.45,
+        top_k: int = 10,
+        min_share: float = 0.3,
     ) -> None:
         self.params = params or MeaningParams()
         self.top_k = top_k
