@@ -170,8 +170,13 @@ def document_keys(text: str, lexicon: Lexicon) -> np.ndarray:
     classes = lexicon.classes
     for word in {(w.text, w.kind): w for w in words}.values():
         if word.kind == "zh":
-            keys.add("w:" + word.text)
-            keys.update("c:" + c for c in classes.get(word.text, ()))
+            # A word in 词林 is found through its classes (the query asks for them
+            # too); only words outside it are stored as themselves.
+            found = classes.get(word.text)
+            if found:
+                keys.update("c:" + c for c in found)
+            else:
+                keys.add("w:" + word.text)
         else:
             keys.update(native_keys(word, lexicon))
     return np.unique(key_hash(sorted(keys)))
