@@ -15,9 +15,10 @@ from xml.sax.saxutils import quoteattr
 from defusedxml import ElementTree
 
 from screening.align import AlignParams, align
-from screening.normalize import normalize
+from screening.normalize import NormalizedText, normalize
 from screening.report.counting import merge_spans, mostly_inside
 from screening.report.model import Match
+from screening.semantic.align import MeaningSide, align_meaning, prepare
 from screening.structure import analyse
 
 __all__ = [
@@ -177,26 +178,41 @@ def run_pan(
     susp_dir: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
     params: AlignParams | None = None,
+    *,
+    meaning: bool = True,
 ) -> int:
     """Align every listed pair and write `<susp>-<src>.xml` detections; returns the count.
 
     As in `screen`, matches in the suspicious document's templates (cover, declarations,
-    contents) and reference list are not reported as reuse.
+    contents) and reference list are not reported as reuse, and (with `meaning`) the
+    meaning layer adds rewritten and translated passages the characters do not show.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    src_cache: dict[str, object] = {}
+    src_cache: dict[str, NormalizedText] = {}
     total = 0
-    susp_cache: tuple[str, object, list[tuple[int, int]]] | None = None
+    susp_cache: tuple[str, NormalizedText, list[tuple[int, int]]] | None = None
+    susp_side: MeaningSide | None = None
+    src_sides: dict[str, MeaningSide] = {}
     for susp_name, src_name in read_pairs(pairs_path):
         if susp_cache is None or susp_cache[0] != susp_name:
             susp_text = read_text(Path(susp_dir) / susp_name)
             susp_cache = (susp_name, normalize(susp_text), template_spans(susp_text))
+            susp_side = None
         if src_name not in src_cache:
             if len(src_cache) > 256:
                 src_cache.clear()
+                src_sides.clear()
             src_cache[src_name] = normalize(read_text(Path(src_dir) / src_name))
-        passages = align(src_cache[src_name], susp_cache[1], params)  # type: ignore[arg-type]
+        passages = align(src_cache[src_name], susp_cache[1], params)
+        spans = [(p.tgt_span[0], p.tgt_span[1]) for p in passages]
+        if meaning:
+            if susp_side is None:
+                susp_side = prepare(susp_cache[1])
+            if src_name not in src_sides:
+                src_sides[src_name] = prepare(src_cache[src_name])
+            found = align_meaning(src_sides[src_name], susp_side, skip=spans)
+            passages += found  # type: ignore[arg-type]
         dets = [
             Detection(
                 susp_name,

@@ -16,6 +16,7 @@ from screening.pan import (
     run_pan,
     write_detections,
 )
+from tests.screening.rewrites import REWRITE, SOURCE
 
 SRC = (
     "学术不端行为严重损害科学研究的公信力。本文基于问卷调查和访谈，分析了研究生学术诚信教育的现状。"
@@ -142,3 +143,19 @@ def test_run_pan_leaves_declarations_out_as_screen_does(tmp_path: Path) -> None:
     assert len(dets) == 1
     assert dets[0].this_offset >= len(DECLARATION) - 1
     assert dets[0].this_offset + dets[0].this_length >= susp.index(copied) + 100
+
+
+def test_run_pan_finds_a_rewritten_passage_too(tmp_path: Path) -> None:
+    src_dir, susp_dir, out = tmp_path / "src", tmp_path / "susp", tmp_path / "out"
+    src_dir.mkdir()
+    susp_dir.mkdir()
+    (src_dir / "source-document1.txt").write_text(SOURCE, encoding="utf-8")
+    susp = FILLER + "\n" + REWRITE + "\n"
+    (susp_dir / "suspicious-document1.txt").write_text(susp, encoding="utf-8")
+    (tmp_path / "pairs").write_text(
+        "suspicious-document1.txt source-document1.txt\n", encoding="utf-8"
+    )
+    run_pan(tmp_path / "pairs", src_dir, susp_dir, out)
+    (d,) = read_detections(out / "suspicious-document1-source-document1.xml")
+    assert d.this_offset <= susp.index(REWRITE) + 30
+    assert d.this_offset + d.this_length >= len(susp) - 40
