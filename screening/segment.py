@@ -93,11 +93,12 @@ class Segment:
     @classmethod
     def load(cls, storage: IndexStorage, name: str, mmap: bool) -> Segment:
         """Memory-map (or read) a saved segment."""
-        arrays = storage.read_segment(name, _FIELDS, mmap)
+        # One read of every field (a storage may cache a segment per read).
         try:
-            found = storage.read_segment(name, WORD_FIELDS, mmap)
-            words = Postings(found["word_keys"], found["word_docs"])
+            arrays = storage.read_segment(name, _FIELDS + WORD_FIELDS, mmap)
+            words = Postings(arrays["word_keys"], arrays["word_docs"])
         except SegmentMissing:  # written before the meaning layer: reindex to fill
+            arrays = storage.read_segment(name, _FIELDS, mmap)
             words = Postings.empty()
         return cls(name, *(arrays[f] for f in _FIELDS), words)
 

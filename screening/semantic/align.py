@@ -52,9 +52,9 @@ class MeaningParams:
     min_distinctive: int = 2
     gap: int = 2
     min_chars: int = 50
-    passage_dice: float = 0.4
-    single_seed_dice: float = 0.5
-    min_passage_distinctive: int = 5
+    passage_dice: float = 0.45
+    single_seed_dice: float = 0.65
+    min_passage_distinctive: int = 6
     max_sentence_chars: int = 200
     # Across languages a dictionary finds fewer pairs (a word translates many ways,
     # English carries more words): lower shares, but more seeds and more evidence.

@@ -130,3 +130,16 @@ def test_lexicon_ships_with_the_packages() -> None:
 def test_stock_phrasing_is_no_evidence(words: list[str]) -> None:
     text = "，".join(words) + "。"
     assert content_words(text) == []
+
+
+def test_an_index_saved_before_the_meaning_layer_still_opens(tmp_path: Path) -> None:
+    index = CorpusIndex(tmp_path / "idx")
+    index.add("source", SOURCE)
+    index.save()
+    for old in (tmp_path / "idx").glob("seg-*/word_*.npy"):
+        old.unlink()  # as segments written by the previous release
+    reopened = CorpusIndex.load(tmp_path / "idx")
+    screener = Screener(reopened, {"source": SOURCE}.__getitem__)
+
+    assert len(reopened) == 1
+    assert screener.screen(_thesis(SOURCE[20:])[0])[0].source == "source"
