@@ -39,7 +39,7 @@ import numpy as np
 
 from benchmarks.markov import MarkovCorpus, MarkovModel, decode, generate_corpus, train
 from screening.fingerprint import FingerprintParams
-from screening.index import CorpusIndex, fingerprint_document
+from screening.index import CorpusIndex, document_words, fingerprint_document
 from screening.report import Match
 
 THESIS_CHARS = 50_000
@@ -105,12 +105,16 @@ def _init_worker(directory: str) -> None:
 
 def _fingerprint_range(
     args: tuple[int, int, dict[str, Any]],
-) -> tuple[int, list[tuple[int, np.ndarray, np.ndarray]], float]:
+) -> tuple[int, list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], float]:
     lo, hi, params = args
     assert _CORPUS is not None
     fp_params = FingerprintParams(**params)
     cpu = time.process_time()
-    out = [fingerprint_document(_CORPUS.text(i), fp_params) for i in range(lo, hi)]
+    out = []
+    for i in range(lo, hi):
+        text = _CORPUS.text(i)
+        # The meaning layer's word postings are part of the index (and its cost).
+        out.append((*fingerprint_document(text, fp_params), document_words(text)))
     return lo, out, time.process_time() - cpu
 
 
@@ -141,8 +145,10 @@ def build_index(
     ) as pool:
         for lo, fps, spent in pool.imap(_fingerprint_range, ranges):
             cpu += spent
-            for j, (length, spans, bands) in enumerate(fps):
-                index.add_fingerprinted(corpus.doc_id(lo + j), length, spans, bands)
+            for j, (length, spans, bands, words) in enumerate(fps):
+                index.add_fingerprinted(
+                    corpus.doc_id(lo + j), length, spans, bands, words
+                )
                 chars += length
     fp_wall = time.perf_counter() - wall
     save = time.perf_counter()
@@ -241,12 +247,16 @@ def screen_all(
     index: CorpusIndex,
     corpus: MarkovCorpus,
     theses: list[tuple[str, list[Planted]]],
+    *,
+    meaning: bool = True,
 ) -> dict[str, Any]:
-    """Time the screener on each thesis; recall over all planted passages."""
+    """Time the screener on each thesis (with or without the meaning layer); recall
+    over all planted passages."""
     from screening.screener import Screener
 
     numbers = {corpus.doc_id(i): i for i in range(len(corpus))}
-    screener = Screener(index, lambda d: corpus.text(numbers[d])).fit()
+    screener = Screener(index, lambda d: corpus.text(numbers[d]), meaning=meaning)
+    screener.fit()
     screener.screen(theses[0][0][:3000])  # warm up (jieba-free, but imports, caches)
     times, cpus, covered, total, found = [], [], 0.0, 0, 0
     for text, planted in theses:
@@ -402,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         n_pass = index.n_passages
         nbytes = index.nbytes
+        words_nbytes = sum(s.words.nbytes for s in index._segments)
         disk = index.storage.nbytes_stored() if index.storage else 0
         del index
         # Adding 1,000 documents to the saved index: a new segment (plus tail merges).
@@ -424,7 +435,9 @@ def main(argv: list[str] | None = None) -> int:
         chars = corpus.n_chars
         print(
             f"index: {n_pass:,} passages; memory {nbytes / chars:.2f} bytes/char "
-            f"({_mb(nbytes)}), disk {disk / chars:.2f} bytes/char ({_mb(disk)})",
+            f"({_mb(nbytes)}), disk {disk / chars:.2f} bytes/char ({_mb(disk)}); "
+            f"of it the meaning layer's word postings "
+            f"{words_nbytes / chars:.2f} bytes/char ({_mb(words_nbytes)})",
             flush=True,
         )
         # Tombstone the 1,000 extra documents again so screening sees the corpus as built.
@@ -462,7 +475,21 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     index = CorpusIndex.load(index_dir_clean, mmap=False)
+    # Before and after in one run: the character layer alone (as before the meaning
+    # layer), then both layers (what `chengxin screen` runs now).
+    chars_only = screen_all(index, corpus, theses[: args.theses], meaning=False)
+    print(
+        f"character layer only: median {chars_only['median_s']:.2f}s, "
+        f"p95 {chars_only['p95_s']:.2f}s (CPU {chars_only['mean_cpu_s']:.2f}s); "
+        f"recall {chars_only['recall']:.3f}",
+        flush=True,
+    )
     res = screen_all(index, corpus, theses[: args.theses])
+    print(
+        f"with the meaning layer: {res['median_s'] / chars_only['median_s']:.2f}x "
+        f"the median time of the character layer alone",
+        flush=True,
+    )
     print(
         f"screening a 50,000-char thesis with {PASSAGES} reused passages against "
         f"{args.docs:,} documents ({res['n']} theses): median {res['median_s']:.2f}s, "

@@ -23,12 +23,27 @@ import numpy as np
 
 from screening.fingerprint import FingerprintParams, fingerprint_passages
 from screening.normalize import NormalizedText, normalize
+from screening.postings import (
+    QueryWords,
+    build_postings,
+    df_cap_for,
+    merge_postings,
+    rank_documents,
+)
+from screening.segment import Segment
+from screening.semantic.lexicon import get_lexicon
+from screening.semantic.words import document_keys
 from screening.storage import MANIFEST, DirectoryStorage, IndexStorage, SegmentMissing
 
-__all__ = ["CorpusIndex", "Candidate", "Region", "fingerprint_document"]
+__all__ = [
+    "CorpusIndex",
+    "Candidate",
+    "Region",
+    "fingerprint_document",
+    "document_words",
+]
 
 FORMAT_VERSION = 1
-_FIELDS = ("passage_doc", "spans", "keys", "pids")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,77 +66,6 @@ class Candidate:
     doc_id: str
     score: float
     regions: tuple[Region, ...]
-
-
-class _Segment:
-    """One immutable block of passages: per-band sorted keys and passage ids."""
-
-    __slots__ = ("name", "passage_doc", "spans", "keys", "pids", "_docs_sorted")
-
-    def __init__(
-        self,
-        name: str,
-        passage_doc: np.ndarray,
-        spans: np.ndarray,
-        keys: np.ndarray,
-        pids: np.ndarray,
-    ) -> None:
-        self.name = name
-        self.passage_doc = passage_doc  # int32 [n]
-        self.spans = spans  # int32 [n, 2]
-        self.keys = keys  # uint32 [bands, n], each row sorted
-        self.pids = pids  # uint32 [bands, n]
-        self._docs_sorted: bool | None = None
-
-    @property
-    def docs_sorted(self) -> bool:
-        """Passages are in document order (as `add`, merges and compaction keep them):
-        then each key's passages are in document order too (stable sort by key)."""
-        if self._docs_sorted is None:
-            docs = np.asarray(self.passage_doc)
-            self._docs_sorted = bool(len(docs) < 2 or (np.diff(docs) >= 0).all())
-        return self._docs_sorted
-
-    @classmethod
-    def build(
-        cls, name: str, passage_doc: np.ndarray, spans: np.ndarray, bands: np.ndarray
-    ) -> _Segment:
-        """Sort each band's keys once so lookups are binary searches."""
-        n, nb = bands.shape
-        keys = np.empty((nb, n), dtype=np.uint32)
-        pids = np.empty((nb, n), dtype=np.uint32)
-        for b in range(nb):
-            order = np.argsort(bands[:, b], kind="stable")
-            keys[b] = bands[order, b]
-            pids[b] = order
-        return cls(
-            name, passage_doc.astype(np.int32), spans.astype(np.int32), keys, pids
-        )
-
-    def save(self, storage: IndexStorage) -> _Segment:
-        """Write the arrays to the storage; returns the segment to keep (maybe mapped)."""
-        stored = storage.write_segment(
-            self.name, {f: getattr(self, f) for f in _FIELDS}
-        )
-        if stored is None:
-            return self
-        return _Segment(self.name, *(stored[f] for f in _FIELDS))
-
-    @classmethod
-    def load(cls, storage: IndexStorage, name: str, mmap: bool) -> _Segment:
-        """Memory-map (or read) a saved segment."""
-        arrays = storage.read_segment(name, _FIELDS, mmap)
-        return cls(name, *(arrays[f] for f in _FIELDS))
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes held by the arrays."""
-        return int(
-            self.passage_doc.nbytes
-            + self.spans.nbytes
-            + self.keys.nbytes
-            + self.pids.nbytes
-        )
 
 
 class CorpusIndex:
@@ -147,6 +91,7 @@ class CorpusIndex:
         max_df_docs: int = 200,
         mmap: bool = True,
         query_stride: int = 5,
+        words: bool = True,
         **params: Any,
     ) -> None:
         self.directory = Path(directory) if directory is not None else None
@@ -159,13 +104,14 @@ class CorpusIndex:
         self.max_df_docs = max_df_docs
         self.mmap = mmap
         self.query_stride = query_stride
+        self.words = words  # keep word postings for the meaning layer
         self.params = FingerprintParams(**params)
         self._doc_ids: list[str | None] = []  # doc number -> id (None once removed)
         self._doc_lengths: list[int] = []
         self._live: dict[str, int] = {}
-        self._segments: list[_Segment] = []
-        self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []
-        self._unsaved: list[_Segment] = []
+        self._segments: list[Segment] = []
+        self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._unsaved: list[Segment] = []
         self._obsolete: list[str] = []
         if self.storage is not None:
             # A writer may compact between our reading the manifest and opening its
@@ -209,8 +155,7 @@ class CorpusIndex:
         self._doc_lengths = list(manifest["doc_lengths"])
         self._live = {d: i for i, d in enumerate(self._doc_ids) if d is not None}
         self._segments = [
-            _Segment.load(self.storage, name, self.mmap)
-            for name in manifest["segments"]
+            Segment.load(self.storage, name, self.mmap) for name in manifest["segments"]
         ]
         self.version = manifest.get("version")
 
@@ -233,7 +178,7 @@ class CorpusIndex:
         for segment in self._unsaved:
             stored = segment.save(self.storage)
             if self.mmap and stored is segment and self.directory is not None:
-                stored = _Segment.load(self.storage, segment.name, True)
+                stored = Segment.load(self.storage, segment.name, True)
             idx = self._segments.index(segment)
             self._segments[idx] = stored
         self._unsaved = []
@@ -255,24 +200,27 @@ class CorpusIndex:
             self.storage.delete_segment(name)
         self._obsolete = []
 
-    def _flush_pending(self) -> _Segment | None:
+    def _flush_pending(self) -> Segment | None:
         """Turn buffered documents into one sorted segment (time ~ what was added)."""
         if not self._pending:
             return None
+        pending = self._pending
         docs = np.concatenate(
-            [np.full(len(sp), d, dtype=np.int32) for d, sp, _ in self._pending]
+            [np.full(len(sp), d, dtype=np.int32) for d, sp, _, _ in pending]
         )
-        spans = np.concatenate([sp for _, sp, _ in self._pending]).reshape(-1, 2)
-        bands = np.concatenate([bd for _, _, bd in self._pending]).reshape(
+        spans = np.concatenate([sp for _, sp, _, _ in pending]).reshape(-1, 2)
+        bands = np.concatenate([bd for _, _, bd, _ in pending]).reshape(
             -1, self.params.bands
         )
-        segment = _Segment.build(f"seg-{uuid.uuid4().hex[:12]}", docs, spans, bands)
+        words = build_postings([d for d, *_ in pending], [w for *_, w in pending])
+        name = f"seg-{uuid.uuid4().hex[:12]}"
+        segment = Segment.build(name, docs, spans, bands, words)
         self._pending = []
         self._segments.append(segment)
         self._unsaved.append(segment)
         return segment
 
-    def _merge(self, segments: list[_Segment]) -> _Segment:
+    def _merge(self, segments: list[Segment]) -> Segment:
         """One segment holding the live passages of `segments` (tombstones dropped)."""
         docs, spans, bands = [], [], []
         alive = np.array([d is not None for d in self._doc_ids], dtype=bool)
@@ -285,14 +233,15 @@ class CorpusIndex:
             docs.append(np.asarray(seg.passage_doc)[mask])
             spans.append(np.asarray(seg.spans)[mask])
             bands.append(seg_bands[mask])
-        return _Segment.build(
+        return Segment.build(
             f"seg-{uuid.uuid4().hex[:12]}",
             np.concatenate(docs),
             np.concatenate(spans).reshape(-1, 2),
             np.concatenate(bands).reshape(-1, self.params.bands),
+            merge_postings([seg.words for seg in segments], alive),
         )
 
-    def _replace(self, old: list[_Segment], merged: _Segment) -> None:
+    def _replace(self, old: list[Segment], merged: Segment) -> None:
         """Swap `old` (a trailing run or all segments) for `merged` in the segment list."""
         names = {s.name for s in old}
         self._obsolete += [s.name for s in old if s not in self._unsaved]
@@ -332,18 +281,20 @@ class CorpusIndex:
             self.remove(doc_id)
         norm = text if isinstance(text, NormalizedText) else normalize(text)
         fp = fingerprint_passages(norm.text, self.params)
-        number = len(self._doc_ids)
-        self._doc_ids.append(doc_id)
-        self._doc_lengths.append(len(norm.text))
-        self._live[doc_id] = number
-        if len(fp):
-            self._pending.append((number, fp.spans, fp.bands))
+        words = document_words(norm) if self.words else _NO_WORDS
+        self.add_fingerprinted(doc_id, len(norm.text), fp.spans, fp.bands, words)
 
     def add_fingerprinted(
-        self, doc_id: str, length: int, spans: np.ndarray, bands: np.ndarray
+        self,
+        doc_id: str,
+        length: int,
+        spans: np.ndarray,
+        bands: np.ndarray,
+        words: np.ndarray = np.zeros(0, dtype=np.uint32),  # noqa: B008 - read only
     ) -> None:
         """Add a document fingerprinted elsewhere (`fingerprint_document`, e.g. in a
-        process pool) with this index's parameters; replaces an old one."""
+        process pool) with this index's parameters, and its meaning keys
+        (`document_words`); replaces an old one."""
         if bands.ndim != 2 or bands.shape[1] != self.params.bands:
             raise ValueError("fingerprints were made with other parameters")
         if doc_id in self._live:
@@ -352,8 +303,8 @@ class CorpusIndex:
         self._doc_ids.append(doc_id)
         self._doc_lengths.append(int(length))
         self._live[doc_id] = number
-        if len(spans):
-            self._pending.append((number, spans, bands))
+        if len(spans) or len(words):
+            self._pending.append((number, spans, bands, words))
 
     def remove(self, doc_id: str) -> None:
         """Tombstone a document; its passages are dropped for good by `compact()`."""
@@ -382,7 +333,7 @@ class CorpusIndex:
     def n_passages(self) -> int:
         """Passages stored, including those of removed documents not yet compacted."""
         return sum(len(s.passage_doc) for s in self._segments) + sum(
-            len(sp) for _, sp, _ in self._pending
+            len(sp) for _, sp, _, _ in self._pending
         )
 
     def _df_cap(self) -> int:
@@ -422,6 +373,33 @@ class CorpusIndex:
         if not keep.any():
             return []
         return self._rank(hits.take(keep), fp.spans, top_k=top_k, min_hits=min_hits)
+
+    def query_meaning(
+        self,
+        query: QueryWords,
+        *,
+        top_k: int = 10,
+        min_share: float = 0.4,
+        exclude: Collection[str] = (),
+    ) -> list[tuple[str, float, tuple[int, ...]]]:
+        """(document id, share, windows) of documents holding most content words of
+        some window of the query, by meaning keys (the meaning layer's retrieval)."""
+        self._flush_pending()
+        if not self._live:
+            return []
+        alive = np.array(
+            [d is not None and d not in exclude for d in self._doc_ids], dtype=bool
+        )
+        ranked = rank_documents(
+            [s.words for s in self._segments],
+            query,
+            n_docs=len(self._doc_ids),
+            alive=alive,
+            df_cap=df_cap_for(len(self._live)),
+            min_share=min_share,
+            top_k=top_k,
+        )
+        return [(self._doc_ids[d] or "", share, w) for d, share, w in ranked]
 
     def _lookup(self, bands: np.ndarray, *, hard_cap: int) -> _Hits | None:
         """Every (query passage, band) key found in the segments, with the document
@@ -535,6 +513,15 @@ def fingerprint_document(
     norm = text if isinstance(text, NormalizedText) else normalize(text)
     fp = fingerprint_passages(norm.text, params)
     return len(norm.text), fp.spans, fp.bands
+
+
+_NO_WORDS = np.zeros(0, dtype=np.uint32)
+
+
+def document_words(text: str | NormalizedText) -> np.ndarray:
+    """A document's distinct meaning keys for the word postings (picklable step)."""
+    norm = text if isinstance(text, NormalizedText) else normalize(text)
+    return document_keys(norm.text, get_lexicon())
 
 
 def _regions(

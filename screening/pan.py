@@ -15,7 +15,11 @@ from xml.sax.saxutils import quoteattr
 from defusedxml import ElementTree
 
 from screening.align import AlignParams, align
-from screening.normalize import normalize
+from screening.normalize import NormalizedText, normalize
+from screening.report.counting import merge_spans, mostly_inside
+from screening.report.model import Match
+from screening.semantic.align import MeaningSide, align_meaning, prepare
+from screening.structure import analyse
 
 __all__ = [
     "Detection",
@@ -116,27 +120,99 @@ def read_detections(
     return out
 
 
+def template_spans(text: str) -> list[tuple[int, int]]:
+    """Declaration pages, covers, contents and the reference list: the spans `screen`
+    leaves out of the figures by default, so PAN runs leave them out too."""
+    structure = analyse(text)
+    return merge_spans(
+        (s.start, s.end) for s in (*structure.templates, *structure.references)
+    )
+
+
+def outside_templates(
+    detections: list[Detection], omitted: list[tuple[int, int]], min_chars: int = 40
+) -> list[Detection]:
+    """Detections with their template and reference-list parts cut away.
+
+    A detection mostly inside omitted text is dropped; one that runs into it keeps its
+    longest part outside (at least `min_chars`), the source span cut in proportion.
+    """
+    out: list[Detection] = []
+    for d in detections:
+        end = d.this_offset + d.this_length
+        if mostly_inside(
+            Match(d.source_reference, d.this_offset, d.this_length, 0, 0, 0.0), omitted
+        ):
+            continue
+        pieces, cur = [], d.this_offset
+        for start, stop in omitted:
+            if stop <= cur or start >= end:
+                continue
+            if start > cur:
+                pieces.append((cur, start))
+            cur = max(cur, stop)
+        if cur < end:
+            pieces.append((cur, end))
+        if not pieces:
+            continue
+        lo, hi = max(pieces, key=lambda p: p[1] - p[0])
+        if (lo, hi) == (d.this_offset, end):
+            out.append(d)
+            continue
+        if hi - lo < min_chars:
+            continue
+        scale = d.source_length / max(1, d.this_length)
+        s_lo = d.source_offset + round((lo - d.this_offset) * scale)
+        s_hi = d.source_offset + round((hi - d.this_offset) * scale)
+        out.append(
+            Detection(
+                d.this_reference, lo, hi - lo, d.source_reference, s_lo, s_hi - s_lo
+            )
+        )
+    return out
+
+
 def run_pan(
     pairs_path: str | os.PathLike[str],
     src_dir: str | os.PathLike[str],
     susp_dir: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
     params: AlignParams | None = None,
+    *,
+    meaning: bool = True,
 ) -> int:
-    """Align every listed pair and write `<susp>-<src>.xml` detections; returns the count."""
+    """Align every listed pair and write `<susp>-<src>.xml` detections; returns the count.
+
+    As in `screen`, matches in the suspicious document's templates (cover, declarations,
+    contents) and reference list are not reported as reuse, and (with `meaning`) the
+    meaning layer adds rewritten and translated passages the characters do not show.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    src_cache: dict[str, object] = {}
+    src_cache: dict[str, NormalizedText] = {}
     total = 0
-    susp_cache: tuple[str, object] | None = None
+    susp_cache: tuple[str, NormalizedText, list[tuple[int, int]]] | None = None
+    susp_side: MeaningSide | None = None
+    src_sides: dict[str, MeaningSide] = {}
     for susp_name, src_name in read_pairs(pairs_path):
         if susp_cache is None or susp_cache[0] != susp_name:
-            susp_cache = (susp_name, normalize(read_text(Path(susp_dir) / susp_name)))
+            susp_text = read_text(Path(susp_dir) / susp_name)
+            susp_cache = (susp_name, normalize(susp_text), template_spans(susp_text))
+            susp_side = None
         if src_name not in src_cache:
             if len(src_cache) > 256:
                 src_cache.clear()
+                src_sides.clear()
             src_cache[src_name] = normalize(read_text(Path(src_dir) / src_name))
-        passages = align(src_cache[src_name], susp_cache[1], params)  # type: ignore[arg-type]
+        passages = align(src_cache[src_name], susp_cache[1], params)
+        spans = [(p.tgt_span[0], p.tgt_span[1]) for p in passages]
+        if meaning:
+            if susp_side is None:
+                susp_side = prepare(susp_cache[1])
+            if src_name not in src_sides:
+                src_sides[src_name] = prepare(src_cache[src_name])
+            found = align_meaning(src_sides[src_name], susp_side, skip=spans)
+            passages += found  # type: ignore[arg-type]
         dets = [
             Detection(
                 susp_name,
@@ -148,6 +224,7 @@ def run_pan(
             )
             for p in passages
         ]
+        dets = outside_templates(dets, susp_cache[2])
         total += len(dets)
         name = f"{Path(susp_name).stem}-{Path(src_name).stem}.xml"
         write_detections(out / name, susp_name, dets)

@@ -16,6 +16,10 @@ from screening.align import AlignParams, align
 from screening.index import Candidate, CorpusIndex
 from screening.normalize import NormalizedText, normalize
 from screening.report import Match
+from screening.semantic.align import MeaningParams
+from screening.semantic.finder import MeaningFinder
+from screening.semantic.lexicon import get_lexicon
+from screening.tokenize import get_tokenizer
 
 __all__ = ["Screener"]
 
@@ -57,6 +61,9 @@ class Screener:
         margin: characters added around index regions before aligning.
         align_params: aligner thresholds.
         index_params: `CorpusIndex` parameters used by `fit` and for peers.
+        meaning: also look for rewritten (疑似改写) and translated (跨语言) reuse in
+            the corpus with the meaning layer (`screening.semantic`).
+        meaning_params: the meaning aligner's thresholds.
     """
 
     def __init__(
@@ -72,6 +79,8 @@ class Screener:
         margin: int = 600,
         align_params: AlignParams | None = None,
         index_params: Mapping[str, Any] | None = None,
+        meaning: bool = True,
+        meaning_params: MeaningParams | None = None,
     ) -> None:
         self.index = index
         self.fetch_text = fetch_text
@@ -83,6 +92,8 @@ class Screener:
         self.margin = margin
         self.align_params = align_params
         self.index_params = index_params
+        self.meaning = meaning
+        self.meaning_params = meaning_params
 
     def fit(self, corpus: Mapping[str, str] | None = None) -> Screener:
         """Use the given index, or build an in-memory one from `corpus`; returns self."""
@@ -98,6 +109,7 @@ class Screener:
             self.index_ = self.index
             self.fetch_text_ = self.fetch_text
         self.align_params_ = self.align_params or AlignParams()
+        self.finder_ = MeaningFinder(self.meaning_params)
         return self
 
     def screen(
@@ -118,12 +130,26 @@ class Screener:
         matches: list[Match] = []
         cands = self.index_.query(norm, top_k=self.top_k)
         matches += self._align_candidates(norm, cands, self.fetch_text_, excluded)
+        if self.meaning:
+            matches += self.finder_.find(
+                norm, self.index_, self.fetch_text_, excluded=excluded, reported=matches
+            )
         if peer_texts:
             peer_index, skip = self._peer_index(peer_texts, text)
             peer_cands = peer_index.query(norm, top_k=self.top_k, exclude=skip)
-            matches += self._align_candidates(
+            peer_matches = self._align_candidates(
                 norm, peer_cands, peer_texts.__getitem__, excluded
             )
+            if self.meaning:
+                peer_matches += self.finder_.find(
+                    norm,
+                    peer_index,
+                    peer_texts.__getitem__,
+                    excluded=excluded,
+                    exclude=skip,
+                    reported=matches + peer_matches,
+                )
+            matches += peer_matches
         matches.sort(key=lambda m: (m.offset, m.source, m.source_offset))
         return matches
 
@@ -260,3 +286,6 @@ def _drop_contained(matches: list[Match]) -> list[Match]:
 def load_dependencies() -> None:
     """Import the screener's heavy libraries now (a worker does, before it forks)."""
     import sklearn.feature_extraction.text  # noqa: F401 - import cost, paid up front
+
+    get_tokenizer().cut("预热")  # jieba's dictionary, built once per process
+    get_lexicon()  # 词林 and CC-CEDICT, read once per process

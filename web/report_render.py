@@ -18,6 +18,8 @@ from screening.report import (
     KIND_EXCLUDED,
     KIND_OMITTED,
     KIND_OWN,
+    KIND_REWRITE,
+    KIND_TRANSLATED,
     CharCounter,
     Match,
     ScreeningReport,
@@ -28,6 +30,7 @@ from screening.report import (
     text_runs,
 )
 from screening.report.excerpts import copied_spans
+from web.report_meaning import MEANING_COLOURS, MEANING_LABELS
 from web.report_sections import beijing_time, section_context, verification
 
 _ENV = Environment(
@@ -43,10 +46,18 @@ COLOURS = {
     KIND_CITED: "#2e8b57",
     KIND_OWN: "#8c7b6b",
     KIND_EXCLUDED: "#b0b0b0",
+    **MEANING_COLOURS,
     "ok": "#dfe3e8",
 }
 # When matches overlap, the more serious kind colours the text.
-_PRIORITY = {KIND_COPIED: 3, KIND_CITED: 2, KIND_OWN: 1, KIND_EXCLUDED: 0}
+_PRIORITY = {
+    KIND_COPIED: 5,
+    KIND_CITED: 4,
+    KIND_OWN: 3,
+    KIND_REWRITE: 2,
+    KIND_TRANSLATED: 1,
+    KIND_EXCLUDED: 0,
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -149,6 +160,7 @@ LABELS: dict[str, dict[str, str]] = {
         "仍列出并以灰色显示，但不计入任何比例。",
         "def_scope": "检测结果仅对所选检测范围和比对截止日期有效；比对库增加后结果可能变化。"
         "公式、图片和表格中的内容未检测。复制比不是结论，须由专家判断。",
+        **MEANING_LABELS["zh"],
     },
     "en": {
         "title": "Text Similarity Report",
@@ -258,6 +270,7 @@ LABELS: dict[str, dict[str, str]] = {
         "def_scope": "Results hold only for the chosen corpus and cut-off date and may "
         "change as the corpus grows. Formulas, figures and tables are not checked. "
         "A percentage is not a verdict; experts must judge.",
+        **MEANING_LABELS["en"],
     },
 }
 

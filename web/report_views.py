@@ -43,7 +43,15 @@ class Piece:
     flag: str | None = None
 
 
-_PRIORITY = {"copied": 3, "cited": 2, "own": 1, KIND_EXCLUDED: 0}
+# Copied text outranks reuse of meaning where they overlap.
+_PRIORITY = {
+    "copied": 5,
+    "cited": 4,
+    "own": 3,
+    "rewrite": 2,
+    "translated": 1,
+    KIND_EXCLUDED: 0,
+}
 
 
 def highlight(

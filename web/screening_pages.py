@@ -93,6 +93,8 @@ KIND_LABELS = {
     "cited": "引用",
     "own": "本人已发表",
     "excluded": "已排除",
+    "rewrite": "疑似改写",
+    "translated": "跨语言",
 }
 
 

@@ -26,6 +26,7 @@ from archive.kernel.locks import folder_lock
 from screening.document import DocumentStructure, Span
 from screening.index import Candidate, CorpusIndex
 from screening.normalize import NormalizedText
+from screening.postings import QueryWords
 from screening.report import (
     Match,
     ReportOptions,
@@ -106,6 +107,13 @@ class _ExcludingIndex:
         """Candidates as `CorpusIndex.query`, without the excluded documents."""
         exclude = self._exclude | frozenset(kwargs.pop("exclude", ()))
         return self._index.query(text, top_k=top_k, exclude=exclude, **kwargs)
+
+    def query_meaning(
+        self, query: QueryWords, **kwargs: Any
+    ) -> list[tuple[str, float, tuple[int, ...]]]:
+        """Meaning-layer candidates as `CorpusIndex.query_meaning`, likewise."""
+        exclude = self._exclude | frozenset(kwargs.pop("exclude", ()))
+        return self._index.query_meaning(query, exclude=exclude, **kwargs)
 
 
 def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIndex:

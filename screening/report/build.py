@@ -19,6 +19,7 @@ from screening.report.cover import cover_unit
 from screening.report.figures import document_figures, indicator_ticks, source_shares
 from screening.report.flags import disguise_flags, hidden_spans
 from screening.report.layout import TextLayout
+from screening.report.meaning import meaning_figures
 from screening.report.model import DocumentInfo, Match, SourceInfo
 from screening.report.options import ReportOptions
 from screening.report.result import ScreeningReport
@@ -71,8 +72,12 @@ def build_report(
             key=lambda m: (m.offset, m.end, m.source, m.source_offset),
         )
     )
-    counted = [m for m in marked if layout.counts(m)]
-    figures = document_figures(layout, marked, counted)
+    # Rewritten and translated matches have figures of their own (改写相似比) and
+    # never enter 总文字复制比 or the figures derived from it.
+    copies = [m for m in marked if not m.is_meaning]
+    counted = [m for m in copies if layout.counts(m)]
+    meaning = [m for m in marked if m.is_meaning and layout.counts(m)]
+    figures = document_figures(layout, copies, counted)
     return ScreeningReport(
         report_number=report_number,
         checked_at=checked_at,
@@ -99,6 +104,7 @@ def build_report(
             ((s.start, s.end) for s in hidden if 0 <= s.start < s.end <= len(text)),
         ),
         citation_groups=_groups(layout, marked),
+        meaning=meaning_figures(layout.counter, counted, meaning),
     )
 
 

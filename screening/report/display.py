@@ -18,6 +18,8 @@ from screening.report.labels import (
     KIND_OK,
     KIND_OMITTED,
     KIND_OWN,
+    KIND_REWRITE,
+    KIND_TRANSLATED,
     OWN_WORK,
     QUOTATION,
 )
@@ -32,7 +34,10 @@ def percent(ratio: float) -> str:
 
 
 def match_kind(match: Match) -> str:
-    """The passage colour a marked match takes: copied, cited, own or excluded."""
+    """The passage colour a marked match takes: copied, cited, own or excluded, or
+    rewrite / translated for reuse of meaning (its own colour, whatever the citing)."""
+    if match.is_meaning:
+        return match.kind if match.excluded in _MEANING_SHOWN else KIND_EXCLUDED
     if match.excluded is None:
         return KIND_COPIED
     if match.excluded in (QUOTATION, CITATION):
@@ -42,16 +47,22 @@ def match_kind(match: Match) -> str:
     return KIND_EXCLUDED
 
 
-def text_runs(report: ScreeningReport, text: str) -> tuple[TextRun, ...]:
-    """Split the text into runs of one kind (copied > cited > own > ok; omitted apart).
+# Meaning matches keep their colour when they count (cited ones too).
+_MEANING_SHOWN = frozenset({None, QUOTATION, CITATION, OWN_WORK})
 
-    Only matches counting in 总文字复制比 colour the text, so the strip agrees with it.
+
+def text_runs(report: ScreeningReport, text: str) -> tuple[TextRun, ...]:
+    """Split the text into runs of one kind (copied > cited > own > rewrite >
+    translated > ok; omitted apart).
+
+    Only counting matches colour the text, so the strip agrees with the figures.
     """
     kinds = bytearray(len(text))
-    codes = {KIND_OWN: 1, KIND_CITED: 2, KIND_COPIED: 3}
-    names = {0: KIND_OK, 1: KIND_OWN, 2: KIND_CITED, 3: KIND_COPIED, 4: KIND_OMITTED}
+    codes = {KIND_TRANSLATED: 1, KIND_REWRITE: 2, KIND_OWN: 3, KIND_CITED: 4}
+    codes[KIND_COPIED] = 5
+    names = {0: KIND_OK, 6: KIND_OMITTED, **{c: k for k, c in codes.items()}}
     counts = counts_in_total(report.options)
-    for code in (1, 2, 3):
+    for code in (1, 2, 3, 4, 5):
         for m in report.matches:
             kind = match_kind(m)
             if codes.get(kind) == code and m.excluded in counts:
@@ -59,7 +70,7 @@ def text_runs(report: ScreeningReport, text: str) -> tuple[TextRun, ...]:
     for start, end in merge_spans(
         omitted_spans(report.document.structure, report.options)
     ):
-        kinds[start:end] = b"\x04" * (end - start)
+        kinds[start:end] = b"\x06" * (end - start)
     counter = CharCounter.for_report(report, text)
     runs: list[TextRun] = []
     start = 0

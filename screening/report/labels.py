@@ -43,3 +43,11 @@ KIND_OWN = "own"
 KIND_EXCLUDED = "excluded"
 KIND_OK = "ok"
 KIND_OMITTED = "omitted"
+
+# What a match is: copied characters (the character layer), or reuse of meaning found
+# by the meaning layer: 疑似改写 (rewritten) and 跨语言 (translated). Meaning matches
+# have their own colours and figures (改写相似比) and never count in 总文字复制比.
+MATCH_COPY = "copy"
+KIND_REWRITE = "rewrite"
+KIND_TRANSLATED = "translated"
+MEANING_KINDS = frozenset({KIND_REWRITE, KIND_TRANSLATED})

@@ -6,6 +6,28 @@ from dataclasses import dataclass
 from datetime import date
 
 from screening.document import DocumentStructure
+from screening.report.labels import (
+    KIND_REWRITE,
+    KIND_TRANSLATED,
+    MATCH_COPY,
+    MEANING_KINDS,
+)
+
+__all__ = [
+    "KIND_REWRITE",
+    "KIND_TRANSLATED",
+    "MATCH_COPY",
+    "Match",
+    "SourceInfo",
+    "Figures",
+    "MeaningFigures",
+    "Indicator",
+    "ChapterSource",
+    "ChapterFigures",
+    "SourceShare",
+    "DocumentInfo",
+    "TextRun",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +38,11 @@ class Match:
     `.txt` file that is the file's text unchanged). `excluded` is None when the match counts
     in the figures, else the reason it does not (for example "template", "references",
     "quotation", "excluded_source", "below_minimum", "own_work").
+
+    `kind` is "copy" for copied characters, or "rewrite" (疑似改写) / "translated"
+    (跨语言) for reuse of meaning; such a match carries its reasons: `pairs`, the
+    aligned (thesis word, source word) pairs, and `terms`, the shared numbers, formulas
+    and technical terms (`score` is the weighted share of aligned words).
     """
 
     source: str
@@ -25,11 +52,19 @@ class Match:
     source_length: int
     score: float
     excluded: str | None = None
+    kind: str = MATCH_COPY
+    pairs: tuple[tuple[str, str], ...] = ()
+    terms: tuple[str, ...] = ()
 
     @property
     def end(self) -> int:
         """One past the last code point of the matched span in the screened text."""
         return self.offset + self.length
+
+    @property
+    def is_meaning(self) -> bool:
+        """A rewritten or translated match (figures apart from the copy ratio)."""
+        return self.kind in MEANING_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +106,22 @@ class Figures:
     back_copied_chars: int  # 后部重合字数
     match_count: int
     counted_match_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeaningFigures:
+    """Figures of reuse in meaning, beside (never inside) 总文字复制比.
+
+    改写相似比 is the share of counted characters in rewritten or translated matches
+    that no copied match covers; 跨语言 is the translated part of it.
+    """
+
+    rewrite_chars: int = 0
+    rewrite_ratio: float = 0.0  # 改写相似比
+    translated_chars: int = 0
+    translated_ratio: float = 0.0  # 跨语言相似比
+    rewrite_match_count: int = 0
+    translated_match_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from screening.report.model import (
     Figures,
     Indicator,
     Match,
+    MeaningFigures,
     SourceShare,
 )
 from screening.report.options import ReportOptions
@@ -23,6 +24,7 @@ from screening.report.serialize import (
     chapter_from_dict,
     document_from_dict,
     document_to_dict,
+    match_from_dict,
     match_to_dict,
     share_from_dict,
     share_to_dict,
@@ -47,6 +49,7 @@ class ScreeningReport:
     # Absent (None / empty) in reports stored before flags and groups were kept.
     flags: DisguiseFlags | None = None
     citation_groups: tuple[CitationGroup, ...] = ()
+    meaning: MeaningFigures = MeaningFigures()
 
     def source(self, source_id: str) -> SourceShare:
         """The list entry of one source; raises KeyError for an unknown id."""
@@ -72,6 +75,7 @@ class ScreeningReport:
             "matches": [match_to_dict(m) for m in self.matches],
             "flags": self.flags.to_dict() if self.flags is not None else None,
             "citation_groups": [g.to_dict() for g in self.citation_groups],
+            "meaning_figures": asdict(self.meaning),
         }
 
     @classmethod
@@ -91,9 +95,10 @@ class ScreeningReport:
             indicators=tuple(Indicator(**i) for i in data["indicators"]),
             chapters=tuple(chapter_from_dict(c) for c in data["chapters"]),
             sources=tuple(share_from_dict(s) for s in data["sources"]),
-            matches=tuple(Match(**m) for m in data["matches"]),
+            matches=tuple(match_from_dict(m) for m in data["matches"]),
             flags=DisguiseFlags.from_dict(data["flags"]) if data.get("flags") else None,
             citation_groups=tuple(
                 CitationGroup.from_dict(g) for g in data.get("citation_groups") or ()
             ),
+            meaning=MeaningFigures(**data.get("meaning_figures", {})),
         )

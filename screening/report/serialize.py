@@ -27,7 +27,24 @@ def match_to_dict(m: Match) -> dict[str, Any]:
         "source_length": m.source_length,
         "score": m.score,
         "excluded": m.excluded,
+        **(
+            {
+                "kind": m.kind,
+                "pairs": [list(p) for p in m.pairs],
+                "terms": list(m.terms),
+            }
+            if m.is_meaning
+            else {}
+        ),
     }
+
+
+def match_from_dict(d: Mapping[str, Any]) -> Match:
+    """A match read back from the contract's JSON (pairs as lists there)."""
+    fields = dict(d)
+    fields["pairs"] = tuple(tuple(p) for p in fields.get("pairs", ()))
+    fields["terms"] = tuple(fields.get("terms", ()))
+    return Match(**fields)
 
 
 def share_to_dict(s: SourceShare) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from archive.kernel.accounts import Role
 from tests.archive.factories_screening import COPIED, SOURCE_A, SOURCE_B, THESIS
 from tests.e2e.conftest import browser_login
 from tests.factories import PASSWORD, make_user
+from tests.screening.rewrites import ENGLISH_SOURCE, REWRITE, SOURCE, TRANSLATION
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +97,57 @@ def test_upload_batch_open_report_exclude_source_download_pdf(
     path = download.value.path()
     with open(path, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
+
+
+def test_report_shows_rewritten_and_translated_matches_with_reasons(live_server, page):
+    with live_server.session() as s:
+        make_user(s, Role.RESEARCH_OFFICE, username="e2e-meaning")
+        corpus.add_document(
+            s, doc_id="e2e/flood.txt", text=SOURCE, title="武汉城市雨洪模拟"
+        )
+        corpus.add_document(
+            s, doc_id="e2e/microfinance.txt", text=ENGLISH_SOURCE, title="Microfinance"
+        )
+        s.commit()
+    thesis = (
+        "第一章 绪论\n城市化进程加快，学界对排水问题的关注日益增加。\n"
+        + REWRITE
+        + "\n第二章 农村金融\n"
+        + TRANSLATION
+        + "\n"
+    )
+
+    browser_login(page, live_server, "e2e-meaning", PASSWORD)
+    page.goto(f"{live_server.url}/screening/")
+    page.set_input_files(
+        "[data-testid=file-input]",
+        files=[
+            {
+                "name": "改写论文.txt",
+                "mimeType": "text/plain",
+                "buffer": thesis.encode(),
+            }
+        ],
+    )
+    page.click("[data-testid=upload-submit]")
+    page.wait_for_url(re.compile(r".*/screening/batches/\d+$"))
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=submission-row]')]"
+        ".every(r => r.dataset.state === 'done' || r.dataset.state === 'failed')"
+    )
+    page.locator("[data-testid=report-link]").first.click()
+    page.wait_for_selector("[data-testid=meaning-figures]")
+
+    # Rewritten text is not copied text: its own figure, the copy ratio untouched.
+    assert page.locator("[data-testid=copy-ratio]").inner_text() == "0.0%"
+    assert page.locator("[data-testid=rewrite-ratio]").inner_text() != "0.0%"
+    assert page.locator("[data-testid=translated-ratio]").inner_text() != "0.0%"
+    rows = page.locator("[data-testid=meaning-match]")
+    assert rows.count() == 2
+    table = page.locator("[data-testid=meaning-matches]").inner_text()
+    assert "疑似改写" in table and "跨语言" in table
+    assert "降水 ↔ 降雨" in table and "印度 ↔ india" in table
+    expect(page.locator("[data-testid=pane-left] mark.k-rewrite").first).to_be_visible()
+    expect(
+        page.locator("[data-testid=pane-left] mark.k-translated").first
+    ).to_be_visible()

@@ -80,11 +80,24 @@ def test_binary_junk_named_txt_is_unknown_encoding():
     assert_message(caught.value, "junk.txt")
 
 
-def test_high_bytes_that_are_neither_utf8_nor_chinese_are_refused():
-    latin1 = "Café résumé naïve — déjà vu, très élégant.\n".encode("cp1252") * 5
+def test_windows_1252_text_with_curly_quotes_from_word_is_read():
+    text = (
+        "\u201cResearch integrity\u201d isn\u2019t optional \u2014 it\u2019s the "
+        "caf\u00e9 owner\u2019s na\u00efve r\u00e9sum\u00e9 we all share.\n"
+        "Students who reuse a paragraph must cite it; the committee checks every "
+        "thesis submitted this year.\n"
+    ) * 3
 
-    with pytest.raises(UnknownEncoding):
-        extract(latin1, name="latin.txt")
+    doc = extract(text.encode("cp1252"), name="word.txt")
+
+    assert doc.text == text
+    assert doc.metadata["encoding"] == "cp1252"
+
+
+def test_latin1_text_is_read():
+    text = "Café résumé naïve, déjà vu: très élégant and quite ordinary prose.\n" * 5
+
+    assert extract(text.encode("latin-1"), name="latin.txt").text == text
 
 
 def test_big5_is_not_guessed_as_gbk():

@@ -16,6 +16,7 @@ from screening.pan import (
     run_pan,
     write_detections,
 )
+from tests.screening.rewrites import REWRITE, SOURCE
 
 SRC = (
     "学术不端行为严重损害科学研究的公信力。本文基于问卷调查和访谈，分析了研究生学术诚信教育的现状。"
@@ -109,3 +110,52 @@ def test_pan_measures() -> None:
     wrong_source = pan_scores([case], [Detection("s", 100, 50, "other", 10, 50)])
     assert wrong_source.recall == 0 and wrong_source.plagdet == 0
     assert pan_scores([case], []).plagdet == 0
+
+
+DECLARATION = (
+    "学位论文原创性声明\n"
+    "本人郑重声明：所呈交的学位论文，是本人在导师的指导下进行研究工作所取得的成果。"
+    "除文中已经注明引用的内容外，本论文不含任何其他个人或集体已经发表或撰写过的作品成果。"
+    "对本文的研究做出重要贡献的个人和集体，均已在文中以明确方式标明。\n"
+    "作者签名：          日期：\n"
+)
+
+
+def test_run_pan_leaves_declarations_out_as_screen_does(tmp_path: Path) -> None:
+    src_dir, susp_dir, out = tmp_path / "src", tmp_path / "susp", tmp_path / "out"
+    src_dir.mkdir()
+    susp_dir.mkdir()
+    # Both theses carry the university's declaration page; only the reused passage
+    # of the source's body is reuse.
+    (src_dir / "source-document1.txt").write_text(
+        DECLARATION + "第一章 绪论\n" + SRC, encoding="utf-8", newline=""
+    )
+    copied = SRC[10:]
+    susp = DECLARATION + "第一章 引言\n" + FILLER + "\n" + copied + "\n"
+    (susp_dir / "suspicious-document1.txt").write_text(
+        susp, encoding="utf-8", newline=""
+    )
+    (tmp_path / "pairs").write_text(
+        "suspicious-document1.txt source-document1.txt\n", encoding="utf-8"
+    )
+    run_pan(tmp_path / "pairs", src_dir, susp_dir, out)
+    dets = read_detections(out / "suspicious-document1-source-document1.xml")
+    assert len(dets) == 1
+    assert dets[0].this_offset >= len(DECLARATION) - 1
+    assert dets[0].this_offset + dets[0].this_length >= susp.index(copied) + 100
+
+
+def test_run_pan_finds_a_rewritten_passage_too(tmp_path: Path) -> None:
+    src_dir, susp_dir, out = tmp_path / "src", tmp_path / "susp", tmp_path / "out"
+    src_dir.mkdir()
+    susp_dir.mkdir()
+    (src_dir / "source-document1.txt").write_text(SOURCE, encoding="utf-8")
+    susp = FILLER + "\n" + REWRITE + "\n"
+    (susp_dir / "suspicious-document1.txt").write_text(susp, encoding="utf-8")
+    (tmp_path / "pairs").write_text(
+        "suspicious-document1.txt source-document1.txt\n", encoding="utf-8"
+    )
+    run_pan(tmp_path / "pairs", src_dir, susp_dir, out)
+    (d,) = read_detections(out / "suspicious-document1-source-document1.xml")
+    assert d.this_offset <= susp.index(REWRITE) + 30
+    assert d.this_offset + d.this_length >= len(susp) - 40

@@ -1,0 +1,173 @@
+"""Word postings of the meaning layer, kept in the index's segments beside the passages.
+
+Each segment holds, sorted by key, one (meaning key, document number) pair per distinct
+content-word key of each document: 8 bytes per posting, about 1.5 bytes per corpus
+character. A thesis is cut into windows of a few sentences; a document is a candidate
+source when it holds a large, IDF-weighted share of some window's content words,
+whatever their characters (synonyms share a key, translations are looked up as keys).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "WORD_FIELDS",
+    "Postings",
+    "QueryWords",
+    "build_postings",
+    "merge_postings",
+    "rank_documents",
+]
+
+WORD_FIELDS = ("word_keys", "word_docs")
+MIN_WINDOW_WEIGHT = 12.0  # IDF-weighted words a window needs to retrieve by
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """Sorted meaning keys and the document number holding each."""
+
+    keys: np.ndarray  # uint32 [n], sorted
+    docs: np.ndarray  # int32 [n]
+
+    @classmethod
+    def empty(cls) -> Postings:
+        """No postings (a segment written before the meaning layer)."""
+        return cls(np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int32))
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the arrays."""
+        return int(self.keys.nbytes + self.docs.nbytes)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWords:
+    """A thesis's content words as query entries: each entry is one key of one word.
+
+    `window` and `word` number the entry's window and word (a word may have several
+    keys: it is found when any of them is); `weight` is the word's evidence weight.
+    """
+
+    window: np.ndarray  # int64 per entry
+    word: np.ndarray  # int64 per entry (global word number)
+    key: np.ndarray  # uint32 per entry
+    weight: np.ndarray  # float64 per word
+
+
+def build_postings(docs: Sequence[int], keys: Sequence[np.ndarray]) -> Postings:
+    """Postings of documents given their distinct keys, sorted by key."""
+    if not docs:
+        return Postings.empty()
+    all_keys = np.concatenate([np.asarray(k, dtype=np.uint32) for k in keys])
+    all_docs = np.concatenate(
+        [np.full(len(k), d, dtype=np.int32) for d, k in zip(docs, keys, strict=True)]
+    )
+    order = np.lexsort((all_docs, all_keys))
+    return Postings(all_keys[order], all_docs[order])
+
+
+def merge_postings(parts: Sequence[Postings], alive: np.ndarray) -> Postings:
+    """One sorted postings array of the live documents of `parts`."""
+    keys = np.concatenate([np.asarray(p.keys) for p in parts] or [np.zeros(0)])
+    docs = np.concatenate([np.asarray(p.docs) for p in parts] or [np.zeros(0)])
+    keys = keys.astype(np.uint32)
+    docs = docs.astype(np.int32)
+    mask = alive[docs] if len(docs) else np.zeros(0, dtype=bool)
+    keys, docs = keys[mask], docs[mask]
+    order = np.lexsort((docs, keys))
+    return Postings(keys[order], docs[order])
+
+
+def _lookup(
+    parts: Sequence[Postings], keys: np.ndarray, hard_cap: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(entry index, document) of every posting of the keys, and each key's df.
+
+    Keys held by more than `hard_cap` documents are not expanded (too common to
+    point at a source)."""
+    df = np.zeros(len(keys), dtype=np.int64)
+    ranges = []
+    for p in parts:
+        lo = np.searchsorted(p.keys, keys, side="left")
+        hi = np.searchsorted(p.keys, keys, side="right")
+        df += hi - lo
+        ranges.append((p, lo, hi))
+    e_all, d_all = [], []
+    for p, lo, hi in ranges:
+        counts = np.where(df > hard_cap, 0, hi - lo)
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        entry = np.repeat(np.arange(len(keys)), counts)
+        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        e_all.append(entry)
+        d_all.append(np.asarray(p.docs)[starts + np.arange(total)].astype(np.int64))
+    if not e_all:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), df
+    return np.concatenate(e_all), np.concatenate(d_all), df
+
+
+def rank_documents(
+    parts: Sequence[Postings],
+    query: QueryWords,
+    *,
+    n_docs: int,
+    alive: np.ndarray,
+    df_cap: int,
+    min_share: float,
+    top_k: int,
+) -> list[tuple[int, float, tuple[int, ...]]]:
+    """(document number, summed share, the windows reaching `min_share`) of the
+    documents holding at least `min_share` of some window's informative content words
+    (IDF-weighted), best first.
+    """
+    if not len(query.key) or not n_docs:
+        return []
+    entry, doc, df = _lookup(parts, query.key, df_cap)
+    # A word's IDF is that of its rarest key; words all of whose keys are too common
+    # (or unknown to the corpus) inform nothing and leave the window's total.
+    idf_key = np.where(
+        (df > 0) & (df <= df_cap), np.log((1.0 + n_docs) / (1.0 + df)) + 1.0, 0.0
+    )
+    n_words = len(query.weight)
+    idf_word = np.zeros(n_words)
+    np.maximum.at(idf_word, query.word, idf_key)
+    word_w = idf_word * query.weight
+    n_windows = int(query.window.max()) + 1
+    word_window = np.zeros(n_words, dtype=np.int64)
+    word_window[query.word] = query.window
+    totals = np.bincount(word_window, weights=word_w, minlength=n_windows)
+    if not len(doc):
+        return []
+    keep = alive[doc]
+    words = query.word[entry[keep]]
+    doc = doc[keep]
+    pair = np.unique(words * np.int64(n_docs) + doc)  # each word found once per doc
+    p_word, p_doc = pair // n_docs, pair % n_docs
+    cell = word_window[p_word] * np.int64(n_docs) + p_doc
+    cells, inv = np.unique(cell, return_inverse=True)
+    found = np.bincount(inv, weights=word_w[p_word])
+    c_window, c_doc = cells // n_docs, cells % n_docs
+    share = found / np.maximum(totals[c_window], 1e-9)
+    # A window needs substance: a few informative words' worth of IDF.
+    share[totals[c_window] < MIN_WINDOW_WEIGHT] = 0.0
+    score: dict[int, float] = {}
+    windows: dict[int, list[int]] = {}
+    for w, d, s in zip(c_window.tolist(), c_doc.tolist(), share.tolist(), strict=True):
+        if s >= min_share:
+            windows.setdefault(d, []).append(w)
+            score[d] = score.get(d, 0.0) + s
+    # Documents rank by the evidence of all their windows, not their best one.
+    ranked = sorted(score.items(), key=lambda x: (-x[1], x[0]))[:top_k]
+    return [(d, s, tuple(sorted(windows[d]))) for d, s in ranked]
+
+
+def df_cap_for(n_docs: int) -> int:
+    """Keys held by more documents than this are too common to retrieve by."""
+    return int(min(2000, max(20, math.ceil(0.02 * n_docs))))

@@ -1,0 +1,462 @@
+"""Sentence-by-sentence alignment by meaning, after Sanchez-Perez et al. (PAN 2014).
+
+Each sentence becomes a bag of weighted meaning keys (content words folded to synonym
+classes, English projected onto Chinese translations across languages, TF-ISF
+weighted, terms counted twice). Sentence pairs alike by both cosine and a weighted
+Dice of one-to-one matched words are seeds; seeds close in both texts are merged into
+passages, and a passage is kept only when its words, matched as a whole, still agree.
+Every passage carries its reasons: the aligned word pairs and the shared terms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+
+from screening.normalize import NormalizedText
+from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.words import (
+    Word,
+    content_words,
+    is_chinese,
+    native_keys,
+    projected_keys,
+)
+from screening.tokenize import sentences
+
+__all__ = [
+    "MeaningPassage",
+    "MeaningParams",
+    "MeaningSide",
+    "align_meaning",
+    "covered_sentences",
+    "prepare",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MeaningParams:
+    """Thresholds of the meaning aligner (tuned for precision first)."""
+
+    prefilter_cos: float = 0.15
+    seed_dice: float = 0.42
+    # A thesis sentence split out of a longer source sentence is contained in it.
+    seed_containment: float = 0.6
+    seed_cos: float = 0.15
+    min_shared: int = 4
+    min_distinctive: int = 2
+    gap: int = 2
+    min_chars: int = 50
+    passage_dice: float = 0.45
+    single_seed_dice: float = 0.65
+    min_passage_distinctive: int = 6
+    max_sentence_chars: int = 200
+    # Across languages a dictionary finds fewer pairs (a word translates many ways,
+    # English carries more words): lower shares, but more seeds and more evidence.
+    cross_seed_dice: float = 0.22
+    cross_passage_dice: float = 0.22
+    cross_single_seed_dice: float = 0.45
+    cross_min_passage_distinctive: int = 7
+
+    def for_languages(self, cross: bool) -> MeaningParams:
+        """The thresholds for one pair of texts (same language or across)."""
+        if not cross:
+            return self
+        return replace(
+            self,
+            seed_dice=self.cross_seed_dice,
+            # A translated word spreads over many keys: its cosine says little.
+            prefilter_cos=0.03,
+            seed_cos=0.03,
+            seed_containment=1.01,
+            passage_dice=self.cross_passage_dice,
+            single_seed_dice=self.cross_single_seed_dice,
+            min_passage_distinctive=self.cross_min_passage_distinctive,
+        )
+
+    max_pairs_shown: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class MeaningPassage:
+    """A passage reused in meaning: spans into both original texts, score, reasons.
+
+    `pairs` are (thesis word, source word) aligned by meaning (same word, synonym or
+    translation); `terms` are the shared numbers, formulas and technical terms.
+    """
+
+    src_span: tuple[int, int]
+    tgt_span: tuple[int, int]
+    score: float
+    pairs: tuple[tuple[str, str], ...]
+    terms: tuple[str, ...]
+    cross_language: bool
+
+
+@dataclass(slots=True)
+class MeaningSide:
+    """One text's sentences and content words, with each word's keys and sentence."""
+
+    norm: NormalizedText
+    chinese: bool
+    sents: list[tuple[int, int]]
+    words: list[Word]
+    word_sent: np.ndarray
+    native: list[tuple[str, ...]]
+    projected: list[tuple[str, ...]] | None = None
+
+    def subset(self, keep: set[int]) -> MeaningSide:
+        """The same text with only the sentences `keep` (spans stay in place)."""
+        order = sorted(i for i in keep if 0 <= i < len(self.sents))
+        renumber = {old: new for new, old in enumerate(order)}
+        chosen = [i for i, s in enumerate(self.word_sent.tolist()) if s in renumber]
+        return MeaningSide(
+            self.norm,
+            self.chinese,
+            [self.sents[i] for i in order],
+            [self.words[i] for i in chosen],
+            np.array(
+                [renumber[int(self.word_sent[i])] for i in chosen], dtype=np.int64
+            ),
+            [self.native[i] for i in chosen],
+            None if self.projected is None else [self.projected[i] for i in chosen],
+        )
+
+
+def prepare(
+    norm: NormalizedText,
+    params: MeaningParams | None = None,
+    lexicon: Lexicon | None = None,
+    *,
+    near: str | None = None,
+) -> MeaningSide:
+    """Sentences and content words of a normalised text, computed once per text.
+
+    With `near` (a passage of the other text), a long Chinese text keeps only the
+    sentences sharing characters with it (and their neighbours): segmenting words is
+    the costly step, and a sentence sharing no character bigram cannot say the same.
+    """
+    params = params or MeaningParams()
+    lexicon = lexicon or get_lexicon()
+    text = norm.text
+    chinese = is_chinese(text)
+    sents = sentences(text, max_chars=params.max_sentence_chars)
+    if near is not None and chinese and len(text) > 2 * len(near):
+        sents = _near_sentences(text, sents, near)
+        words = [
+            Word(w.text, w.start + s, w.end + s, w.kind)
+            for s, e in sents
+            for w in content_words(text[s:e], chinese)
+        ]
+    else:
+        words = content_words(text, chinese)
+    starts = np.array([s for s, _ in sents], dtype=np.int64)
+    pos = np.array([w.start for w in words], dtype=np.int64)
+    word_sent = (
+        np.searchsorted(starts, pos, side="right") - 1
+        if len(starts)
+        else np.zeros(0, dtype=np.int64)
+    )
+    native = [native_keys(w, lexicon) for w in words]
+    projected = None if chinese else [projected_keys(w, lexicon) for w in words]
+    return MeaningSide(norm, chinese, sents, words, word_sent, native, projected)
+
+
+def _near_sentences(
+    text: str, sents: list[tuple[int, int]], near: str, min_share: float = 0.08
+) -> list[tuple[int, int]]:
+    """Sentences sharing at least `min_share` of their CJK bigrams with `near`, and
+    their neighbours."""
+    grams = {near[i : i + 2] for i in range(len(near) - 1)}
+    keep: set[int] = set()
+    for i, (s, e) in enumerate(sents):
+        own = {text[j : j + 2] for j in range(s, e - 1)}
+        if own and len(own & grams) >= min_share * len(own):
+            keep.update((i - 1, i, i + 1))
+    return [sents[i] for i in sorted(keep) if 0 <= i < len(sents)]
+
+
+def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
+    """The keys to compare with: an English side projected when languages differ."""
+    if cross and not side.chinese and side.projected is not None:
+        return side.projected
+    return side.native
+
+
+@dataclass(slots=True)
+class _Weights:
+    """TF-ISF weights of each word of both sides, per key, and which thesis words are
+    distinctive (found in few sentences of the two texts)."""
+
+    q: list[float]
+    s: list[float]
+    isf: dict[str, float]
+    distinctive: list[bool]
+
+
+def _weights(
+    tgt: MeaningSide,
+    q_keys: list[tuple[str, ...]],
+    src: MeaningSide,
+    s_keys: list[tuple[str, ...]],
+) -> _Weights:
+    """Rare keys weigh more (inverse sentence frequency over both texts)."""
+    n_sents = len(tgt.sents) + len(src.sents)
+    sf: Counter[str] = Counter()
+    for side, keys in ((tgt, q_keys), (src, s_keys)):
+        per_sent: dict[int, set[str]] = {}
+        for s, ks in zip(side.word_sent.tolist(), keys, strict=True):
+            per_sent.setdefault(s, set()).update(ks)
+        for ks in per_sent.values():
+            sf.update(ks)
+    isf = {k: math.log((n_sents + 1) / (c + 1)) + 1.0 for k, c in sf.items()}
+    rare = max(2, 0.15 * n_sents)
+
+    def firm(keys: tuple[str, ...]) -> list[str]:
+        return [k for k in keys if not k.startswith("~")] or list(keys)
+
+    def word_weight(keys: tuple[str, ...], word: Word) -> float:
+        ks = firm(keys)
+        return word.weight * max(isf[k] for k in ks) if ks else 0.0
+
+    return _Weights(
+        q=[word_weight(k, w) for k, w in zip(q_keys, tgt.words, strict=True)],
+        s=[word_weight(k, w) for k, w in zip(s_keys, src.words, strict=True)],
+        isf=isf,
+        distinctive=[
+            w.kind == "term" or min((sf[k] for k in firm(ks)), default=0) <= rare
+            for ks, w in zip(q_keys, tgt.words, strict=True)
+        ],
+    )
+
+
+def _sentence_matrix(
+    keys: list[tuple[str, ...]],
+    word_sent: np.ndarray,
+    n_rows: int,
+    vocab: dict[str, int],
+    isf: dict[str, float],
+) -> sparse.csr_matrix:
+    """Rows = sentences, columns = keys, ISF-weighted and L2-normalised."""
+    rows, cols, vals = [], [], []
+    for i, ks in enumerate(keys):
+        for k in ks:
+            rows.append(int(word_sent[i]))
+            cols.append(vocab.setdefault(k, len(vocab)))
+            vals.append(isf[k] / len(ks) * (LOOSE_CREDIT if k[0] == "~" else 1.0))
+            cols[-1] = vocab.setdefault(k.lstrip("~"), len(vocab))
+    mat = sparse.csr_matrix(
+        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n_rows, 1 << 22)
+    )
+    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms).dot(mat).tocsr()
+
+
+LOOSE_CREDIT = 0.6  # a match through a looser key (broader class, gloss, part)
+
+
+@dataclass(frozen=True, slots=True)
+class _Overlap:
+    """Weighted Dice of two word groups, the thesis side's covered share, the pairs."""
+
+    dice: float
+    containment: float
+    pairs: list[tuple[int, int]]
+
+
+def _match_words(
+    q_idx: Sequence[int],
+    s_idx: Sequence[int],
+    q_keys: list[tuple[str, ...]],
+    s_keys: list[tuple[str, ...]],
+    qw: list[float],
+    sw: list[float],
+) -> _Overlap:
+    """Weighted Dice of a one-to-one matching of words sharing a key, and the pairs."""
+    by_key: dict[str, list[tuple[int, bool]]] = {}
+    for j in s_idx:
+        for k in s_keys[j]:
+            loose = k.startswith("~")
+            by_key.setdefault(k[1:] if loose else k, []).append((j, loose))
+    used: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    matched = 0.0
+    matched_q = 0.0
+    for i in sorted(q_idx, key=lambda i: -qw[i]):
+        best, best_credit = -1, 0.0
+        for k in q_keys[i]:
+            q_loose = k.startswith("~")
+            for j, s_loose in by_key.get(k[1:] if q_loose else k, ()):
+                credit = LOOSE_CREDIT if (q_loose or s_loose) else 1.0
+                if j not in used and (credit, sw[j]) > (best_credit, sw[best]):
+                    best, best_credit = j, credit
+        if best >= 0:
+            used.add(best)
+            pairs.append((i, best))
+            matched += best_credit * (qw[i] + sw[best])
+            matched_q += best_credit * qw[i]
+    total_q = sum(qw[i] for i in q_idx)
+    total = total_q + sum(sw[j] for j in s_idx)
+    return _Overlap(
+        matched / total if total else 0.0,
+        matched_q / total_q if total_q else 0.0,
+        pairs,
+    )
+
+
+def _groups(side: MeaningSide) -> list[list[int]]:
+    """Word indices of each sentence."""
+    out: list[list[int]] = [[] for _ in side.sents]
+    for i, s in enumerate(side.word_sent.tolist()):
+        if 0 <= s < len(out):
+            out[s].append(i)
+    return out
+
+
+def align_meaning(
+    src: MeaningSide,
+    tgt: MeaningSide,
+    params: MeaningParams | None = None,
+    *,
+    skip: Sequence[tuple[int, int]] = (),
+) -> list[MeaningPassage]:
+    """Passages of `tgt` (the thesis) that say what passages of `src` say.
+
+    `skip` are spans of the thesis's original text already reported (copied text);
+    sentences lying mostly inside them are not aligned again.
+    """
+    params = params or MeaningParams()
+    cross = src.chinese != tgt.chinese
+    params = params.for_languages(cross)
+    q_keys, s_keys = _keys(tgt, cross), _keys(src, cross)
+    if not q_keys or not s_keys:
+        return []
+    weights = _weights(tgt, q_keys, src, s_keys)
+    qw, sw, isf = weights.q, weights.s, weights.isf
+    vocab: dict[str, int] = {}
+    qm = _sentence_matrix(q_keys, tgt.word_sent, len(tgt.sents), vocab, isf)
+    sm = _sentence_matrix(s_keys, src.word_sent, len(src.sents), vocab, isf)
+    cos = (qm @ sm.T).tocoo()
+    q_groups, s_groups = _groups(tgt), _groups(src)
+    covered = covered_sentences(tgt, skip)
+    seeds: list[tuple[int, int, float, list[tuple[int, int]]]] = []
+    best: dict[int, tuple[float, int, list[tuple[int, int]]]] = {}
+    for qi, si, c in zip(
+        cos.row.tolist(), cos.col.tolist(), cos.data.tolist(), strict=True
+    ):
+        if c < params.prefilter_cos or qi in covered:
+            continue
+        ov = _match_words(q_groups[qi], s_groups[si], q_keys, s_keys, qw, sw)
+        dice, pairs = ov.dice, ov.pairs
+        if (
+            (dice >= params.seed_dice or ov.containment >= params.seed_containment)
+            and c >= params.seed_cos
+            and len(pairs) >= params.min_shared
+            and sum(weights.distinctive[i] for i, _ in pairs) >= params.min_distinctive
+            and dice > best.get(qi, (0.0, -1, []))[0]
+        ):
+            best[qi] = (dice, si, pairs)
+    for qi, (dice, si, pairs) in sorted(best.items()):
+        seeds.append((qi, si, dice, pairs))
+    out: list[MeaningPassage] = []
+    for cluster in _clusters(seeds, params.gap):
+        passage = _passage(cluster, src, tgt, (q_keys, s_keys), weights, params, cross)
+        if passage is not None:
+            out.append(passage)
+    return out
+
+
+def covered_sentences(side: MeaningSide, skip: Sequence[tuple[int, int]]) -> set[int]:
+    """Sentences more than half inside already reported spans (original offsets)."""
+    if not skip:
+        return set()
+    to_orig = side.norm.to_original
+    spans = sorted(skip)
+    out: set[int] = set()
+    for i, (s0, e0) in enumerate(side.sents):
+        s, e = int(to_orig[s0]), int(to_orig[e0 - 1]) + 1
+        inside = sum(max(0, min(e, b) - max(s, a)) for a, b in spans if a < e and b > s)
+        if 2 * inside > e - s:
+            out.add(i)
+    return out
+
+
+def _clusters(
+    seeds: list[tuple[int, int, float, list[tuple[int, int]]]], gap: int
+) -> list[list[tuple[int, int, float, list[tuple[int, int]]]]]:
+    """Seeds close in both texts (within `gap` sentences) form one passage."""
+    out: list[list[tuple[int, int, float, list[tuple[int, int]]]]] = []
+    for seed in seeds:
+        if out:
+            last = out[-1]
+            s_lo = min(x[1] for x in last)
+            s_hi = max(x[1] for x in last)
+            if (
+                seed[0] - last[-1][0] <= gap + 1
+                and s_lo - gap - 1 <= seed[1] <= s_hi + gap + 1
+            ):
+                last.append(seed)
+                continue
+        out.append([seed])
+    return out
+
+
+def _passage(
+    cluster: list[tuple[int, int, float, list[tuple[int, int]]]],
+    src: MeaningSide,
+    tgt: MeaningSide,
+    keys: tuple[list[tuple[str, ...]], list[tuple[str, ...]]],
+    weights: _Weights,
+    params: MeaningParams,
+    cross: bool,
+) -> MeaningPassage | None:
+    """Validate a cluster as a whole and describe it; None when it does not hold."""
+    q_keys, s_keys = keys
+    qw, sw, distinctive = weights.q, weights.s, weights.distinctive
+    q_lo, q_hi = cluster[0][0], cluster[-1][0]
+    s_lo = min(x[1] for x in cluster)
+    s_hi = max(x[1] for x in cluster)
+    q_words = [i for i, s in enumerate(tgt.word_sent.tolist()) if q_lo <= s <= q_hi]
+    s_words = [j for j, s in enumerate(src.word_sent.tolist()) if s_lo <= s <= s_hi]
+    ov = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
+    dice = ov.dice
+    if dice < params.passage_dice:
+        return None
+    if len(cluster) == 1 and cluster[0][2] < params.single_seed_dice:
+        return None
+    if sum(distinctive[i] for seed in cluster for i, _ in seed[3]) < (
+        params.min_passage_distinctive
+    ):
+        return None
+    t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
+    s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]
+    if t1 - t0 < params.min_chars:
+        return None
+    shown: list[tuple[str, str]] = []
+    terms: list[str] = []
+    # The reasons shown are the sentence pairs' own word alignments.
+    seed_pairs = [pair for seed in cluster for pair in seed[3]]
+    for i, j in sorted(seed_pairs, key=lambda p: -qw[p[0]]):
+        qt, st = tgt.words[i].text, src.words[j].text
+        if tgt.words[i].kind == "term" or src.words[j].kind == "term":
+            if qt not in terms:
+                terms.append(qt)
+        elif (qt, st) not in shown and len(shown) < params.max_pairs_shown:
+            shown.append((qt, st))
+    if not shown:
+        return None  # nothing to show an investigator: not reported
+    tmap, smap = tgt.norm.to_original, src.norm.to_original
+    return MeaningPassage(
+        src_span=(int(smap[s0]), int(smap[s1 - 1]) + 1),
+        tgt_span=(int(tmap[t0]), int(tmap[t1 - 1]) + 1),
+        score=round(float(dice), 4),
+        pairs=tuple(shown),
+        terms=tuple(terms[:12]),
+        cross_language=cross,
+    )

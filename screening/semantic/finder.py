@@ -1,0 +1,198 @@
+"""The meaning layer's pass over a thesis: retrieve sources by content words, align
+them sentence by sentence, and return explained matches of their own kinds.
+
+Runs after the character layer; text it already reported is not aligned again, so a
+rewritten or translated match never doubles a copied one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+
+import numpy as np
+
+from screening.index import CorpusIndex
+from screening.normalize import NormalizedText, normalize
+from screening.postings import QueryWords
+from screening.report.labels import KIND_REWRITE, KIND_TRANSLATED
+from screening.report.model import Match
+from screening.semantic.align import (
+    MeaningParams,
+    MeaningSide,
+    align_meaning,
+    covered_sentences,
+    prepare,
+)
+from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.words import english_keys, key_hash, projected_keys
+
+__all__ = ["MeaningFinder", "query_words"]
+
+_WINDOW_CHARS = 240
+
+
+def _windows(sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of sentences about `_WINDOW_CHARS` long, each overlapping the next by half."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(sents):
+        j = i
+        while j < len(sents) and sents[j][1] - sents[i][0] < _WINDOW_CHARS:
+            j += 1
+        j = max(j, i + 1)
+        out.append((i, j))
+        if j >= len(sents):
+            break
+        i = max(i + 1, (i + j) // 2)
+    return out
+
+
+def query_words(
+    side: MeaningSide,
+    keys_of: Callable[[int], Sequence[str]],
+) -> QueryWords:
+    """Query entries of a thesis: for each window, each content word and its keys."""
+    windows: list[int] = []
+    words: list[int] = []
+    keys: list[str] = []
+    weights: list[float] = []
+    by_sent: list[list[int]] = [[] for _ in side.sents]
+    for i, s in enumerate(side.word_sent.tolist()):
+        if 0 <= s < len(by_sent):
+            by_sent[s].append(i)
+    for w_no, (a, b) in enumerate(_windows(side.sents)):
+        for s in range(a, b):
+            for i in by_sent[s]:
+                ks = keys_of(i)
+                if not ks:
+                    continue
+                for k in ks:
+                    windows.append(w_no)
+                    words.append(len(weights))
+                    keys.append(k)
+                weights.append(side.words[i].weight)
+    return QueryWords(
+        np.array(windows, dtype=np.int64),
+        np.array(words, dtype=np.int64),
+        key_hash(keys),
+        np.array(weights, dtype=np.float64),
+    )
+
+
+def _native_firm(side: MeaningSide) -> Callable[[int], Sequence[str]]:
+    """Keys a document of the thesis's own language holds for word i."""
+    return lambda i: [k for k in side.native[i] if not k.startswith("~")]
+
+
+def _translated(lexicon: Lexicon, side: MeaningSide) -> Callable[[int], Sequence[str]]:
+    """Keys a document of the other language holds for word i's translations."""
+    if side.chinese:
+        return lambda i: english_keys(side.words[i], lexicon)
+
+    def keys_of(i: int) -> Sequence[str]:
+        return [
+            k[1:]
+            for k in projected_keys(side.words[i], lexicon)
+            if k.startswith(("~w:", "~c:"))
+        ]
+
+    return keys_of
+
+
+class MeaningFinder:
+    """Finds rewritten (疑似改写) and translated (跨语言) passages of a thesis."""
+
+    def __init__(
+        self,
+        params: MeaningParams | None = None,
+        *,
+        top_k: int = 10,
+        min_share: float = 0.3,
+    ) -> None:
+        self.params = params or MeaningParams()
+        self.top_k = top_k
+        self.min_share = min_share
+
+    def candidates(
+        self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
+    ) -> list[tuple[str, set[int]]]:
+        """Source ids holding most content words of some window, either language,
+        each with the thesis sentences of those windows."""
+        lexicon = get_lexicon()
+        windows = _windows(side.sents)
+        found: dict[str, float] = {}
+        where: dict[str, set[int]] = {}
+        for keys_of in (_native_firm(side), _translated(lexicon, side)):
+            query = query_words(side, keys_of)
+            for doc_id, share, wins in index.query_meaning(
+                query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
+            ):
+                found[doc_id] = max(found.get(doc_id, 0.0), share)
+                sents = where.setdefault(doc_id, set())
+                for w in wins:
+                    sents.update(range(*windows[w]))
+        ranked = sorted(found.items(), key=lambda x: (-x[1], x[0]))
+        return [(d, where[d]) for d, _ in ranked[: self.top_k]]
+
+    def find(
+        self,
+        norm: NormalizedText,
+        index: CorpusIndex,
+        fetch: Callable[[str], str],
+        *,
+        excluded: Collection[str] = (),
+        exclude: Collection[str] = (),
+        reported: Sequence[Match] = (),
+    ) -> list[Match]:
+        """Explained meaning matches of the thesis, outside what `reported` covers;
+        `excluded` sources are marked, `exclude` ones not looked at."""
+        side = prepare(norm, self.params)
+        if not side.words:
+            return []
+        cands = self.candidates(side, index, exclude)
+        if not cands:
+            return []
+        prefetch = getattr(fetch, "prefetch", None)
+        if prefetch is not None:
+            prefetch([d for d, _ in cands])
+        skip = [(m.offset, m.end) for m in reported]
+        covered = covered_sentences(side, skip)
+        out: list[Match] = []
+        for doc_id, sents in cands:
+            # Only the thesis sentences the retrieval pointed at are aligned (with a
+            # sentence either side), and not those the character layer reported.
+            core = sents - covered
+            if len(core) < 2:
+                continue
+            wide = {j for i in core for j in (i - 1, i, i + 1)} - covered
+            region = side.subset(wide)
+            near = "".join(norm.text[s:e] for s, e in region.sents)
+            src = prepare(normalize(fetch(doc_id)), self.params, near=near)
+            for p in align_meaning(src, region, self.params, skip=skip):
+                out.append(
+                    Match(
+                        source=doc_id,
+                        offset=p.tgt_span[0],
+                        length=p.tgt_span[1] - p.tgt_span[0],
+                        source_offset=p.src_span[0],
+                        source_length=p.src_span[1] - p.src_span[0],
+                        score=p.score,
+                        excluded="excluded_source" if doc_id in excluded else None,
+                        kind=KIND_TRANSLATED if p.cross_language else KIND_REWRITE,
+                        pairs=p.pairs,
+                        terms=p.terms,
+                    )
+                )
+        return _best_per_span(out)
+
+
+def _best_per_span(matches: list[Match]) -> list[Match]:
+    """Where meaning matches of several sources overlap, keep the best scoring one."""
+    out: list[Match] = []
+    for m in sorted(matches, key=lambda x: (-x.score, x.offset, x.source)):
+        if any(
+            min(m.end, o.end) - max(m.offset, o.offset) > m.length // 2 for o in out
+        ):
+            continue
+        out.append(m)
+    return sorted(out, key=lambda x: (x.offset, x.source))

@@ -1,0 +1,182 @@
+"""Content words of a text and the meaning keys they stand for.
+
+A rewrite keeps the content words' meaning, not their characters: Chinese words (jieba)
+are folded to their 词林 synonym classes, English words stay themselves (no stemming),
+and numbers, formulas and Latin-script terms inside Chinese text are "terms", strong
+evidence matched as they are. Stock academic phrasing and function words are dropped:
+they are shared by every thesis and prove nothing. For cross-language comparison an
+English word is projected onto the keys of its CC-CEDICT Chinese translations.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from screening.semantic.lexicon import (
+    ENGLISH_STOPWORDS,
+    STOCK_PHRASES,
+    Lexicon,
+    english_forms,
+)
+from screening.tokenize import get_tokenizer
+
+__all__ = [
+    "Word",
+    "content_words",
+    "is_chinese",
+    "key_hash",
+    "native_keys",
+    "projected_keys",
+    "document_keys",
+    "TERM_WEIGHT",
+]
+
+TERM_WEIGHT = 2.0  # numbers, formulas and technical terms count twice
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[a-z]")
+_LATIN_TOKEN = re.compile(r"[a-z0-9][a-z0-9+\-./]*[a-z0-9+]|[a-z0-9]")
+_HAS_DIGIT = re.compile(r"[0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A content word: its text, span in the (normalised) text, and its kind.
+
+    kind is "zh" (a Chinese word), "en" (an English word) or "term" (a number,
+    formula or Latin-script term, strong evidence).
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str
+
+    @property
+    def weight(self) -> float:
+        """How much sharing this word says: terms twice as much as plain words."""
+        return TERM_WEIGHT if self.kind == "term" else 1.0
+
+
+def is_chinese(text: str) -> bool:
+    """Whether a text is written mainly in Chinese (else treated as Latin-script)."""
+    sample = text[:20_000]
+    cjk = len(_CJK.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    return cjk >= 0.25 * (cjk + latin) and cjk > 0
+
+
+def _latin_words(text: str, offset: int, in_chinese: bool) -> list[Word]:
+    """Words of a Latin-script stretch; inside Chinese text every one is a term."""
+    out: list[Word] = []
+    for m in _LATIN_TOKEN.finditer(text):
+        token = m.group().strip(".-/")
+        if not token:
+            continue
+        start = offset + m.start()
+        end = start + len(token)
+        if _HAS_DIGIT.search(token):
+            out.append(Word(token, start, end, "term"))
+        elif in_chinese:
+            if len(token) >= 2 and token not in ENGLISH_STOPWORDS:
+                out.append(Word(token, start, end, "term"))
+        elif len(token) >= 2 and token not in ENGLISH_STOPWORDS:
+            out.append(Word(token, start, end, "en"))
+    return out
+
+
+def content_words(text: str, chinese: bool | None = None) -> list[Word]:
+    """Content words of a normalised text in order (stock phrasing and stop words out)."""
+    if chinese is None:
+        chinese = is_chinese(text)
+    if not chinese:
+        return _latin_words(text, 0, in_chinese=False)
+    out: list[Word] = []
+    for word, start, end in get_tokenizer().words(text):
+        if _CJK.search(word):
+            if len(word) >= 2 and word not in STOCK_PHRASES:
+                out.append(Word(word, start, end, "zh"))
+        elif _LATIN_TOKEN.search(word):
+            out.extend(_latin_words(word, start, in_chinese=True))
+    return out
+
+
+def native_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
+    """The meaning keys of a word in its own language; a "~" marks a looser key.
+
+    A Chinese word has itself and its 词林 synonym classes as keys, and as looser keys
+    its broader 词林 class, its CC-CEDICT English glosses (two words glossed alike are
+    near-synonyms, and the glosses meet English text) and, in a long word, its
+    two-character parts (排水管道 ~ 排水).
+    """
+    if word.kind == "zh":
+        classes = lexicon.classes.get(word.text, ())
+        keys = ["w:" + word.text, *("c:" + c for c in classes)]
+        keys += ["~c:" + c[:5] for c in classes]
+        keys += ["~e:" + en for en in lexicon.zh_to_en.get(word.text, ())]
+        if len(word.text) >= 3:
+            keys += ["~w:" + word.text[i : i + 2] for i in range(len(word.text) - 1)]
+        return tuple(dict.fromkeys(keys))
+    if word.kind == "term":
+        return ("t:" + word.text,)
+    return ("e:" + word.text,)
+
+
+def projected_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
+    """An English word's keys for comparing with Chinese text: itself (which meets
+    Chinese words' glosses), as a term, and its Chinese translations' classes."""
+    if word.kind != "en":
+        return native_keys(word, lexicon)
+    forms = english_forms(word.text)
+    keys: list[str] = ["e:" + word.text, "t:" + word.text]
+    keys += ["~e:" + f for f in forms[1:]] + ["~t:" + f for f in forms[1:]]
+    for zh in lexicon.translations(word.text):
+        keys.append("~w:" + zh)
+        keys.extend("~c:" + c for c in lexicon.classes.get(zh, ()))
+    return tuple(dict.fromkeys(keys))
+
+
+def english_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
+    """A Chinese word's English translations as keys, to look up English sources."""
+    if word.kind == "zh":
+        return tuple("e:" + en for en in lexicon.zh_to_en.get(word.text, ()))
+    return ()  # numbers and terms are in every language: they retrieve nothing here
+
+
+def key_hash(keys: list[str] | tuple[str, ...]) -> np.ndarray:
+    """32-bit hashes of keys (CRC-32: stable across processes and machines)."""
+    return np.array([zlib.crc32(k.encode("utf-8")) for k in keys], dtype=np.uint32)
+
+
+def document_keys(text: str, lexicon: Lexicon) -> np.ndarray:
+    """The distinct firm meaning keys of a normalised text, hashed and sorted."""
+    chinese = is_chinese(text)
+    if chinese:
+        # Only distinct words matter here: cut once, key each distinct word once.
+        words: list[Word] = []
+        for token in set(get_tokenizer().cut(text)):
+            if _CJK.search(token):
+                if len(token) >= 2 and token not in STOCK_PHRASES:
+                    words.append(Word(token, 0, 0, "zh"))
+            elif _LATIN_TOKEN.search(token):
+                words.extend(_latin_words(token, 0, in_chinese=True))
+    else:
+        words = _latin_words(text, 0, in_chinese=False)
+    keys: set[str] = set()
+    classes = lexicon.classes
+    for word in {(w.text, w.kind): w for w in words}.values():
+        if word.kind == "zh":
+            # A word in 词林 is found through its classes (the query asks for them
+            # too); only words outside it are stored as themselves.
+            found = classes.get(word.text)
+            if found:
+                keys.update("c:" + c for c in found)
+            else:
+                keys.add("w:" + word.text)
+        else:
+            keys.update(native_keys(word, lexicon))
+    return np.unique(key_hash(sorted(keys)))
