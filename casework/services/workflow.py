@@ -341,6 +341,20 @@ def _is_internal(source: CaseState, target: CaseState) -> bool:
     return target not in REPORTER_MILESTONES
 
 
+def _check_may_move(
+    session: Session, case: Case, actor: User | None, target: CaseState
+) -> None:
+    """Before the version and the table are consulted (their refusals name the state):
+    outsiders and recused staff learn nothing, and a respondent may only appeal."""
+    party = party_of_user(session, case, actor)
+    if party is None and (not is_staff(actor) or is_recused(session, case, actor)):
+        raise CaseNotFound(f"案件不存在：{case.id} (no such case)", case_id=case.id)
+    if party is not None and target is not S.APPEAL:
+        raise PermissionDenied(
+            "本案当事人不能办理本案 (a respondent cannot act on their own case)"
+        )
+
+
 def transition(
     session: Session,
     *,
@@ -374,15 +388,7 @@ def transition(
             f"未知的案件状态：{str(to)[:40]} (unknown state)", to=str(to)[:40]
         ) from exc
     case = case_for_change(session, case_id, None)
-    # Before the version and the table is consulted (its refusal names the state): outsiders learn nothing,
-    # and a respondent may only appeal.
-    party = party_of_user(session, case, actor)
-    if party is None and (not is_staff(actor) or is_recused(session, case, actor)):
-        raise CaseNotFound(f"案件不存在：{case_id} (no such case)", case_id=case_id)
-    if party is not None and target is not S.APPEAL:
-        raise PermissionDenied(
-            "本案当事人不能办理本案 (a respondent cannot act on their own case)"
-        )
+    _check_may_move(session, case, actor, target)
     check_version(case, expected_version)
     t = lookup(case.state, target)
     check_actor(session, case, t, actor)

@@ -17,7 +17,7 @@ from screening.report.citations import (
 )
 from screening.report.cover import cover_unit
 from screening.report.figures import document_figures, indicator_ticks, source_shares
-from screening.report.flags import disguise_flags, hidden_spans
+from screening.report.flags import DisguiseFlags, disguise_flags, hidden_spans
 from screening.report.layout import TextLayout
 from screening.report.meaning import meaning_figures
 from screening.report.model import DocumentInfo, Match, SourceInfo
@@ -98,14 +98,18 @@ def build_report(
         chapters=chapter_figures(layout, counted),
         sources=source_shares(layout, marked, counted, sources),
         matches=marked,
-        flags=disguise_flags(
-            text,
-            counted,
-            ((s.start, s.end) for s in hidden if 0 <= s.start < s.end <= len(text)),
-        ),
+        flags=_flags(text, counted, hidden),
         citation_groups=_groups(layout, marked),
         meaning=meaning_figures(layout.counter, counted, meaning),
     )
+
+
+def _flags(
+    text: str, counted: Sequence[Match], hidden: Sequence[Span]
+) -> DisguiseFlags:
+    """Disguised and hidden characters, hidden spans clipped to the text."""
+    spans = ((s.start, s.end) for s in hidden if 0 <= s.start < s.end <= len(text))
+    return disguise_flags(text, counted, spans)
 
 
 def recompute(
