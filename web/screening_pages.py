@@ -170,7 +170,7 @@ def report(submission_id: int) -> Any:
             "screening/pending.html", sub=submission_json(sub), submission=sub
         )
     sub, rep, text = submissions.open_report(
-        db, submission_id=submission_id, actor=user
+        db, submission_id=submission_id, actor=user, audit_at_commit=True
     )
     group = request.args.get("group") or None
     source = request.args.get("source")
