@@ -7,6 +7,7 @@ import io
 import re
 
 from archive.corpus import services as corpus
+from archive.kernel import audit
 from archive.kernel.accounts import Role
 from archive.submissions import services as submissions
 from archive.submissions.models import Submission
@@ -135,3 +136,16 @@ def test_each_language_has_its_own_body(session, client):
     assert "Text Similarity Report" in english
     client.get("/lang/zh")
     assert "全文对照" in text_of(client.get(url))
+
+
+def test_every_view_is_audited_even_when_the_body_is_kept(session, client):
+    office = make_user(session, Role.RESEARCH_OFFICE)
+    sub_id = _report(session, office)
+    login(client, office.username)
+    for _ in range(3):
+        assert client.get(f"/screening/submissions/{sub_id}").status_code == 200
+    views = audit.list_entries(
+        session, action="view_report", entity_type="submissions", entity_id=str(sub_id)
+    )
+    assert len(views) == 3 and {v.actor for v in views} == {office.username}
+    assert audit.verify_chain(session).is_intact
