@@ -3,7 +3,7 @@
 The body (figures, passages, side by side) is most of a report page's cost and the same
 for every reader with the same rights: it is keyed by the submission, everything that
 changes when the report is rescreened or its options, hidden text or links change, the
-corpus's state, the page's filters (source, group), the language and the reader's
+corpus row of the source shown beside the thesis, the page's filters (source, group), the language and the reader's
 switches (may edit, may archive, may open a case). Nothing else about the reader goes in:
 the CSRF token is a slot filled on every request, and the menu, name and access check
 and the audit entry of the view stay outside, done each time as before.
@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable
 
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.corpus.models import CorpusDocument
@@ -34,17 +34,14 @@ _bodies: OrderedDict[str, str] = OrderedDict()
 _lock = threading.Lock()
 
 
-def corpus_state(session: Session) -> tuple[int, int, str]:
-    """How many corpus documents, the newest id and time: a source added or removed
-    changes what the right-hand pane can show."""
-    count, newest, added = session.execute(
-        select(
-            func.count(CorpusDocument.id),
-            func.max(CorpusDocument.id),
-            func.max(CorpusDocument.added_at),
-        )
-    ).one()
-    return int(count or 0), int(newest or 0), str(added)
+def corpus_state(session: Session, source_id: str | None) -> int | None:
+    """The corpus row of the source the right-hand pane shows (None: not in the corpus,
+    or a peer): removed or replaced, the pane changes, and so does the key."""
+    if source_id is None:
+        return None
+    return session.scalar(
+        select(CorpusDocument.id).where(CorpusDocument.doc_id == source_id)
+    )
 
 
 def body_key(

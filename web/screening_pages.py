@@ -52,6 +52,7 @@ from web.report_views import (
     full_text,
     group_matches,
     histogram,
+    shown_source,
     side_by_side,
     source_numbers,
     verdict_lines,
@@ -185,7 +186,7 @@ def report(submission_id: int) -> Any:
         group=group,
         language=current_language(),
         switches=switches,
-        corpus=report_cache.corpus_state(db),
+        corpus=report_cache.corpus_state(db, shown_source(rep, source)),
     )
     body = report_cache.cached_body(
         key, lambda: _report_body(db, sub, rep, text, source, group, switches)

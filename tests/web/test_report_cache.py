@@ -110,7 +110,7 @@ def test_rescreen_and_corpus_change_give_a_new_body(session, client):
             group=None,
             language="zh",
             switches=(True, False, False),
-            corpus=report_cache.corpus_state(session),
+            corpus=report_cache.corpus_state(session, sub.max_source_id),
         )
 
     before = key()
@@ -118,7 +118,8 @@ def test_rescreen_and_corpus_change_give_a_new_body(session, client):
     session.commit()
     after_rescreen = key()
     assert after_rescreen != before
-    corpus.remove_document(session, doc_id="web/b.txt", actor=office)
+    assert sub.max_source_id == "web/a.txt"
+    corpus.remove_document(session, doc_id="web/a.txt", actor=office)
     session.commit()
     assert key() != after_rescreen
     assert client.get(url).status_code == 200 and len(report_cache._bodies) == 2
