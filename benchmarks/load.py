@@ -640,6 +640,9 @@ def run_once(
         CHENGXIN_SECRET_KEY="load-secret",
         CHENGXIN_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
         CHENGXIN_RATELIMIT_STORAGE_URL=f"redis://127.0.0.1:{redis_port}/1",
+        # Every upload comes from one account here; the per-account limit (60 a minute,
+        # tests/web/test_rate_limits.py) would turn load into 429s, not measure it.
+        CHENGXIN_UPLOAD_RATE_LIMIT="100000 per minute",
         PYTHONPATH=str(app_dir),
     )
     servers = Servers(tmp, env, app_dir)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.kernel import clock, runtime
 from archive.kernel.db import make_engine
 from archive.kernel.settings import Settings
+from web import report_cache
 from web.app import create_app
 from web.schema import load_models
 
@@ -129,6 +130,8 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def app(settings: Settings, session_factory: sessionmaker[Session]) -> Flask:
     """The app on the test's connection (schema check off: create_all built it)."""
+    # Report bodies are kept per process; a rolled-back test may reuse the same ids.
+    report_cache.clear()
     application = create_app(
         settings, session_factory=session_factory, check_schema=False
     )

@@ -33,7 +33,10 @@ def run_search(per_page: int = 20) -> SearchResult:
         page=request.args.get("page", 1, type=int) or 1,
         per_page=per_page,
     )
-    log_search(db, query=query, filters=filters.active(), total=result.total)
+    # The entry is chained at commit: the page renders without the chain's lock.
+    log_search(
+        db, query=query, filters=filters.active(), total=result.total, at_commit=True
+    )
     return result
 
 

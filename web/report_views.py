@@ -113,6 +113,14 @@ class SideBySide:
     indexed: list[tuple[int, Match]]
 
 
+def shown_source(rep: ScreeningReport, selected: str | None) -> str | None:
+    """The source the right-hand pane shows: the chosen one, else the largest, else the first."""
+    selected = selected or rep.figures.max_source_id
+    if selected is None and rep.sources:
+        selected = rep.sources[0].source_id
+    return selected
+
+
 def side_by_side(
     db: Session,
     sub: Submission,
@@ -133,9 +141,7 @@ def side_by_side(
         ],
         flag_runs(rep),
     )
-    selected = selected or rep.figures.max_source_id
-    if selected is None and rep.sources:
-        selected = rep.sources[0].source_id
+    selected = shown_source(rep, selected)
     right: list[Piece] | None = None
     source_available = True
     if selected is not None:

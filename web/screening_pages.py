@@ -42,6 +42,7 @@ from screening.report import (
     percent,
 )
 from screening.report.options import FILTER_NAMES
+from web import report_cache
 from web.auth import current_user, permission_required, signed_in_user
 from web.db import get_session
 from web.i18n import current_language
@@ -51,6 +52,7 @@ from web.report_views import (
     full_text,
     group_matches,
     histogram,
+    shown_source,
     side_by_side,
     source_numbers,
     verdict_lines,
@@ -171,17 +173,45 @@ def report(submission_id: int) -> Any:
             "screening/pending.html", sub=submission_json(sub), submission=sub
         )
     sub, rep, text = submissions.open_report(
-        db, submission_id=submission_id, actor=user
+        db, submission_id=submission_id, actor=user, audit_at_commit=True
     )
     group = request.args.get("group") or None
-    only = group_matches(rep, group)
-    view = side_by_side(db, sub, rep, text, request.args.get("source"), only)
+    source = request.args.get("source")
     has_case_route = user.can(P.CASE_INTAKE) and any(
         rule.rule.startswith("/cases/from-screening/")
         for rule in current_app.url_map.iter_rules()
     )
+    switches = (user.can(P.SCREEN_SUBMIT), has_case_route, user.can(P.ARCHIVE_MANAGE))
+    key = report_cache.body_key(
+        sub,
+        source=source,
+        group=group,
+        language=current_language(),
+        switches=switches,
+        corpus=report_cache.corpus_state(db, shown_source(rep, source)),
+    )
+    body = report_cache.cached_body(
+        key, lambda: _report_body(db, sub, rep, text, source, group, switches)
+    )
+    return render_template("screening/report.html", sub=sub, r=rep, body=body)
+
+
+def _report_body(
+    db: Any,
+    sub: Any,
+    rep: ScreeningReport,
+    text: str,
+    source: str | None,
+    group: str | None,
+    switches: tuple[bool, bool, bool],
+) -> str:
+    """The report's body (see `web.report_cache`), with a slot for the CSRF token."""
+    can_edit, has_case_route, can_archive = switches
+    only = group_matches(rep, group)
+    view = side_by_side(db, sub, rep, text, source, only)
     return render_template(
-        "screening/report.html",
+        "screening/report_body.html",
+        csrf_token=lambda: report_cache.CSRF_SLOT,
         sub=sub,
         r=rep,
         f=rep.figures,
@@ -211,10 +241,10 @@ def report(submission_id: int) -> Any:
         kind_labels=KIND_LABELS,
         indicator_labels=INDICATOR_LABELS,
         match_kind=match_kind,
-        can_edit=user.can(P.SCREEN_SUBMIT),
+        can_edit=can_edit,
         has_case_route=has_case_route,
         case_url=_case_url(sub.case_id),
-        can_archive=user.can(P.ARCHIVE_MANAGE),
+        can_archive=can_archive,
         record_url=_record_url(sub.record_id),
         verdict_chip=verdict_chip,
         warnings=[WARNING_LABELS.get(w, w) for w in (sub.warnings or [])],

@@ -39,6 +39,8 @@ from archive.kernel.db import Base, utcnow
 GENESIS_HASH = "0" * 64
 REDACTED = "[redacted]"
 _HEAD_KEY = "audit_head"
+# Reads (views, searches) whose entries are appended when the transaction commits.
+_PENDING_KEY = "audit_pending_reads"
 _PG_LOCK_KEY = 74230001
 
 
@@ -304,6 +306,23 @@ def _forget_head(session: Session, *_args: Any) -> None:
     session.info.pop(_HEAD_KEY, None)
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session: Session, transaction: Any) -> None:
+    """Reads not chained by a commit go with the outermost transaction's rollback (a
+    savepoint's rollback keeps them, as it keeps entries already written before it)."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    """Chain the reads recorded `at_commit`: the chain's lock is then held only from
+    here to the commit, not while the page that was read renders."""
+    rows = session.info.pop(_PENDING_KEY, None)
+    if rows:
+        _append(session, session.connection(), rows)
+
+
 def record_event(
     session: Session,
     *,
@@ -311,20 +330,25 @@ def record_event(
     entity_type: str,
     entity_id: str | int,
     detail: dict[str, Any] | None = None,
+    at_commit: bool = False,
 ) -> None:
-    """Append an entry for something that changes no row: a view, a download, a login."""
-    _append(
-        session,
-        session.connection(),
-        [
-            {
-                "action": action,
-                "entity_type": entity_type,
-                "entity_id": str(entity_id),
-                "after": to_jsonable(detail) if detail is not None else None,
-            }
-        ],
-    )
+    """Append an entry for something that changes no row: a view, a download, a login.
+
+    Args:
+        at_commit: chain it when the transaction commits (same transaction, same entry;
+            a rollback drops it as before), so a page view does not hold the chain's
+            lock, which every writer shares, while it renders.
+    """
+    row = {
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "after": to_jsonable(detail) if detail is not None else None,
+    }
+    if at_commit:
+        session.info.setdefault(_PENDING_KEY, []).append(row)
+        return
+    _append(session, session.connection(), [row])
 
 
 @dataclasses.dataclass(frozen=True)

@@ -168,13 +168,20 @@ def _hits(
 
 
 def log_search(
-    session: Session, *, query: str, filters: dict[str, Any], total: int
+    session: Session,
+    *,
+    query: str,
+    filters: dict[str, Any],
+    total: int,
+    at_commit: bool = False,
 ) -> None:
-    """Write an archive search (query, filters, hit count) to the audit chain."""
+    """Write an archive search (query, filters, hit count) to the audit chain
+    (`at_commit`: see `audit.record_event`)."""
     audit.record_event(
         session,
         action="search",
         entity_type="records",
         entity_id="-",
         detail={"query": query[:200], "filters": filters, "total": total},
+        at_commit=at_commit,
     )

@@ -292,12 +292,14 @@ def open_report(
     actor: User,
     action: str = "view_report",
     file_format: str | None = None,
+    audit_at_commit: bool = False,
 ) -> tuple[Submission, ScreeningReport, str]:
     """`get_report`, with the reading written to the audit chain (who saw which report).
 
     Args:
         action: "view_report" (a page or the JSON) or "download_report" (a file).
         file_format: "pdf", "html", "json", or None for the report page itself.
+        audit_at_commit: chain the entry at commit (see `audit.record_event`).
     """
     sub, report, text = get_report(session, submission_id=submission_id, actor=actor)
     detail: dict[str, Any] = {"report_number": report.report_number}
@@ -309,6 +311,7 @@ def open_report(
         entity_type="submissions",
         entity_id=sub.id,
         detail=detail,
+        at_commit=audit_at_commit,
     )
     return sub, report, text
 
