@@ -19,6 +19,7 @@ from flask import Flask, current_app, g, request
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from archive.kernel.errors import DomainError
 from archive.kernel.settings import Settings, SettingsError
@@ -48,7 +49,14 @@ def hit(scope: str, key: str, limit: str) -> None:
     """Count one attempt; raise `TooManyRequests` when the window is full."""
     limiter: MovingWindowRateLimiter = current_app.extensions["chengxin_ratelimit"]
     item = parse(limit)
-    if not limiter.hit(item, scope, key):
+    try:
+        allowed = limiter.hit(item, scope, key)
+    except (RedisError, OSError) as exc:
+        # The counters' Redis is down: count nothing rather than refuse every sign-in and
+        # upload (the action itself then says what is down); logged for the operator.
+        log.warning("rate-limit storage unavailable (%s): %s not counted", exc, scope)
+        return
+    if not allowed:
         raise TooManyRequests(
             "尝试次数过多，请稍后再试 (too many attempts, try again later)",
             scope=scope,
