@@ -29,7 +29,13 @@ REGISTER_COLUMNS_ZH = [a for names in REGISTER_COLUMNS.values() for a in names]
 SKIP_PREFIXES = ("/api/", "/static/", "/lang/", "/login")
 NOT_PAGES = (".csv", ".xlsx", ".pdf", ".json", "/download", "/proof", "/scan")
 # Endpoints that send a file, not a page.
-FILE_ENDPOINTS = {"archive.download", "cases.download_document", "cases.mine_draft"}
+FILE_ENDPOINTS = {
+    "archive.download",
+    "cases.download_document",
+    "cases.mine_draft",
+    "cases.message_file",
+    "tips.case_file",
+}
 # Words a Chinese page may carry: product names, formats and units.
 URL = re.compile(r"(?:https?://|/)[\w.:-]*(?:/[\w.%-]*)*(?:\?[\w=&%.<>|-]*)?")
 WORD = r"[A-Za-z][A-Za-z_]{2,}"
