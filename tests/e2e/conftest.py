@@ -75,6 +75,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         jobs_mode="sync",
         login_rate_limit="1000 per minute",
         tip_rate_limit="1000 per minute",
+        upload_rate_limit="1000 per minute",
     ).checked()
     engine = make_engine(settings)
     upgrade(engine)  # the server runs on a migrated database, as in production
