@@ -14,9 +14,9 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from screening.normalize import NormalizedText
 from screening.semantic.lexicon import Lexicon, get_lexicon
@@ -241,8 +241,12 @@ def _sentence_matrix(
     n_rows: int,
     vocab: dict[str, int],
     isf: dict[str, float],
-) -> sparse.csr_matrix:
-    """Rows = sentences, columns = keys, ISF-weighted and L2-normalised."""
+) -> Any:
+    """Rows = sentences, columns = keys, ISF-weighted and L2-normalised (a CSR matrix)."""
+    # SciPy is imported here, not at the top: `chengxin` starts without it (the fixed
+    # cost of a screen run; tests/web/test_launch.py holds that).
+    from scipy import sparse
+
     rows, cols, vals = [], [], []
     for i, ks in enumerate(keys):
         for k in ks:

@@ -409,7 +409,7 @@ def test_worker_process_is_replaced_after_its_share_of_jobs(
         dep, user, {f"t{i}.txt": thesis_from(docs, names[i], seed=i) for i in range(5)}
     )
     proc = dep.worker("r", extra=("--max-jobs", "2"))
-    assert proc.wait(timeout=120) == 0, dep.log("r")
+    assert proc.wait(timeout=240) == 0, dep.log("r")
     rows = dep.wait(ids, _done)
     from rq.job import Job
 
