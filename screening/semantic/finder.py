@@ -146,6 +146,10 @@ class MeaningFinder:
     ) -> list[Match]:
         """Explained meaning matches of the thesis, outside what `reported` covers;
         `excluded` sources are marked, `exclude` ones not looked at."""
+        if len(index) == 0:
+            # Nothing to compare with: skip segmenting the thesis and loading the
+            # dictionaries (most of a small screen run's fixed cost).
+            return []
         side = prepare(norm, self.params)
         if not side.words:
             return []
