@@ -101,6 +101,10 @@ class _ExcludingIndex:
         self._exclude = frozenset(exclude)
         self.params = index.params
 
+    def __len__(self) -> int:
+        """Documents in the index (the meaning layer skips an empty one)."""
+        return len(self._index)
+
     def query(
         self, text: str | NormalizedText, *, top_k: int = 30, **kwargs: Any
     ) -> list[Candidate]:
