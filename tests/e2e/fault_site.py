@@ -10,6 +10,7 @@ write is in the database and that `chengxin audit verify` and `archive verify` p
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import signal
@@ -85,10 +86,12 @@ def call(
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, json.loads(resp.read() or b"null")
     except urllib.error.HTTPError as exc:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, OSError, http.client.HTTPException):
             return exc.code, json.loads(exc.read() or b"null")
         return exc.code, None
-    except (OSError, urllib.error.URLError):
+    except (OSError, urllib.error.URLError, http.client.HTTPException):
+        # A process killed mid-answer cuts the body short (IncompleteRead): the client
+        # got no answer it can trust, as when the connection is refused.
         return 0, None
 
 
