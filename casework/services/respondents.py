@@ -148,27 +148,9 @@ def submit_comment(
     body = (body or "").strip()
     if not body:
         raise InvalidInput("请填写陈述申辩意见 (the comment is empty)")
-    message = CaseMessage(
-        case_id=case.id,
-        thread=Thread.RESPONDENT,
-        from_outside=True,
-        author_id=actor.id,
-        author_label=party.person.name,
-        body=body[:20000],
-        kind=COMMENT,
-        party_id=party.id,
+    return _own_statement(
+        session, case, party, actor, body[:20000], COMMENT, "提交陈述申辩意见"
     )
-    session.add(message)
-    add_event(
-        session,
-        case,
-        actor=actor,
-        kind="comment",
-        summary=f"{party.person.name} 提交陈述申辩意见",
-    )
-    touch(case)
-    session.flush()
-    return message
 
 
 def waive_comment(
@@ -191,14 +173,29 @@ def waive_comment(
         raise InvalidInput(
             "请写明放弃陈述申辩的书面声明 (write the waiver statement in your own words)"
         )
+    return _own_statement(
+        session, case, party, actor, statement[:4000], WAIVER, "书面放弃陈述申辩"
+    )
+
+
+def _own_statement(
+    session: Session,
+    case: Case,
+    party: CaseParty,
+    actor: User,
+    body: str,
+    kind: str,
+    what: str,
+) -> CaseMessage:
+    """File a respondent's own comment or waiver in their thread, with its timeline event."""
     message = CaseMessage(
         case_id=case.id,
         thread=Thread.RESPONDENT,
         from_outside=True,
         author_id=actor.id,
         author_label=party.person.name,
-        body=statement[:4000],
-        kind=WAIVER,
+        body=body,
+        kind=kind,
         party_id=party.id,
     )
     session.add(message)
@@ -207,7 +204,7 @@ def waive_comment(
         case,
         actor=actor,
         kind="comment",
-        summary=f"{party.person.name} 书面放弃陈述申辩",
+        summary=f"{party.person.name} {what}",
     )
     touch(case)
     session.flush()
