@@ -12,8 +12,6 @@ with the existing record named; duplicates are not errors.
 
 from __future__ import annotations
 
-import csv
-import io
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel.accounts import Permission, Role, User, require
 from archive.kernel.files import FileTooLarge, hash_on_disk, store_stream
+from archive.kernel.sheets import SheetUnreadable, read_rows
 from archive.records.duplicates import find_duplicate, metadata_fingerprint
 from archive.records.errors import DuplicateRecord, ImportFileError, InvalidRecord
 from archive.records.models import (
@@ -128,11 +127,10 @@ class _Row:
 
 def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a CSV or XLSX sheet as (row number, {field: value}); header is row 1."""
-    name = filename.lower()
-    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        raw_rows = _xlsx_rows(data, filename)
-    else:
-        raw_rows = _csv_rows(data, filename)
+    try:
+        raw_rows = read_rows(data, filename)
+    except SheetUnreadable as exc:
+        raise ImportFileError(exc.message) from exc
     if not raw_rows:
         raise ImportFileError(f"表格为空：{filename} (empty sheet)")
     header = [str(h or "").strip().lower() for h in raw_rows[0]]
@@ -150,37 +148,6 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
         if len(out) > MAX_ROWS:
             raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行 (too many rows)")
     return out
-
-
-def _csv_rows(data: bytes, filename: str) -> list[list[Any]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            content = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(f"无法识别 CSV 编码：{filename} (use UTF-8 or GB18030)")
-    dialect: Any = (
-        csv.excel_tab if content.count("\t") > content.count(",") else csv.excel
-    )
-    return [row for row in csv.reader(io.StringIO(content), dialect)]
-
-
-def _xlsx_rows(data: bytes, filename: str) -> list[list[Any]]:
-    # openpyxl is heavy to import and only a few imports use XLSX: loaded when needed.
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise ImportFileError(
-            f"无法读取 Excel 文件：{filename} (unreadable XLSX: {exc})"
-        ) from exc
-    sheet = book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
 
 
 def parse_date(value: Any) -> date | None:
