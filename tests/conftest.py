@@ -1,6 +1,8 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL in CI), rolled back per test.
 
-`CHENGXIN_TEST_DATABASE_URL` selects PostgreSQL; `CHENGXIN_TEST_REDIS_URL` enables the
+`CHENGXIN_TEST_DATABASE_URL` selects PostgreSQL; `CHENGXIN_TEST_SCOPE=database` keeps only the
+tests that reach that database (CI's second pass: what does not touch it ran in the first);
+`CHENGXIN_TEST_REDIS_URL` enables the
 Redis tests (those marked `redis_server` start a `redis-server` of their own and need only
 the binary). The app, the client and in-process jobs share the test's connection, so
 everything a test does is visible to it and gone afterwards.
@@ -30,6 +32,10 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 TEST_DATABASE_URL = os.environ.get("CHENGXIN_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("CHENGXIN_TEST_REDIS_URL", "")
+TEST_SCOPE = os.environ.get("CHENGXIN_TEST_SCOPE", "all")
+# Fixtures through which a test reaches the database under test: `settings` (and all that
+# derive from it) and the browser journeys' server.
+DATABASE_FIXTURES = frozenset({"settings", "live_server"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -39,12 +45,29 @@ def pytest_configure(config: pytest.Config) -> None:
         "redis_server: starts its own redis-server (needs the binary on PATH, not "
         "CHENGXIN_TEST_REDIS_URL; wins over `redis`)",
     )
+    config.addinivalue_line(
+        "markers",
+        "database: reaches the database under test by its own means (reads "
+        "CHENGXIN_TEST_DATABASE_URL itself), so it runs again on PostgreSQL",
+    )
+
+
+def reaches_database(item: pytest.Item) -> bool:
+    """Whether a test touches the database under test (so the PostgreSQL pass must run it)."""
+    if "postgres" in item.keywords or "database" in item.keywords:
+        return True
+    return bool(DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Skip Redis tests without a Redis, PostgreSQL-only tests on SQLite."""
+    """Skip Redis tests without a Redis, PostgreSQL-only tests on SQLite; in the database
+    scope, deselect the tests that never reach the database."""
+    if TEST_SCOPE == "database":
+        kept = {id(item) for item in items if reaches_database(item)}
+        config.hook.pytest_deselected(items=[i for i in items if id(i) not in kept])
+        items[:] = [item for item in items if id(item) in kept]
     skip_redis = pytest.mark.skip(reason="CHENGXIN_TEST_REDIS_URL not set")
     skip_server = pytest.mark.skip(reason="redis-server is not on PATH")
     skip_pg = pytest.mark.skip(reason="CHENGXIN_TEST_DATABASE_URL not set (PostgreSQL)")

@@ -228,6 +228,7 @@ needs_pg = pytest.mark.skipif(
 
 @needs_pg
 @pytest.mark.redis
+@pytest.mark.database
 def test_scaled_out_web_worker_and_postgresql_killed_mid_write(tmp_path: Path) -> None:
     from redis import Redis
 

@@ -46,7 +46,7 @@ from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
 from tests.factories import make_user
 from web.schema import load_models
 
-pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.redis, pytest.mark.timeout(240), pytest.mark.database]
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -25,7 +25,7 @@ from tests.archive.backup.databases import cli_env, own_database, run
 from tests.archive.backup.representative import Seeded, counts, seed
 from web.schema import load_models
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.database]
 
 
 @dataclass

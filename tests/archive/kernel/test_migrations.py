@@ -24,6 +24,7 @@ from archive.search.schema import include_object
 from web.schema import load_models
 
 FOUNDATION = "0001_foundation"
+pytestmark = pytest.mark.database
 
 
 @pytest.fixture
