@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from screening.normalize import NormalizedText
+from screening.semantic.latin import latin_sentences
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.words import (
     Word,
@@ -145,7 +146,9 @@ def prepare(
     lexicon = lexicon or get_lexicon()
     text = norm.text
     chinese = is_chinese(text)
-    sents = sentences(text, max_chars=params.max_sentence_chars)
+    sents = (sentences if chinese else latin_sentences)(
+        text, max_chars=params.max_sentence_chars
+    )
     if near is not None and chinese and len(text) > 2 * len(near):
         sents = _near_sentences(text, sents, near)
         words = [

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from screening.semantic.latin import latin_tokens, stem
 from screening.semantic.lexicon import (
     ENGLISH_STOPWORDS,
     STOCK_PHRASES,
@@ -89,12 +90,19 @@ def _latin_words(text: str, offset: int, in_chinese: bool) -> list[Word]:
     return out
 
 
+def _english_words(text: str) -> list[Word]:
+    """Content words of an English text (`screening.semantic.latin`)."""
+    return [
+        Word(t, s, e, "term" if term else "en") for t, s, e, term in latin_tokens(text)
+    ]
+
+
 def content_words(text: str, chinese: bool | None = None) -> list[Word]:
     """Content words of a normalised text in order (stock phrasing and stop words out)."""
     if chinese is None:
         chinese = is_chinese(text)
     if not chinese:
-        return _latin_words(text, 0, in_chinese=False)
+        return _english_words(text)
     out: list[Word] = []
     for word, start, end in get_tokenizer().words(text):
         if _CJK.search(word):
@@ -123,7 +131,7 @@ def native_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
         return tuple(dict.fromkeys(keys))
     if word.kind == "term":
         return ("t:" + word.text,)
-    return ("e:" + word.text,)
+    return ("e:" + word.text, "s:" + stem(word.text))  # inflections share a stem
 
 
 def projected_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
@@ -165,7 +173,7 @@ def document_keys(text: str, lexicon: Lexicon) -> np.ndarray:
             elif _LATIN_TOKEN.search(token):
                 words.extend(_latin_words(token, 0, in_chinese=True))
     else:
-        words = _latin_words(text, 0, in_chinese=False)
+        words = _english_words(text)
     keys: set[str] = set()
     classes = lexicon.classes
     for word in {(w.text, w.kind): w for w in words}.values():

@@ -1,0 +1,165 @@
+"""Latin-script (English) text for the meaning layer: words, stems and sentences.
+
+A rewritten English answer keeps the source's content words but not their inflections
+("inherits" for "inheritance", "computed" for "computation"), so words are compared by
+their Snowball stems (the `snowballstemmer` package, pure Python, nothing downloaded).
+Stop words and stock academic phrasing ("in this paper", "it is important to note")
+say nothing about reuse and are dropped. Sentences are split as English is written:
+a full stop after an abbreviation ("e.g.", "et al.", "fig.") or inside a number
+("3.14") does not end a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from screening.semantic.lexicon import ENGLISH_STOPWORDS
+
+__all__ = [
+    "LATIN_STOPWORDS",
+    "latin_sentences",
+    "latin_tokens",
+    "stem",
+]
+
+# Function words and words every English answer uses whatever its source: beyond the
+# shared list (which Chinese text also uses for its embedded terms).
+LATIN_STOPWORDS = ENGLISH_STOPWORDS | frozenset(
+    """
+    able above according across actually again against almost along already although
+    always among amongst around because become becomes became below besides beyond
+    cannot certain certainly close commonly considered consider could did different
+    does doing done down during else enough especially etc even ever every example
+    examples far few first following further furthermore generally get gets getting
+    given gives giving got hence here however indeed instead it's itself kind less
+    let lets like likely made make makes making mean means meanwhile might moreover
+    must near nearly need needs never nevertheless next none nothing now often once
+    onto others otherwise ours out over perhaps quite rather really said say says
+    second seen several simply since still sometimes something somewhat soon take
+    takes taken thing things therefore thereby though three through throughout thus
+    together toward towards unless until usually used uses using various well what
+    whatever whether whereas which while whole whose why within yet
+    """.split()
+)
+
+# Stock academic phrasing (after lower-casing): shared by unrelated texts.
+_STOCK = re.compile(
+    r"\b(?:in this (?:paper|study|article|essay|answer|report|thesis)"
+    r"|in (?:other|my own|simple) words"
+    r"|(?:the )?results? (?:show|shows|showed|indicate|indicates|suggest|suggests)"
+    r"|it (?:is|can be) (?:important|worth|interesting) to (?:note|mention|say)"
+    r"|it (?:is|was) (?:found|shown|observed) that"
+    r"|plays? an? (?:important|key|significant|vital|crucial) role"
+    r"|(?:is|are) of (?:great|particular) (?:importance|significance)"
+    r"|for (?:example|instance)|such as|as well as|in (?:addition|general|practice)"
+    r"|on the other hand|in (?:conclusion|summary)|to sum up|as a result"
+    r"|in order to|a (?:number|lot|variety) of|in terms of|with respect to)\b"
+)
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#\-./']*[a-z0-9+#]|[a-z0-9]")
+_HAS_DIGIT = re.compile(r"[0-9]")
+
+# Abbreviations after which a full stop does not end a sentence (lower case).
+_ABBREVIATIONS = frozenset(
+    """
+    e.g i.e etc al cf vs fig figs eq eqs no nos vol vols pp p ch sec approx ca
+    mr mrs ms dr prof st jr sr dept univ inc ltd co corp jan feb mar apr jun jul
+    aug sep sept oct nov dec u.s u.k ph.d m.sc b.sc
+    """.split()
+)
+_END = re.compile(r"[.!?;]+[\"')\]]*(?=\s|$)|\n+")
+_CLAUSE = re.compile(r"[,:]\s")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of a lower-case English word."""
+    return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    """The English Snowball stemmer, built once."""
+    # Imported here, not at the top: `chengxin screen` starts without it, and a run
+    # against an empty corpus or on Chinese text never stems.
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def latin_tokens(text: str) -> list[tuple[str, int, int, bool]]:
+    """Content tokens of a lower-cased English text: (token, start, end, is_term).
+
+    A token holding a digit (a number, "c++"-like names keep their signs) is a term,
+    strong evidence; stop words, one-letter words and stock phrasing are dropped.
+    """
+    masked = _STOCK.sub(lambda m: " " * len(m.group()), text)
+    out: list[tuple[str, int, int, bool]] = []
+    for m in _TOKEN.finditer(masked):
+        token = m.group()
+        start = m.start()
+        stripped = token.rstrip(".-/'")
+        if stripped.endswith("'s"):
+            stripped = stripped[:-2]
+        token = stripped
+        if not token:
+            continue
+        end = start + len(token)
+        if _HAS_DIGIT.search(token):
+            out.append((token, start, end, True))
+        elif len(token) >= 2 and token not in LATIN_STOPWORDS:
+            out.append((token, start, end, False))
+    return out
+
+
+def latin_sentences(text: str, *, max_chars: int = 200) -> list[tuple[int, int]]:
+    """Half-open sentence spans of an English text; long ones cut at clause marks."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        if m.group().startswith(".") and _abbreviation_before(text, m.start()):
+            continue
+        if m.end() > start:
+            spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e - s < 2:
+            continue
+        out.extend(_cut_long(text, s, e, max_chars))
+    return out
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """Whether the full stop at `dot` closes an abbreviation or an initial."""
+    m = re.search(r"([a-z][a-z.]*)$", text[max(0, dot - 12) : dot])
+    if m is None:
+        return False
+    word = m.group(1)
+    return word in _ABBREVIATIONS or len(word) == 1
+
+
+def _cut_long(text: str, s: int, e: int, max_chars: int) -> list[tuple[int, int]]:
+    """A sentence longer than `max_chars` cut after the clause marks nearest it."""
+    out: list[tuple[int, int]] = []
+    cur = s
+    last = s
+    for m in _CLAUSE.finditer(text, s, e):
+        b = m.end()
+        if b - cur > max_chars and last > cur:
+            out.append((cur, last))
+            cur = last
+        last = b
+    if e - cur > max_chars and last > cur:
+        out.append((cur, last))
+        cur = last
+    out.append((cur, e))
+    return [(a, b - (b > a and text[b - 1] == " ")) for a, b in out if b > a]
