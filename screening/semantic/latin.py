@@ -12,13 +12,17 @@ a full stop after an abbreviation ("e.g.", "et al.", "fig.") or inside a number
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 from screening.semantic.lexicon import ENGLISH_STOPWORDS
 
 __all__ = [
+    "LATIN_GIST_PARAMS",
     "LATIN_STOPWORDS",
+    "gist_sentences",
+    "latin_gist",
     "latin_sentences",
     "latin_tokens",
     "stem",
@@ -57,6 +61,25 @@ _STOCK = re.compile(
     r"|on the other hand|in (?:conclusion|summary)|to sum up|as a result"
     r"|in order to|a (?:number|lot|variety) of|in terms of|with respect to)\b"
 )
+
+# Document-level evidence for a heavily rewritten passage (`gist_sentences`).
+GIST_REACH = 3
+GIST_WINDOW = 8
+GIST_SHARE = 0.12
+GIST_MIN_PAIRS = 40
+# The aligner's thresholds (`align.MeaningParams` fields) inside such a run: a heavy
+# rewrite's sentences share fewer words one by one, the run as a whole vouches.
+LATIN_GIST_PARAMS: dict[str, float | int] = {
+    "seed_dice": 0.3,
+    "seed_cos": 0.1,
+    "prefilter_cos": 0.1,
+    "min_shared": 3,
+    "min_distinctive": 1,
+    "passage_dice": 0.3,
+    "single_seed_dice": 0.45,
+    "min_passage_distinctive": 5,
+    "gap": 3,
+}
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#\-./']*[a-z0-9+#]|[a-z0-9]")
 _HAS_DIGIT = re.compile(r"[0-9]")
@@ -163,3 +186,59 @@ def _cut_long(text: str, s: int, e: int, max_chars: int) -> list[tuple[int, int]
         cur = last
     out.append((cur, e))
     return [(a, b - (b > a and text[b - 1] == " ")) for a, b in out if b > a]
+
+
+def word_pairs(keys: Sequence[str], reach: int = GIST_REACH) -> set[tuple[str, str]]:
+    """Unordered pairs of distinct content words at most `reach` words apart."""
+    out: set[tuple[str, str]] = set()
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 : i + 1 + reach]:
+            if a != b:
+                out.add((a, b) if a < b else (b, a))
+    return out
+
+
+def gist_sentences(
+    tgt: Sequence[Sequence[str]],
+    src: Sequence[str],
+    *,
+    window: int = GIST_WINDOW,
+    share: float = GIST_SHARE,
+) -> set[int]:
+    """Thesis sentences lying in a run of `window` sentences whose near word pairs
+    are found near each other in the source for at least `share` of them.
+
+    `tgt` is each thesis sentence's word keys in order and `src` the source's. A
+    heavy rewrite reorders and rewords its sentences but keeps words that belong
+    together ("interest rate", "directed links") near each other; an independent
+    text on the same topic shares the topic's words, far fewer of their pairings.
+    Runs of sentences keep one rewritten paragraph of a long thesis from being
+    diluted by the rest of it.
+    """
+    known = word_pairs(src)
+    out: set[int] = set()
+    n = len(tgt)
+    for lo in range(max(1, n - window + 1)):
+        hi = min(n, lo + window)
+        keys = [k for sent in tgt[lo:hi] for k in sent]
+        pairs = word_pairs(keys)
+        if len(pairs) >= GIST_MIN_PAIRS and len(pairs & known) >= share * len(pairs):
+            out.update(range(lo, hi))
+    return out
+
+
+def latin_gist(groups: Sequence[Sequence[int]], tgt: Any, src: Any) -> set[int]:
+    """`gist_sentences` of two English meaning sides (`align.MeaningSide`), their
+    words keyed by stem (numbers and terms as they are); `groups` are the thesis's
+    word indices per sentence."""
+    if src.chinese:
+        return set()
+    tk = [_gist_key(w) for w in tgt.words]
+    return gist_sentences(
+        [[tk[i] for i in g] for g in groups], [_gist_key(w) for w in src.words]
+    )
+
+
+def _gist_key(word: Any) -> str:
+    """A word's key for pairing: its stem, or a term as it is."""
+    return "t:" + word.text if word.kind == "term" else stem(word.text)
