@@ -77,7 +77,7 @@ LATIN_GIST_PARAMS: dict[str, float | int] = {
     "min_distinctive": 1,
     "passage_dice": 0.3,
     "single_seed_dice": 0.45,
-    "min_passage_distinctive": 5,
+    "min_passage_distinctive": 7,
     "gap": 3,
 }
 
