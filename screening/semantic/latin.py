@@ -21,6 +21,7 @@ from screening.semantic.lexicon import ENGLISH_STOPWORDS
 __all__ = [
     "LATIN_GIST_PARAMS",
     "LATIN_STOPWORDS",
+    "LATIN_WINDOW_CHARS",
     "gist_sentences",
     "latin_gist",
     "latin_sentences",
@@ -200,6 +201,12 @@ _STOCK = re.compile(
     r"|on the other hand|in (?:conclusion|summary)|to sum up|as a result"
     r"|in order to|a (?:number|lot|variety) of|in terms of|with respect to)\b"
 )
+
+# Retrieval windows over English text: an English word takes about three times the
+# letters of a Chinese one, so windows this wide hold as many words as the 240
+# characters of a Chinese window (a short answer's sentences are not each too small
+# to retrieve by).
+LATIN_WINDOW_CHARS = 600
 
 # Document-level evidence for a heavily rewritten passage (`gist_sentences`).
 GIST_REACH = 3
