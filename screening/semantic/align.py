@@ -19,7 +19,12 @@ from typing import Any
 import numpy as np
 
 from screening.normalize import NormalizedText
-from screening.semantic.latin import LATIN_GIST_PARAMS, latin_gist, latin_sentences
+from screening.semantic.latin import (
+    LATIN_GIST_PARAMS,
+    latin_gist,
+    latin_gist_holds,
+    latin_sentences,
+)
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.words import (
     Word,
@@ -380,6 +385,8 @@ def align_meaning(
     for cluster in _clusters(seeds, loose.gap if gist else params.gap):
         p = loose if all(seed[0] in gist for seed in cluster) else params
         passage = _passage(cluster, src, tgt, (q_keys, s_keys), weights, p, cross)
+        if p is loose and not latin_gist_holds(cluster, tgt, src):
+            passage = None
         if passage is not None:
             out.append(passage)
     return out

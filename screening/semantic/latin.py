@@ -24,6 +24,7 @@ __all__ = [
     "LATIN_WINDOW_CHARS",
     "gist_sentences",
     "latin_gist",
+    "latin_gist_holds",
     "latin_sentences",
     "latin_tokens",
     "stem",
@@ -213,6 +214,10 @@ GIST_REACH = 3
 GIST_WINDOW = 8
 GIST_SHARE = 0.12
 GIST_MIN_PAIRS = 40
+# A gist passage pairs at least this many source words found in few source sentences.
+GIST_MIN_DISTINCTIVE = 5
+GIST_RARE_MIN = 1
+GIST_RARE_SHARE = 0.15
 # The aligner's thresholds (`align.MeaningParams` fields) inside such a run: a heavy
 # rewrite's sentences share fewer words one by one, the run as a whole vouches.
 LATIN_GIST_PARAMS: dict[str, float | int] = {
@@ -425,12 +430,43 @@ def latin_gist(groups: Sequence[Sequence[int]], tgt: Any, src: Any) -> set[int]:
     word indices per sentence."""
     if src.chinese:
         return set()
-    tk = [_gist_key(w) for w in tgt.words]
-    return gist_sentences(
-        [[tk[i] for i in g] for g in groups], [_gist_key(w) for w in src.words]
-    )
+    tk = _gist_keys(tgt)
+    return gist_sentences([[tk[i] for i in g] for g in groups], _gist_keys(src))
 
 
 def _gist_key(word: Any) -> str:
     """A word's key for pairing: its stem, or a term as it is."""
     return "t:" + word.text if word.kind == "term" else stem(word.text)
+
+
+def latin_gist_holds(cluster: Sequence[tuple[Any, ...]], tgt: Any, src: Any) -> bool:
+    """Whether a passage aligned with the looser thresholds still holds on its own,
+    whatever the length of the thesis around it.
+
+    `cluster` holds the passage's seeds (thesis sentence, source sentence, score,
+    aligned word pairs); `tgt` and `src` are the meaning sides. The passage's own
+    sentences must keep the source's word pairings (`GIST_SHARE`, as a run must), and
+    it must pair enough of the source's own words, those in few of its sentences: the
+    aligner counts a word as distinctive by its frequency in both texts, which grows
+    lax as a long thesis adds sentences, while the source does not change with it.
+    """
+    per_key: dict[str, set[int]] = {}
+    for word, sent in zip(src.words, src.word_sent.tolist(), strict=True):
+        per_key.setdefault(_gist_key(word), set()).add(sent)
+    rare = max(GIST_RARE_MIN, GIST_RARE_SHARE * len(src.sents))
+    keys = {_gist_key(src.words[j]) for seed in cluster for _, j in seed[3]}
+    if sum(len(per_key[k]) <= rare for k in keys) < GIST_MIN_DISTINCTIVE:
+        return False
+    lo, hi = cluster[0][0], cluster[-1][0]
+    own = [
+        _gist_key(w)
+        for w, s in zip(tgt.words, tgt.word_sent.tolist(), strict=True)
+        if lo <= s <= hi
+    ]
+    pairs = word_pairs(own)
+    return len(pairs & word_pairs(_gist_keys(src))) >= GIST_SHARE * len(pairs)
+
+
+def _gist_keys(side: Any) -> list[str]:
+    """A meaning side's words' pairing keys in text order."""
+    return [_gist_key(w) for w in side.words]
