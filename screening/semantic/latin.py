@@ -160,7 +160,6 @@ LATIN_STOPWORDS = ENGLISH_STOPWORDS | frozenset(
         "therefore",
         "thereby",
         "though",
-        "three",
         "through",
         "throughout",
         "thus",
