@@ -232,7 +232,7 @@ LATIN_GIST_PARAMS: dict[str, float | int] = {
 }
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#\-./']*[a-z0-9+#]|[a-z0-9]")
-_HAS_DIGIT = re.compile(r"[0-9]")
+_TERM = re.compile(r"[0-9+#]")  # numbers, c++, c#
 
 # Abbreviations after which a full stop does not end a sentence (lower case).
 _ABBREVIATIONS = frozenset(
@@ -311,7 +311,7 @@ def _stemmer() -> Any:
 def latin_tokens(text: str) -> list[tuple[str, int, int, bool]]:
     """Content tokens of a lower-cased English text: (token, start, end, is_term).
 
-    A token holding a digit (a number, "c++"-like names keep their signs) is a term,
+    A token holding a digit or a sign ("0.85", "c++", "c#") is a term,
     strong evidence; stop words, one-letter words and stock phrasing are dropped.
     """
     masked = _STOCK.sub(lambda m: " " * len(m.group()), text)
@@ -326,7 +326,7 @@ def latin_tokens(text: str) -> list[tuple[str, int, int, bool]]:
         if not token:
             continue
         end = start + len(token)
-        if _HAS_DIGIT.search(token):
+        if _TERM.search(token):
             out.append((token, start, end, True))
         elif len(token) >= 2 and token not in LATIN_STOPWORDS:
             out.append((token, start, end, False))
