@@ -359,7 +359,7 @@ def align_meaning(
     covered = covered_sentences(tgt, skip)
     # English against English: where the thesis keeps the source's word pairings
     # (a heavy rewrite), sentences are aligned with the looser thresholds of latin.py.
-    gist = set() if cross or tgt.chinese else latin_gist(_groups(tgt), tgt, src)
+    gist = set() if cross or tgt.chinese else latin_gist(q_groups, tgt, src)
     loose = replace(params, **LATIN_GIST_PARAMS)
     seeds: list[tuple[int, int, float, list[tuple[int, int]]]] = []
     best: dict[int, tuple[float, int, list[tuple[int, int]]]] = {}

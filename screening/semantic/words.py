@@ -1,8 +1,9 @@
 """Content words of a text and the meaning keys they stand for.
 
 A rewrite keeps the content words' meaning, not their characters: Chinese words (jieba)
-are folded to their 词林 synonym classes, English words stay themselves (no stemming),
-and numbers, formulas and Latin-script terms inside Chinese text are "terms", strong
+are folded to their 词林 synonym classes, English words are keyed as themselves and by
+their Snowball stems (`latin`), and numbers, formulas and Latin-script terms inside
+Chinese text are "terms", strong
 evidence matched as they are. Stock academic phrasing and function words are dropped:
 they are shared by every thesis and prove nothing. For cross-language comparison an
 English word is projected onto the keys of its CC-CEDICT Chinese translations.
