@@ -3,10 +3,9 @@
 A rewrite keeps the content words' meaning, not their characters: Chinese words (jieba)
 are folded to their 词林 synonym classes, English words are keyed as themselves and by
 their Snowball stems (`latin`), and numbers, formulas and Latin-script terms inside
-Chinese text are "terms", strong
-evidence matched as they are. Stock academic phrasing and function words are dropped:
-they are shared by every thesis and prove nothing. For cross-language comparison an
-English word is projected onto the keys of its CC-CEDICT Chinese translations.
+Chinese text are "terms", strong evidence matched as they are. Stock academic phrasing
+and function words are dropped: they are shared by every thesis and prove nothing. For
+cross-language comparison an English word is projected onto the keys of its CC-CEDICT Chinese translations.
 """
 
 from __future__ import annotations
