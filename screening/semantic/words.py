@@ -5,7 +5,8 @@ are folded to their 词林 synonym classes, English words are keyed as themselve
 their Snowball stems (`latin`), and numbers, formulas and Latin-script terms inside
 Chinese text are "terms", strong evidence matched as they are. Stock academic phrasing
 and function words are dropped: they are shared by every thesis and prove nothing. For
-cross-language comparison an English word is projected onto the keys of its CC-CEDICT Chinese translations.
+cross-language comparison an English word is projected onto the keys of its CC-CEDICT
+Chinese translations.
 """
 
 from __future__ import annotations
