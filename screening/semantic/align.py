@@ -140,18 +140,25 @@ def prepare(
     lexicon: Lexicon | None = None,
     *,
     near: str | None = None,
+    latin: bool | None = None,
 ) -> MeaningSide:
     """Sentences and content words of a normalised text, computed once per text.
 
     With `near` (a passage of the other text), a long Chinese text keeps only the
     sentences sharing characters with it (and their neighbours): segmenting words is
     the costly step, and a sentence sharing no character bigram cannot say the same.
+    `latin` says whether English text is compared with English (by default: unless
+    `near` is Chinese).
     """
     params = params or MeaningParams()
     lexicon = lexicon or get_lexicon()
     text = norm.text
     chinese = is_chinese(text)
-    sents = (sentences if chinese else latin_sentences)(
+    # English read as English (latin.py) unless it is a source for a Chinese thesis.
+    if latin is None:
+        latin = near is None or not is_chinese(near)
+    latin = latin and not chinese
+    sents = (latin_sentences if latin else sentences)(
         text, max_chars=params.max_sentence_chars
     )
     if near is not None and chinese and len(text) > 2 * len(near):
@@ -162,7 +169,7 @@ def prepare(
             for w in content_words(text[s:e], chinese)
         ]
     else:
-        words = content_words(text, chinese)
+        words = content_words(text, chinese, latin=latin)
     starts = np.array([s for s, _ in sents], dtype=np.int64)
     pos = np.array([w.start for w in words], dtype=np.int64)
     word_sent = (

@@ -98,12 +98,19 @@ def _english_words(text: str) -> list[Word]:
     ]
 
 
-def content_words(text: str, chinese: bool | None = None) -> list[Word]:
-    """Content words of a normalised text in order (stock phrasing and stop words out)."""
+def content_words(
+    text: str, chinese: bool | None = None, *, latin: bool = True
+) -> list[Word]:
+    """Content words of a normalised text in order (stock phrasing and stop words out).
+
+    English text compared with English (`latin`) drops `latin.LATIN_STOPWORDS` and
+    stock phrasing; compared with Chinese it keeps the words its dictionary
+    translation was tuned on.
+    """
     if chinese is None:
         chinese = is_chinese(text)
     if not chinese:
-        return _english_words(text)
+        return _english_words(text) if latin else _latin_words(text, 0, False)
     out: list[Word] = []
     for word, start, end in get_tokenizer().words(text):
         if _CJK.search(word):
@@ -174,7 +181,8 @@ def document_keys(text: str, lexicon: Lexicon) -> np.ndarray:
             elif _LATIN_TOKEN.search(token):
                 words.extend(_latin_words(token, 0, in_chinese=True))
     else:
-        words = _english_words(text)
+        # Both word lists: English theses look up stems, Chinese ones translations.
+        words = _english_words(text) + _latin_words(text, 0, in_chinese=False)
     keys: set[str] = set()
     classes = lexicon.classes
     for word in {(w.text, w.kind): w for w in words}.values():
