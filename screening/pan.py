@@ -209,9 +209,12 @@ def run_pan(
         if meaning:
             if susp_side is None:
                 susp_side = prepare(susp_cache[1])
-            if src_name not in src_sides:
-                src_sides[src_name] = prepare(src_cache[src_name])
-            found = align_meaning(src_sides[src_name], susp_side, skip=spans)
+            side_key = f"{src_name}\0{susp_side.chinese}"  # English read per thesis
+            if side_key not in src_sides:
+                src_sides[side_key] = prepare(
+                    src_cache[src_name], latin=not susp_side.chinese
+                )
+            found = align_meaning(src_sides[side_key], susp_side, skip=spans)
             passages += found  # type: ignore[arg-type]
         dets = [
             Detection(

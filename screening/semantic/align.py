@@ -19,6 +19,12 @@ from typing import Any
 import numpy as np
 
 from screening.normalize import NormalizedText
+from screening.semantic.latin import (
+    LATIN_GIST_PARAMS,
+    latin_gist,
+    latin_gist_holds,
+    latin_sentences,
+)
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.words import (
     Word,
@@ -134,18 +140,27 @@ def prepare(
     lexicon: Lexicon | None = None,
     *,
     near: str | None = None,
+    latin: bool | None = None,
 ) -> MeaningSide:
     """Sentences and content words of a normalised text, computed once per text.
 
     With `near` (a passage of the other text), a long Chinese text keeps only the
     sentences sharing characters with it (and their neighbours): segmenting words is
     the costly step, and a sentence sharing no character bigram cannot say the same.
+    `latin` says whether English text is compared with English (by default: unless
+    `near` is Chinese).
     """
     params = params or MeaningParams()
     lexicon = lexicon or get_lexicon()
     text = norm.text
     chinese = is_chinese(text)
-    sents = sentences(text, max_chars=params.max_sentence_chars)
+    # English read as English (latin.py) unless it is a source for a Chinese thesis.
+    if latin is None:
+        latin = near is None or not is_chinese(near)
+    latin = latin and not chinese
+    sents = (latin_sentences if latin else sentences)(
+        text, max_chars=params.max_sentence_chars
+    )
     if near is not None and chinese and len(text) > 2 * len(near):
         sents = _near_sentences(text, sents, near)
         words = [
@@ -154,7 +169,7 @@ def prepare(
             for w in content_words(text[s:e], chinese)
         ]
     else:
-        words = content_words(text, chinese)
+        words = content_words(text, chinese, latin=latin)
     starts = np.array([s for s, _ in sents], dtype=np.int64)
     pos = np.array([w.start for w in words], dtype=np.int64)
     word_sent = (
@@ -349,28 +364,36 @@ def align_meaning(
     cos = (qm @ sm.T).tocoo()
     q_groups, s_groups = _groups(tgt), _groups(src)
     covered = covered_sentences(tgt, skip)
+    # English against English: where the thesis keeps the source's word pairings
+    # (a heavy rewrite), sentences are aligned with the looser thresholds of latin.py.
+    gist = set() if cross or tgt.chinese else latin_gist(q_groups, tgt, src)
+    loose = replace(params, **LATIN_GIST_PARAMS)
     seeds: list[tuple[int, int, float, list[tuple[int, int]]]] = []
     best: dict[int, tuple[float, int, list[tuple[int, int]]]] = {}
     for qi, si, c in zip(
         cos.row.tolist(), cos.col.tolist(), cos.data.tolist(), strict=True
     ):
-        if c < params.prefilter_cos or qi in covered:
+        p = loose if qi in gist else params
+        if c < p.prefilter_cos or qi in covered:
             continue
         ov = _match_words(q_groups[qi], s_groups[si], q_keys, s_keys, qw, sw)
         dice, pairs = ov.dice, ov.pairs
         if (
-            (dice >= params.seed_dice or ov.containment >= params.seed_containment)
-            and c >= params.seed_cos
-            and len(pairs) >= params.min_shared
-            and sum(weights.distinctive[i] for i, _ in pairs) >= params.min_distinctive
+            (dice >= p.seed_dice or ov.containment >= p.seed_containment)
+            and c >= p.seed_cos
+            and len(pairs) >= p.min_shared
+            and sum(weights.distinctive[i] for i, _ in pairs) >= p.min_distinctive
             and dice > best.get(qi, (0.0, -1, []))[0]
         ):
             best[qi] = (dice, si, pairs)
     for qi, (dice, si, pairs) in sorted(best.items()):
         seeds.append((qi, si, dice, pairs))
     out: list[MeaningPassage] = []
-    for cluster in _clusters(seeds, params.gap):
-        passage = _passage(cluster, src, tgt, (q_keys, s_keys), weights, params, cross)
+    for cluster in _clusters(seeds, loose.gap if gist else params.gap):
+        p = loose if all(seed[0] in gist for seed in cluster) else params
+        passage = _passage(cluster, src, tgt, (q_keys, s_keys), weights, p, cross)
+        if p is loose and not latin_gist_holds(cluster, tgt, src):
+            passage = None
         if passage is not None:
             out.append(passage)
     return out

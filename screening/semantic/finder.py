@@ -23,6 +23,7 @@ from screening.semantic.align import (
     covered_sentences,
     prepare,
 )
+from screening.semantic.latin import LATIN_WINDOW_CHARS
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.words import english_keys, key_hash, projected_keys
 
@@ -31,13 +32,16 @@ __all__ = ["MeaningFinder", "query_words"]
 _WINDOW_CHARS = 240
 
 
-def _windows(sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Runs of sentences about `_WINDOW_CHARS` long, each overlapping the next by half."""
+def _windows(
+    sents: list[tuple[int, int]], width: int = _WINDOW_CHARS
+) -> list[tuple[int, int]]:
+    """Runs of sentences about `width` characters long, each overlapping the next by
+    half (English text is given `LATIN_WINDOW_CHARS`: as many words take more letters)."""
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(sents):
         j = i
-        while j < len(sents) and sents[j][1] - sents[i][0] < _WINDOW_CHARS:
+        while j < len(sents) and sents[j][1] - sents[i][0] < width:
             j += 1
         j = max(j, i + 1)
         out.append((i, j))
@@ -60,7 +64,8 @@ def query_words(
     for i, s in enumerate(side.word_sent.tolist()):
         if 0 <= s < len(by_sent):
             by_sent[s].append(i)
-    for w_no, (a, b) in enumerate(_windows(side.sents)):
+    width = _WINDOW_CHARS if side.chinese else LATIN_WINDOW_CHARS
+    for w_no, (a, b) in enumerate(_windows(side.sents, width)):
         for s in range(a, b):
             for i in by_sent[s]:
                 ks = keys_of(i)
@@ -119,7 +124,9 @@ class MeaningFinder:
         """Source ids holding most content words of some window, either language,
         each with the thesis sentences of those windows."""
         lexicon = get_lexicon()
-        windows = _windows(side.sents)
+        windows = _windows(
+            side.sents, _WINDOW_CHARS if side.chinese else LATIN_WINDOW_CHARS
+        )
         found: dict[str, float] = {}
         where: dict[str, set[int]] = {}
         for keys_of in (_native_firm(side), _translated(lexicon, side)):

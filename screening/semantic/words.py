@@ -1,11 +1,12 @@
 """Content words of a text and the meaning keys they stand for.
 
 A rewrite keeps the content words' meaning, not their characters: Chinese words (jieba)
-are folded to their 词林 synonym classes, English words stay themselves (no stemming),
-and numbers, formulas and Latin-script terms inside Chinese text are "terms", strong
-evidence matched as they are. Stock academic phrasing and function words are dropped:
-they are shared by every thesis and prove nothing. For cross-language comparison an
-English word is projected onto the keys of its CC-CEDICT Chinese translations.
+are folded to their 词林 synonym classes, English words are keyed as themselves and by
+their Snowball stems (`latin`), and numbers, formulas and Latin-script terms inside
+Chinese text are "terms", strong evidence matched as they are. Stock academic phrasing
+and function words are dropped: they are shared by every thesis and prove nothing. For
+cross-language comparison an English word is projected onto the keys of its CC-CEDICT
+Chinese translations.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from screening.semantic.latin import latin_tokens, stem
 from screening.semantic.lexicon import (
     ENGLISH_STOPWORDS,
     STOCK_PHRASES,
@@ -89,12 +91,26 @@ def _latin_words(text: str, offset: int, in_chinese: bool) -> list[Word]:
     return out
 
 
-def content_words(text: str, chinese: bool | None = None) -> list[Word]:
-    """Content words of a normalised text in order (stock phrasing and stop words out)."""
+def _english_words(text: str) -> list[Word]:
+    """Content words of an English text (`screening.semantic.latin`)."""
+    return [
+        Word(t, s, e, "term" if term else "en") for t, s, e, term in latin_tokens(text)
+    ]
+
+
+def content_words(
+    text: str, chinese: bool | None = None, *, latin: bool = True
+) -> list[Word]:
+    """Content words of a normalised text in order (stock phrasing and stop words out).
+
+    English text compared with English (`latin`) drops `latin.LATIN_STOPWORDS` and
+    stock phrasing; compared with Chinese it keeps the words its dictionary
+    translation was tuned on.
+    """
     if chinese is None:
         chinese = is_chinese(text)
     if not chinese:
-        return _latin_words(text, 0, in_chinese=False)
+        return _english_words(text) if latin else _latin_words(text, 0, False)
     out: list[Word] = []
     for word, start, end in get_tokenizer().words(text):
         if _CJK.search(word):
@@ -123,7 +139,7 @@ def native_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
         return tuple(dict.fromkeys(keys))
     if word.kind == "term":
         return ("t:" + word.text,)
-    return ("e:" + word.text,)
+    return ("e:" + word.text, "s:" + stem(word.text))  # inflections share a stem
 
 
 def projected_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
@@ -165,7 +181,8 @@ def document_keys(text: str, lexicon: Lexicon) -> np.ndarray:
             elif _LATIN_TOKEN.search(token):
                 words.extend(_latin_words(token, 0, in_chinese=True))
     else:
-        words = _latin_words(text, 0, in_chinese=False)
+        # Both word lists: English theses look up stems, Chinese ones translations.
+        words = _english_words(text) + _latin_words(text, 0, in_chinese=False)
     keys: set[str] = set()
     classes = lexicon.classes
     for word in {(w.text, w.kind): w for w in words}.values():

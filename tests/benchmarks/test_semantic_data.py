@@ -60,6 +60,17 @@ def test_the_english_set_has_four_answers_per_level_and_topic() -> None:
             assert all(200 <= len(a["text"].split()) <= 300 for a in mine)
 
 
+def test_the_english_held_out_set_has_one_answer_per_level_and_topic() -> None:
+    sources, answers = load()
+    _, heldout = load("heldout.jsonl")
+    assert {(a["topic"], a["level"]) for a in heldout} == {
+        (t, lv) for t in sources for lv in LEVELS
+    }
+    assert len(heldout) == len(sources) * len(LEVELS)
+    assert not {a["id"] for a in heldout} & {a["id"] for a in answers}
+    assert all(180 <= len(a["text"].split()) <= 300 for a in heldout)
+
+
 def test_the_thirteen_character_rule_covers_cut_text_and_not_independent_text() -> None:
     sources, answers = load()
     cut = next(a for a in answers if a["level"] == "cut")
