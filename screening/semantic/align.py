@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from screening.boundaries import tokens_within
 from screening.normalize import NormalizedText
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.words import (
@@ -134,12 +135,14 @@ def prepare(
     lexicon: Lexicon | None = None,
     *,
     near: str | None = None,
+    tokens: list[tuple[str, int, int]] | None = None,
 ) -> MeaningSide:
     """Sentences and content words of a normalised text, computed once per text.
 
     With `near` (a passage of the other text), a long Chinese text keeps only the
     sentences sharing characters with it (and their neighbours): segmenting words is
     the costly step, and a sentence sharing no character bigram cannot say the same.
+    `tokens` are the text's jieba tokens when the index cached them (no cutting then).
     """
     params = params or MeaningParams()
     lexicon = lexicon or get_lexicon()
@@ -148,6 +151,11 @@ def prepare(
     sents = sentences(text, max_chars=params.max_sentence_chars)
     if near is not None and chinese and len(text) > 2 * len(near):
         sents = _near_sentences(text, sents, near)
+        if tokens is not None:
+            tokens = tokens_within(tokens, sents)
+    if tokens is not None:
+        words = content_words(text, chinese, tokens)
+    elif near is not None and chinese and len(text) > 2 * len(near):
         words = [
             Word(w.text, w.start + s, w.end + s, w.kind)
             for s, e in sents

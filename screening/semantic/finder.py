@@ -171,7 +171,9 @@ class MeaningFinder:
             wide = {j for i in core for j in (i - 1, i, i + 1)} - covered
             region = side.subset(wide)
             near = "".join(norm.text[s:e] for s, e in region.sents)
-            src = prepare(normalize(fetch(doc_id)), self.params, near=near)
+            src_norm = normalize(fetch(doc_id))
+            tokens = index.word_tokens(doc_id, src_norm.text)  # cut at index time
+            src = prepare(src_norm, self.params, near=near, tokens=tokens)
             for p in align_meaning(src, region, self.params, skip=skip):
                 out.append(
                     Match(

@@ -89,14 +89,22 @@ def _latin_words(text: str, offset: int, in_chinese: bool) -> list[Word]:
     return out
 
 
-def content_words(text: str, chinese: bool | None = None) -> list[Word]:
-    """Content words of a normalised text in order (stock phrasing and stop words out)."""
+def content_words(
+    text: str,
+    chinese: bool | None = None,
+    tokens: list[tuple[str, int, int]] | None = None,
+) -> list[Word]:
+    """Content words of a normalised text in order (stock phrasing and stop words out).
+
+    `tokens` are the text's jieba tokens when already cut (e.g. cached by the index)."""
     if chinese is None:
         chinese = is_chinese(text)
     if not chinese:
         return _latin_words(text, 0, in_chinese=False)
     out: list[Word] = []
-    for word, start, end in get_tokenizer().words(text):
+    if tokens is None:
+        tokens = get_tokenizer().words(text)
+    for word, start, end in tokens:
         if _CJK.search(word):
             if len(word) >= 2 and word not in STOCK_PHRASES:
                 out.append(Word(word, start, end, "zh"))
@@ -152,13 +160,17 @@ def key_hash(keys: list[str] | tuple[str, ...]) -> np.ndarray:
     return np.array([zlib.crc32(k.encode("utf-8")) for k in keys], dtype=np.uint32)
 
 
-def document_keys(text: str, lexicon: Lexicon) -> np.ndarray:
-    """The distinct firm meaning keys of a normalised text, hashed and sorted."""
+def document_keys(
+    text: str, lexicon: Lexicon, tokens: list[tuple[str, int, int]] | None = None
+) -> np.ndarray:
+    """The distinct firm meaning keys of a normalised text, hashed and sorted
+    (`tokens`: the text's jieba tokens when already cut)."""
     chinese = is_chinese(text)
     if chinese:
         # Only distinct words matter here: cut once, key each distinct word once.
         words: list[Word] = []
-        for token in set(get_tokenizer().cut(text)):
+        cut = get_tokenizer().cut(text) if tokens is None else [t[0] for t in tokens]
+        for token in set(cut):
             if _CJK.search(token):
                 if len(token) >= 2 and token not in STOCK_PHRASES:
                     words.append(Word(token, 0, 0, "zh"))
