@@ -262,12 +262,26 @@ def _sentence_matrix(
             cols.append(vocab.setdefault(k, len(vocab)))
             vals.append(isf[k] / len(ks) * (LOOSE_CREDIT if k[0] == "~" else 1.0))
             cols[-1] = vocab.setdefault(k.lstrip("~"), len(vocab))
+    # As many columns as keys of both texts (`_vocabulary`): scipy's products cost
+    # time in proportion to the column count.
     mat = sparse.csr_matrix(
-        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n_rows, 1 << 22)
+        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n_rows, len(vocab))
     )
     norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.diags(1.0 / norms).dot(mat).tocsr()
+
+
+def _vocabulary(*sides: list[tuple[str, ...]]) -> dict[str, int]:
+    """Column numbers of every key (and its firm form) of both texts, in the order
+    `_sentence_matrix` meets them."""
+    vocab: dict[str, int] = {}
+    for keys in sides:
+        for ks in keys:
+            for k in ks:
+                vocab.setdefault(k, len(vocab))
+                vocab.setdefault(k.lstrip("~"), len(vocab))
+    return vocab
 
 
 LOOSE_CREDIT = 0.6  # a match through a looser key (broader class, gloss, part)
@@ -351,7 +365,7 @@ def align_meaning(
         return []
     weights = _weights(tgt, q_keys, src, s_keys)
     qw, sw, isf = weights.q, weights.s, weights.isf
-    vocab: dict[str, int] = {}
+    vocab = _vocabulary(q_keys, s_keys)
     qm = _sentence_matrix(q_keys, tgt.word_sent, len(tgt.sents), vocab, isf)
     sm = _sentence_matrix(s_keys, src.word_sent, len(src.sents), vocab, isf)
     cos = (qm @ sm.T).tocoo()

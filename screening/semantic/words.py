@@ -113,7 +113,26 @@ def content_words(
     return out
 
 
+# Keys of words already seen, per lexicon: a thesis and its candidates repeat their
+# words thousands of times, and building the keys is most of preparing a text.
+_KEYS_LIMIT = 500_000
+_native_memo: tuple[Lexicon | None, dict[tuple[str, str], tuple[str, ...]]] = (None, {})
+
+
 def native_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
+    """The meaning keys of a word in its own language (remembered per lexicon)."""
+    global _native_memo
+    owner, memo = _native_memo
+    if owner is not lexicon or len(memo) > _KEYS_LIMIT:
+        memo = {}
+        _native_memo = (lexicon, memo)
+    found = memo.get((word.text, word.kind))
+    if found is None:
+        found = memo[(word.text, word.kind)] = _native_keys(word, lexicon)
+    return found
+
+
+def _native_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
     """The meaning keys of a word in its own language; a "~" marks a looser key.
 
     A Chinese word has itself and its 词林 synonym classes as keys, and as looser keys
