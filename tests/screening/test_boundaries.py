@@ -27,7 +27,12 @@ from tests.screening.rewrites import ENGLISH_SOURCE, REWRITE, SAME_TOPIC, SOURCE
 # A long source: the rewritten passage among other prose, so that the meaning layer
 # looks only at the sentences near the thesis's passage.
 LONG_SOURCE = (
-    chinese_paragraph(7, 30) + "\n" + SOURCE + "\n" + chinese_paragraph(8, 30) + " 1.5 kg"
+    chinese_paragraph(7, 30)
+    + "\n"
+    + SOURCE
+    + "\n"
+    + chinese_paragraph(8, 30)
+    + " 1.5 kg"
 )
 
 
