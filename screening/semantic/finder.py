@@ -52,30 +52,36 @@ def query_words(
     keys_of: Callable[[int], Sequence[str]],
 ) -> QueryWords:
     """Query entries of a thesis: for each window, each content word and its keys."""
-    windows: list[int] = []
-    words: list[int] = []
-    keys: list[str] = []
-    weights: list[float] = []
     by_sent: list[list[int]] = [[] for _ in side.sents]
     for i, s in enumerate(side.word_sent.tolist()):
         if 0 <= s < len(by_sent):
             by_sent[s].append(i)
+    # Each word's keys are looked up and hashed once, though windows overlap.
+    occ_word: list[int] = []  # (window, word) occurrences, in window order
+    occ_window: list[int] = []
     for w_no, (a, b) in enumerate(_windows(side.sents)):
         for s in range(a, b):
-            for i in by_sent[s]:
-                ks = keys_of(i)
-                if not ks:
-                    continue
-                for k in ks:
-                    windows.append(w_no)
-                    words.append(len(weights))
-                    keys.append(k)
-                weights.append(side.words[i].weight)
+            occ_word += by_sent[s]
+            occ_window += [w_no] * len(by_sent[s])
+    used = sorted(set(occ_word))
+    own = [list(keys_of(i)) for i in used]
+    hashes = key_hash([k for ks in own for k in ks])
+    n_keys = np.array([len(ks) for ks in own] or [0], dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(n_keys)[:-1]])
+    slot = np.zeros(len(side.words) + 1, dtype=np.int64)
+    slot[used] = np.arange(len(used))
+    occ = slot[np.array(occ_word, dtype=np.int64)]
+    window = np.array(occ_window, dtype=np.int64)
+    keep = n_keys[occ] > 0 if len(used) else np.zeros(0, dtype=bool)
+    occ, window = occ[keep], window[keep]
+    count = n_keys[occ]
+    pos = np.repeat(first[occ] - np.cumsum(count) + count, count)
+    weight = np.array([side.words[i].weight for i in used], dtype=np.float64)
     return QueryWords(
-        np.array(windows, dtype=np.int64),
-        np.array(words, dtype=np.int64),
-        key_hash(keys),
-        np.array(weights, dtype=np.float64),
+        np.repeat(window, count),
+        np.repeat(np.arange(len(occ), dtype=np.int64), count),
+        hashes[pos + np.arange(int(count.sum()))],
+        weight[occ] if len(used) else np.zeros(0, dtype=np.float64),
     )
 
 
