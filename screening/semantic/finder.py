@@ -118,6 +118,9 @@ class MeaningFinder:
         self.params = params or MeaningParams()
         self.top_k = top_k
         self.min_share = min_share
+        # The last thesis prepared: screening against the corpus and then the batch's
+        # peers looks at the same thesis twice, and cutting it is the costly step.
+        self._last: tuple[NormalizedText, MeaningSide] | None = None
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
@@ -156,7 +159,12 @@ class MeaningFinder:
             # Nothing to compare with: skip segmenting the thesis and loading the
             # dictionaries (most of a small screen run's fixed cost).
             return []
-        side = prepare(norm, self.params)
+        last = self._last
+        if last is not None and last[0] is norm:
+            side = last[1]
+        else:
+            side = prepare(norm, self.params)
+            self._last = (norm, side)
         if not side.words:
             return []
         cands = self.candidates(side, index, exclude)

@@ -20,6 +20,7 @@ from screening.normalize import normalize
 from screening.report import KIND_REWRITE
 from screening.screener import Screener
 from screening.semantic.align import align_meaning, prepare
+from screening.semantic.finder import MeaningFinder
 from screening.tokenize import get_tokenizer, sentences
 from tests.chinese_text import chinese_paragraph, random_chinese
 from tests.screening.rewrites import ENGLISH_SOURCE, REWRITE, SAME_TOPIC, SOURCE
@@ -141,3 +142,19 @@ def test_an_index_saved_before_the_cache_screens_the_same(tmp_path: Path) -> Non
     assert reopened.word_tokens("source", normalize(LONG_SOURCE).text) is None
     assert old.screen(_thesis()) == expected
     assert [m.kind for m in expected if m.source == "source"] == [KIND_REWRITE]
+
+
+def test_a_thesis_is_cut_once_for_the_corpus_and_the_peers() -> None:
+    finder = MeaningFinder()
+    index = CorpusIndex(None)
+    for doc_id, text in _corpus().items():
+        index.add(doc_id, text)
+    norm = normalize(_thesis())
+
+    first = finder.find(norm, index, _corpus().__getitem__)
+    assert finder._last is not None and finder._last[0] is norm
+    side = finder._last[1]
+    again = finder.find(norm, index, _corpus().__getitem__)
+
+    assert finder._last[1] is side and again == first
+    assert [m.source for m in first] == ["source"]
