@@ -151,7 +151,7 @@ def rank_documents(
     pair = _sorted_unique(words * np.int64(n_docs) + doc)  # each word once per doc
     p_word, p_doc = pair // n_docs, pair % n_docs
     cell = word_window[p_word] * np.int64(n_docs) + p_doc
-    cells, inv = np.unique(cell, return_inverse=True)
+    cells, inv = _unique_inverse(cell)
     found = np.bincount(inv, weights=word_w[p_word])
     c_window, c_doc = cells // n_docs, cells % n_docs
     share = found / np.maximum(totals[c_window], 1e-9)
@@ -175,11 +175,23 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     millions of (word, document) pairs of a long thesis against a large corpus."""
     if not len(values):
         return values
-    ordered = np.sort(values)
+    ordered = np.sort(values, kind="stable")  # timsort: the values come in sorted runs
     keep = np.empty(len(ordered), dtype=bool)
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(values, return_inverse=True)` with a stable (run-adaptive) sort."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.empty(len(ordered), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inv = np.empty(len(values), dtype=np.int64)
+    inv[order] = np.cumsum(new) - 1
+    return ordered[new], inv
 
 
 def df_cap_for(n_docs: int) -> int:
