@@ -39,7 +39,7 @@ import numpy as np
 
 from benchmarks.markov import MarkovCorpus, MarkovModel, decode, generate_corpus, train
 from screening.fingerprint import FingerprintParams
-from screening.index import CorpusIndex, document_words, fingerprint_document
+from screening.index import CorpusIndex, document_meaning, fingerprint_document
 from screening.report import Match
 
 THESIS_CHARS = 50_000
@@ -105,7 +105,9 @@ def _init_worker(directory: str) -> None:
 
 def _fingerprint_range(
     args: tuple[int, int, dict[str, Any]],
-) -> tuple[int, list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], float]:
+) -> tuple[
+    int, list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]], float
+]:
     lo, hi, params = args
     assert _CORPUS is not None
     fp_params = FingerprintParams(**params)
@@ -113,8 +115,9 @@ def _fingerprint_range(
     out = []
     for i in range(lo, hi):
         text = _CORPUS.text(i)
-        # The meaning layer's word postings are part of the index (and its cost).
-        out.append((*fingerprint_document(text, fp_params), document_words(text)))
+        # The meaning layer's word postings and cached word boundaries are part of
+        # the index (and of its cost).
+        out.append((*fingerprint_document(text, fp_params), *document_meaning(text)))
     return lo, out, time.process_time() - cpu
 
 
@@ -145,9 +148,9 @@ def build_index(
     ) as pool:
         for lo, fps, spent in pool.imap(_fingerprint_range, ranges):
             cpu += spent
-            for j, (length, spans, bands, words) in enumerate(fps):
+            for j, (length, spans, bands, words, bounds) in enumerate(fps):
                 index.add_fingerprinted(
-                    corpus.doc_id(lo + j), length, spans, bands, words
+                    corpus.doc_id(lo + j), length, spans, bands, words, bounds=bounds
                 )
                 chars += length
     fp_wall = time.perf_counter() - wall
@@ -413,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         n_pass = index.n_passages
         nbytes = index.nbytes
         words_nbytes = sum(s.words.nbytes for s in index._segments)
+        bounds_nbytes = sum(s.bounds.nbytes for s in index._segments)
         disk = index.storage.nbytes_stored() if index.storage else 0
         del index
         # Adding 1,000 documents to the saved index: a new segment (plus tail merges).
@@ -437,7 +441,9 @@ def main(argv: list[str] | None = None) -> int:
             f"index: {n_pass:,} passages; memory {nbytes / chars:.2f} bytes/char "
             f"({_mb(nbytes)}), disk {disk / chars:.2f} bytes/char ({_mb(disk)}); "
             f"of it the meaning layer's word postings "
-            f"{words_nbytes / chars:.2f} bytes/char ({_mb(words_nbytes)})",
+            f"{words_nbytes / chars:.2f} bytes/char ({_mb(words_nbytes)}) and the cached "
+            f"word boundaries {bounds_nbytes / chars:.2f} bytes/char "
+            f"({_mb(bounds_nbytes)})",
             flush=True,
         )
         # Tombstone the 1,000 extra documents again so screening sees the corpus as built.
@@ -569,8 +575,8 @@ class _Prefixed:
         self._index = index
         self.params = index.params
 
-    def add_fingerprinted(self, doc_id: str, *args: Any) -> None:
-        self._index.add_fingerprinted("x" + doc_id, *args)
+    def add_fingerprinted(self, doc_id: str, *args: Any, **kwargs: Any) -> None:
+        self._index.add_fingerprinted("x" + doc_id, *args, **kwargs)
 
     def save(self) -> None:
         self._index.save()

@@ -21,6 +21,12 @@ from typing import Any
 
 import numpy as np
 
+from screening.boundaries import (
+    Boundaries,
+    merge_boundaries,
+    pack_starts,
+    unpack_tokens,
+)
 from screening.fingerprint import FingerprintParams, fingerprint_passages
 from screening.normalize import NormalizedText, normalize
 from screening.postings import (
@@ -32,8 +38,9 @@ from screening.postings import (
 )
 from screening.segment import Segment
 from screening.semantic.lexicon import get_lexicon
-from screening.semantic.words import document_keys
+from screening.semantic.words import document_keys, is_chinese
 from screening.storage import MANIFEST, DirectoryStorage, IndexStorage, SegmentMissing
+from screening.tokenize import get_tokenizer
 
 __all__ = [
     "CorpusIndex",
@@ -41,6 +48,7 @@ __all__ = [
     "Region",
     "fingerprint_document",
     "document_words",
+    "document_meaning",
 ]
 
 FORMAT_VERSION = 1
@@ -110,7 +118,9 @@ class CorpusIndex:
         self._doc_lengths: list[int] = []
         self._live: dict[str, int] = {}
         self._segments: list[Segment] = []
-        self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._pending: list[
+            tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+        ] = []
         self._unsaved: list[Segment] = []
         self._obsolete: list[str] = []
         if self.storage is not None:
@@ -206,15 +216,15 @@ class CorpusIndex:
             return None
         pending = self._pending
         docs = np.concatenate(
-            [np.full(len(sp), d, dtype=np.int32) for d, sp, _, _ in pending]
+            [np.full(len(p[1]), p[0], dtype=np.int32) for p in pending]
         )
-        spans = np.concatenate([sp for _, sp, _, _ in pending]).reshape(-1, 2)
-        bands = np.concatenate([bd for _, _, bd, _ in pending]).reshape(
-            -1, self.params.bands
-        )
-        words = build_postings([d for d, *_ in pending], [w for *_, w in pending])
+        spans = np.concatenate([p[1] for p in pending]).reshape(-1, 2)
+        bands = np.concatenate([p[2] for p in pending]).reshape(-1, self.params.bands)
+        numbers = [p[0] for p in pending]
+        words = build_postings(numbers, [p[3] for p in pending])
+        bounds = Boundaries.build(numbers, [p[4] for p in pending])
         name = f"seg-{uuid.uuid4().hex[:12]}"
-        segment = Segment.build(name, docs, spans, bands, words)
+        segment = Segment.build(name, docs, spans, bands, words, bounds)
         self._pending = []
         self._segments.append(segment)
         self._unsaved.append(segment)
@@ -239,6 +249,7 @@ class CorpusIndex:
             np.concatenate(spans).reshape(-1, 2),
             np.concatenate(bands).reshape(-1, self.params.bands),
             merge_postings([seg.words for seg in segments], alive),
+            merge_boundaries([seg.bounds for seg in segments], alive),
         )
 
     def _replace(self, old: list[Segment], merged: Segment) -> None:
@@ -281,8 +292,10 @@ class CorpusIndex:
             self.remove(doc_id)
         norm = text if isinstance(text, NormalizedText) else normalize(text)
         fp = fingerprint_passages(norm.text, self.params)
-        words = document_words(norm) if self.words else _NO_WORDS
-        self.add_fingerprinted(doc_id, len(norm.text), fp.spans, fp.bands, words)
+        words, bounds = document_meaning(norm) if self.words else (_NO_WORDS, _NO_BITS)
+        self.add_fingerprinted(
+            doc_id, len(norm.text), fp.spans, fp.bands, words, bounds=bounds
+        )
 
     def add_fingerprinted(
         self,
@@ -291,10 +304,12 @@ class CorpusIndex:
         spans: np.ndarray,
         bands: np.ndarray,
         words: np.ndarray = np.zeros(0, dtype=np.uint32),  # noqa: B008 - read only
+        *,
+        bounds: np.ndarray = np.zeros(0, dtype=np.uint8),  # noqa: B008 - read only
     ) -> None:
         """Add a document fingerprinted elsewhere (`fingerprint_document`, e.g. in a
-        process pool) with this index's parameters, and its meaning keys
-        (`document_words`); replaces an old one."""
+        process pool) with this index's parameters, its meaning keys and packed word
+        boundaries (`document_meaning`); replaces an old one."""
         if bands.ndim != 2 or bands.shape[1] != self.params.bands:
             raise ValueError("fingerprints were made with other parameters")
         if doc_id in self._live:
@@ -303,8 +318,8 @@ class CorpusIndex:
         self._doc_ids.append(doc_id)
         self._doc_lengths.append(int(length))
         self._live[doc_id] = number
-        if len(spans) or len(words):
-            self._pending.append((number, spans, bands, words))
+        if len(spans) or len(words) or len(bounds):
+            self._pending.append((number, spans, bands, words, bounds))
 
     def remove(self, doc_id: str) -> None:
         """Tombstone a document; its passages are dropped for good by `compact()`."""
@@ -333,7 +348,7 @@ class CorpusIndex:
     def n_passages(self) -> int:
         """Passages stored, including those of removed documents not yet compacted."""
         return sum(len(s.passage_doc) for s in self._segments) + sum(
-            len(sp) for _, sp, _, _ in self._pending
+            len(p[1]) for p in self._pending
         )
 
     def _df_cap(self) -> int:
@@ -400,6 +415,22 @@ class CorpusIndex:
             top_k=top_k,
         )
         return [(self._doc_ids[d] or "", share, w) for d, share, w in ranked]
+
+    def word_tokens(self, doc_id: str, text: str) -> list[tuple[str, int, int]] | None:
+        """The jieba tokens of a document's normalised `text` as cut at index time, or
+        None when the index holds none for it (Latin-script text, a segment written
+        before the cache, or a text that is not the one indexed)."""
+        number = self._live.get(doc_id)
+        if number is None or self._doc_lengths[number] != len(text):
+            return None
+        self._flush_pending()
+        for seg in self._segments:
+            bits = seg.bounds.get(number)
+            if bits is not None:
+                if len(bits) != (len(text) + 7) // 8:
+                    return None
+                return unpack_tokens(text, bits)
+        return None
 
     def _lookup(self, bands: np.ndarray, *, hard_cap: int) -> _Hits | None:
         """Every (query passage, band) key found in the segments, with the document
@@ -516,12 +547,25 @@ def fingerprint_document(
 
 
 _NO_WORDS = np.zeros(0, dtype=np.uint32)
+_NO_BITS = np.zeros(0, dtype=np.uint8)
 
 
 def document_words(text: str | NormalizedText) -> np.ndarray:
     """A document's distinct meaning keys for the word postings (picklable step)."""
+    return document_meaning(text)[0]
+
+
+def document_meaning(text: str | NormalizedText) -> tuple[np.ndarray, np.ndarray]:
+    """A document's distinct meaning keys and, for Chinese text, its jieba token starts
+    as packed bits (`screening.boundaries`): cut once here, never at screen time."""
     norm = text if isinstance(text, NormalizedText) else normalize(text)
-    return document_keys(norm.text, get_lexicon())
+    if not is_chinese(norm.text):
+        return document_keys(norm.text, get_lexicon()), _NO_BITS
+    tokens = get_tokenizer().words(norm.text)
+    keys = document_keys(norm.text, get_lexicon(), tokens=tokens)
+    # Where each token starts and ends (blanks between tokens are dropped again).
+    cuts = [t[1] for t in tokens] + [t[2] for t in tokens if t[2] < len(norm.text)]
+    return keys, pack_starts(len(norm.text), cuts)
 
 
 def _regions(

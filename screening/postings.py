@@ -148,10 +148,10 @@ def rank_documents(
     keep = alive[doc]
     words = query.word[entry[keep]]
     doc = doc[keep]
-    pair = np.unique(words * np.int64(n_docs) + doc)  # each word found once per doc
+    pair = _sorted_unique(words * np.int64(n_docs) + doc)  # each word once per doc
     p_word, p_doc = pair // n_docs, pair % n_docs
     cell = word_window[p_word] * np.int64(n_docs) + p_doc
-    cells, inv = np.unique(cell, return_inverse=True)
+    cells, inv = _unique_inverse(cell)
     found = np.bincount(inv, weights=word_w[p_word])
     c_window, c_doc = cells // n_docs, cells % n_docs
     share = found / np.maximum(totals[c_window], 1e-9)
@@ -159,13 +159,39 @@ def rank_documents(
     share[totals[c_window] < MIN_WINDOW_WEIGHT] = 0.0
     score: dict[int, float] = {}
     windows: dict[int, list[int]] = {}
-    for w, d, s in zip(c_window.tolist(), c_doc.tolist(), share.tolist(), strict=True):
-        if s >= min_share:
-            windows.setdefault(d, []).append(w)
-            score[d] = score.get(d, 0.0) + s
+    ok = share >= min_share  # few cells pass: look only at those (in the same order)
+    for w, d, s in zip(
+        c_window[ok].tolist(), c_doc[ok].tolist(), share[ok].tolist(), strict=True
+    ):
+        windows.setdefault(d, []).append(w)
+        score[d] = score.get(d, 0.0) + s
     # Documents rank by the evidence of all their windows, not their best one.
     ranked = sorted(score.items(), key=lambda x: (-x[1], x[0]))[:top_k]
     return [(d, s, tuple(sorted(windows[d]))) for d, s in ranked]
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """`np.unique` by sorting: numpy 2's hashing `unique` takes seconds on the tens of
+    millions of (word, document) pairs of a long thesis against a large corpus."""
+    if not len(values):
+        return values
+    ordered = np.sort(values, kind="stable")  # timsort: the values come in sorted runs
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(values, return_inverse=True)` with a stable (run-adaptive) sort."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.empty(len(ordered), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inv = np.empty(len(values), dtype=np.int64)
+    inv[order] = np.cumsum(new) - 1
+    return ordered[new], inv
 
 
 def df_cap_for(n_docs: int) -> int:

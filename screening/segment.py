@@ -1,10 +1,12 @@
 """An immutable segment of the corpus index: passages' LSH band keys, sorted per band
-for binary search, and the word postings of the meaning layer."""
+for binary search, the word postings of the meaning layer and its documents' cached
+word boundaries."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from screening.boundaries import BOUNDARY_FIELDS, Boundaries
 from screening.postings import WORD_FIELDS, Postings
 from screening.storage import IndexStorage, SegmentMissing
 
@@ -16,7 +18,7 @@ FIELDS = _FIELDS
 
 class Segment:
     """One immutable block of passages (per-band sorted keys and passage ids) and
-    its documents' word postings."""
+    its documents' word postings and word boundaries."""
 
     __slots__ = (
         "name",
@@ -25,6 +27,7 @@ class Segment:
         "keys",
         "pids",
         "words",
+        "bounds",
         "_docs_sorted",
     )
 
@@ -36,9 +39,11 @@ class Segment:
         keys: np.ndarray,
         pids: np.ndarray,
         words: Postings | None = None,
+        bounds: Boundaries | None = None,
     ) -> None:
         self.name = name
         self.words = words or Postings.empty()
+        self.bounds = bounds or Boundaries.empty()
         self.passage_doc = passage_doc  # int32 [n]
         self.spans = spans  # int32 [n, 2]
         self.keys = keys  # uint32 [bands, n], each row sorted
@@ -62,6 +67,7 @@ class Segment:
         spans: np.ndarray,
         bands: np.ndarray,
         words: Postings | None = None,
+        bounds: Boundaries | None = None,
     ) -> Segment:
         """Sort each band's keys once so lookups are binary searches."""
         n, nb = bands.shape
@@ -78,29 +84,51 @@ class Segment:
             keys,
             pids,
             words,
+            bounds,
         )
 
     def save(self, storage: IndexStorage) -> Segment:
         """Write the arrays to the storage; returns the segment to keep (maybe mapped)."""
         arrays = {f: getattr(self, f) for f in _FIELDS}
         arrays.update(word_keys=self.words.keys, word_docs=self.words.docs)
+        arrays.update(self.bounds.arrays())
         stored = storage.write_segment(self.name, arrays)
         if stored is None:
             return self
         words = Postings(stored["word_keys"], stored["word_docs"])
-        return Segment(self.name, *(stored[f] for f in _FIELDS), words)
+        bounds = Boundaries(*(stored[f] for f in BOUNDARY_FIELDS))
+        return Segment(self.name, *(stored[f] for f in _FIELDS), words, bounds)
 
     @classmethod
     def load(cls, storage: IndexStorage, name: str, mmap: bool) -> Segment:
         """Memory-map (or read) a saved segment."""
-        # One read of every field (a storage may cache a segment per read).
-        try:
-            arrays = storage.read_segment(name, _FIELDS + WORD_FIELDS, mmap)
-            words = Postings(arrays["word_keys"], arrays["word_docs"])
-        except SegmentMissing:  # written before the meaning layer: reindex to fill
-            arrays = storage.read_segment(name, _FIELDS, mmap)
-            words = Postings.empty()
-        return cls(name, *(arrays[f] for f in _FIELDS), words)
+        # One read of every field (a storage may cache a segment per read). Older
+        # segments lack the newer fields: they still load, and screening works
+        # without them (no word postings: reindex to fill; no cached boundaries:
+        # candidates are segmented afresh).
+        arrays: dict[str, np.ndarray] = {}
+        for fields in (
+            _FIELDS + WORD_FIELDS + BOUNDARY_FIELDS,
+            _FIELDS + WORD_FIELDS,
+            _FIELDS,
+        ):
+            try:
+                arrays = storage.read_segment(name, fields, mmap)
+                break
+            except SegmentMissing:
+                if fields == _FIELDS:
+                    raise
+        words = (
+            Postings(arrays["word_keys"], arrays["word_docs"])
+            if "word_keys" in arrays
+            else None
+        )
+        bounds = (
+            Boundaries(*(arrays[f] for f in BOUNDARY_FIELDS))
+            if "bound_bits" in arrays
+            else None
+        )
+        return cls(name, *(arrays[f] for f in _FIELDS), words, bounds)
 
     @property
     def nbytes(self) -> int:
@@ -111,4 +139,5 @@ class Segment:
             + self.keys.nbytes
             + self.pids.nbytes
             + self.words.nbytes
+            + self.bounds.nbytes
         )

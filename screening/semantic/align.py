@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from screening.boundaries import tokens_within
 from screening.normalize import NormalizedText
 from screening.semantic.latin import (
     LATIN_GIST_PARAMS,
@@ -141,6 +142,7 @@ def prepare(
     *,
     near: str | None = None,
     latin: bool | None = None,
+    tokens: list[tuple[str, int, int]] | None = None,
 ) -> MeaningSide:
     """Sentences and content words of a normalised text, computed once per text.
 
@@ -148,7 +150,8 @@ def prepare(
     sentences sharing characters with it (and their neighbours): segmenting words is
     the costly step, and a sentence sharing no character bigram cannot say the same.
     `latin` says whether English text is compared with English (by default: unless
-    `near` is Chinese).
+    `near` is Chinese). `tokens` are the text's jieba tokens when the index cached them
+    (no cutting then).
     """
     params = params or MeaningParams()
     lexicon = lexicon or get_lexicon()
@@ -163,6 +166,11 @@ def prepare(
     )
     if near is not None and chinese and len(text) > 2 * len(near):
         sents = _near_sentences(text, sents, near)
+        if tokens is not None:
+            tokens = tokens_within(tokens, sents)
+    if tokens is not None:
+        words = content_words(text, chinese, tokens, latin=latin)
+    elif near is not None and chinese and len(text) > 2 * len(near):
         words = [
             Word(w.text, w.start + s, w.end + s, w.kind)
             for s, e in sents
@@ -232,12 +240,23 @@ def _weights(
     isf = {k: math.log((n_sents + 1) / (c + 1)) + 1.0 for k, c in sf.items()}
     rare = max(2, 0.15 * n_sents)
 
+    # Words repeat: each distinct set of keys is looked at once.
+    firm_of: dict[tuple[str, ...], list[str]] = {}
+    top_of: dict[tuple[str, ...], float] = {}
+
     def firm(keys: tuple[str, ...]) -> list[str]:
-        return [k for k in keys if not k.startswith("~")] or list(keys)
+        found = firm_of.get(keys)
+        if found is None:
+            found = [k for k in keys if not k.startswith("~")] or list(keys)
+            firm_of[keys] = found
+        return found
 
     def word_weight(keys: tuple[str, ...], word: Word) -> float:
-        ks = firm(keys)
-        return word.weight * max(isf[k] for k in ks) if ks else 0.0
+        top = top_of.get(keys)
+        if top is None:
+            ks = firm(keys)
+            top = top_of[keys] = max(isf[k] for k in ks) if ks else 0.0
+        return word.weight * top
 
     return _Weights(
         q=[word_weight(k, w) for k, w in zip(q_keys, tgt.words, strict=True)],
@@ -262,15 +281,27 @@ def _sentence_matrix(
     # cost of a screen run; tests/web/test_launch.py holds that).
     from scipy import sparse
 
-    rows, cols, vals = [], [], []
-    for i, ks in enumerate(keys):
-        for k in ks:
-            rows.append(int(word_sent[i]))
-            cols.append(vocab.setdefault(k, len(vocab)))
-            vals.append(isf[k] / len(ks) * (LOOSE_CREDIT if k[0] == "~" else 1.0))
-            cols[-1] = vocab.setdefault(k.lstrip("~"), len(vocab))
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    # A word's columns and values depend on its keys only: worked out once per keys.
+    seen: dict[tuple[str, ...], tuple[list[int], list[float]]] = {}
+    for s, ks in zip(word_sent.tolist(), keys, strict=True):
+        entry = seen.get(ks)
+        if entry is None:
+            k_cols, k_vals = [], []
+            for k in ks:
+                vocab.setdefault(k, len(vocab))
+                k_cols.append(vocab.setdefault(k.lstrip("~"), len(vocab)))
+                k_vals.append(isf[k] / len(ks) * (LOOSE_CREDIT if k[0] == "~" else 1.0))
+            entry = seen[ks] = (k_cols, k_vals)
+        rows.extend([s] * len(ks))
+        cols.extend(entry[0])
+        vals.extend(entry[1])
+    # As many columns as keys met so far (not a fixed 2**22): scipy's products cost
+    # time in proportion to the column count; `align_meaning` widens the first.
     mat = sparse.csr_matrix(
-        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n_rows, 1 << 22)
+        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n_rows, len(vocab))
     )
     norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -361,6 +392,7 @@ def align_meaning(
     vocab: dict[str, int] = {}
     qm = _sentence_matrix(q_keys, tgt.word_sent, len(tgt.sents), vocab, isf)
     sm = _sentence_matrix(s_keys, src.word_sent, len(src.sents), vocab, isf)
+    qm.resize(qm.shape[0], sm.shape[1])
     cos = (qm @ sm.T).tocoo()
     q_groups, s_groups = _groups(tgt), _groups(src)
     covered = covered_sentences(tgt, skip)

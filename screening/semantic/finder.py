@@ -56,31 +56,37 @@ def query_words(
     keys_of: Callable[[int], Sequence[str]],
 ) -> QueryWords:
     """Query entries of a thesis: for each window, each content word and its keys."""
-    windows: list[int] = []
-    words: list[int] = []
-    keys: list[str] = []
-    weights: list[float] = []
     by_sent: list[list[int]] = [[] for _ in side.sents]
     for i, s in enumerate(side.word_sent.tolist()):
         if 0 <= s < len(by_sent):
             by_sent[s].append(i)
+    # Each word's keys are looked up and hashed once, though windows overlap.
+    occ_word: list[int] = []  # (window, word) occurrences, in window order
+    occ_window: list[int] = []
     width = _WINDOW_CHARS if side.chinese else LATIN_WINDOW_CHARS
     for w_no, (a, b) in enumerate(_windows(side.sents, width)):
         for s in range(a, b):
-            for i in by_sent[s]:
-                ks = keys_of(i)
-                if not ks:
-                    continue
-                for k in ks:
-                    windows.append(w_no)
-                    words.append(len(weights))
-                    keys.append(k)
-                weights.append(side.words[i].weight)
+            occ_word += by_sent[s]
+            occ_window += [w_no] * len(by_sent[s])
+    used = sorted(set(occ_word))
+    own = [list(keys_of(i)) for i in used]
+    hashes = key_hash([k for ks in own for k in ks])
+    n_keys = np.array([len(ks) for ks in own] or [0], dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(n_keys)[:-1]])
+    slot = np.zeros(len(side.words) + 1, dtype=np.int64)
+    slot[used] = np.arange(len(used))
+    occ = slot[np.array(occ_word, dtype=np.int64)]
+    window = np.array(occ_window, dtype=np.int64)
+    keep = n_keys[occ] > 0 if len(used) else np.zeros(0, dtype=bool)
+    occ, window = occ[keep], window[keep]
+    count = n_keys[occ]
+    pos = np.repeat(first[occ] - np.cumsum(count) + count, count)
+    weight = np.array([side.words[i].weight for i in used], dtype=np.float64)
     return QueryWords(
-        np.array(windows, dtype=np.int64),
-        np.array(words, dtype=np.int64),
-        key_hash(keys),
-        np.array(weights, dtype=np.float64),
+        np.repeat(window, count),
+        np.repeat(np.arange(len(occ), dtype=np.int64), count),
+        hashes[pos + np.arange(int(count.sum()))],
+        weight[occ] if len(used) else np.zeros(0, dtype=np.float64),
     )
 
 
@@ -117,6 +123,9 @@ class MeaningFinder:
         self.params = params or MeaningParams()
         self.top_k = top_k
         self.min_share = min_share
+        # The last thesis prepared: screening against the corpus and then the batch's
+        # peers looks at the same thesis twice, and cutting it is the costly step.
+        self._last: tuple[NormalizedText, MeaningSide] | None = None
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
@@ -157,7 +166,12 @@ class MeaningFinder:
             # Nothing to compare with: skip segmenting the thesis and loading the
             # dictionaries (most of a small screen run's fixed cost).
             return []
-        side = prepare(norm, self.params)
+        last = self._last
+        if last is not None and last[0] is norm:
+            side = last[1]
+        else:
+            side = prepare(norm, self.params)
+            self._last = (norm, side)
         if not side.words:
             return []
         cands = self.candidates(side, index, exclude)
@@ -178,7 +192,9 @@ class MeaningFinder:
             wide = {j for i in core for j in (i - 1, i, i + 1)} - covered
             region = side.subset(wide)
             near = "".join(norm.text[s:e] for s, e in region.sents)
-            src = prepare(normalize(fetch(doc_id)), self.params, near=near)
+            src_norm = normalize(fetch(doc_id))
+            tokens = index.word_tokens(doc_id, src_norm.text)  # cut at index time
+            src = prepare(src_norm, self.params, near=near, tokens=tokens)
             for p in align_meaning(src, region, self.params, skip=skip):
                 out.append(
                     Match(

@@ -99,10 +99,15 @@ def _english_words(text: str) -> list[Word]:
 
 
 def content_words(
-    text: str, chinese: bool | None = None, *, latin: bool = True
+    text: str,
+    chinese: bool | None = None,
+    tokens: list[tuple[str, int, int]] | None = None,
+    *,
+    latin: bool = True,
 ) -> list[Word]:
     """Content words of a normalised text in order (stock phrasing and stop words out).
 
+    `tokens` are the text's jieba tokens when already cut (e.g. cached by the index).
     English text compared with English (`latin`) drops `latin.LATIN_STOPWORDS` and
     stock phrasing; compared with Chinese it keeps the words its dictionary
     translation was tuned on.
@@ -112,7 +117,9 @@ def content_words(
     if not chinese:
         return _english_words(text) if latin else _latin_words(text, 0, False)
     out: list[Word] = []
-    for word, start, end in get_tokenizer().words(text):
+    if tokens is None:
+        tokens = get_tokenizer().words(text)
+    for word, start, end in tokens:
         if _CJK.search(word):
             if len(word) >= 2 and word not in STOCK_PHRASES:
                 out.append(Word(word, start, end, "zh"))
@@ -121,7 +128,26 @@ def content_words(
     return out
 
 
+# Keys of words already seen, per lexicon: a thesis and its candidates repeat their
+# words thousands of times, and building the keys is most of preparing a text.
+_KEYS_LIMIT = 500_000
+_native_memo: tuple[Lexicon | None, dict[tuple[str, str], tuple[str, ...]]] = (None, {})
+
+
 def native_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
+    """The meaning keys of a word in its own language (remembered per lexicon)."""
+    global _native_memo
+    owner, memo = _native_memo
+    if owner is not lexicon or len(memo) > _KEYS_LIMIT:
+        memo = {}
+        _native_memo = (lexicon, memo)
+    found = memo.get((word.text, word.kind))
+    if found is None:
+        found = memo[(word.text, word.kind)] = _native_keys(word, lexicon)
+    return found
+
+
+def _native_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
     """The meaning keys of a word in its own language; a "~" marks a looser key.
 
     A Chinese word has itself and its 词林 synonym classes as keys, and as looser keys
@@ -168,13 +194,17 @@ def key_hash(keys: list[str] | tuple[str, ...]) -> np.ndarray:
     return np.array([zlib.crc32(k.encode("utf-8")) for k in keys], dtype=np.uint32)
 
 
-def document_keys(text: str, lexicon: Lexicon) -> np.ndarray:
-    """The distinct firm meaning keys of a normalised text, hashed and sorted."""
+def document_keys(
+    text: str, lexicon: Lexicon, tokens: list[tuple[str, int, int]] | None = None
+) -> np.ndarray:
+    """The distinct firm meaning keys of a normalised text, hashed and sorted
+    (`tokens`: the text's jieba tokens when already cut)."""
     chinese = is_chinese(text)
     if chinese:
         # Only distinct words matter here: cut once, key each distinct word once.
         words: list[Word] = []
-        for token in set(get_tokenizer().cut(text)):
+        cut = get_tokenizer().cut(text) if tokens is None else [t[0] for t in tokens]
+        for token in set(cut):
             if _CJK.search(token):
                 if len(token) >= 2 and token not in STOCK_PHRASES:
                     words.append(Word(token, 0, 0, "zh"))
