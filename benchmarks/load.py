@@ -451,8 +451,9 @@ def _pct(values: list[float], q: float) -> float:
 
 def _after(
     settings: Any, spec: dict[str, Any], result: dict[str, Any], drain_seconds: float
-) -> dict[str, int]:
-    """Lost updates and duplicated jobs, once the queue has drained (bounded)."""
+) -> dict[str, Any]:
+    """Lost updates, duplicated jobs and the jobs' time from upload to report, once the
+    queue has drained (bounded)."""
     from sqlalchemy import func, select
 
     from archive.kernel.db import make_engine, make_session_factory
@@ -502,6 +503,14 @@ def _after(
             if result["messages"]
             else set()
         )
+        waits = [
+            (done - made).total_seconds()
+            for made, done in s.execute(
+                select(Submission.created_at, Submission.finished_at).where(
+                    Submission.id.in_(ids), Submission.finished_at.is_not(None)
+                )
+            )
+        ]
         case = s.get(Case, spec["case_id"])
         version_gain = (case.version if case else 0) - spec["case_version"]
     engine.dispose()
@@ -509,6 +518,9 @@ def _after(
     if version_gain < len(result["messages"]):
         lost += len(result["messages"]) - version_gain
     return {
+        "job_p50": _pct(waits, 0.5),
+        "job_p95": _pct(waits, 0.95),
+        "job_max": max(waits, default=0.0),
         "lost_updates": lost,
         "duplicated_jobs": int(twice or 0),
         "unfinished_jobs": int(stranded or 0),
@@ -527,7 +539,7 @@ def _case_version(settings: Any, case_id: int) -> int:
 
 
 def report(
-    result: dict[str, Any], checks: dict[str, int], clients: int, *, timed: bool = True
+    result: dict[str, Any], checks: dict[str, Any], clients: int, *, timed: bool = True
 ) -> bool:
     """Print the figures; True when the targets are met (latency ones only if `timed`)."""
     wall = result["wall"]
@@ -556,6 +568,10 @@ def report(
         f"lost updates: {checks['lost_updates']}; duplicated jobs:"
         f" {checks['duplicated_jobs']}; jobs unfinished at the end:"
         f" {checks['unfinished_jobs']}"
+    )
+    print(
+        f"jobs, upload to report: p50 {checks['job_p50']:.1f} s, p95"
+        f" {checks['job_p95']:.1f} s, max {checks['job_max']:.1f} s"
     )
     return (
         ok
@@ -614,6 +630,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, app_dir in runs:
         if label:
             print(f"--- {label}: the servers run the code in {app_dir}")
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"machine load average before the run (1, 5, 15 min): {load}")
         result, checks = run_once(args, settings, spec, tmp, Path(app_dir))
         ok = report(result, checks, args.clients, timed=not args.smoke) and ok
         if sum(result["errors"].values()):
@@ -629,7 +647,7 @@ def run_once(
     spec: dict[str, Any],
     tmp: Path,
     app_dir: Path,
-) -> tuple[dict[str, Any], dict[str, int]]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Start redis, gunicorn and workers from `app_dir`, drive the load, stop them."""
     redis_port, web_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHENGXIN_")}
