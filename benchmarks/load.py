@@ -4,6 +4,7 @@ process, against gunicorn with rq workers (PostgreSQL when given), bounded in co
     .venv/bin/python -m benchmarks.load [--clients 20] [--seconds 30] [--records 3000]
     .venv/bin/python -m benchmarks.load --smoke          # a few seconds, SQLite is fine
     .venv/bin/python -m benchmarks.load --compare DIR    # DIR's code first, then this one
+    .venv/bin/python -m benchmarks.load --web-workers 4,8  # this code with each count
 
 `--smoke` (the CI's variant, `tests/e2e/test_load_smoke.py`) checks errors, lost updates
 and duplicated jobs only: latency on a shared CI machine says little.
@@ -589,7 +590,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--reports", type=int, default=20)
-    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument(
+        "--web-workers",
+        type=lambda v: [int(n) for n in v.split(",")],
+        default=[4],
+        help="gunicorn workers; several (4,8,12) run this code once with each",
+    )
     parser.add_argument("--rq-workers", type=int, default=2)
     parser.add_argument("--smoke", action="store_true", help="small and short (CI)")
     parser.add_argument(
@@ -605,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.smoke:
         args.clients, args.seconds, args.records, args.reports = 4, 5, 150, 4
-        args.web_workers, args.rq_workers = 2, 1
+        args.web_workers, args.rq_workers = [2], 1
     from archive.kernel.settings import Settings
 
     tmp = Path(tempfile.mkdtemp(prefix="chengxin-load-"))
@@ -626,8 +632,11 @@ def main(argv: list[str] | None = None) -> int:
         f" {db_url.split(':')[0]} in {time.monotonic() - started:.1f} s"
     )
     runs = [("before", args.compare), ("after", REPO)] if args.compare else [("", REPO)]
+    if len(args.web_workers) > 1:
+        runs = [(f"gunicorn -w {n}", REPO) for n in args.web_workers]
     ok = True
-    for label, app_dir in runs:
+    for i, (label, app_dir) in enumerate(runs):
+        args.workers = args.web_workers[min(i, len(args.web_workers) - 1)]
         if label:
             print(f"--- {label}: the servers run the code in {app_dir}")
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -668,7 +677,7 @@ def run_once(
     try:
         servers.spawn("redis", ["redis-server", *redis_args, "--dir", str(tmp)])
         # --preload: the app and its translations are built once, before forking.
-        web = ["gunicorn", "--preload", "-w", str(args.web_workers)]
+        web = ["gunicorn", "--preload", "-w", str(args.workers)]
         bind = ["-b", f"127.0.0.1:{web_port}", "web.wsgi:app"]
         servers.spawn("web", [sys.executable, "-m", *web, *bind])
         for i in range(args.rq_workers):
@@ -677,7 +686,7 @@ def run_once(
         spec = dict(spec, base=f"http://127.0.0.1:{web_port}", clients=args.clients)
         spec.update(seconds=args.seconds, max_requests=args.max_requests)
         _wait_http(spec["base"])
-        _warm_up(spec, args.web_workers)
+        _warm_up(spec, args.workers)
         spec["case_version"] = _case_version(settings, spec["case_id"])
         driver = subprocess.run(
             [sys.executable, "-m", "benchmarks.load", "--drive"],

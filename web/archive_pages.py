@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -81,9 +82,14 @@ RESTRICTABLE_ROLES = (
 
 
 def _search_args() -> dict[str, str]:
-    """The current search's arguments (query, filters, sort), without empty ones."""
-    keys = ("q", "sort", *FILTER_ARGS)
-    return {k: request.args[k] for k in keys if request.args.get(k)}
+    """The current search's arguments (query, filters, sort), without empty ones; read
+    once per request (a results page builds a hundred facet links from them)."""
+    if "search_args" not in g:
+        keys = ("q", "sort", *FILTER_ARGS)
+        args = request.args
+        g.search_args = {k: args[k] for k in keys if args.get(k)}
+        g.search_url = url_for("archive.search")
+    return dict(g.search_args)
 
 
 def _url_with(**changes: Any) -> str:
@@ -94,7 +100,7 @@ def _url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = str(value)
-    return url_for("archive.search") + ("?" + urlencode(args) if args else "")
+    return str(g.search_url) + ("?" + urlencode(args) if args else "")
 
 
 def _chip_label(name: str) -> str:
