@@ -280,7 +280,17 @@ def import_upload() -> Any:
 def readers_text(record: Record) -> str:
     """Who can open the record, for its badge: "限纪委、调查人员查阅" (never a bare
     "校内公开" when only some offices can), from the record's effective access rule."""
-    roles = access.roles_who_may_open(record)
+    roles = tuple(access.roles_who_may_open(record))
+    # A results page asks for twenty badges that nearly all read the same: the sentence
+    # is made once per set of roles in a request (the language is the request's).
+    made: dict[tuple[Role, ...], str] = g.setdefault("readers_texts", {})
+    if roles not in made:
+        made[roles] = _readers_sentence(roles)
+    return made[roles]
+
+
+def _readers_sentence(roles: tuple[Role, ...]) -> str:
+    """"限纪委、调查人员查阅" for these roles, in the request's language."""
     if not roles:
         return _("暂无角色可查阅")
     sep = ", " if current_language() == "en" else "、"

@@ -289,9 +289,11 @@ def test_each_request_has_its_own_language_and_search_links(client, session):
     login(client, "ky-web")
     first = client.get("/archive/search?q=钙钛矿&unit=物理学院").get_data(as_text=True)
     assert "档案检索" in first and "unit=%E7%89%A9%E7%90%86" in first
+    assert "限科研处、纪委查阅" in first  # the access badge
     client.get("/lang/en")
     second = client.get("/archive/search?q=电池").get_data(as_text=True)
     assert "Archive search" in second and "档案检索" not in second
+    assert "Open to " in second and "限科研处" not in second
     # Every facet link carries this request's query, none the one before.
     assert "q=%E7%94%B5%E6%B1%A0" in second and "%E9%92%99" not in second
     client.get("/lang/zh")
