@@ -24,7 +24,10 @@ second process (`--drive`), each thread picking a kind of request at random:
 
 Printed: requests/s, p50/p95/max per kind, errors, lost updates (a 201 message absent
 afterwards, or a case version that does not count every accepted change) and duplicated
-jobs (a file screened more than once). Targets at 20 clients: search p95 < 0.5 s,
+jobs (a file screened more than once); the machine's load average before each run, the CPU
+time the web processes spent per request and the screening workers spent in all (figures
+that hold on a machine busy with other work, where latencies do not), and the jobs' time
+from upload to report. Targets at 20 clients: search p95 < 0.5 s,
 report p95 < 0.3 s, no error, no lost update, no duplicated job; exit 1 when missed.
 """
 
@@ -422,6 +425,24 @@ class Servers:
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system, and of reaped children) of processes and their live
+    descendants: what a run cost, whatever else the machine was doing meanwhile."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(v) for v in fields[11:15]) / tick
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def _wait_http(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while _request(url, "-", "/api/health")[0] == 0:
@@ -570,6 +591,12 @@ def report(
         f" {checks['duplicated_jobs']}; jobs unfinished at the end:"
         f" {checks['unfinished_jobs']}"
     )
+    if "web_cpu" in result:
+        print(
+            f"CPU: web processes {result['web_cpu']:.1f} s"
+            f" ({1000 * result['web_cpu'] / max(total, 1):.1f} ms a request);"
+            f" screening workers {checks.get('job_cpu', 0):.1f} s"
+        )
     print(
         f"jobs, upload to report: p50 {checks['job_p50']:.1f} s, p95"
         f" {checks['job_p95']:.1f} s, max {checks['job_max']:.1f} s"
@@ -688,6 +715,8 @@ def run_once(
         _wait_http(spec["base"])
         _warm_up(spec, args.workers)
         spec["case_version"] = _case_version(settings, spec["case_id"])
+        web_pid, job_pids = servers.procs[1].pid, [p.pid for p in servers.procs[2:]]
+        web_cpu, job_cpu = _cpu_seconds([web_pid]), _cpu_seconds(job_pids)
         driver = subprocess.run(
             [sys.executable, "-m", "benchmarks.load", "--drive"],
             input=json.dumps(spec),
@@ -700,7 +729,9 @@ def run_once(
         if driver.returncode != 0:
             raise SystemExit(driver.stderr)
         result = json.loads(driver.stdout)
+        result["web_cpu"] = _cpu_seconds([web_pid]) - web_cpu
         checks = _after(settings, spec, result, drain_seconds=120)
+        checks["job_cpu"] = _cpu_seconds(job_pids) - job_cpu
     finally:
         servers.stop()
     return result, checks
