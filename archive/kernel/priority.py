@@ -12,9 +12,9 @@ higher nice value (`CHENGXIN_JOB_NICE`) than the web processes:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,18 @@ def lower_session_priority(nice: int) -> int:
     shared by every process of the session.
     """
     value = lower_thread_priority(nice)
-    if AUTOGROUP.exists() and nice > 0:
-        with contextlib.suppress(OSError):  # autogroups off, or a kernel without them
+    if not AUTOGROUP.exists() or nice <= 0:
+        return value
+    for _attempt in range(10):
+        try:
             AUTOGROUP.write_text(str(nice))
+            break
+        except BlockingIOError:
+            # EAGAIN: without CAP_SYS_ADMIN, Linux takes one autogroup change per 0.1 s
+            # machine-wide (two workers starting together).
+            time.sleep(0.12)
+        except OSError:  # autogroups switched off
+            break
     return value
 
 
