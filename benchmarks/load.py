@@ -4,6 +4,7 @@ process, against gunicorn with rq workers (PostgreSQL when given), bounded in co
     .venv/bin/python -m benchmarks.load [--clients 20] [--seconds 30] [--records 3000]
     .venv/bin/python -m benchmarks.load --smoke          # a few seconds, SQLite is fine
     .venv/bin/python -m benchmarks.load --compare DIR    # DIR's code first, then this one
+    .venv/bin/python -m benchmarks.load --web-workers 4,8  # this code with each count
 
 `--smoke` (the CI's variant, `tests/e2e/test_load_smoke.py`) checks errors, lost updates
 and duplicated jobs only: latency on a shared CI machine says little.
@@ -23,7 +24,10 @@ second process (`--drive`), each thread picking a kind of request at random:
 
 Printed: requests/s, p50/p95/max per kind, errors, lost updates (a 201 message absent
 afterwards, or a case version that does not count every accepted change) and duplicated
-jobs (a file screened more than once). Targets at 20 clients: search p95 < 0.5 s,
+jobs (a file screened more than once); the machine's load average before each run, the CPU
+time the web processes spent per request and the screening workers spent in all (figures
+that hold on a machine busy with other work, where latencies do not), and the jobs' time
+from upload to report. Targets at 20 clients: search p95 < 0.5 s,
 report p95 < 0.3 s, no error, no lost update, no duplicated job; exit 1 when missed.
 """
 
@@ -421,6 +425,24 @@ class Servers:
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system, and of reaped children) of processes and their live
+    descendants: what a run cost, whatever else the machine was doing meanwhile."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(v) for v in fields[11:15]) / tick
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def _wait_http(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while _request(url, "-", "/api/health")[0] == 0:
@@ -451,8 +473,9 @@ def _pct(values: list[float], q: float) -> float:
 
 def _after(
     settings: Any, spec: dict[str, Any], result: dict[str, Any], drain_seconds: float
-) -> dict[str, int]:
-    """Lost updates and duplicated jobs, once the queue has drained (bounded)."""
+) -> dict[str, Any]:
+    """Lost updates, duplicated jobs and the jobs' time from upload to report, once the
+    queue has drained (bounded)."""
     from sqlalchemy import func, select
 
     from archive.kernel.db import make_engine, make_session_factory
@@ -502,6 +525,14 @@ def _after(
             if result["messages"]
             else set()
         )
+        waits = [
+            (done - made).total_seconds()
+            for made, done in s.execute(
+                select(Submission.created_at, Submission.finished_at).where(
+                    Submission.id.in_(ids), Submission.finished_at.is_not(None)
+                )
+            )
+        ]
         case = s.get(Case, spec["case_id"])
         version_gain = (case.version if case else 0) - spec["case_version"]
     engine.dispose()
@@ -509,6 +540,9 @@ def _after(
     if version_gain < len(result["messages"]):
         lost += len(result["messages"]) - version_gain
     return {
+        "job_p50": _pct(waits, 0.5),
+        "job_p95": _pct(waits, 0.95),
+        "job_max": max(waits, default=0.0),
         "lost_updates": lost,
         "duplicated_jobs": int(twice or 0),
         "unfinished_jobs": int(stranded or 0),
@@ -527,7 +561,7 @@ def _case_version(settings: Any, case_id: int) -> int:
 
 
 def report(
-    result: dict[str, Any], checks: dict[str, int], clients: int, *, timed: bool = True
+    result: dict[str, Any], checks: dict[str, Any], clients: int, *, timed: bool = True
 ) -> bool:
     """Print the figures; True when the targets are met (latency ones only if `timed`)."""
     wall = result["wall"]
@@ -557,6 +591,16 @@ def report(
         f" {checks['duplicated_jobs']}; jobs unfinished at the end:"
         f" {checks['unfinished_jobs']}"
     )
+    if "web_cpu" in result:
+        print(
+            f"CPU: web processes {result['web_cpu']:.1f} s"
+            f" ({1000 * result['web_cpu'] / max(total, 1):.1f} ms a request);"
+            f" screening workers {checks.get('job_cpu', 0):.1f} s"
+        )
+    print(
+        f"jobs, upload to report: p50 {checks['job_p50']:.1f} s, p95"
+        f" {checks['job_p95']:.1f} s, max {checks['job_max']:.1f} s"
+    )
     return (
         ok
         and not errors
@@ -573,7 +617,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--reports", type=int, default=20)
-    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument(
+        "--web-workers",
+        type=lambda v: [int(n) for n in v.split(",")],
+        default=[4],
+        help="gunicorn workers; several (4,8,12) run this code once with each",
+    )
     parser.add_argument("--rq-workers", type=int, default=2)
     parser.add_argument("--smoke", action="store_true", help="small and short (CI)")
     parser.add_argument(
@@ -589,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.smoke:
         args.clients, args.seconds, args.records, args.reports = 4, 5, 150, 4
-        args.web_workers, args.rq_workers = 2, 1
+        args.web_workers, args.rq_workers = [2], 1
     from archive.kernel.settings import Settings
 
     tmp = Path(tempfile.mkdtemp(prefix="chengxin-load-"))
@@ -610,10 +659,15 @@ def main(argv: list[str] | None = None) -> int:
         f" {db_url.split(':')[0]} in {time.monotonic() - started:.1f} s"
     )
     runs = [("before", args.compare), ("after", REPO)] if args.compare else [("", REPO)]
+    if len(args.web_workers) > 1:
+        runs = [(f"gunicorn -w {n}", REPO) for n in args.web_workers]
     ok = True
-    for label, app_dir in runs:
+    for i, (label, app_dir) in enumerate(runs):
+        args.workers = args.web_workers[min(i, len(args.web_workers) - 1)]
         if label:
             print(f"--- {label}: the servers run the code in {app_dir}")
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"machine load average before the run (1, 5, 15 min): {load}")
         result, checks = run_once(args, settings, spec, tmp, Path(app_dir))
         ok = report(result, checks, args.clients, timed=not args.smoke) and ok
         if sum(result["errors"].values()):
@@ -629,7 +683,7 @@ def run_once(
     spec: dict[str, Any],
     tmp: Path,
     app_dir: Path,
-) -> tuple[dict[str, Any], dict[str, int]]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Start redis, gunicorn and workers from `app_dir`, drive the load, stop them."""
     redis_port, web_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHENGXIN_")}
@@ -650,7 +704,7 @@ def run_once(
     try:
         servers.spawn("redis", ["redis-server", *redis_args, "--dir", str(tmp)])
         # --preload: the app and its translations are built once, before forking.
-        web = ["gunicorn", "--preload", "-w", str(args.web_workers)]
+        web = ["gunicorn", "--preload", "-w", str(args.workers)]
         bind = ["-b", f"127.0.0.1:{web_port}", "web.wsgi:app"]
         servers.spawn("web", [sys.executable, "-m", *web, *bind])
         for i in range(args.rq_workers):
@@ -659,8 +713,10 @@ def run_once(
         spec = dict(spec, base=f"http://127.0.0.1:{web_port}", clients=args.clients)
         spec.update(seconds=args.seconds, max_requests=args.max_requests)
         _wait_http(spec["base"])
-        _warm_up(spec, args.web_workers)
+        _warm_up(spec, args.workers)
         spec["case_version"] = _case_version(settings, spec["case_id"])
+        web_pid, job_pids = servers.procs[1].pid, [p.pid for p in servers.procs[2:]]
+        web_cpu, job_cpu = _cpu_seconds([web_pid]), _cpu_seconds(job_pids)
         driver = subprocess.run(
             [sys.executable, "-m", "benchmarks.load", "--drive"],
             input=json.dumps(spec),
@@ -673,7 +729,9 @@ def run_once(
         if driver.returncode != 0:
             raise SystemExit(driver.stderr)
         result = json.loads(driver.stdout)
+        result["web_cpu"] = _cpu_seconds([web_pid]) - web_cpu
         checks = _after(settings, spec, result, drain_seconds=120)
+        checks["job_cpu"] = _cpu_seconds(job_pids) - job_cpu
     finally:
         servers.stop()
     return result, checks

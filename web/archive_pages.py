@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -81,9 +82,14 @@ RESTRICTABLE_ROLES = (
 
 
 def _search_args() -> dict[str, str]:
-    """The current search's arguments (query, filters, sort), without empty ones."""
-    keys = ("q", "sort", *FILTER_ARGS)
-    return {k: request.args[k] for k in keys if request.args.get(k)}
+    """The current search's arguments (query, filters, sort), without empty ones; read
+    once per request (a results page builds a hundred facet links from them)."""
+    if "search_args" not in g:
+        keys = ("q", "sort", *FILTER_ARGS)
+        args = request.args
+        g.search_args = {k: args[k] for k in keys if args.get(k)}
+        g.search_url = url_for("archive.search")
+    return dict(g.search_args)
 
 
 def _url_with(**changes: Any) -> str:
@@ -94,7 +100,7 @@ def _url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = str(value)
-    return url_for("archive.search") + ("?" + urlencode(args) if args else "")
+    return str(g.search_url) + ("?" + urlencode(args) if args else "")
 
 
 def _chip_label(name: str) -> str:
@@ -274,7 +280,17 @@ def import_upload() -> Any:
 def readers_text(record: Record) -> str:
     """Who can open the record, for its badge: "限纪委、调查人员查阅" (never a bare
     "校内公开" when only some offices can), from the record's effective access rule."""
-    roles = access.roles_who_may_open(record)
+    roles = tuple(access.roles_who_may_open(record))
+    # A results page asks for twenty badges that nearly all read the same: the sentence
+    # is made once per set of roles in a request (the language is the request's).
+    made: dict[tuple[Role, ...], str] = g.setdefault("readers_texts", {})
+    if roles not in made:
+        made[roles] = _readers_sentence(roles)
+    return made[roles]
+
+
+def _readers_sentence(roles: tuple[Role, ...]) -> str:
+    """"限纪委、调查人员查阅" for these roles, in the request's language."""
     if not roles:
         return _("暂无角色可查阅")
     sep = ", " if current_language() == "en" else "、"

@@ -14,11 +14,12 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, redirect, request, session
+from flask import Blueprint, Flask, g, has_request_context, redirect, request, session
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from jinja2 import pass_eval_context
@@ -92,7 +93,9 @@ def _compiled_translations(data_dir: Path) -> Path:
     try:
         return compile_catalogs(data_dir / "translations")
     except OSError as exc:
-        log.warning("cannot write translations under %s (%s): using a temp dir", data_dir, exc)
+        log.warning(
+            "cannot write translations under %s (%s): using a temp dir", data_dir, exc
+        )
         return compile_catalogs(Path(tempfile.mkdtemp(prefix="chengxin-translations-")))
 
 
@@ -166,13 +169,26 @@ def _as_text(eval_ctx: EvalContext, text: str) -> str | Markup:
     return escape(text) if eval_ctx.autoescape else text
 
 
+def _translations() -> Any:
+    """The request's catalogue, looked up once per request: a results page asks for a
+    hundred or more strings, and Flask-Babel's lookup is most of each one's cost."""
+    if not has_request_context():
+        return get_translations()
+    found = g.get("translations")
+    if found is None:
+        found = g.translations = get_translations()
+    return found
+
+
 @pass_eval_context
 def _gettext(eval_ctx: EvalContext, message: str) -> str | Markup:
     """`_()` in templates: the translation, escaped."""
-    return _as_text(eval_ctx, get_translations().ugettext(message))
+    return _as_text(eval_ctx, _translations().ugettext(message))
 
 
 @pass_eval_context
-def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, n: int) -> str | Markup:
+def _ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, n: int
+) -> str | Markup:
     """`ngettext()` in templates: the translation, escaped."""
-    return _as_text(eval_ctx, get_translations().ungettext(singular, plural, n))
+    return _as_text(eval_ctx, _translations().ungettext(singular, plural, n))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from archive.kernel.db import settings_of
 from archive.kernel.errors import QueueUnavailable
+from archive.kernel.priority import lower_thread_priority
 from archive.kernel.settings import Settings, masked_url, scrubbed
 
 log = logging.getLogger(__name__)
@@ -28,13 +29,17 @@ _executor_lock = threading.Lock()
 _futures: list[Future[Any]] = []
 
 
-def _thread_pool() -> ThreadPoolExecutor:
-    """One small pool per process for in-process background jobs."""
+def _thread_pool(nice: int = 0) -> ThreadPoolExecutor:
+    """One small pool per process for in-process background jobs; its threads run at
+    `nice` (the first caller's), below the web threads of the same process."""
     global _executor
     with _executor_lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(
-                max_workers=2, thread_name_prefix="chengxin-job"
+                max_workers=2,
+                thread_name_prefix="chengxin-job",
+                initializer=lower_thread_priority,
+                initargs=(nice,),
             )
         return _executor
 
@@ -88,7 +93,9 @@ def enqueue(
         if settings.jobs_mode == "sync":
             fn(*args, **kwargs)
         else:
-            future = _thread_pool().submit(_run_logged, fn, args, kwargs)
+            future = _thread_pool(settings.job_nice).submit(
+                _run_logged, fn, args, kwargs
+            )
             _futures.append(future)
         return job_id
     from rq import Callback, Queue, Retry

@@ -39,6 +39,7 @@ class Settings:
     jobs_mode: str = "thread"
     queue_name: str = "chengxin"
     job_timeout_seconds: int = 1800
+    job_nice: int = 10
     default_locale: str = "zh_Hans_CN"
     login_rate_limit: str = "10 per minute"
     tip_rate_limit: str = "10 per minute"
@@ -126,6 +127,8 @@ class Settings:
             )
         if self.jobs_mode not in ("thread", "sync"):
             raise SettingsError("CHENGXIN_JOBS_MODE must be 'thread' or 'sync'")
+        if not 0 <= self.job_nice <= 19:
+            raise SettingsError("CHENGXIN_JOB_NICE must be between 0 and 19")
         if not self.secret_key:
             if self.is_production:
                 raise SettingsError(

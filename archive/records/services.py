@@ -101,14 +101,17 @@ def open_record(session: Session, *, actor: User, record_id: int) -> Record:
                 action="view_refused",
                 entity_type="records",
                 entity_id=record_id,
+                at_commit=True,
             )
         raise
+    # Chained at commit (same transaction): the page renders without the chain's lock.
     audit.record_event(
         session,
         action="view",
         entity_type="records",
         entity_id=record.id,
         detail={"number": record.number, "type": record.type.value},
+        at_commit=True,
     )
     return record
 

@@ -11,8 +11,9 @@ its own process. The supervisor replaces the worker when
 
 SIGTERM or SIGINT to the supervisor is passed on once: the worker finishes its current
 job and both exit (a second signal stops the job, which rq then retries). The worker is
-in its own process group, so Ctrl+C in a terminal reaches it through the supervisor
-only; it gets SIGTERM if the supervisor itself is killed.
+in its own session (and process group), so Ctrl+C in a terminal reaches it through the
+supervisor only; it gets SIGTERM if the supervisor itself is killed. It runs at the lower
+CPU priority `CHENGXIN_JOB_NICE` (`archive.kernel.priority`), so pages come first.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from types import FrameType
 from typing import Any
 
 from archive.corpus.index import load_index
+from archive.kernel.priority import lower_session_priority
 from archive.kernel.queue import redis_connection
 from archive.kernel.settings import Settings
 from archive.submissions.queue import abandon_job_of, make_worker, safe_reconcile
@@ -102,7 +104,10 @@ def supervise(
         if pid == 0:  # pragma: no cover - the child's coverage is in its own process
             code = 1
             try:
-                os.setpgrp()
+                # A session of its own (and so a process group and an autogroup):
+                # its CPU priority can then drop below the web's (`CHENGXIN_JOB_NICE`).
+                os.setsid()
+                lower_session_priority(settings.job_nice)
                 supervisor.reset_signals()
                 _die_with_parent(parent)
                 code = run_worker_process(

@@ -171,6 +171,9 @@ def _deploy(tmp: Path, database_url: str, redis_url: str) -> Deployment:
         CHENGXIN_DATABASE_URL=database_url,
         CHENGXIN_REDIS_URL=redis_url,
         CHENGXIN_SECRET_KEY="scale-test-secret",
+        # These tests time recovery, not priority: on a machine busy with other work, a
+        # worker below everyone else's priority would only make them slow.
+        CHENGXIN_JOB_NICE="0",
         PYTHONPATH=str(REPO),
     )
     return Deployment(settings, factory, env, [])
@@ -479,6 +482,33 @@ def test_work_of_a_machine_lost_whole_is_recovered_within_about_a_minute(
     assert waited < 110, waited
     assert rows[sub_id].attempts == 2
     assert _queue(dep).count == 0
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat after the command name: [2] is the process group, [3] the
+    session, [16] the nice value."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def test_worker_screens_below_the_web_priority(deployment: Deployment) -> None:
+    dep = deployment
+    dep.env["CHENGXIN_JOB_NICE"] = "7"
+    proc = dep.worker("low", burst=False)
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    deadline = time.monotonic() + 60
+    while True:
+        children = _children(proc.pid)
+        # The worker leads a session of its own (an autogroup) at nice 7.
+        stat = _stat(children[0]) if children else []
+        if stat and stat[3] == str(children[0]) and int(stat[16]) == max(7, own):
+            break
+        assert time.monotonic() < deadline, dep.log("low")
+        time.sleep(0.1)
+    (child,) = children
+    assert int(_stat(proc.pid)[16]) == own  # the supervisor keeps its priority
+    autogroup = Path(f"/proc/{child}/autogroup")
+    if autogroup.exists():
+        assert autogroup.read_text().split()[-1] == "7"
 
 
 def test_worker_log_lines_carry_their_time(deployment: Deployment) -> None:

@@ -280,3 +280,22 @@ def test_access_badge_says_who_can_open_the_record(client, session):
     paper_page = client.get(f"/archive/records/{paper.id}").get_data(as_text=True)
     badge = re.search(r'data-testid="access-badge"[^>]*>([^<]+)<', paper_page)
     assert badge and badge.group(1).strip() == "限科研处、纪委查阅"
+
+
+def test_each_request_has_its_own_language_and_search_links(client, session):
+    """The catalogue and the search arguments are read once per request, never kept
+    from one request for the next (one worker serves every reader in turn)."""
+    _seed(session)
+    login(client, "ky-web")
+    first = client.get("/archive/search?q=钙钛矿&unit=物理学院").get_data(as_text=True)
+    assert "档案检索" in first and "unit=%E7%89%A9%E7%90%86" in first
+    assert "限科研处、纪委查阅" in first  # the access badge
+    client.get("/lang/en")
+    second = client.get("/archive/search?q=电池").get_data(as_text=True)
+    assert "Archive search" in second and "档案检索" not in second
+    assert "Open to " in second and "限科研处" not in second
+    # Every facet link carries this request's query, none the one before.
+    assert "q=%E7%94%B5%E6%B1%A0" in second and "%E9%92%99" not in second
+    client.get("/lang/zh")
+    third = client.get("/archive/search?q=电池").get_data(as_text=True)
+    assert "档案检索" in third and "Archive search" not in third

@@ -159,6 +159,7 @@ def test_views_and_downloads_are_written_to_the_audit_chain(session):
         session, actor=research, record_id=record.id, record_file_id=record.files[0].id
     )
     assert data == "实验记录正文".encode()
+    session.commit()  # a view is chained when its transaction commits
     actions = [
         e.action
         for e in audit.list_entries(
@@ -166,6 +167,32 @@ def test_views_and_downloads_are_written_to_the_audit_chain(session):
         )
     ]
     assert "view" in actions and "download" in actions
+
+
+def test_a_view_is_chained_at_commit_and_dropped_with_a_rollback(session):
+    research = research_office(session)
+    session.info["actor"] = research
+    record = make_record(session, research)
+    session.commit()
+
+    def views() -> list[str]:
+        return [
+            e.action
+            for e in audit.list_entries(
+                session, entity_type="records", entity_id=str(record.id)
+            )
+            if e.action == "view"
+        ]
+
+    open_record(session, actor=research, record_id=record.id)
+    assert views() == []  # the page renders without holding the chain's lock
+    session.commit()
+    assert views() == ["view"]
+    open_record(session, actor=research, record_id=record.id)
+    session.rollback()
+    session.commit()
+    assert views() == ["view"]
+    assert audit.verify_chain(session).is_intact
 
 
 def test_case_files_are_idempotent_and_carry_evidence_and_letters(session):
