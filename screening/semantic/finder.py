@@ -13,7 +13,7 @@ import numpy as np
 
 from screening.index import CorpusIndex
 from screening.normalize import NormalizedText, normalize
-from screening.postings import QueryWords
+from screening.postings import QueryWords, df_cap_for
 from screening.report.labels import KIND_REWRITE, KIND_TRANSLATED
 from screening.report.model import Match
 from screening.semantic.align import (
@@ -23,7 +23,9 @@ from screening.semantic.align import (
     covered_sentences,
     prepare,
 )
+from screening.semantic.latent import cached_space, latent_neighbours, train_latent
 from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.retrieval import window_candidates
 from screening.semantic.words import english_keys, key_hash, projected_keys
 
 __all__ = ["MeaningFinder", "query_words"]
@@ -108,10 +110,20 @@ class MeaningFinder:
         *,
         top_k: int = 10,
         min_share: float = 0.3,
+        per_window: int = 0,
+        latent_k: int = 0,
+        latent_cos: float = 0.6,
     ) -> None:
         self.params = params or MeaningParams()
         self.top_k = top_k
         self.min_share = min_share
+        # Retrieval window by window: each window's `per_window` best documents
+        # (0: the `top_k` best documents of the whole thesis).
+        self.per_window = per_window
+        # Latent retrieval: the `latent_k` documents nearest each window in the
+        # corpus's latent space (0: off), at cosine `latent_cos` or more.
+        self.latent_k = latent_k
+        self.latent_cos = latent_cos
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
@@ -124,15 +136,61 @@ class MeaningFinder:
         where: dict[str, set[int]] = {}
         for keys_of in (_native_firm(side), _translated(lexicon, side)):
             query = query_words(side, keys_of)
-            for doc_id, share, wins in index.query_meaning(
-                query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
-            ):
+            for doc_id, share, wins in self._retrieve(query, index, exclude):
                 found[doc_id] = max(found.get(doc_id, 0.0), share)
                 sents = where.setdefault(doc_id, set())
                 for w in wins:
                     sents.update(range(*windows[w]))
         ranked = sorted(found.items(), key=lambda x: (-x[1], x[0]))
-        return [(d, where[d]) for d, _ in ranked[: self.top_k]]
+        out = [(d, where[d]) for d, _ in ranked[: self.top_k]]
+        if self.latent_k:
+            taken = {d for d, _ in out}
+            for doc_id, wins in self._latent(side, index, exclude):
+                if doc_id not in taken:
+                    out.append((doc_id, {i for w in wins for i in range(*windows[w])}))
+        return out
+
+    def _retrieve(
+        self, query: QueryWords, index: CorpusIndex, exclude: Collection[str]
+    ) -> list[tuple[str, float, Sequence[int]]]:
+        """(source id, share, windows) of the documents the word postings point at."""
+        if not self.per_window:
+            return index.query_meaning(
+                query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
+            )
+        parts, alive, ids = index.word_postings(exclude)
+        near = window_candidates(
+            parts,
+            query,
+            alive=alive,
+            df_cap=df_cap_for(int(alive.sum())),
+            min_share=self.min_share,
+            per_window=self.per_window,
+        )
+        return [(ids[d] or "", best, wins) for d, (best, wins) in near.items()]
+
+    def _latent(
+        self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str]
+    ) -> list[tuple[str, list[int]]]:
+        """Source ids near some window of the thesis in the latent space, with those
+        windows (best first)."""
+        parts, alive, ids = index.word_postings(exclude)
+        space = cached_space(
+            index,
+            (index.version, len(index), tuple(ids)),
+            lambda: train_latent(parts, alive, df_cap=df_cap_for(int(alive.sum()))),
+        )
+        if space is None:
+            return []
+        near = latent_neighbours(
+            space,
+            query_words(side, _native_firm(side)),
+            per_window=self.latent_k,
+            min_cos=self.latent_cos,
+            alive=alive,
+        )
+        ranked = sorted(near.items(), key=lambda x: (-x[1][0], x[0]))
+        return [(ids[d] or "", wins) for d, (_, wins) in ranked if ids[d]]
 
     def find(
         self,
