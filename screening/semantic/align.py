@@ -411,6 +411,16 @@ def _clusters(
     return out
 
 
+def _terms_differ(
+    tgt: MeaningSide, q_words: list[int], src: MeaningSide, s_words: list[int]
+) -> bool:
+    """Both passages name numbers or terms and share none of them: a rewrite keeps
+    its facts, so this is another study of the same kind (Rankine vs Michell)."""
+    q_terms = {tgt.words[i].text for i in q_words if tgt.words[i].kind == "term"}
+    s_terms = {src.words[j].text for j in s_words if src.words[j].kind == "term"}
+    return bool(q_terms) and bool(s_terms) and not q_terms & s_terms
+
+
 def _passage(
     cluster: list[tuple[int, int, float, list[tuple[int, int]]]],
     src: MeaningSide,
@@ -430,7 +440,7 @@ def _passage(
     s_words = [j for j, s in enumerate(src.word_sent.tolist()) if s_lo <= s <= s_hi]
     ov = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
     dice = ov.dice
-    if dice < params.passage_dice:
+    if dice < params.passage_dice or _terms_differ(tgt, q_words, src, s_words):
         return None
     if len(cluster) == 1 and cluster[0][2] < params.single_seed_dice:
         return None

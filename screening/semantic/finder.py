@@ -108,9 +108,9 @@ class MeaningFinder:
         self,
         params: MeaningParams | None = None,
         *,
-        top_k: int = 10,
+        top_k: int = 40,
         min_share: float = 0.3,
-        per_window: int = 0,
+        per_window: int = 3,
         latent_k: int = 0,
         latent_cos: float = 0.6,
     ) -> None:
