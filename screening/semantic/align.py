@@ -55,6 +55,7 @@ class MeaningParams:
     passage_dice: float = 0.45
     single_seed_dice: float = 0.65
     min_passage_distinctive: int = 6
+    min_word_pairs: int = 3
     max_sentence_chars: int = 200
     # Across languages a dictionary finds fewer pairs (a word translates many ways,
     # English carries more words): lower shares, but more seeds and more evidence.
@@ -447,6 +448,16 @@ def _passage(
     if sum(distinctive[i] for seed in cluster for i, _ in seed[3]) < (
         params.min_passage_distinctive
     ):
+        return None
+    # Terms alone (element symbols, units, codes of a field) do not make a rewrite:
+    # it also says the same things in words.
+    said = {
+        tgt.words[i].text
+        for seed in cluster
+        for i, j in seed[3]
+        if tgt.words[i].kind != "term" and src.words[j].kind != "term"
+    }
+    if len(said) < params.min_word_pairs:
         return None
     t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
     s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]

@@ -23,7 +23,6 @@ from screening.semantic.align import (
     covered_sentences,
     prepare,
 )
-from screening.semantic.latent import cached_space, latent_neighbours, train_latent
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.retrieval import window_candidates
 from screening.semantic.words import english_keys, key_hash, projected_keys
@@ -111,8 +110,6 @@ class MeaningFinder:
         top_k: int = 40,
         min_share: float = 0.3,
         per_window: int = 3,
-        latent_k: int = 0,
-        latent_cos: float = 0.6,
     ) -> None:
         self.params = params or MeaningParams()
         self.top_k = top_k
@@ -120,10 +117,6 @@ class MeaningFinder:
         # Retrieval window by window: each window's `per_window` best documents
         # (0: the `top_k` best documents of the whole thesis).
         self.per_window = per_window
-        # Latent retrieval: the `latent_k` documents nearest each window in the
-        # corpus's latent space (0: off), at cosine `latent_cos` or more.
-        self.latent_k = latent_k
-        self.latent_cos = latent_cos
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
@@ -142,13 +135,7 @@ class MeaningFinder:
                 for w in wins:
                     sents.update(range(*windows[w]))
         ranked = sorted(found.items(), key=lambda x: (-x[1], x[0]))
-        out = [(d, where[d]) for d, _ in ranked[: self.top_k]]
-        if self.latent_k:
-            taken = {d for d, _ in out}
-            for doc_id, wins in self._latent(side, index, exclude):
-                if doc_id not in taken:
-                    out.append((doc_id, {i for w in wins for i in range(*windows[w])}))
-        return out
+        return [(d, where[d]) for d, _ in ranked[: self.top_k]]
 
     def _retrieve(
         self, query: QueryWords, index: CorpusIndex, exclude: Collection[str]
@@ -168,29 +155,6 @@ class MeaningFinder:
             per_window=self.per_window,
         )
         return [(ids[d] or "", best, wins) for d, (best, wins) in near.items()]
-
-    def _latent(
-        self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str]
-    ) -> list[tuple[str, list[int]]]:
-        """Source ids near some window of the thesis in the latent space, with those
-        windows (best first)."""
-        parts, alive, ids = index.word_postings(exclude)
-        space = cached_space(
-            index,
-            (index.version, len(index), tuple(ids)),
-            lambda: train_latent(parts, alive, df_cap=df_cap_for(int(alive.sum()))),
-        )
-        if space is None:
-            return []
-        near = latent_neighbours(
-            space,
-            query_words(side, _native_firm(side)),
-            per_window=self.latent_k,
-            min_cos=self.latent_cos,
-            alive=alive,
-        )
-        ranked = sorted(near.items(), key=lambda x: (-x[1][0], x[0]))
-        return [(ids[d] or "", wins) for d, (_, wins) in ranked if ids[d]]
 
     def find(
         self,

@@ -19,6 +19,7 @@ import numpy as np
 from screening.semantic.lexicon import (
     ENGLISH_STOPWORDS,
     STOCK_PHRASES,
+    STOCK_TERMS,
     Lexicon,
     english_forms,
 )
@@ -80,7 +81,8 @@ def _latin_words(text: str, offset: int, in_chinese: bool) -> list[Word]:
         start = offset + m.start()
         end = start + len(token)
         if _HAS_DIGIT.search(token):
-            out.append(Word(token, start, end, "term"))
+            if token not in STOCK_TERMS:
+                out.append(Word(token, start, end, "term"))
         elif in_chinese:
             if len(token) >= 2 and token not in ENGLISH_STOPWORDS:
                 out.append(Word(token, start, end, "term"))
