@@ -30,6 +30,7 @@ from screening.semantic.words import english_keys, key_hash, projected_keys
 __all__ = ["MeaningFinder", "query_words"]
 
 _WINDOW_CHARS = 240
+SCREEN_MIN_CHARS = 100  # shortest meaning passage `screen` reports
 
 
 def _windows(sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -111,7 +112,10 @@ class MeaningFinder:
         min_share: float = 0.3,
         per_window: int = 3,
     ) -> None:
-        self.params = params or MeaningParams()
+        # Against a whole corpus a thesis meets many studies of its own field; a
+        # passage of one stock methods sentence (TLC and HPLC, XRD and SEM) is not
+        # evidence of reuse there, so `screen` wants longer passages than `pan`.
+        self.params = params or MeaningParams(min_chars=SCREEN_MIN_CHARS)
         self.top_k = top_k
         self.min_share = min_share
         # Retrieval window by window: each window's `per_window` best documents
