@@ -93,3 +93,22 @@ def test_a_same_field_study_with_other_numbers_and_terms_is_not_reported() -> No
     )
 
     assert align_meaning(prepare(normalize(source)), prepare(normalize(thesis))) == []
+
+
+def test_a_stock_methods_sentence_of_another_study_is_not_reported() -> None:
+    # One methods sentence every materials paper writes, in two different studies.
+    source = (
+        "利用X射线衍射（XRD）和扫描电子显微镜（SEM）分析了涂层的物相组成及表面形貌。"
+        "结果发现，随着烧结温度升高，氧化铝涂层的孔隙率由12.4%下降到6.1%，硬度随之提高。"
+    )
+    thesis_part = (
+        "采用X射线衍射方法（XRD）和扫描电子显微镜（SEM）研究了退火条件对薄膜物相组成和表面形貌的影响。"
+        "测试表明，退火后氧化锌薄膜的电阻率降低了两个数量级，透光率保持在85%以上。"
+    )
+    corpus = {f"filler-{i}": random_chinese(i, 300) for i in range(12)}
+    corpus["source"] = source
+    thesis = (
+        random_chinese(101, 200) + "\n" + thesis_part + "\n" + random_chinese(102, 200)
+    )
+
+    assert Screener().fit(corpus).screen(thesis) == []
