@@ -11,6 +11,7 @@ Every passage carries its reasons: the aligned word pairs and the shared terms.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -415,11 +416,19 @@ def _clusters(
 def _terms_differ(
     tgt: MeaningSide, q_words: list[int], src: MeaningSide, s_words: list[int]
 ) -> bool:
-    """Both passages name numbers or terms and share none of them: a rewrite keeps
+    """Both passages name terms, or figures, and share none of them: a rewrite keeps
     its facts, so this is another study of the same kind (Rankine vs Michell)."""
     q_terms = {tgt.words[i].text for i in q_words if tgt.words[i].kind == "term"}
     s_terms = {src.words[j].text for j in s_words if src.words[j].kind == "term"}
-    return bool(q_terms) and bool(s_terms) and not q_terms & s_terms
+    if q_terms and s_terms and not q_terms & s_terms:
+        return True
+    # Figures above all: two passages reporting their own rates and years differ.
+    q_nums = {t for t in q_terms if _FIGURE.fullmatch(t)}
+    s_nums = {t for t in s_terms if _FIGURE.fullmatch(t)}
+    return bool(q_nums) and bool(s_nums) and not q_nums & s_nums
+
+
+_FIGURE = re.compile(r"[0-9][0-9.,%\-]*")
 
 
 def _passage(

@@ -32,6 +32,10 @@ STOCK_TERMS = frozenset(["0.05", "0.01", "0.001", *"0123456789"])
 # Stock academic phrasing: every thesis says it, so sharing it proves nothing.
 STOCK_PHRASES = frozenset(
     [
+        # The headings of a structured abstract (目的 方法 结果 结论).
+        "目的",
+        "结果",
+        "结论",
         "结果表明",
         "研究表明",
         "结果显示",
