@@ -112,3 +112,18 @@ def test_a_stock_methods_sentence_of_another_study_is_not_reported() -> None:
     )
 
     assert Screener().fit(corpus).screen(thesis) == []
+
+
+def test_two_surveys_reporting_their_own_figures_are_not_a_rewrite() -> None:
+    source = (
+        "为了解综合重症监护病房患者的医院感染状况和易感因素，回顾性调查了某院住院病历。"
+        "综合重症监护病房（ICU）患者的医院感染率为17.42%，例次感染率为21.06%，下呼吸道感染居首位，"
+        "主要病原菌为铜绿假单胞菌和鲍曼不动杆菌。"
+    )
+    thesis = (
+        "为掌握综合重症监护病房病人的医院感染情况及易感因素，回顾调查了某医院住院病历。"
+        "综合重症监护病房（ICU）病人医院感染率是12.85%，例次感染率是16.33%，下呼吸道感染排第一，"
+        "主要病原菌是铜绿假单胞菌与鲍曼不动杆菌。"
+    )
+
+    assert align_meaning(prepare(normalize(source)), prepare(normalize(thesis))) == []
