@@ -450,7 +450,10 @@ def _passage(
     s_words = [j for j, s in enumerate(src.word_sent.tolist()) if s_lo <= s <= s_hi]
     ov = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
     dice = ov.dice
-    if dice < params.passage_dice or _terms_differ(tgt, q_words, src, s_words):
+    # Across languages figures and terms are written differently (万, GDP): not there.
+    if dice < params.passage_dice or (
+        not cross and _terms_differ(tgt, q_words, src, s_words)
+    ):
         return None
     if len(cluster) == 1 and cluster[0][2] < params.single_seed_dice:
         return None
