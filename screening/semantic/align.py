@@ -64,6 +64,7 @@ class MeaningParams:
     cross_passage_dice: float = 0.22
     cross_single_seed_dice: float = 0.45
     cross_min_passage_distinctive: int = 7
+    cross_min_chars: int = 50
 
     def for_languages(self, cross: bool) -> MeaningParams:
         """The thresholds for one pair of texts (same language or across)."""
@@ -79,6 +80,9 @@ class MeaningParams:
             passage_dice=self.cross_passage_dice,
             single_seed_dice=self.cross_single_seed_dice,
             min_passage_distinctive=self.cross_min_passage_distinctive,
+            # A translated passage is judged by its own stricter rules above, not by
+            # the longer passages `screen` asks of one language.
+            min_chars=min(self.min_chars, self.cross_min_chars),
         )
 
     max_pairs_shown: int = 16
