@@ -30,6 +30,7 @@ from screening.boundaries import (
 from screening.fingerprint import FingerprintParams, fingerprint_passages
 from screening.normalize import NormalizedText, normalize
 from screening.postings import (
+    Postings,
     QueryWords,
     build_postings,
     df_cap_for,
@@ -431,6 +432,17 @@ class CorpusIndex:
                     return None
                 return unpack_tokens(text, bits)
         return None
+
+    def word_postings(
+        self, exclude: Collection[str] = ()
+    ) -> tuple[list[Postings], np.ndarray, list[str | None]]:
+        """The segments' word postings, which document numbers are live (and not in
+        `exclude`), and each number's id: what corpus-trained meaning models learn from."""
+        self._flush_pending()
+        alive = np.array(
+            [d is not None and d not in exclude for d in self._doc_ids], dtype=bool
+        )
+        return [s.words for s in self._segments], alive, list(self._doc_ids)
 
     def _lookup(self, bands: np.ndarray, *, hard_cap: int) -> _Hits | None:
         """Every (query passage, band) key found in the segments, with the document

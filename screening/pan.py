@@ -205,7 +205,7 @@ def run_pan(
                 src_sides.clear()
             src_cache[src_name] = normalize(read_text(Path(src_dir) / src_name))
         passages = align(src_cache[src_name], susp_cache[1], params)
-        spans = [(p.tgt_span[0], p.tgt_span[1]) for p in passages]
+        pairs = [(p.tgt_span, p.src_span) for p in passages]
         if meaning:
             if susp_side is None:
                 susp_side = prepare(susp_cache[1])
@@ -214,21 +214,46 @@ def run_pan(
                 src_sides[side_key] = prepare(
                     src_cache[src_name], latin=not susp_side.chinese
                 )
-            found = align_meaning(src_sides[side_key], susp_side, skip=spans)
-            passages += found  # type: ignore[arg-type]
+            # Aligned over the copied sentences too, so that a passage partly copied
+            # and partly reworded is one detection, not a copied one and a scrap.
+            found = align_meaning(src_sides[side_key], susp_side)
+            pairs = _joined(pairs, [(p.tgt_span, p.src_span) for p in found])
         dets = [
-            Detection(
-                susp_name,
-                p.tgt_span[0],
-                p.tgt_span[1] - p.tgt_span[0],
-                src_name,
-                p.src_span[0],
-                p.src_span[1] - p.src_span[0],
-            )
-            for p in passages
+            Detection(susp_name, t0, t1 - t0, src_name, s0, s1 - s0)
+            for (t0, t1), (s0, s1) in pairs
         ]
         dets = outside_templates(dets, susp_cache[2])
         total += len(dets)
         name = f"{Path(susp_name).stem}-{Path(src_name).stem}.xml"
         write_detections(out / name, susp_name, dets)
     return total
+
+
+_Spans = tuple[tuple[int, int], tuple[int, int]]
+_NEAR = 3  # characters between two spans that still touch (a line break, a space)
+
+
+def _touch(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two half-open spans overlap or nearly meet."""
+    return a[0] <= b[1] + _NEAR and b[0] <= a[1] + _NEAR
+
+
+def _joined(copied: list[_Spans], meant: list[_Spans]) -> list[_Spans]:
+    """Copied passages with the meaning passages; a meaning passage absorbs the copied
+    ones it touches in both texts, and one lying mostly inside other copied text adds
+    nothing."""
+    out = list(copied)
+    for tgt, src in meant:
+        near = [c for c in out if _touch(c[0], tgt) and _touch(c[1], src)]
+        inside = sum(max(0, min(c[0][1], tgt[1]) - max(c[0][0], tgt[0])) for c in out)
+        if not near and 2 * inside > tgt[1] - tgt[0]:
+            continue  # mostly text copied from elsewhere in the source
+        out = [c for c in out if c not in near]
+        spans = [*near, (tgt, src)]
+        out.append(
+            (
+                (min(t[0] for t, _ in spans), max(t[1] for t, _ in spans)),
+                (min(s[0] for _, s in spans), max(s[1] for _, s in spans)),
+            )
+        )
+    return sorted(out)

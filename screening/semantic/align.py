@@ -11,6 +11,7 @@ Every passage carries its reasons: the aligned word pairs and the shared terms.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -62,6 +63,7 @@ class MeaningParams:
     passage_dice: float = 0.45
     single_seed_dice: float = 0.65
     min_passage_distinctive: int = 6
+    min_word_pairs: int = 3
     max_sentence_chars: int = 200
     # Across languages a dictionary finds fewer pairs (a word translates many ways,
     # English carries more words): lower shares, but more seeds and more evidence.
@@ -69,6 +71,7 @@ class MeaningParams:
     cross_passage_dice: float = 0.22
     cross_single_seed_dice: float = 0.45
     cross_min_passage_distinctive: int = 7
+    cross_min_chars: int = 50
 
     def for_languages(self, cross: bool) -> MeaningParams:
         """The thresholds for one pair of texts (same language or across)."""
@@ -84,6 +87,9 @@ class MeaningParams:
             passage_dice=self.cross_passage_dice,
             single_seed_dice=self.cross_single_seed_dice,
             min_passage_distinctive=self.cross_min_passage_distinctive,
+            # A translated passage is judged by its own stricter rules above, not by
+            # the longer passages `screen` asks of one language.
+            min_chars=min(self.min_chars, self.cross_min_chars),
         )
 
     max_pairs_shown: int = 16
@@ -466,6 +472,24 @@ def _clusters(
     return out
 
 
+def _terms_differ(
+    tgt: MeaningSide, q_words: list[int], src: MeaningSide, s_words: list[int]
+) -> bool:
+    """Both passages name terms, or figures, and share none of them: a rewrite keeps
+    its facts, so this is another study of the same kind (Rankine vs Michell)."""
+    q_terms = {tgt.words[i].text for i in q_words if tgt.words[i].kind == "term"}
+    s_terms = {src.words[j].text for j in s_words if src.words[j].kind == "term"}
+    if q_terms and s_terms and not q_terms & s_terms:
+        return True
+    # Figures above all: two passages reporting their own rates and years differ.
+    q_nums = {t for t in q_terms if _FIGURE.fullmatch(t)}
+    s_nums = {t for t in s_terms if _FIGURE.fullmatch(t)}
+    return bool(q_nums) and bool(s_nums) and not q_nums & s_nums
+
+
+_FIGURE = re.compile(r"[0-9][0-9.,%\-]*")
+
+
 def _passage(
     cluster: list[tuple[int, int, float, list[tuple[int, int]]]],
     src: MeaningSide,
@@ -485,13 +509,26 @@ def _passage(
     s_words = [j for j, s in enumerate(src.word_sent.tolist()) if s_lo <= s <= s_hi]
     ov = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
     dice = ov.dice
-    if dice < params.passage_dice:
+    # Across languages figures and terms are written differently (万, GDP): not there.
+    if dice < params.passage_dice or (
+        not cross and _terms_differ(tgt, q_words, src, s_words)
+    ):
         return None
     if len(cluster) == 1 and cluster[0][2] < params.single_seed_dice:
         return None
     if sum(distinctive[i] for seed in cluster for i, _ in seed[3]) < (
         params.min_passage_distinctive
     ):
+        return None
+    # Terms alone (element symbols, units, codes of a field) do not make a rewrite:
+    # it also says the same things in words.
+    said = {
+        tgt.words[i].text
+        for seed in cluster
+        for i, j in seed[3]
+        if tgt.words[i].kind != "term" and src.words[j].kind != "term"
+    }
+    if len(said) < params.min_word_pairs:
         return None
     t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
     s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]

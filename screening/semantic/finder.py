@@ -13,7 +13,7 @@ import numpy as np
 
 from screening.index import CorpusIndex
 from screening.normalize import NormalizedText, normalize
-from screening.postings import QueryWords
+from screening.postings import QueryWords, df_cap_for
 from screening.report.labels import KIND_REWRITE, KIND_TRANSLATED
 from screening.report.model import Match
 from screening.semantic.align import (
@@ -25,11 +25,13 @@ from screening.semantic.align import (
 )
 from screening.semantic.latin import LATIN_WINDOW_CHARS
 from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.retrieval import window_candidates
 from screening.semantic.words import english_keys, key_hash, projected_keys
 
 __all__ = ["MeaningFinder", "query_words"]
 
 _WINDOW_CHARS = 240
+SCREEN_MIN_CHARS = 100  # shortest meaning passage `screen` reports
 
 
 def _windows(
@@ -117,15 +119,22 @@ class MeaningFinder:
         self,
         params: MeaningParams | None = None,
         *,
-        top_k: int = 10,
+        top_k: int = 40,
         min_share: float = 0.3,
+        per_window: int = 3,
     ) -> None:
-        self.params = params or MeaningParams()
+        # Against a whole corpus a thesis meets many studies of its own field; a
+        # passage of one stock methods sentence (TLC and HPLC, XRD and SEM) is not
+        # evidence of reuse there, so `screen` wants longer passages than `pan`.
+        self.params = params or MeaningParams(min_chars=SCREEN_MIN_CHARS)
         self.top_k = top_k
         self.min_share = min_share
         # The last thesis prepared: screening against the corpus and then the batch's
         # peers looks at the same thesis twice, and cutting it is the costly step.
         self._last: tuple[NormalizedText, MeaningSide] | None = None
+        # Retrieval window by window: each window's `per_window` best documents
+        # (0: the `top_k` best documents of the whole thesis).
+        self.per_window = per_window
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
@@ -140,15 +149,32 @@ class MeaningFinder:
         where: dict[str, set[int]] = {}
         for keys_of in (_native_firm(side), _translated(lexicon, side)):
             query = query_words(side, keys_of)
-            for doc_id, share, wins in index.query_meaning(
-                query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
-            ):
+            for doc_id, share, wins in self._retrieve(query, index, exclude):
                 found[doc_id] = max(found.get(doc_id, 0.0), share)
                 sents = where.setdefault(doc_id, set())
                 for w in wins:
                     sents.update(range(*windows[w]))
         ranked = sorted(found.items(), key=lambda x: (-x[1], x[0]))
         return [(d, where[d]) for d, _ in ranked[: self.top_k]]
+
+    def _retrieve(
+        self, query: QueryWords, index: CorpusIndex, exclude: Collection[str]
+    ) -> list[tuple[str, float, Sequence[int]]]:
+        """(source id, share, windows) of the documents the word postings point at."""
+        if not self.per_window:
+            return index.query_meaning(
+                query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
+            )
+        parts, alive, ids = index.word_postings(exclude)
+        near = window_candidates(
+            parts,
+            query,
+            alive=alive,
+            df_cap=df_cap_for(int(alive.sum())),
+            min_share=self.min_share,
+            per_window=self.per_window,
+        )
+        return [(ids[d] or "", best, wins) for d, (best, wins) in near.items()]
 
     def find(
         self,

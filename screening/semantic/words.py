@@ -21,6 +21,7 @@ from screening.semantic.latin import latin_tokens, stem
 from screening.semantic.lexicon import (
     ENGLISH_STOPWORDS,
     STOCK_PHRASES,
+    STOCK_TERMS,
     Lexicon,
     english_forms,
 )
@@ -82,7 +83,8 @@ def _latin_words(text: str, offset: int, in_chinese: bool) -> list[Word]:
         start = offset + m.start()
         end = start + len(token)
         if _HAS_DIGIT.search(token):
-            out.append(Word(token, start, end, "term"))
+            if token not in STOCK_TERMS:
+                out.append(Word(token, start, end, "term"))
         elif in_chinese:
             if len(token) >= 2 and token not in ENGLISH_STOPWORDS:
                 out.append(Word(token, start, end, "term"))
