@@ -22,6 +22,8 @@ __all__ = [
     "build_postings",
     "merge_postings",
     "rank_documents",
+    "sorted_unique",
+    "unique_inverse",
 ]
 
 WORD_FIELDS = ("word_keys", "word_docs")
@@ -148,10 +150,10 @@ def rank_documents(
     keep = alive[doc]
     words = query.word[entry[keep]]
     doc = doc[keep]
-    pair = _sorted_unique(words * np.int64(n_docs) + doc)  # each word once per doc
+    pair = sorted_unique(words * np.int64(n_docs) + doc)  # each word once per doc
     p_word, p_doc = pair // n_docs, pair % n_docs
     cell = word_window[p_word] * np.int64(n_docs) + p_doc
-    cells, inv = _unique_inverse(cell)
+    cells, inv = unique_inverse(cell)
     found = np.bincount(inv, weights=word_w[p_word])
     c_window, c_doc = cells // n_docs, cells % n_docs
     share = found / np.maximum(totals[c_window], 1e-9)
@@ -170,7 +172,7 @@ def rank_documents(
     return [(d, s, tuple(sorted(windows[d]))) for d, s in ranked]
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
+def sorted_unique(values: np.ndarray) -> np.ndarray:
     """`np.unique` by sorting: numpy 2's hashing `unique` takes seconds on the tens of
     millions of (word, document) pairs of a long thesis against a large corpus."""
     if not len(values):
@@ -182,7 +184,7 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`np.unique(values, return_inverse=True)` with a stable (run-adaptive) sort."""
     order = np.argsort(values, kind="stable")
     ordered = values[order]

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from screening.postings import MIN_WINDOW_WEIGHT, Postings, QueryWords
+from screening.postings import (
+    MIN_WINDOW_WEIGHT,
+    Postings,
+    QueryWords,
+    sorted_unique,
+    unique_inverse,
+)
 
 __all__ = ["window_candidates"]
 
@@ -76,11 +82,10 @@ def window_candidates(
     keep = alive[doc]
     if not keep.any():
         return {}
-    pair = np.unique(query.word[entry[keep]] * np.int64(n_docs) + doc[keep])
+    # Sort-based distinct values: numpy 2's hashing `unique` is slow on these arrays.
+    pair = sorted_unique(query.word[entry[keep]] * np.int64(n_docs) + doc[keep])
     p_word, p_doc = pair // n_docs, pair % n_docs
-    cells, inv = np.unique(
-        word_window[p_word] * np.int64(n_docs) + p_doc, return_inverse=True
-    )
+    cells, inv = unique_inverse(word_window[p_word] * np.int64(n_docs) + p_doc)
     share = np.bincount(inv, weights=word_w[p_word]) / np.maximum(
         totals[cells // n_docs], 1e-9
     )
