@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +27,7 @@ from archive.kernel.locks import folder_lock
 from screening.document import DocumentStructure, Span
 from screening.index import Candidate, CorpusIndex
 from screening.normalize import NormalizedText
-from screening.postings import QueryWords
+from screening.postings import Postings, QueryWords
 from screening.report import (
     Match,
     ReportOptions,
@@ -118,6 +119,16 @@ class _ExcludingIndex:
         """Meaning-layer candidates as `CorpusIndex.query_meaning`, likewise."""
         exclude = self._exclude | frozenset(kwargs.pop("exclude", ()))
         return self._index.query_meaning(query, exclude=exclude, **kwargs)
+
+    def word_postings(
+        self, exclude: Collection[str] = ()
+    ) -> tuple[list[Postings], np.ndarray, list[str | None]]:
+        """The word postings as `CorpusIndex.word_postings`, without the excluded documents."""
+        return self._index.word_postings(self._exclude | frozenset(exclude))
+
+    def word_tokens(self, doc_id: str, text: str) -> list[tuple[str, int, int]] | None:
+        """The cached jieba tokens of a document (`CorpusIndex.word_tokens`)."""
+        return self._index.word_tokens(doc_id, text)
 
 
 def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIndex:

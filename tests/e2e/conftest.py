@@ -143,4 +143,6 @@ def browser_login(page, live: LiveServer, username: str, password: str) -> None:
     page.goto(f"{live.url}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # The sign-in form's own button: a page still signed in (a cookie set by a request
+    # in flight when the test cleared them) also holds the header's 退出 button.
+    page.click("form:has(input[name=password]) button[type=submit]")
