@@ -22,6 +22,7 @@ __all__ = [
     "build_postings",
     "merge_postings",
     "rank_documents",
+    "window_shares",
     "sorted_unique",
     "unique_inverse",
 ]
@@ -115,6 +116,52 @@ def _lookup(
     return np.concatenate(e_all), np.concatenate(d_all), df
 
 
+def window_shares(
+    parts: Sequence[Postings],
+    query: QueryWords,
+    *,
+    alive: np.ndarray,
+    df_cap: int,
+    n_idf: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(window, document number, share) of every cell where a live document holds some
+    of a window's informative content words, IDF-weighted over `n_idf` documents; a
+    window without substance has share 0. Both retrievals rank from these cells."""
+    n_docs = len(alive)
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(query.key) or not n_docs:
+        return empty, empty, np.zeros(0)
+    entry, doc, df = _lookup(parts, query.key, df_cap)
+    # A word's IDF is that of its rarest key; words all of whose keys are too common
+    # (or unknown to the corpus) inform nothing and leave the window's total.
+    idf_key = np.where(
+        (df > 0) & (df <= df_cap), np.log((1.0 + n_idf) / (1.0 + df)) + 1.0, 0.0
+    )
+    n_words = len(query.weight)
+    idf_word = np.zeros(n_words)
+    np.maximum.at(idf_word, query.word, idf_key)
+    word_w = idf_word * query.weight
+    n_windows = int(query.window.max()) + 1
+    word_window = np.zeros(n_words, dtype=np.int64)
+    word_window[query.word] = query.window
+    totals = np.bincount(word_window, weights=word_w, minlength=n_windows)
+    keep = alive[doc]
+    if not keep.any():
+        return empty, empty, np.zeros(0)
+    words = query.word[entry[keep]]
+    doc = doc[keep]
+    pair = sorted_unique(words * np.int64(n_docs) + doc)  # each word once per doc
+    p_word, p_doc = pair // n_docs, pair % n_docs
+    cell = word_window[p_word] * np.int64(n_docs) + p_doc
+    cells, inv = unique_inverse(cell)
+    found = np.bincount(inv, weights=word_w[p_word])
+    c_window, c_doc = cells // n_docs, cells % n_docs
+    share = found / np.maximum(totals[c_window], 1e-9)
+    # A window needs substance: a few informative words' worth of IDF.
+    share[totals[c_window] < MIN_WINDOW_WEIGHT] = 0.0
+    return c_window, c_doc, share
+
+
 def rank_documents(
     parts: Sequence[Postings],
     query: QueryWords,
@@ -129,36 +176,9 @@ def rank_documents(
     documents holding at least `min_share` of some window's informative content words
     (IDF-weighted), best first.
     """
-    if not len(query.key) or not n_docs:
-        return []
-    entry, doc, df = _lookup(parts, query.key, df_cap)
-    # A word's IDF is that of its rarest key; words all of whose keys are too common
-    # (or unknown to the corpus) inform nothing and leave the window's total.
-    idf_key = np.where(
-        (df > 0) & (df <= df_cap), np.log((1.0 + n_docs) / (1.0 + df)) + 1.0, 0.0
+    c_window, c_doc, share = window_shares(
+        parts, query, alive=alive, df_cap=df_cap, n_idf=n_docs
     )
-    n_words = len(query.weight)
-    idf_word = np.zeros(n_words)
-    np.maximum.at(idf_word, query.word, idf_key)
-    word_w = idf_word * query.weight
-    n_windows = int(query.window.max()) + 1
-    word_window = np.zeros(n_words, dtype=np.int64)
-    word_window[query.word] = query.window
-    totals = np.bincount(word_window, weights=word_w, minlength=n_windows)
-    if not len(doc):
-        return []
-    keep = alive[doc]
-    words = query.word[entry[keep]]
-    doc = doc[keep]
-    pair = sorted_unique(words * np.int64(n_docs) + doc)  # each word once per doc
-    p_word, p_doc = pair // n_docs, pair % n_docs
-    cell = word_window[p_word] * np.int64(n_docs) + p_doc
-    cells, inv = unique_inverse(cell)
-    found = np.bincount(inv, weights=word_w[p_word])
-    c_window, c_doc = cells // n_docs, cells % n_docs
-    share = found / np.maximum(totals[c_window], 1e-9)
-    # A window needs substance: a few informative words' worth of IDF.
-    share[totals[c_window] < MIN_WINDOW_WEIGHT] = 0.0
     score: dict[int, float] = {}
     windows: dict[int, list[int]] = {}
     ok = share >= min_share  # few cells pass: look only at those (in the same order)
