@@ -232,7 +232,9 @@ def test_recusal_blocks_colleagues_and_declared_relations_and_records_each_check
     )
     assert ok.is_lead
     checks = session.scalars(
-        select(RecusalCheck).where(RecusalCheck.case_id == case.id)
+        select(RecusalCheck)
+        .where(RecusalCheck.case_id == case.id)
+        .order_by(RecusalCheck.id)
     ).all()
     assert [c.is_clear for c in checks] == [False, False, True]
     # A member who declares later leaves the panel.
