@@ -241,17 +241,103 @@ class Tokenizer:
                     self._jieba = tok
         return self._jieba
 
+    def _lcut(self, text: str) -> list[str]:
+        """jieba's words of a text (blanks included), cut by rjieba where it is exact.
+
+        jieba cuts block by block (runs of Han characters, letters and digits). A block
+        of Han characters alone goes to rjieba (the same dictionary and HMM in Rust,
+        about ten times faster, and the same words: tests/screening/test_tokenize.py);
+        a block holding letters or digits goes to jieba itself, whose handling of those
+        rjieba does not share. A custom dictionary is jieba's alone.
+        """
+        jb = self._get()
+        fast = self._fast()
+        if fast is None:
+            return jb.lcut(text, HMM=True)
+        out: list[str] = []
+        for block in _JIEBA_BLOCK.split(text):
+            if not block:
+                continue
+            if _HAN_BLOCK.fullmatch(block):
+                out += fast(block, True)
+            elif _JIEBA_BLOCK.fullmatch(block):
+                out += _cut_mixed(block, jb, fast)
+            else:
+                out += jb.lcut(block, HMM=True)
+        return out
+
+    def _fast(self) -> Any:
+        """rjieba's cut when this tokenizer uses jieba's own dictionary, else None."""
+        if self.dictionary is not None:
+            return None
+        # rjieba is imported here, not at the top: its dictionary loads on import, and
+        # a `chengxin screen` against an empty corpus never cuts words.
+        import rjieba
+
+        return rjieba.cut
+
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """Words with half-open spans; spaces dropped, punctuation kept as its own token."""
         out: list[tuple[str, int, int]] = []
-        for word, start, end in self._get().tokenize(text, HMM=True):
+        start = 0
+        for word in self._lcut(text):
+            end = start + len(word)
             if word.strip():
                 out.append((word, start, end))
+            start = end
         return out
 
     def cut(self, text: str) -> list[str]:
         """Words only (spaces dropped), for callers that need no offsets."""
-        return [w for w in self._get().lcut(text, HMM=True) if w.strip()]
+        return [w for w in self._lcut(text) if w.strip()]
+
+
+# jieba's own block pattern (jieba.re_han_default) and a block of Han characters alone.
+_JIEBA_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
+_HAN_BLOCK = re.compile("[\u4e00-\u9fd5]+")
+_HAN_RUNS = re.compile("([\u4e00-\u9fd5]+)")
+_mixed_words: re.Pattern[str] | None = None
+
+
+def _cut_mixed(block: str, jb: Any, fast: Any) -> list[str]:
+    """jieba's words of a block mixing Han characters with letters, digits or marks
+    (in normalised text sentences end in "." and join into such blocks).
+
+    jieba cuts a block by its best dictionary route, then hands each run of single
+    characters to its HMM, which splits that run again into Han and other parts. So
+    the block's Han runs are cut alone (by rjieba) and its other runs by jieba, and
+    the words are the same unless a dictionary word spans a Han edge (B超, 卡拉OK) or
+    a run's edge holds two single characters (jieba may treat a run of singles that
+    forms a word differently alone and in context): then jieba cuts the whole block.
+    """
+    global _mixed_words
+    if _mixed_words is None:
+        words = sorted(
+            (
+                w
+                for w, f in jb.FREQ.items()
+                if f and _HAN_RUNS.search(w) and not _HAN_BLOCK.fullmatch(w)
+            ),
+            key=len,
+            reverse=True,
+        )
+        _mixed_words = re.compile("|".join(map(re.escape, words)) or "(?!)")
+    if _mixed_words.search(block):
+        return jb.lcut(block, HMM=True)
+    runs = [r for r in _HAN_RUNS.split(block) if r]
+    out: list[str] = []
+    for i, run in enumerate(runs):
+        if len(run) == 1:  # a lone character is its own word (a sentence's ".")
+            words = [run]
+        else:
+            words = fast(run, True) if _HAN_BLOCK.match(run) else jb.lcut(run, HMM=True)
+        if len(words) > 1 and (
+            (i > 0 and len(words[0]) == 1 == len(words[1]))
+            or (i < len(runs) - 1 and len(words[-1]) == 1 == len(words[-2]))
+        ):
+            return jb.lcut(block, HMM=True)
+        out += words
+    return out
 
 
 def _initialize(tok: Any, default_dict: Any) -> None:

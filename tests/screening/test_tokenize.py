@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import tempfile
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from screening.normalize import normalize
 from screening.tokenize import Tokenizer, ngram_hashes, sentences, token_stream
+from tests.chinese_text import chinese_paragraph
 
 MIXED = "本文提出一种基于Transformer的方法. Results show 3.5% gains! 结论:方法有效;未来工作如下。"
 
@@ -82,3 +85,32 @@ def test_jieba_dictionary_is_read_from_jiebas_cache_in_one_go(
     (tmp_path / "jieba.cache").write_bytes(b"not marshal data")
     third = Tokenizer()  # an unreadable cache is rebuilt by jieba
     assert third.cut(text) == words
+
+
+def _jieba_words(tok: Tokenizer, text: str) -> list[tuple[str, int, int]]:
+    """jieba's own words of a text (as `Tokenizer.words` gave them before rjieba)."""
+    return [t for t in tok._get().tokenize(text, HMM=True) if t[0].strip()]
+
+
+def test_rjieba_cuts_exactly_as_jieba_on_real_prose() -> None:
+    """Han blocks go to rjieba, mixed blocks run by run: the words must not change."""
+    data = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "semantic"
+    texts = [
+        json.loads(line)["text"]
+        for f in sorted(data.glob("*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+    ]
+    texts += [chinese_paragraph(i, 8) for i in range(20)]
+    texts += [
+        # A dictionary word across a Han edge, Latin words of the dictionary, runs of
+        # single characters at Han edges, figures and formulas.
+        "做了B超检查,穿T恤去唱卡拉OK,买入A股;用c++和C#编程,AT&T公司.",
+        "研究了Nano-SiO2/PP复合材料,在pH为7.0、温度为55℃时达到最高.的了x是y",
+        "cd4+t细胞与il-2水平在3.5%以下;x射线衍射(xrd)和sem表征.",
+    ]
+    tok = Tokenizer()
+    assert len(texts) > 250
+    for text in texts:
+        for form in (text, normalize(text).text):
+            assert tok.words(form) == _jieba_words(tok, form)
+            assert tok.cut(form) == [w for w, _, _ in _jieba_words(tok, form)]
