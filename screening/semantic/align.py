@@ -10,12 +10,9 @@ Every passage carries its reasons: the aligned word pairs and the shared terms.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
@@ -28,6 +25,14 @@ from screening.semantic.latin import (
     latin_sentences,
 )
 from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.weights import (
+    LOOSE_CREDIT,
+    Weights,
+    columns,
+    key_ids,
+    sentence_matrix,
+    word_weights,
+)
 from screening.semantic.words import (
     Word,
     content_words,
@@ -217,106 +222,6 @@ def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
     return side.native
 
 
-@dataclass(slots=True)
-class _Weights:
-    """TF-ISF weights of each word of both sides, per key, and which thesis words are
-    distinctive (found in few sentences of the two texts)."""
-
-    q: list[float]
-    s: list[float]
-    isf: dict[str, float]
-    distinctive: list[bool]
-
-
-def _weights(
-    tgt: MeaningSide,
-    q_keys: list[tuple[str, ...]],
-    src: MeaningSide,
-    s_keys: list[tuple[str, ...]],
-) -> _Weights:
-    """Rare keys weigh more (inverse sentence frequency over both texts)."""
-    n_sents = len(tgt.sents) + len(src.sents)
-    sf: Counter[str] = Counter()
-    for side, keys in ((tgt, q_keys), (src, s_keys)):
-        per_sent: dict[int, set[str]] = {}
-        for s, ks in zip(side.word_sent.tolist(), keys, strict=True):
-            per_sent.setdefault(s, set()).update(ks)
-        for ks in per_sent.values():
-            sf.update(ks)
-    isf = {k: math.log((n_sents + 1) / (c + 1)) + 1.0 for k, c in sf.items()}
-    rare = max(2, 0.15 * n_sents)
-
-    # Words repeat: each distinct set of keys is looked at once.
-    firm_of: dict[tuple[str, ...], list[str]] = {}
-    top_of: dict[tuple[str, ...], float] = {}
-
-    def firm(keys: tuple[str, ...]) -> list[str]:
-        found = firm_of.get(keys)
-        if found is None:
-            found = [k for k in keys if not k.startswith("~")] or list(keys)
-            firm_of[keys] = found
-        return found
-
-    def word_weight(keys: tuple[str, ...], word: Word) -> float:
-        top = top_of.get(keys)
-        if top is None:
-            ks = firm(keys)
-            top = top_of[keys] = max(isf[k] for k in ks) if ks else 0.0
-        return word.weight * top
-
-    return _Weights(
-        q=[word_weight(k, w) for k, w in zip(q_keys, tgt.words, strict=True)],
-        s=[word_weight(k, w) for k, w in zip(s_keys, src.words, strict=True)],
-        isf=isf,
-        distinctive=[
-            w.kind == "term" or min((sf[k] for k in firm(ks)), default=0) <= rare
-            for ks, w in zip(q_keys, tgt.words, strict=True)
-        ],
-    )
-
-
-def _sentence_matrix(
-    keys: list[tuple[str, ...]],
-    word_sent: np.ndarray,
-    n_rows: int,
-    vocab: dict[str, int],
-    isf: dict[str, float],
-) -> Any:
-    """Rows = sentences, columns = keys, ISF-weighted and L2-normalised (a CSR matrix)."""
-    # SciPy is imported here, not at the top: `chengxin` starts without it (the fixed
-    # cost of a screen run; tests/web/test_launch.py holds that).
-    from scipy import sparse
-
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    # A word's columns and values depend on its keys only: worked out once per keys.
-    seen: dict[tuple[str, ...], tuple[list[int], list[float]]] = {}
-    for s, ks in zip(word_sent.tolist(), keys, strict=True):
-        entry = seen.get(ks)
-        if entry is None:
-            k_cols, k_vals = [], []
-            for k in ks:
-                vocab.setdefault(k, len(vocab))
-                k_cols.append(vocab.setdefault(k.lstrip("~"), len(vocab)))
-                k_vals.append(isf[k] / len(ks) * (LOOSE_CREDIT if k[0] == "~" else 1.0))
-            entry = seen[ks] = (k_cols, k_vals)
-        rows.extend([s] * len(ks))
-        cols.extend(entry[0])
-        vals.extend(entry[1])
-    # As many columns as keys met so far (not a fixed 2**22): scipy's products cost
-    # time in proportion to the column count; `align_meaning` widens the first.
-    mat = sparse.csr_matrix(
-        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n_rows, len(vocab))
-    )
-    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms).dot(mat).tocsr()
-
-
-LOOSE_CREDIT = 0.6  # a match through a looser key (broader class, gloss, part)
-
-
 @dataclass(frozen=True, slots=True)
 class _Overlap:
     """Weighted Dice of two word groups, the thesis side's covered share, the pairs."""
@@ -393,12 +298,15 @@ def align_meaning(
     q_keys, s_keys = _keys(tgt, cross), _keys(src, cross)
     if not q_keys or not s_keys:
         return []
-    weights = _weights(tgt, q_keys, src, s_keys)
-    qw, sw, isf = weights.q, weights.s, weights.isf
-    vocab: dict[str, int] = {}
-    qm = _sentence_matrix(q_keys, tgt.word_sent, len(tgt.sents), vocab, isf)
-    sm = _sentence_matrix(s_keys, src.word_sent, len(src.sents), vocab, isf)
-    qm.resize(qm.shape[0], sm.shape[1])
+    ids = key_ids(q_keys, s_keys)
+    n_sents = len(tgt.sents) + len(src.sents)
+    weights = word_weights(
+        ids, tgt.words, tgt.word_sent, src.words, src.word_sent, n_sents
+    )
+    qw, sw = weights.q, weights.s
+    cols = columns(ids, weights.isf)
+    qm = sentence_matrix(ids, ids.q, tgt.word_sent, len(tgt.sents), cols)
+    sm = sentence_matrix(ids, ids.s, src.word_sent, len(src.sents), cols)
     cos = (qm @ sm.T).tocoo()
     q_groups, s_groups = _groups(tgt), _groups(src)
     covered = covered_sentences(tgt, skip)
@@ -495,7 +403,7 @@ def _passage(
     src: MeaningSide,
     tgt: MeaningSide,
     keys: tuple[list[tuple[str, ...]], list[tuple[str, ...]]],
-    weights: _Weights,
+    weights: Weights,
     params: MeaningParams,
     cross: bool,
 ) -> MeaningPassage | None:
