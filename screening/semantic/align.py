@@ -131,16 +131,17 @@ class MeaningSide:
     def subset(self, keep: set[int]) -> MeaningSide:
         """The same text with only the sentences `keep` (spans stay in place)."""
         order = sorted(i for i in keep if 0 <= i < len(self.sents))
-        renumber = {old: new for new, old in enumerate(order)}
-        chosen = [i for i, s in enumerate(self.word_sent.tolist()) if s in renumber]
+        # New sentence numbers (-1: dropped; the extra last slot is for number -1).
+        renumber = np.full(len(self.sents) + 1, -1, dtype=np.int64)
+        renumber[order] = np.arange(len(order), dtype=np.int64)
+        kept = renumber[self.word_sent]
+        chosen = np.flatnonzero(kept >= 0).tolist()
         return MeaningSide(
             self.norm,
             self.chinese,
             [self.sents[i] for i in order],
             [self.words[i] for i in chosen],
-            np.array(
-                [renumber[int(self.word_sent[i])] for i in chosen], dtype=np.int64
-            ),
+            kept[chosen],
             [self.native[i] for i in chosen],
             None if self.projected is None else [self.projected[i] for i in chosen],
         )

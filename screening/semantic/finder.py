@@ -71,10 +71,19 @@ def query_words(
             occ_word += by_sent[s]
             occ_window += [w_no] * len(by_sent[s])
     used = sorted(set(occ_word))
-    own = [list(keys_of(i)) for i in used]
+    # A word's keys follow from its text and kind: looked up once per distinct word.
+    number: dict[tuple[str, str], int] = {}
+    same: list[int] = []
+    for i in used:
+        w = side.words[i]
+        same.append(number.setdefault((w.text, w.kind), len(number)))
+    first_word = {d: i for i, d in zip(reversed(used), reversed(same), strict=True)}
+    own = [list(keys_of(first_word[d])) for d in range(len(number))]
     hashes = key_hash([k for ks in own for k in ks])
-    n_keys = np.array([len(ks) for ks in own] or [0], dtype=np.int64)
-    first = np.concatenate([[0], np.cumsum(n_keys)[:-1]])
+    d_keys = np.array([len(ks) for ks in own] or [0], dtype=np.int64)
+    pick = np.array(same or [0], dtype=np.int64)
+    n_keys = d_keys[pick]
+    first = (np.cumsum(d_keys) - d_keys)[pick]
     slot = np.zeros(len(side.words) + 1, dtype=np.int64)
     slot[used] = np.arange(len(used))
     occ = slot[np.array(occ_word, dtype=np.int64)]
