@@ -41,6 +41,8 @@ class KeyIds:
     start: np.ndarray  # each tuple's first slot in `flat`
     count: np.ndarray  # keys per tuple
     flat: np.ndarray  # key numbers, tuple by tuple
+    loose: np.ndarray  # bool per key: a looser key ("~")
+    firm_form: np.ndarray  # per key, the number of the key without its "~"
 
     def slots(self, words: np.ndarray) -> np.ndarray:
         """The `flat` slots of the given tuple numbers' keys, one word after another."""
@@ -58,14 +60,23 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     key_no: dict[str, int] = {}
     flat = [key_no.setdefault(k, len(key_no)) for ks in number for k in ks]
     count = np.array([len(ks) for ks in number], dtype=np.int64)
+    keys = list(key_no)
+    # A looser key's firm form may be no key of these texts: numbered after them.
+    firm_form = [key_no.get(k.lstrip("~"), -1) for k in keys]
+    extra: dict[str, int] = {}
+    for n, k in enumerate(keys):
+        if firm_form[n] < 0:
+            firm_form[n] = extra.setdefault(k.lstrip("~"), len(keys) + len(extra))
     return KeyIds(
         np.array(q, dtype=np.int64),
         np.array(s, dtype=np.int64),
         list(number),
-        list(key_no),
+        keys,
         np.cumsum(count) - count,
         count,
         np.array(flat, dtype=np.int64),
+        np.array([k.startswith("~") for k in keys], dtype=bool),
+        np.array(firm_form, dtype=np.int64),
     )
 
 
@@ -103,18 +114,21 @@ def word_weights(
     log_of = {c: math.log((n_sents + 1) / (c + 1)) + 1.0 for c in set(counts)}
     isf = [log_of[c] for c in counts]
     rare = max(2, 0.15 * n_sents)
-    # Each distinct tuple of keys is looked at once: its firm keys' best ISF, and
-    # whether the rarest of them is in few sentences.
-    top = np.zeros(len(ids.tuples))
-    few = np.zeros(len(ids.tuples), dtype=bool)
-    flat = ids.flat.tolist()
-    for t, ks in enumerate(ids.tuples):
-        first = int(ids.start[t])
-        nums = flat[first : first + len(ks)]
-        firm = [n for n, k in zip(nums, ks, strict=True) if not k.startswith("~")]
-        firm = firm or nums
-        top[t] = max(isf[n] for n in firm) if firm else 0.0
-        few[t] = min((counts[n] for n in firm), default=0) <= rare
+    # Each tuple's firm keys (its looser "~" ones only when it has no other): the
+    # best ISF among them, and whether the rarest of them is in few sentences.
+    isf_key = np.array(isf, dtype=np.float64)
+    tuple_of = np.repeat(np.arange(len(ids.tuples)), ids.count)
+    loose = ids.loose[ids.flat]
+    has_firm = np.zeros(len(ids.tuples), dtype=bool)
+    has_firm[tuple_of[~loose]] = True
+    firm = ~loose | ~has_firm[tuple_of]
+    top = np.full(len(ids.tuples), -np.inf)
+    np.maximum.at(top, tuple_of[firm], isf_key[ids.flat[firm]])
+    rarest = np.full(len(ids.tuples), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(rarest, tuple_of[firm], sf[ids.flat[firm]])
+    empty = ids.count == 0
+    top[empty], rarest[empty] = 0.0, 0
+    few = rarest <= rare
     q_weight = np.array([w.weight for w in q_words], dtype=np.float64)
     s_weight = np.array([w.weight for w in s_words], dtype=np.float64)
     term = np.array([w.kind == "term" for w in q_words], dtype=bool)
@@ -138,18 +152,19 @@ class Columns:
 def columns(ids: KeyIds, isf: list[float]) -> Columns:
     """Columns numbered as keys are met (thesis words first), a looser key sharing its
     firm key's column at a lower credit."""
-    vocab: dict[str, int] = {}
-    col: list[int] = []
-    val: list[float] = []
-    for ks, first in zip(ids.tuples, ids.start.tolist(), strict=True):
-        for n, k in enumerate(ks):
-            vocab.setdefault(k, len(vocab))
-            col.append(vocab.setdefault(k.lstrip("~"), len(vocab)))
-            credit = LOOSE_CREDIT if k[0] == "~" else 1.0
-            val.append(isf[int(ids.flat[first + n])] / len(ks) * credit)
-    return Columns(
-        np.array(col, dtype=np.int32), np.array(val, dtype=np.float64), len(vocab)
-    )
+    # Each slot meets its key and then its firm form: a vocabulary numbers them in
+    # that order of first appearance.
+    met = np.empty(2 * len(ids.flat), dtype=np.int64)
+    met[0::2] = ids.flat
+    met[1::2] = ids.firm_form[ids.flat]
+    distinct, first = np.unique(met, return_index=True)
+    number = np.zeros(int(distinct.max()) + 1 if len(distinct) else 0, dtype=np.int64)
+    number[distinct[np.argsort(first)]] = np.arange(len(distinct))
+    per_tuple = np.repeat(ids.count, ids.count)
+    credit = np.where(ids.loose[ids.flat], LOOSE_CREDIT, 1.0)
+    val = np.array(isf, dtype=np.float64)[ids.flat] / per_tuple * credit
+    col = number[ids.firm_form[ids.flat]].astype(np.int32)
+    return Columns(col, val, len(distinct))
 
 
 def sentence_matrix(
