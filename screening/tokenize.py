@@ -17,6 +17,7 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -278,14 +279,9 @@ class Tokenizer:
 
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """Words with half-open spans; spaces dropped, punctuation kept as its own token."""
-        out: list[tuple[str, int, int]] = []
-        start = 0
-        for word in self._lcut(text):
-            end = start + len(word)
-            if word.strip():
-                out.append((word, start, end))
-            start = end
-        return out
+        cut = self._lcut(text)
+        ends = accumulate(map(len, cut))
+        return [(w, e - len(w), e) for w, e in zip(cut, ends, strict=True) if w.strip()]
 
     def cut(self, text: str) -> list[str]:
         """Words only (spaces dropped), for callers that need no offsets."""
@@ -296,7 +292,30 @@ class Tokenizer:
 _JIEBA_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
 _HAN_BLOCK = re.compile("[\u4e00-\u9fd5]+")
 _HAN_RUNS = re.compile("([\u4e00-\u9fd5]+)")
-_mixed_words: re.Pattern[str] | None = None
+_HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")  # jieba.finalseg.re_skip
+_dictionary: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _dictionary_words(jb: Any) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns of jieba's dictionary words mixing Han and other characters (B超) and
+    of its words of two or more other characters (c++), built once."""
+    global _dictionary
+    if _dictionary is None:
+        mixed, latin = [], []
+        for w, f in jb.FREQ.items():
+            if f and not _HAN_BLOCK.fullmatch(w):
+                if _HAN_RUNS.search(w):
+                    mixed.append(w)
+                elif len(w) > 1:
+                    latin.append(w)
+        _dictionary = tuple(  # type: ignore[assignment]
+            re.compile("|".join(map(re.escape, sorted(ws, key=len, reverse=True))))
+            if ws
+            else re.compile("(?!)")
+            for ws in (mixed, latin)
+        )
+    assert _dictionary is not None
+    return _dictionary
 
 
 def _cut_mixed(block: str, jb: Any, fast: Any) -> list[str]:
@@ -305,32 +324,26 @@ def _cut_mixed(block: str, jb: Any, fast: Any) -> list[str]:
 
     jieba cuts a block by its best dictionary route, then hands each run of single
     characters to its HMM, which splits that run again into Han and other parts. So
-    the block's Han runs are cut alone (by rjieba) and its other runs by jieba, and
-    the words are the same unless a dictionary word spans a Han edge (B超, 卡拉OK) or
-    a run's edge holds two single characters (jieba may treat a run of singles that
-    forms a word differently alone and in context): then jieba cuts the whole block.
+    the block's Han runs are cut alone (by rjieba) and its other runs as jieba's HMM
+    splits them, and the words are the same unless a dictionary word spans a Han edge
+    (B超, 卡拉OK) or lies in another run (c++), or a run's edge holds two single
+    characters (jieba may treat a run of singles that forms a word differently alone
+    and in context): then jieba cuts the whole block.
     """
-    global _mixed_words
-    if _mixed_words is None:
-        words = sorted(
-            (
-                w
-                for w, f in jb.FREQ.items()
-                if f and _HAN_RUNS.search(w) and not _HAN_BLOCK.fullmatch(w)
-            ),
-            key=len,
-            reverse=True,
-        )
-        _mixed_words = re.compile("|".join(map(re.escape, words)) or "(?!)")
-    if _mixed_words.search(block):
+    mixed, latin = _dictionary_words(jb)
+    if mixed.search(block):
         return jb.lcut(block, HMM=True)
     runs = [r for r in _HAN_RUNS.split(block) if r]
     out: list[str] = []
     for i, run in enumerate(runs):
         if len(run) == 1:  # a lone character is its own word (a sentence's ".")
             words = [run]
-        else:
-            words = fast(run, True) if _HAN_BLOCK.match(run) else jb.lcut(run, HMM=True)
+        elif _HAN_BLOCK.match(run):
+            words = fast(run, True)
+        elif latin.search(run):
+            words = jb.lcut(run, HMM=True)
+        else:  # no dictionary word: one run of single characters for jieba's HMM
+            words = [w for w in _HMM_SKIP.split(run) if w]
         if len(words) > 1 and (
             (i > 0 and len(words[0]) == 1 == len(words[1]))
             or (i < len(runs) - 1 and len(words[-1]) == 1 == len(words[-2]))
