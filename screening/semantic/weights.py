@@ -54,12 +54,19 @@ class KeyIds:
 
 def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> KeyIds:
     """Number the tuples of keys of both sides and their keys."""
-    number: dict[tuple[str, ...], int] = {}
-    q = [number.setdefault(ks, len(number)) for ks in q_keys]
-    s = [number.setdefault(ks, len(number)) for ks in s_keys]
+    # By identity: a word's keys are one remembered tuple per distinct word
+    # (`words.native_keys`), and identity is cheaper than hashing a tuple of strings.
+    # Two equal tuples numbered apart would weigh alike and add no key twice.
+    both = q_keys + s_keys
+    ids = list(map(id, both))
+    tuple_of = dict(zip(ids, both, strict=True))
+    number = {i: n for n, i in enumerate(dict.fromkeys(ids))}
+    tuples = [tuple_of[i] for i in number]
+    word_no = np.fromiter(map(number.__getitem__, ids), dtype=np.int64, count=len(ids))
+    q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
     key_no: dict[str, int] = {}
-    flat = [key_no.setdefault(k, len(key_no)) for ks in number for k in ks]
-    count = np.array([len(ks) for ks in number], dtype=np.int64)
+    flat = [key_no.setdefault(k, len(key_no)) for ks in tuples for k in ks]
+    count = np.array([len(ks) for ks in tuples], dtype=np.int64)
     keys = list(key_no)
     # A looser key's firm form may be no key of these texts: numbered after them.
     firm_form = [key_no.get(k.lstrip("~"), -1) for k in keys]
@@ -68,9 +75,9 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
         if firm_form[n] < 0:
             firm_form[n] = extra.setdefault(k.lstrip("~"), len(keys) + len(extra))
     return KeyIds(
-        np.array(q, dtype=np.int64),
-        np.array(s, dtype=np.int64),
-        list(number),
+        q,
+        s,
+        tuples,
         keys,
         np.cumsum(count) - count,
         count,
