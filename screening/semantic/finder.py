@@ -25,13 +25,16 @@ from screening.semantic.align import (
 )
 from screening.semantic.latin import LATIN_WINDOW_CHARS
 from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.rarity import RarityRules
 from screening.semantic.retrieval import window_candidates
 from screening.semantic.words import english_keys, key_hash, projected_keys
 
 __all__ = ["MeaningFinder", "query_words"]
 
 _WINDOW_CHARS = 240
-SCREEN_MIN_CHARS = 100  # shortest meaning passage `screen` reports
+# Shortest meaning passage `screen` reports; one shorter than `RarityRules.short_chars`
+# must also pair several words that are rare in the corpus.
+SCREEN_MIN_CHARS = 60
 
 
 def _windows(
@@ -122,6 +125,7 @@ class MeaningFinder:
         top_k: int = 40,
         min_share: float = 0.3,
         per_window: int = 3,
+        rarity: RarityRules | None = None,
     ) -> None:
         # Against a whole corpus a thesis meets many studies of its own field; a
         # passage of one stock methods sentence (TLC and HPLC, XRD and SEM) is not
@@ -135,6 +139,8 @@ class MeaningFinder:
         # Retrieval window by window: each window's `per_window` best documents
         # (0: the `top_k` best documents of the whole thesis).
         self.per_window = per_window
+        # Against the whole corpus: stock text of a field is not reported.
+        self.rarity = rarity or RarityRules()
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
@@ -236,6 +242,7 @@ class MeaningFinder:
                         terms=p.terms,
                     )
                 )
+        out = self.rarity.keep(out, index, exclude=exclude, chinese=side.chinese)
         return _best_per_span(out)
 
 
