@@ -126,6 +126,7 @@ class MeaningFinder:
         min_share: float = 0.3,
         per_window: int = 3,
         rarity: RarityRules | None = None,
+        context: int = 1,
     ) -> None:
         # Against a whole corpus a thesis meets many studies of its own field; a
         # passage of one stock methods sentence (TLC and HPLC, XRD and SEM) is not
@@ -141,6 +142,7 @@ class MeaningFinder:
         self.per_window = per_window
         # Against the whole corpus: stock text of a field is not reported.
         self.rarity = rarity or RarityRules()
+        self.context = context
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
@@ -221,7 +223,9 @@ class MeaningFinder:
             core = sents - covered
             if len(core) < 2:
                 continue
-            wide = {j for i in core for j in (i - 1, i, i + 1)} - covered
+            wide = {
+                j for i in core for j in range(i - self.context, i + self.context + 1)
+            } - covered
             region = side.subset(wide)
             near = "".join(norm.text[s:e] for s, e in region.sents)
             src_norm = normalize(fetch(doc_id))
