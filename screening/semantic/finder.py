@@ -131,7 +131,14 @@ class MeaningFinder:
         # Against a whole corpus a thesis meets many studies of its own field; a
         # passage of one stock methods sentence (TLC and HPLC, XRD and SEM) is not
         # evidence of reuse there, so `screen` wants longer passages than `pan`.
-        self.params = params or MeaningParams(min_chars=SCREEN_MIN_CHARS)
+        # The aligner counts a seed's distinctive words by how few sentences of the
+        # two texts hold them; `screen` aligns only a few thesis sentences around each
+        # retrieval window, where the topic words a rewrite repeats look common. One
+        # such word is asked of a seed here: the corpus-rarity rules then judge the
+        # whole passage's words against the corpus instead.
+        self.params = params or MeaningParams(
+            min_chars=SCREEN_MIN_CHARS, min_distinctive=1
+        )
         self.top_k = top_k
         self.min_share = min_share
         # The last thesis prepared: screening against the corpus and then the batch's
