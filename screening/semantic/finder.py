@@ -134,10 +134,12 @@ class MeaningFinder:
         # The aligner counts a seed's distinctive words by how few sentences of the
         # two texts hold them; `screen` aligns only a few thesis sentences around each
         # retrieval window, where the topic words a rewrite repeats look common. One
-        # such word is asked of a seed here: the corpus-rarity rules then judge the
-        # whole passage's words against the corpus instead.
+        # such word is asked of a seed here, and a thesis sentence split out of a
+        # longer source sentence seeds when it holds 45% of its words there (a
+        # rewrite splits sentences): the corpus-rarity rules then judge the whole
+        # passage's words against the corpus.
         self.params = params or MeaningParams(
-            min_chars=SCREEN_MIN_CHARS, min_distinctive=1
+            min_chars=SCREEN_MIN_CHARS, min_distinctive=1, seed_containment=0.45
         )
         self.top_k = top_k
         self.min_share = min_share
