@@ -189,3 +189,28 @@ def test_a_short_heavy_rewrite_with_rare_terms_is_found_with_its_reasons() -> No
     assert m.length < RarityRules().short_chars
     assert ("出苗率", "出苗率") in m.pairs and ("石膏", "石膏") in m.pairs
     assert {"22.5", "31.6", "12.4", "37"} <= set(m.terms)
+
+
+def test_a_short_passage_of_words_many_documents_use_is_too_thin() -> None:
+    words = ("温度", "压力", "流量", "浓度", "速度", "效率", "质量", "成本")
+    # Each word is in three documents besides the source; each holds three of them.
+    corpus = {
+        f"doc-{i}": "，".join(
+            words[(i + k) % 8] + random_chinese(i * 10 + k, 6) for k in range(0, 8, 3)
+        )
+        + "。"
+        for i in range(8)
+    }
+    corpus["source"] = "，".join(words) + "。"
+    screener = Screener().fit(corpus)
+
+    def match(length: int) -> Match:
+        pairs = tuple((w, w) for w in words)
+        return Match("source", 0, length, 0, 40, 0.7, kind=KIND_REWRITE, pairs=pairs)
+
+    others, rare = RarityRules().evidence([match(80)], screener.index_)
+    assert others.tolist() == [0] and rare.tolist() == [0]
+    # Under 100 characters a passage must pair words few documents use; above, the
+    # same words are a long passage's evidence.
+    assert RarityRules().keep([match(80)], screener.index_) == []
+    assert RarityRules().keep([match(120)], screener.index_) == [match(120)]
