@@ -25,13 +25,16 @@ from screening.semantic.align import (
 )
 from screening.semantic.latin import LATIN_WINDOW_CHARS
 from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.rarity import RarityRules
 from screening.semantic.retrieval import window_candidates
 from screening.semantic.words import english_keys, key_hash, projected_keys
 
 __all__ = ["MeaningFinder", "query_words"]
 
 _WINDOW_CHARS = 240
-SCREEN_MIN_CHARS = 100  # shortest meaning passage `screen` reports
+# Shortest meaning passage `screen` reports; one shorter than `RarityRules.short_chars`
+# must also pair several words that are rare in the corpus.
+SCREEN_MIN_CHARS = 60
 
 
 def _windows(
@@ -131,11 +134,22 @@ class MeaningFinder:
         top_k: int = 40,
         min_share: float = 0.3,
         per_window: int = 3,
+        rarity: RarityRules | None = None,
+        context: int = 1,
     ) -> None:
         # Against a whole corpus a thesis meets many studies of its own field; a
         # passage of one stock methods sentence (TLC and HPLC, XRD and SEM) is not
         # evidence of reuse there, so `screen` wants longer passages than `pan`.
-        self.params = params or MeaningParams(min_chars=SCREEN_MIN_CHARS)
+        # The aligner counts a seed's distinctive words by how few sentences of the
+        # two texts hold them; `screen` aligns only a few thesis sentences around each
+        # retrieval window, where the topic words a rewrite repeats look common. One
+        # such word is asked of a seed here, and a thesis sentence split out of a
+        # longer source sentence seeds when it holds 45% of its words there (a
+        # rewrite splits sentences): the corpus-rarity rules then judge the whole
+        # passage's words against the corpus.
+        self.params = params or MeaningParams(
+            min_chars=SCREEN_MIN_CHARS, min_distinctive=1, seed_containment=0.45
+        )
         self.top_k = top_k
         self.min_share = min_share
         # The last thesis prepared: screening against the corpus and then the batch's
@@ -144,6 +158,9 @@ class MeaningFinder:
         # Retrieval window by window: each window's `per_window` best documents
         # (0: the `top_k` best documents of the whole thesis).
         self.per_window = per_window
+        # Against the whole corpus: stock text of a field is not reported.
+        self.rarity = rarity or RarityRules()
+        self.context = context
 
     def candidates(
         self, side: MeaningSide, index: CorpusIndex, exclude: Collection[str] = ()
@@ -224,7 +241,9 @@ class MeaningFinder:
             core = sents - covered
             if len(core) < 2:
                 continue
-            wide = {j for i in core for j in (i - 1, i, i + 1)} - covered
+            wide = {
+                j for i in core for j in range(i - self.context, i + self.context + 1)
+            } - covered
             region = side.subset(wide)
             near = "".join(norm.text[s:e] for s, e in region.sents)
             src_norm = normalize(fetch(doc_id))
@@ -245,6 +264,7 @@ class MeaningFinder:
                         terms=p.terms,
                     )
                 )
+        out = self.rarity.keep(out, index, exclude=exclude, chinese=side.chinese)
         return _best_per_span(out)
 
 
