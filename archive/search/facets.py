@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import String, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from archive.kernel import clock
 from archive.kernel.accounts import User
 from archive.records.models import (
     ACCESS_LABELS,
@@ -20,7 +22,13 @@ from archive.records.models import (
     RecordType,
     RetentionClass,
 )
-from archive.search.matching import SearchFilters, base_query
+from archive.search.matching import (
+    SearchFilters,
+    base_query,
+    kept_statement,
+    match_params,
+    statement_shape,
+)
 from archive.search.parsing import ParsedQuery
 
 FACET_FIELDS = (
@@ -63,7 +71,34 @@ def count_facets(
     today: date | None,
     limit: int = 12,
 ) -> dict[str, list[FacetValue]]:
-    """Counts per facet value over the visible hits, in one statement."""
+    """Counts per facet value over the visible hits, in one statement (kept per shape:
+    `kept_statement`)."""
+    today = today or clock.today()
+    key = ("facets", *statement_shape(session, actor, parsed, filters, today), limit)
+    top = kept_statement(
+        key, lambda: _facets_statement(session, actor, parsed, filters, today, limit)
+    )
+    out: dict[str, list[FacetValue]] = {name: [] for name in FACET_FIELDS}
+    for facet, value, n in session.execute(top, match_params(session, parsed)):
+        out[facet].append(FacetValue(str(value), facet_label(facet, str(value)), n))
+    for name, values in out.items():
+        if name == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.value))
+        out[name] = values[:limit]
+    return out
+
+
+def _facets_statement(
+    session: Session,
+    actor: User | None,
+    parsed: ParsedQuery,
+    filters: SearchFilters,
+    today: date,
+    limit: int,
+) -> Any:
+    """(facet, value, n) of each facet's top values over the visible hits."""
     cols = [c.label(name) for name, c in _FACET_COLUMNS.items()]
     stmt, _score = base_query(
         session, actor, parsed, filters, today, [Record.id, *cols], with_score=False
@@ -107,19 +142,9 @@ def count_facets(
         .label("rk")
     )
     ranked = select(groups.c.facet, groups.c.value, groups.c.n, rank).subquery("r")
-    top = select(ranked.c.facet, ranked.c.value, ranked.c.n).where(
+    return select(ranked.c.facet, ranked.c.value, ranked.c.n).where(
         ranked.c.rk <= case((ranked.c.facet == "year", 40), else_=limit)
     )
-    out: dict[str, list[FacetValue]] = {name: [] for name in FACET_FIELDS}
-    for facet, value, n in session.execute(top):
-        out[facet].append(FacetValue(str(value), facet_label(facet, str(value)), n))
-    for name, values in out.items():
-        if name == "year":
-            values.sort(key=lambda v: v.value, reverse=True)
-        else:
-            values.sort(key=lambda v: (-v.count, v.value))
-        out[name] = values[:limit]
-    return out
 
 
 def facet_label(facet: str, value: str) -> str:
