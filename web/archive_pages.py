@@ -280,13 +280,17 @@ def import_upload() -> Any:
 def readers_text(record: Record) -> str:
     """Who can open the record, for its badge: "限纪委、调查人员查阅" (never a bare
     "校内公开" when only some offices can), from the record's effective access rule."""
-    roles = tuple(access.roles_who_may_open(record))
     # A results page asks for twenty badges that nearly all read the same: the sentence
-    # is made once per set of roles in a request (the language is the request's).
-    made: dict[tuple[Role, ...], str] = g.setdefault("readers_texts", {})
-    if roles not in made:
-        made[roles] = _readers_sentence(roles)
-    return made[roles]
+    # is made once per access rule in a request (the language and day are the request's).
+    # The roles who may open a record follow from its type, its effective masks and
+    # whether its seal runs today (`roles_who_may_open`), so those are the key.
+    today = clock.today()
+    sealed = record.eff_sealed_until is not None and record.eff_sealed_until > today
+    key = (record.type, record.eff_roles_mask, record.eff_seal_mask, sealed)
+    made: dict[tuple[Any, ...], str] = g.setdefault("readers_texts", {})
+    if key not in made:
+        made[key] = _readers_sentence(tuple(access.roles_who_may_open(record, today)))
+    return made[key]
 
 
 def _readers_sentence(roles: tuple[Role, ...]) -> str:

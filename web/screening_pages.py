@@ -173,7 +173,11 @@ def report(submission_id: int) -> Any:
             "screening/pending.html", sub=submission_json(sub), submission=sub
         )
     sub, rep, text = submissions.open_report(
-        db, submission_id=submission_id, actor=user, audit_at_commit=True
+        db,
+        submission_id=submission_id,
+        actor=user,
+        audit_at_commit=True,
+        keeper=report_cache.kept_report,
     )
     group = request.args.get("group") or None
     source = request.args.get("source")

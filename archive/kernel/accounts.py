@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from archive.kernel.db import Base, enum_column, utcnow
@@ -310,7 +310,8 @@ def create_user(
 
 def get_user(session: Session, user_id: int) -> User:
     """The user with this id, or `UserNotFound`."""
-    user = session.get(User, user_id)
+    # The roles in the same statement: every signed-in page asks for them.
+    user = session.get(User, user_id, options=[joinedload(User.role_rows)])
     if user is None:
         raise UserNotFound(f"用户不存在：{user_id}", user_id=user_id)
     return user
@@ -410,9 +411,16 @@ def issue_api_token(session: Session, *, user: User, name: str) -> tuple[str, Ap
 
 def authenticate_token(session: Session, plain: str) -> User | None:
     """The active user a live token belongs to, or None."""
-    token = session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == _token_digest(plain))
-    ).first()
+    # One statement: the token, its user and the user's roles (every API request asks).
+    token = (
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.token_hash == _token_digest(plain))
+            .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        )
+        .unique()
+        .first()
+    )
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     return token.user

@@ -192,3 +192,28 @@ def settings_of(session: Session) -> Settings:
         settings = Settings().checked()
         session.info["settings"] = settings
     return settings
+
+
+_MEMO_KEY = "memo_until_change"
+
+
+def memo_until_change(session: Session, key: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per session until it changes anything: access checks ask the
+    same question (who is this user, which cases is he recused from) several times a
+    request. Forgotten at every flush and transaction end; never kept while changes are
+    pending, since the query `compute` makes would flush them first."""
+    if session.new or session.dirty or session.deleted:
+        session.info.pop(_MEMO_KEY, None)
+        return compute()
+    memo = session.info.setdefault(_MEMO_KEY, {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_memo(session: Session, *_args: Any) -> None:
+    """A flush, commit or rollback may change every answer kept."""
+    session.info.pop(_MEMO_KEY, None)

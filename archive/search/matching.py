@@ -6,12 +6,14 @@ counts nor facets include records the user may not see.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, literal, select, text
+from sqlalchemy import Float, Integer, Select, String, bindparam, literal, select, text
 from sqlalchemy.orm import Session
 
 from archive.kernel.accounts import User
@@ -121,13 +123,15 @@ def _match_subquery(
     Counting and facets need no score; computing bm25 or ts_rank for every match is
     most of a broad query's cost, so they skip it.
     """
+    # :fts_q is bound when the statement runs (`match_params`), so one kept statement
+    # serves every query of the same shape (`kept_statement`).
     if session.get_bind().dialect.name == "postgresql":
         score = "ts_rank(d.tsv, q.q, 1)" if with_score else "0.0"
         stmt = text(
             f"SELECT d.record_id AS rid, {score} AS score "
             "FROM archive_search_docs d, to_tsquery('simple', :fts_q) AS q(q) "
             "WHERE d.tsv @@ q.q"
-        ).bindparams(fts_q=tsquery(parsed))
+        )
     else:
         w = BM25_WEIGHTS
         score = (
@@ -138,10 +142,81 @@ def _match_subquery(
         stmt = text(
             f"SELECT rowid AS rid, {score} AS score "
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_q"
-        ).bindparams(fts_q=fts5_query(parsed))
+        )
     # MATERIALIZED: run the MATCH once and join records by key; as a plain subquery
     # SQLite re-evaluates it for every candidate record.
     return stmt.columns(rid=Integer, score=Float).cte("m").prefix_with("MATERIALIZED")
+
+
+def match_params(session: Session, parsed: ParsedQuery) -> dict[str, str]:
+    """The values to bind when a search statement runs: the full-text query (none
+    without words) and a LIKE pattern per exact string."""
+    params = {f"exact_{i}": like_pattern(v) for i, v in enumerate(parsed.exact)}
+    if not parsed.words:
+        return params
+    if session.get_bind().dialect.name == "postgresql":
+        params["fts_q"] = tsquery(parsed)
+    else:
+        params["fts_q"] = fts5_query(parsed)
+    return params
+
+
+def scope_key(actor: User | None) -> tuple[Hashable, ...]:
+    """Everything of the actor that `visibility_clause` reads: the user (respondent and
+    recusal conditions), whether active, the roles, the university number."""
+    if actor is None:
+        return (None,)
+    roles = tuple(sorted(r.value for r in actor.roles))
+    return (actor.id, actor.is_active, roles, actor.university_id)
+
+
+def statement_shape(
+    session: Session,
+    actor: User | None,
+    parsed: ParsedQuery,
+    filters: SearchFilters,
+    today: date,
+) -> tuple[Hashable, ...]:
+    """Everything a search statement is built from, but the query's values: the
+    database, the access scope and day, whether there are words, how many exact strings,
+    and the filters."""
+    return (
+        session.get_bind().dialect.name,
+        scope_key(actor),
+        today,
+        bool(parsed.words),
+        len(parsed.exact),
+        tuple(sorted(filters.active().items())),
+    )
+
+
+# Built statements by shape. Building one (the access clause, the facets' eight groups)
+# costs more Python than running it; the same reader's searches differ only in words.
+MAX_STATEMENTS = 256
+_statements: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+_statements_lock = threading.Lock()
+
+
+def kept_statement(key: tuple[Hashable, ...], build: Callable[[], Any]) -> Any:
+    """The statement built for `key` (see `statement_shape`), built now if not kept.
+    Statements are immutable and hold no session; bounded, least recently used out."""
+    with _statements_lock:
+        stmt = _statements.get(key)
+        if stmt is not None:
+            _statements.move_to_end(key)
+            return stmt
+    stmt = build()
+    with _statements_lock:
+        _statements[key] = stmt
+        while len(_statements) > MAX_STATEMENTS:
+            _statements.popitem(last=False)
+    return stmt
+
+
+def forget_statements() -> None:
+    """Drop every kept statement (tests)."""
+    with _statements_lock:
+        _statements.clear()
 
 
 def base_query(
@@ -154,7 +229,8 @@ def base_query(
     *,
     with_score: bool = True,
 ) -> tuple[Select[Any], Any]:
-    """SELECT columns FROM records [JOIN matches] WHERE access, filters, exact strings."""
+    """SELECT columns FROM records [JOIN matches] WHERE access, filters, exact strings
+    (the full-text query is bound when it runs: `match_params`)."""
     match = (
         _match_subquery(session, parsed, with_score=with_score)
         if parsed.words
@@ -166,6 +242,8 @@ def base_query(
         stmt = stmt.join(match, match.c.rid == Record.id)
     if parsed.exact:
         stmt = stmt.join(SearchDoc, SearchDoc.record_id == Record.id)
-        for value in parsed.exact:
-            stmt = stmt.where(SearchDoc.plain.like(like_pattern(value), escape="\\"))
+        for i in range(len(parsed.exact)):
+            # bound when it runs (`match_params`), like the full-text query
+            pattern = bindparam(f"exact_{i}", type_=String)
+            stmt = stmt.where(SearchDoc.plain.like(pattern, escape="\\"))
     return stmt.where(*_conditions(actor, filters, today)), score

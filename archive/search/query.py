@@ -14,12 +14,18 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from archive.kernel import audit
+from archive.kernel import audit, clock
 from archive.kernel.accounts import User
 from archive.records.models import Record
 from archive.search.facets import FacetValue, count_facets
 from archive.search.indexing import file_texts
-from archive.search.matching import SearchFilters, base_query
+from archive.search.matching import (
+    SearchFilters,
+    base_query,
+    kept_statement,
+    match_params,
+    statement_shape,
+)
 from archive.search.parsing import ParsedQuery, parse_query
 from archive.search.snippets import highlight, make_snippet, snippet_sources
 
@@ -94,21 +100,33 @@ def search(
         sort = "date"
     page = max(1, min(page, 10_000))
     per_page = max(1, min(per_page, 100))
-    stmt, score = base_query(
-        session, actor, parsed, filters, today, [Record.id, func.count().over()]
-    )
-    rows = session.execute(
-        stmt.order_by(*_order_by(sort, score))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    today = today or clock.today()
+    shape = statement_shape(session, actor, parsed, filters, today)
+    params = match_params(session, parsed)
+
+    def page_statement() -> Any:
+        stmt, score = base_query(
+            session, actor, parsed, filters, today, [Record.id, func.count().over()]
+        )
+        return (
+            stmt.order_by(*_order_by(sort, score))
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+
+    def count_statement() -> Any:
+        stmt, _ = base_query(
+            session, actor, parsed, filters, today, [Record.id], with_score=False
+        )
+        return select(func.count()).select_from(stmt.subquery())
+
+    key = ("page", *shape, sort, page, per_page)
+    rows = session.execute(kept_statement(key, page_statement), params).all()
     if rows:
         total = rows[0][1]
     elif page > 1:
-        count_stmt, _ = base_query(
-            session, actor, parsed, filters, today, [Record.id], with_score=False
-        )
-        total = session.scalar(select(func.count()).select_from(count_stmt.subquery()))
+        key = ("count", *shape)
+        total = session.scalar(kept_statement(key, count_statement), params)
     else:
         total = 0
     facets = (

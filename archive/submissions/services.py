@@ -9,7 +9,7 @@ without screening again.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
@@ -272,17 +272,39 @@ def _load_submission(session: Session, submission_id: int) -> Submission:
     return sub
 
 
+#: A keeper of parsed reports (`web.report_cache.kept_report`): given the submission,
+#: whose access was checked, and the loader, it answers the report and text, loading
+#: them only when it does not hold this state of the report yet.
+ReportKeeper = Callable[
+    [Submission, Callable[[], tuple[ScreeningReport, str]]],
+    tuple[ScreeningReport, str],
+]
+
+
 def get_report(
-    session: Session, *, submission_id: int, actor: User
+    session: Session,
+    *,
+    submission_id: int,
+    actor: User,
+    keeper: ReportKeeper | None = None,
 ) -> tuple[Submission, ScreeningReport, str]:
-    """The submission, its current report and the text the report's offsets point into."""
+    """The submission, its current report and the text the report's offsets point into.
+
+    Args:
+        keeper: answers a report parsed before (the access check is done first, here).
+    """
     sub = get_submission(session, submission_id, actor=actor)
-    if sub.report is None or sub.text is None:
-        raise ReportNotReady(
-            f"{sub.file_name}：报告尚未生成（{sub.state_label}）(report not ready)",
-            submission_id=sub.id,
-        )
-    return sub, ScreeningReport.from_dict(sub.report), sub.text
+
+    def load() -> tuple[ScreeningReport, str]:
+        if sub.report is None or sub.text is None:
+            raise ReportNotReady(
+                f"{sub.file_name}：报告尚未生成（{sub.state_label}）(report not ready)",
+                submission_id=sub.id,
+            )
+        return ScreeningReport.from_dict(sub.report), sub.text
+
+    report, text = load() if keeper is None else keeper(sub, load)
+    return sub, report, text
 
 
 def open_report(
@@ -293,6 +315,7 @@ def open_report(
     action: str = "view_report",
     file_format: str | None = None,
     audit_at_commit: bool = False,
+    keeper: ReportKeeper | None = None,
 ) -> tuple[Submission, ScreeningReport, str]:
     """`get_report`, with the reading written to the audit chain (who saw which report).
 
@@ -300,8 +323,11 @@ def open_report(
         action: "view_report" (a page or the JSON) or "download_report" (a file).
         file_format: "pdf", "html", "json", or None for the report page itself.
         audit_at_commit: chain the entry at commit (see `audit.record_event`).
+        keeper: see `get_report`.
     """
-    sub, report, text = get_report(session, submission_id=submission_id, actor=actor)
+    sub, report, text = get_report(
+        session, submission_id=submission_id, actor=actor, keeper=keeper
+    )
     detail: dict[str, Any] = {"report_number": report.report_number}
     if file_format is not None:
         detail["format"] = file_format

@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from archive.kernel import audit
 from archive.kernel.accounts import Permission, User
-from archive.kernel.db import utcnow
+from archive.kernel.db import memo_until_change, utcnow
 from archive.kernel.errors import PermissionDenied
 from archive.kernel.people import find_person_for_user
 from casework.errors import CaseNotFound, StaleCase
@@ -130,7 +130,11 @@ def party_of_user(session: Session, case: Case, user: User | None) -> CaseParty 
     """The respondent record of `case` that is this user, if they are a respondent."""
     if user is None:
         return None
-    person = find_person_for_user(session, user)
+    person = memo_until_change(
+        session,
+        ("person_of_user", user.id),
+        lambda: find_person_for_user(session, user),
+    )
     if person is None:
         return None
     for party in case.parties:
@@ -163,13 +167,18 @@ def recused_case_ids(session: Session, user: User | None) -> set[int]:
     """Cases for which a relation with a party was declared or flagged for `user`."""
     if user is None:
         return set()
-    return set(
-        session.scalars(
-            select(ConflictDeclaration.case_id).where(
-                ConflictDeclaration.user_id == user.id
+    found = memo_until_change(
+        session,
+        ("recused_case_ids", user.id),
+        lambda: frozenset(
+            session.scalars(
+                select(ConflictDeclaration.case_id).where(
+                    ConflictDeclaration.user_id == user.id
+                )
             )
-        )
+        ),
     )
+    return set(found)
 
 
 def can_view_case(session: Session, user: User | None, case: Case) -> bool:

@@ -120,3 +120,23 @@ def test_forms_and_api_with_bad_numbers_answer_422_not_500(client, session):
         assert page.status_code == 303, (url, page.status_code)
     tokens = post_form(client, "/account/tokens", {"revoke": "abc"})
     assert tokens.status_code == 404
+
+
+def test_a_recusal_closes_the_case_within_the_same_transaction(session):
+    # The view's answers (who the member is, which cases he is recused from) are kept
+    # for the session only until it changes something.
+    cast = make_cast(session)
+    case = walk_to(session, cast, named_case(session, cast), S.INVESTIGATING)
+    case_page(session, actor=cast.member2, case_id=case.id, tab="summary")
+    panel.declare_conflict(
+        session,
+        actor=cast.member2,
+        case_id=case.id,
+        expected_version=None,
+        user_id=cast.member2.id,
+        relation=Relation.RELATIVE,
+        person_id=cast.respondent.id,
+        note="被举报人是我的表弟",
+    )
+    with pytest.raises(CaseNotFound):
+        case_page(session, actor=cast.member2, case_id=case.id, tab="summary")

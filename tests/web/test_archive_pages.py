@@ -282,6 +282,24 @@ def test_access_badge_says_who_can_open_the_record(client, session):
     assert badge and badge.group(1).strip() == "限科研处、纪委查阅"
 
 
+def test_one_results_page_badges_each_access_rule_on_its_own(client, session):
+    """Badge sentences are made once per access rule in a request, never one rule's
+    sentence for another's record on the same page."""
+    research, jiwei, paper, sealed, case = _seed(session)
+    login(client, "jw-web")
+    page = client.get("/archive/search").get_data(as_text=True)
+    badges = dict(
+        re.findall(
+            r'href="/archive/records/(\d+)">.*?data-testid="access-badge"[^>]*>([^<]+)<',
+            page,
+            re.S,
+        )
+    )
+    assert badges[str(case.id)].strip() == "限调查人员、纪委查阅"
+    assert "封存" in badges[str(sealed.id)] and "限纪委查阅" in badges[str(sealed.id)]
+    assert badges[str(paper.id)].strip() == "限科研处、纪委查阅"
+
+
 def test_each_request_has_its_own_language_and_search_links(client, session):
     """The catalogue and the search arguments are read once per request, never kept
     from one request for the next (one worker serves every reader in turn)."""

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
-from archive.kernel.db import make_engine, make_session_factory, read_session
+from archive.kernel.accounts import User
+from archive.kernel.db import (
+    make_engine,
+    make_session_factory,
+    memo_until_change,
+    read_session,
+)
 from archive.kernel.settings import Settings
 
 
@@ -62,3 +68,21 @@ def test_writers_take_the_lock_at_begin(tmp_path):
         "BEGIN",
     ]
     engine.dispose()
+
+
+def test_a_memo_is_kept_until_the_session_changes_something(session):
+    calls: list[int] = []
+
+    def users() -> int:
+        calls.append(1)
+        return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+    first = memo_until_change(session, "users", users)
+    assert memo_until_change(session, "users", users) == first and len(calls) == 1
+    session.add(User(username="memo-user", display_name="备忘", password_hash="x"))
+    # a pending change is never answered from the memo: the query flushes it and sees it
+    assert memo_until_change(session, "users", users) == first + 1
+    assert memo_until_change(session, "users", users) == first + 1
+    assert memo_until_change(session, "users", users) == first + 1 and len(calls) == 3
+    session.rollback()
+    assert memo_until_change(session, "users", users) == first and len(calls) == 4
