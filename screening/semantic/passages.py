@@ -181,10 +181,12 @@ class Alignment:
             for q in qs
             for s in ss
         ]
-        # A merge (or split) is one only when each of its sentences has its own share.
-        if len(qs) + len(ss) > 2 and any(
-            sum(len(seed[3]) for seed in found if seed[side] == n) < p.min_distinctive
-            for side, ns in ((0, qs), (1, ss))
+        # A merge (or split) is one only when each of its two sentences is mostly said
+        # by the other side, as a sentence a passage grows by must be.
+        if len(qs) + len(ss) > 2 and not all(
+            _said(found, side, n, self.groups[side][n], weight) >= p.extend_containment
+            for side, ns, weight in ((0, qs, self.weights.q), (1, ss, self.weights.s))
+            if len(ns) == 2
             for n in ns
         ):
             return
@@ -257,6 +259,18 @@ def _clusters(seeds: list[_Seed], gap: int) -> list[list[_Seed]]:
         work = nxt
         side = 1 - side
     return sorted(done, key=lambda c: c[0][0])
+
+
+def _said(
+    found: list[_Seed], side: int, n: int, words: list[int], weight: list[float]
+) -> float:
+    """The share of sentence `n`'s word weight (thesis side 0, source side 1) that the
+    seeds `found` pair."""
+    total = sum(weight[w] for w in words)
+    paired = sum(
+        weight[pair[side]] for seed in found if seed[side] == n for pair in seed[3]
+    )
+    return paired / total if total else 0.0
 
 
 def _hashable(seeds: list[_Seed]) -> list[Any]:
