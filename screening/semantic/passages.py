@@ -130,9 +130,12 @@ class Alignment:
         for (qi, si), c in sorted(sims.items()):
             if qi in self.gist or qi + 1 in self.gist:
                 continue  # the English gist's looser seeds are taken one by one
-            if (qi, si + 1) in sims:  # one thesis sentence, two source sentences
+            # Only sentences next to each other in the text (a side may hold a subset).
+            if (qi, si + 1) in sims and _next_to(self.src, si, si + 1):
+                # one thesis sentence, two source sentences
                 self._seed(best, (qi,), (si, si + 1), max(c, sims[qi, si + 1]))
-            if (qi + 1, si) in sims:  # two thesis sentences, one source sentence
+            if (qi + 1, si) in sims and _next_to(self.tgt, qi, qi + 1):
+                # two thesis sentences, one source sentence
                 self._seed(best, (qi, qi + 1), (si,), max(c, sims[qi + 1, si]))
         unique = {seed for _, found in best.values() for seed in _hashable(found)}
         return [(q, s, d, list(pairs)) for q, s, d, pairs in sorted(unique)]
@@ -184,7 +187,7 @@ class Alignment:
         # A merge (or split) is one only when each of its two sentences is mostly said
         # by the other side, as a sentence a passage grows by must be.
         if len(qs) + len(ss) > 2 and not all(
-            _said(found, side, n, self.groups[side][n], weight) >= p.extend_containment
+            _said(found, side, n, self.groups[side][n], weight) >= p.window_containment
             for side, ns, weight in ((0, qs, self.weights.q), (1, ss, self.weights.s))
             if len(ns) == 2
             for n in ns
@@ -230,6 +233,18 @@ class Alignment:
             passage = _passage(
                 grown, self.src, self.tgt, self.keys, self.weights, p, self.cross
             )
+            # Terms are judged on what the seeds say: growing does not vouch for facts.
+            if (
+                passage is not None
+                and not self.cross
+                and _terms_differ(
+                    self.tgt,
+                    _words_of(self.tgt, cluster, 0),
+                    self.src,
+                    _words_of(self.src, cluster, 1),
+                )
+            ):
+                passage = None
             if p is self.loose and not latin_gist_holds(grown, self.tgt, self.src):
                 passage = None
             if passage is not None:
@@ -341,8 +356,8 @@ def _extend(
         s_words = [
             j for si in range(s_lo, s_hi + 1) for j in s_groups[si] if j not in used_s
         ]
-        for qi in (q_lo - 1, q_hi + 1):
-            if 0 <= qi < len(q_groups) and qi not in taken:
+        for qi, at_q in ((q_lo - 1, q_lo), (q_hi + 1, q_hi)):
+            if qi not in taken and _next_to(tgt, min(qi, at_q), max(qi, at_q)):
                 ov = _match_words(
                     q_groups[qi], s_words, keys[0], keys[1], weights.q, weights.s
                 )
@@ -355,8 +370,8 @@ def _extend(
         q_words = [
             i for qi in range(q_lo, q_hi + 1) for i in q_groups[qi] if i not in used_q
         ]
-        for si in (s_lo - 1, s_hi + 1):
-            if 0 <= si < len(s_groups):
+        for si, at_s in ((s_lo - 1, s_lo), (s_hi + 1, s_hi)):
+            if _next_to(src, min(si, at_s), max(si, at_s)):
                 ov = _match_words(
                     s_groups[si], q_words, keys[1], keys[0], weights.s, weights.q
                 )
@@ -366,6 +381,19 @@ def _extend(
                     out.append((at.most_common(1)[0][0], si, 0.0, pairs))
                     grown = True
     return sorted(out, key=lambda x: (x[0], x[1]))
+
+
+def _words_of(side: MeaningSide, cluster: list[_Seed], at: int) -> list[int]:
+    """The words of the sentences a cluster's seeds span on one side (0 thesis)."""
+    lo, hi = min(x[at] for x in cluster), max(x[at] for x in cluster)
+    return [i for i, s in enumerate(side.word_sent.tolist()) if lo <= s <= hi]
+
+
+def _next_to(side: MeaningSide, a: int, b: int) -> bool:
+    """Whether sentence `b` follows sentence `a` in the text: a side may hold only some
+    of its text's sentences (those retrieval pointed at), numbered anew."""
+    n = len(side.sents)
+    return 0 <= a < n and 0 <= b < n and side.sents[b][0] - side.sents[a][1] <= 3
 
 
 def _extends(
