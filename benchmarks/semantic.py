@@ -101,11 +101,15 @@ def original(source: dict[str, object]) -> str:
 
 
 def read_rows(prefix: str) -> dict[str, list[dict[str, object]]]:
-    """The rows of `<prefix>_<kind>.jsonl` by kind (light, medium, heavy, translated)."""
+    """The rows of `<prefix>_<kind>.jsonl` (and `<prefix>_<kind>2.jsonl`) by kind."""
     out: dict[str, list[dict[str, object]]] = {}
     for kind in ("light", "medium", "heavy", "translated"):
         path = DATA / f"{prefix}_{kind}.jsonl"
         lines = path.read_text(encoding="utf-8").splitlines()
+        # A second file of the same kind widens the set (tune_heavy2.jsonl; README).
+        more = DATA / f"{prefix}_{kind}2.jsonl"
+        if more.exists():
+            lines += more.read_text(encoding="utf-8").splitlines()
         out[kind] = [json.loads(line) for line in lines if line.strip()]
     return out
 

@@ -4,13 +4,13 @@ Each sentence becomes a bag of weighted meaning keys (content words folded to sy
 classes, English projected onto Chinese translations across languages, TF-ISF
 weighted, terms counted twice). Sentence pairs alike by both cosine and a weighted
 Dice of one-to-one matched words are seeds; seeds close in both texts are merged into
-passages, and a passage is kept only when its words, matched as a whole, still agree.
-Every passage carries its reasons: the aligned word pairs and the shared terms.
+passages, and a passage is kept only when its words, matched as a whole, still agree
+(`passages.py`). Every passage carries its reasons: the aligned word pairs and the
+shared terms.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,13 +21,11 @@ from screening.normalize import NormalizedText
 from screening.semantic.latin import (
     LATIN_GIST_PARAMS,
     latin_gist,
-    latin_gist_holds,
     latin_sentences,
 )
 from screening.semantic.lexicon import Lexicon, get_lexicon
+from screening.semantic.passages import Alignment, MeaningPassage
 from screening.semantic.weights import (
-    LOOSE_CREDIT,
-    Weights,
     columns,
     key_ids,
     sentence_matrix,
@@ -63,13 +61,20 @@ class MeaningParams:
     seed_cos: float = 0.15
     min_shared: int = 4
     min_distinctive: int = 2
-    gap: int = 2
+    gap: int = 4
     min_chars: int = 50
     passage_dice: float = 0.45
     single_seed_dice: float = 0.65
     min_passage_distinctive: int = 6
     min_word_pairs: int = 3
     max_sentence_chars: int = 200
+    # A passage grows by a next sentence (either text) whose words are mostly found in
+    # the other text's passage: a sentence merged, split or framed around the seeds.
+    extend_containment: float = 0.4
+    extend_pairs: int = 3
+    # Each sentence of a merged (or split) pair must be this much said by the other
+    # (0.3 let a clean thesis of the tuning set match a same-field abstract in `screen`).
+    window_containment: float = 0.5
     # Across languages a dictionary finds fewer pairs (a word translates many ways,
     # English carries more words): lower shares, but more seeds and more evidence.
     cross_seed_dice: float = 0.22
@@ -98,22 +103,6 @@ class MeaningParams:
         )
 
     max_pairs_shown: int = 16
-
-
-@dataclass(frozen=True, slots=True)
-class MeaningPassage:
-    """A passage reused in meaning: spans into both original texts, score, reasons.
-
-    `pairs` are (thesis word, source word) aligned by meaning (same word, synonym or
-    translation); `terms` are the shared numbers, formulas and technical terms.
-    """
-
-    src_span: tuple[int, int]
-    tgt_span: tuple[int, int]
-    score: float
-    pairs: tuple[tuple[str, str], ...]
-    terms: tuple[str, ...]
-    cross_language: bool
 
 
 @dataclass(slots=True)
@@ -223,55 +212,6 @@ def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
     return side.native
 
 
-@dataclass(frozen=True, slots=True)
-class _Overlap:
-    """Weighted Dice of two word groups, the thesis side's covered share, the pairs."""
-
-    dice: float
-    containment: float
-    pairs: list[tuple[int, int]]
-
-
-def _match_words(
-    q_idx: Sequence[int],
-    s_idx: Sequence[int],
-    q_keys: list[tuple[str, ...]],
-    s_keys: list[tuple[str, ...]],
-    qw: list[float],
-    sw: list[float],
-) -> _Overlap:
-    """Weighted Dice of a one-to-one matching of words sharing a key, and the pairs."""
-    by_key: dict[str, list[tuple[int, bool]]] = {}
-    for j in s_idx:
-        for k in s_keys[j]:
-            loose = k.startswith("~")
-            by_key.setdefault(k[1:] if loose else k, []).append((j, loose))
-    used: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    matched = 0.0
-    matched_q = 0.0
-    for i in sorted(q_idx, key=lambda i: -qw[i]):
-        best, best_credit = -1, 0.0
-        for k in q_keys[i]:
-            q_loose = k.startswith("~")
-            for j, s_loose in by_key.get(k[1:] if q_loose else k, ()):
-                credit = LOOSE_CREDIT if (q_loose or s_loose) else 1.0
-                if j not in used and (credit, sw[j]) > (best_credit, sw[best]):
-                    best, best_credit = j, credit
-        if best >= 0:
-            used.add(best)
-            pairs.append((i, best))
-            matched += best_credit * (qw[i] + sw[best])
-            matched_q += best_credit * qw[i]
-    total_q = sum(qw[i] for i in q_idx)
-    total = total_q + sum(sw[j] for j in s_idx)
-    return _Overlap(
-        matched / total if total else 0.0,
-        matched_q / total_q if total_q else 0.0,
-        pairs,
-    )
-
-
 def _groups(side: MeaningSide) -> list[list[int]]:
     """Word indices of each sentence."""
     out: list[list[int]] = [[] for _ in side.sents]
@@ -304,7 +244,6 @@ def align_meaning(
     weights = word_weights(
         ids, tgt.words, tgt.word_sent, src.words, src.word_sent, n_sents
     )
-    qw, sw = weights.q, weights.s
     cols = columns(ids, weights.isf)
     qm = sentence_matrix(ids, ids.q, tgt.word_sent, len(tgt.sents), cols)
     sm = sentence_matrix(ids, ids.s, src.word_sent, len(src.sents), cols)
@@ -315,35 +254,21 @@ def align_meaning(
     # (a heavy rewrite), sentences are aligned with the looser thresholds of latin.py.
     gist = set() if cross or tgt.chinese else latin_gist(q_groups, tgt, src)
     loose = replace(params, **LATIN_GIST_PARAMS)
-    seeds: list[tuple[int, int, float, list[tuple[int, int]]]] = []
-    best: dict[int, tuple[float, int, list[tuple[int, int]]]] = {}
-    for qi, si, c in zip(
-        cos.row.tolist(), cos.col.tolist(), cos.data.tolist(), strict=True
-    ):
-        p = loose if qi in gist else params
-        if c < p.prefilter_cos or qi in covered:
-            continue
-        ov = _match_words(q_groups[qi], s_groups[si], q_keys, s_keys, qw, sw)
-        dice, pairs = ov.dice, ov.pairs
-        if (
-            (dice >= p.seed_dice or ov.containment >= p.seed_containment)
-            and c >= p.seed_cos
-            and len(pairs) >= p.min_shared
-            and sum(weights.distinctive[i] for i, _ in pairs) >= p.min_distinctive
-            and dice > best.get(qi, (0.0, -1, []))[0]
-        ):
-            best[qi] = (dice, si, pairs)
-    for qi, (dice, si, pairs) in sorted(best.items()):
-        seeds.append((qi, si, dice, pairs))
-    out: list[MeaningPassage] = []
-    for cluster in _clusters(seeds, loose.gap if gist else params.gap):
-        p = loose if all(seed[0] in gist for seed in cluster) else params
-        passage = _passage(cluster, src, tgt, (q_keys, s_keys), weights, p, cross)
-        if p is loose and not latin_gist_holds(cluster, tgt, src):
-            passage = None
-        if passage is not None:
-            out.append(passage)
-    return out
+    run = Alignment(
+        src,
+        tgt,
+        (q_keys, s_keys),
+        (q_groups, s_groups),
+        weights,
+        cross,
+        gist,
+        loose,
+        params,
+        set(covered),
+    )
+    seeds = run.seeds(cos)
+    run.taken.update(seed[0] for seed in seeds)
+    return run.passages(seeds, loose.gap if gist else params.gap)
 
 
 def covered_sentences(side: MeaningSide, skip: Sequence[tuple[int, int]]) -> set[int]:
@@ -359,109 +284,3 @@ def covered_sentences(side: MeaningSide, skip: Sequence[tuple[int, int]]) -> set
         if 2 * inside > e - s:
             out.add(i)
     return out
-
-
-def _clusters(
-    seeds: list[tuple[int, int, float, list[tuple[int, int]]]], gap: int
-) -> list[list[tuple[int, int, float, list[tuple[int, int]]]]]:
-    """Seeds close in both texts (within `gap` sentences) form one passage."""
-    out: list[list[tuple[int, int, float, list[tuple[int, int]]]]] = []
-    for seed in seeds:
-        if out:
-            last = out[-1]
-            s_lo = min(x[1] for x in last)
-            s_hi = max(x[1] for x in last)
-            if (
-                seed[0] - last[-1][0] <= gap + 1
-                and s_lo - gap - 1 <= seed[1] <= s_hi + gap + 1
-            ):
-                last.append(seed)
-                continue
-        out.append([seed])
-    return out
-
-
-def _terms_differ(
-    tgt: MeaningSide, q_words: list[int], src: MeaningSide, s_words: list[int]
-) -> bool:
-    """Both passages name terms, or figures, and share none of them: a rewrite keeps
-    its facts, so this is another study of the same kind (Rankine vs Michell)."""
-    q_terms = {tgt.words[i].text for i in q_words if tgt.words[i].kind == "term"}
-    s_terms = {src.words[j].text for j in s_words if src.words[j].kind == "term"}
-    if q_terms and s_terms and not q_terms & s_terms:
-        return True
-    # Figures above all: two passages reporting their own rates and years differ.
-    q_nums = {t for t in q_terms if _FIGURE.fullmatch(t)}
-    s_nums = {t for t in s_terms if _FIGURE.fullmatch(t)}
-    return bool(q_nums) and bool(s_nums) and not q_nums & s_nums
-
-
-_FIGURE = re.compile(r"[0-9][0-9.,%\-]*")
-
-
-def _passage(
-    cluster: list[tuple[int, int, float, list[tuple[int, int]]]],
-    src: MeaningSide,
-    tgt: MeaningSide,
-    keys: tuple[list[tuple[str, ...]], list[tuple[str, ...]]],
-    weights: Weights,
-    params: MeaningParams,
-    cross: bool,
-) -> MeaningPassage | None:
-    """Validate a cluster as a whole and describe it; None when it does not hold."""
-    q_keys, s_keys = keys
-    qw, sw, distinctive = weights.q, weights.s, weights.distinctive
-    q_lo, q_hi = cluster[0][0], cluster[-1][0]
-    s_lo = min(x[1] for x in cluster)
-    s_hi = max(x[1] for x in cluster)
-    q_words = [i for i, s in enumerate(tgt.word_sent.tolist()) if q_lo <= s <= q_hi]
-    s_words = [j for j, s in enumerate(src.word_sent.tolist()) if s_lo <= s <= s_hi]
-    ov = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
-    dice = ov.dice
-    # Across languages figures and terms are written differently (万, GDP): not there.
-    if dice < params.passage_dice or (
-        not cross and _terms_differ(tgt, q_words, src, s_words)
-    ):
-        return None
-    if len(cluster) == 1 and cluster[0][2] < params.single_seed_dice:
-        return None
-    if sum(distinctive[i] for seed in cluster for i, _ in seed[3]) < (
-        params.min_passage_distinctive
-    ):
-        return None
-    # Terms alone (element symbols, units, codes of a field) do not make a rewrite:
-    # it also says the same things in words.
-    said = {
-        tgt.words[i].text
-        for seed in cluster
-        for i, j in seed[3]
-        if tgt.words[i].kind != "term" and src.words[j].kind != "term"
-    }
-    if len(said) < params.min_word_pairs:
-        return None
-    t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
-    s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]
-    if t1 - t0 < params.min_chars:
-        return None
-    shown: list[tuple[str, str]] = []
-    terms: list[str] = []
-    # The reasons shown are the sentence pairs' own word alignments.
-    seed_pairs = [pair for seed in cluster for pair in seed[3]]
-    for i, j in sorted(seed_pairs, key=lambda p: -qw[p[0]]):
-        qt, st = tgt.words[i].text, src.words[j].text
-        if tgt.words[i].kind == "term" or src.words[j].kind == "term":
-            if qt not in terms:
-                terms.append(qt)
-        elif (qt, st) not in shown and len(shown) < params.max_pairs_shown:
-            shown.append((qt, st))
-    if not shown:
-        return None  # nothing to show an investigator: not reported
-    tmap, smap = tgt.norm.to_original, src.norm.to_original
-    return MeaningPassage(
-        src_span=(int(smap[s0]), int(smap[s1 - 1]) + 1),
-        tgt_span=(int(tmap[t0]), int(tmap[t1 - 1]) + 1),
-        score=round(float(dice), 4),
-        pairs=tuple(shown),
-        terms=tuple(terms[:12]),
-        cross_language=cross,
-    )

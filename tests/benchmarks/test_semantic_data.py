@@ -106,3 +106,20 @@ def test_the_baseline_finds_a_rewrite_and_ignores_an_unrelated_passage() -> None
     found = align_pair("t", str(light["text"]), "s", str(medium["text"]))
     assert found and found[0].this_length > 0.8 * len(str(light["text"]))
     assert align_pair("t", str(other["text"]), "s", str(medium["text"])) == []
+
+
+def test_the_second_heavy_file_widens_the_tuning_set_from_unused_abstracts() -> None:
+    extra = DATA / "tune_heavy2.jsonl"
+    rows = [json.loads(line) for line in extra.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 30
+    mine = {(r["source"]["file"], r["source"]["line"]) for r in rows}
+    assert len(mine) == len(rows)
+    others: set[tuple[str, int]] = set()
+    for path in DATA.glob("*.jsonl"):
+        if path != extra:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                src = json.loads(line)["source"]
+                others.add((src["file"], src["line"]))
+    assert not mine & others, "tune_heavy2 reuses an abstract of another row"
+    heavy = read_rows("tune")["heavy"]
+    assert {r["id"] for r in rows} <= {r["id"] for r in heavy}

@@ -1,0 +1,77 @@
+"""Meaning passages (screening.semantic.passages): a heavy rewrite whose sentences are
+reordered, merged and split is aligned as one passage with its reasons, and a copied
+passage does not grow into the source's next sentence for the terms it repeats."""
+
+from __future__ import annotations
+
+from screening.normalize import normalize
+from screening.semantic.align import align_meaning, prepare
+
+# Written by hand for this test (not taken from any corpus).
+SOURCE = (
+    "稻田甲烷排放是农业温室气体的重要来源。"
+    "本研究于2019年至2021年在江西省南昌县开展田间试验，比较了常规淹灌、间歇灌溉和"
+    "控制灌溉三种水分管理方式。"
+    "采用静态箱-气相色谱法每周测定一次甲烷通量。"
+    "结果表明，与常规淹灌相比，间歇灌溉使甲烷累积排放量降低了42%，控制灌溉降低了57%，"
+    "而水稻产量没有显著下降。"
+    "土壤氧化还原电位升高和产甲烷菌丰度下降是排放减少的主要原因。"
+    "因此，在南方双季稻区推广控制灌溉可以兼顾稳产和减排。"
+)
+# The same facts: the last sentence first as a question, the second and third merged,
+# the fourth split in two, the first last, other words throughout.
+REWRITE = (
+    "在南方双季稻区推行控制灌溉，能不能做到产量稳定而排放减少？"
+    "笔者在江西南昌县布置了为期三年（2019—2021年）的田间试验，以每周一次的静态箱-"
+    "气相色谱观测记录甲烷通量，对照常规淹灌考察间歇灌溉与控制灌溉的效果。"
+    "间歇灌溉下甲烷累积排放量少了42%。"
+    "控制灌溉的降幅更大，达到57%，水稻产量也未明显降低。"
+    "排放之所以减少，主要是因为土壤氧化还原电位上升，产甲烷菌的数量随之减少。"
+    "由此看来答案是肯定的，而稻田恰是农业温室气体的一大来源，这一点尤为可贵。"
+)
+BEFORE = (
+    "古籍数字化是文献保护与利用的重要途径。本文梳理了近二十年来地方志整理的主要成果，"
+    "讨论了版本校勘、异体字处理和元数据著录中的常见问题。\n"
+)
+AFTER = (
+    "\n城市轨道交通的客流预测直接影响线网规划。本文以换乘站为对象，"
+    "比较了四阶段法与基于手机信令数据的方法在高峰小时的预测误差。"
+)
+
+
+def _align(source: str, thesis: str) -> list:
+    return align_meaning(prepare(normalize(source)), prepare(normalize(thesis)))
+
+
+def test_a_reordered_merged_and_split_rewrite_is_one_passage_with_its_reasons() -> None:
+    thesis = BEFORE + REWRITE + AFTER
+    start, end = len(BEFORE), len(BEFORE) + len(REWRITE)
+
+    (found,) = _align(SOURCE, thesis)
+
+    t0, t1 = found.tgt_span
+    assert t0 <= start + 2 and t1 >= end - 2  # the question and the last merge too
+    assert t0 >= start - 2 and t1 <= end + 2  # and nothing of the text around it
+    s0, s1 = found.src_span
+    assert s0 == 0 and s1 >= len(SOURCE) - 2  # every source sentence said
+    assert {"42", "57", "2019"} <= set(found.terms)
+    pairs = set(found.pairs)
+    assert ("间歇灌溉", "间歇灌溉") in pairs or ("间歇", "间歇") in pairs
+    assert any(a != b for a, b in pairs)  # words aligned by meaning, not spelling
+    assert 0.45 <= found.score < 1.0
+
+
+def test_a_copied_passage_does_not_grow_into_the_sources_next_sentence() -> None:
+    # The source's last sentence repeats the passage's terms (控制灌溉, 稻区) but says
+    # nothing the thesis says: every word the copy shares is already paired.
+    copied = SOURCE[: SOURCE.index("土壤")]
+    thesis = BEFORE + copied + AFTER
+
+    (found,) = _align(SOURCE, thesis)
+
+    assert found.src_span[1] <= len(copied) + 1
+    assert found.tgt_span == (len(BEFORE), len(BEFORE) + len(copied))
+
+
+def test_an_unrelated_passage_is_still_not_reported() -> None:
+    assert _align(SOURCE, BEFORE + AFTER) == []
