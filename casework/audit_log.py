@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive.kernel import audit
 from archive.kernel.accounts import Permission, User
 from archive.kernel.audit import AuditEntry
 from archive.kernel.people import Person, mask_name
@@ -103,7 +102,6 @@ class _Lookup:
 
 def count_entries(session: Session, filters: AuditFilters) -> int:
     """How many entries match the filters (the total shown above the list)."""
-    audit.chain_pending(session)
     query = filters.apply(select(func.count()).select_from(AuditEntry))
     return session.scalar(query) or 0
 
@@ -117,7 +115,6 @@ def list_lines(
     before_seq: int | None = None,
 ) -> list[AuditLine]:
     """A page of entries, newest first, in words for this viewer."""
-    audit.chain_pending(session)
     query = filters.apply(select(AuditEntry)).order_by(AuditEntry.seq.desc())
     if before_seq:
         query = query.where(AuditEntry.seq < before_seq)

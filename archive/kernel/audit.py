@@ -5,14 +5,6 @@ removing an entry breaks the chain at that point; `verify_chain` names where. En
 append-only: database triggers refuse UPDATE and DELETE, and nothing in chengxin issues them.
 Changes are captured automatically after every flush (no service has to remember); reads
 such as views and downloads are recorded with `record_event`.
-
-Appending takes the chain's lock (on PostgreSQL) until the transaction ends, and every
-writer shares it. So a change is captured at its flush (its before and after, its actor)
-but chained when the transaction commits, or earlier when something is chained at once
-(`record_event` without `at_commit`, or a reader of the chain in the same transaction);
-from then on, in that transaction, changes are chained at each flush. The lock is then
-held from the commit's start to its end, not while an upload is stored or a page renders.
-A savepoint's rollback drops the changes captured inside it, as it drops rows.
 """
 
 from __future__ import annotations
@@ -49,12 +41,6 @@ REDACTED = "[redacted]"
 _HEAD_KEY = "audit_head"
 # Reads (views, searches) whose entries are appended when the transaction commits.
 _PENDING_KEY = "audit_pending_reads"
-# Changes captured at flush, not chained yet (each row carries its actor).
-_CHANGES_KEY = "audit_pending_changes"
-# How many changes were captured when each open savepoint began.
-_MARKS_KEY = "audit_savepoint_marks"
-# Set from the commit's start: a flush then (another hook's) is chained at once.
-_COMMITTING_KEY = "audit_committing"
 _PG_LOCK_KEY = 74230001
 
 
@@ -202,18 +188,15 @@ def _head(session: Session, conn: Connection) -> tuple[int, str]:
 
 
 def _append(session: Session, conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Chain and insert entries through the session's connection, inside its transaction:
-    the changes captured and not chained yet first, in their order, then `rows`."""
-    rows = [*session.info.pop(_CHANGES_KEY, []), *rows]
+    """Chain and insert entries through the session's connection, inside its transaction."""
     if not rows:
         return
     seq, prev = _head(session, conn)
-    session_actor = _actor_of(session)
+    actor_id, actor = _actor_of(session)
     values = []
     for row in rows:
         seq += 1
         at = utcnow()
-        actor_id, actor = row.get("by") or session_actor
         fields = {
             "seq": seq,
             "at": at,
@@ -311,13 +294,8 @@ def _audit_after_flush(session: Session, _context: Any) -> None:
                     "before": _column_values(obj),
                 }
             )
-    if not rows:
-        return
-    if _HEAD_KEY in session.info or session.info.get(_COMMITTING_KEY):
-        _append(session, session.connection(), rows)  # the lock is ours already
-        return
-    by = _actor_of(session)
-    session.info.setdefault(_CHANGES_KEY, []).extend({**r, "by": by} for r in rows)
+    if rows:
+        _append(session, session.connection(), rows)
 
 
 @event.listens_for(Session, "after_commit")
@@ -328,55 +306,21 @@ def _forget_head(session: Session, *_args: Any) -> None:
     session.info.pop(_HEAD_KEY, None)
 
 
-@event.listens_for(Session, "after_transaction_create")
-def _mark_savepoint(session: Session, transaction: Any) -> None:
-    """Remember how many changes were captured before a savepoint began."""
-    if transaction.nested:
-        marks = session.info.setdefault(_MARKS_KEY, {})
-        marks[id(transaction)] = len(session.info.get(_CHANGES_KEY, []))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_savepoint_changes(session: Session, transaction: Any) -> None:
-    """A savepoint's rollback drops the changes captured inside it (their rows are gone)."""
-    if not transaction.nested:
-        return
-    mark = session.info.get(_MARKS_KEY, {}).pop(id(transaction), None)
-    changes = session.info.get(_CHANGES_KEY)
-    if mark is not None and changes:
-        del changes[mark:]
-
-
 @event.listens_for(Session, "after_transaction_end")
 def _drop_pending(session: Session, transaction: Any) -> None:
-    """Reads and changes not chained by a commit go with the outermost transaction's
-    rollback (a savepoint's rollback keeps the reads, as it keeps entries already
-    written before it)."""
-    session.info.pop(_COMMITTING_KEY, None)
+    """Reads not chained by a commit go with the outermost transaction's rollback (a
+    savepoint's rollback keeps them, as it keeps entries already written before it)."""
     if transaction.parent is None:
         session.info.pop(_PENDING_KEY, None)
-        session.info.pop(_CHANGES_KEY, None)
-        session.info.pop(_MARKS_KEY, None)
 
 
 @event.listens_for(Session, "before_commit")
 def _append_pending(session: Session) -> None:
-    """Chain the captured changes and the reads recorded `at_commit`: the chain's lock
-    is then held only from here to the commit, not while the request did its work."""
-    session.info[_COMMITTING_KEY] = True
-    session.flush()  # the last changes, captured now rather than after this hook
-    rows = session.info.pop(_PENDING_KEY, None) or []
-    if rows or session.info.get(_CHANGES_KEY):
+    """Chain the reads recorded `at_commit`: the chain's lock is then held only from
+    here to the commit, not while the page that was read renders."""
+    rows = session.info.pop(_PENDING_KEY, None)
+    if rows:
         _append(session, session.connection(), rows)
-
-
-def chain_pending(session: Session) -> None:
-    """Chain the changes this transaction captured and has not chained yet, so that a
-    reader of the chain inside the transaction sees them (as it did when changes were
-    chained at flush); takes the chain's lock like any append."""
-    session.flush()
-    if session.info.get(_CHANGES_KEY):
-        _append(session, session.connection(), [])
 
 
 def record_event(
@@ -424,7 +368,6 @@ class ChainReport:
 
 def _iter_entries(session: Session, batch: int = 2000) -> Iterator[AuditEntry]:
     """All entries in chain order, fetched in batches to keep memory flat."""
-    chain_pending(session)
     last = 0
     while True:
         chunk = list(
@@ -500,7 +443,6 @@ def list_entries(
     before_seq: int | None = None,
 ) -> list[AuditEntry]:
     """Entries newest first, filtered; the auditor's page pages with `before_seq`."""
-    chain_pending(session)
     query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
     if entity_type:
         query = query.where(AuditEntry.entity_type == entity_type)
@@ -517,5 +459,4 @@ def list_entries(
 
 def count_entries(session: Session) -> int:
     """How many entries the chain holds."""
-    chain_pending(session)
     return session.scalar(select(func.count()).select_from(AuditEntry)) or 0

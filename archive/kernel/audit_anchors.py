@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.kernel import runtime
-from archive.kernel.audit import AuditEntry, chain_pending
+from archive.kernel.audit import AuditEntry
 from archive.kernel.db import settings_of, utcnow
 from archive.kernel.queue import enqueue_after_commit
 from archive.kernel.scheduler import daily_job
@@ -109,7 +109,6 @@ def read_anchors(path: Path) -> list[tuple[int, Anchor | None]]:
 
 def write_anchor(session: Session, *, path: Path, key: bytes) -> Anchor | None:
     """Append the signed head of the committed chain (None when empty or already anchored)."""
-    chain_pending(session)
     head = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
@@ -133,7 +132,6 @@ def write_anchor(session: Session, *, path: Path, key: bytes) -> Anchor | None:
 
 def check_anchors(session: Session, *, path: Path, key: bytes) -> AnchorReport:
     """Every anchor signed, and every anchored entry still there with its anchored hash."""
-    chain_pending(session)
     report = AnchorReport()
     valid: list[Anchor] = []
     for n, anchor in read_anchors(path):

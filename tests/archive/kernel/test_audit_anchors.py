@@ -25,7 +25,7 @@ KEY = b"k" * 32
 def _entries(session: Session, n: int = 30) -> list[AuditEntry]:
     for _ in range(n):
         make_user(session, Role.TEACHER)
-    audit.chain_pending(session)
+    session.flush()
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
 
 
