@@ -27,7 +27,7 @@ from screening.semantic.latin import LATIN_WINDOW_CHARS
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.rarity import RarityRules
 from screening.semantic.retrieval import window_candidates
-from screening.semantic.words import english_keys, key_hash, projected_keys
+from screening.semantic.words import Word, english_keys, key_hash, projected_keys
 
 __all__ = ["MeaningFinder", "query_words"]
 
@@ -235,6 +235,7 @@ class MeaningFinder:
         skip = [(m.offset, m.end) for m in reported]
         covered = covered_sentences(side, skip)
         out: list[Match] = []
+        unpaired: dict[int, tuple[list[Word], list[Word]]] = {}
         for doc_id, sents in cands:
             # Only the thesis sentences the retrieval pointed at are aligned (with a
             # sentence either side), and not those the character layer reported.
@@ -250,22 +251,38 @@ class MeaningFinder:
             tokens = index.word_tokens(doc_id, src_norm.text)  # cut at index time
             src = prepare(src_norm, self.params, near=near, tokens=tokens)
             for p in align_meaning(src, region, self.params, skip=skip):
-                out.append(
-                    Match(
-                        source=doc_id,
-                        offset=p.tgt_span[0],
-                        length=p.tgt_span[1] - p.tgt_span[0],
-                        source_offset=p.src_span[0],
-                        source_length=p.src_span[1] - p.src_span[0],
-                        score=p.score,
-                        excluded="excluded_source" if doc_id in excluded else None,
-                        kind=KIND_TRANSLATED if p.cross_language else KIND_REWRITE,
-                        pairs=p.pairs,
-                        terms=p.terms,
-                    )
+                match = Match(
+                    source=doc_id,
+                    offset=p.tgt_span[0],
+                    length=p.tgt_span[1] - p.tgt_span[0],
+                    source_offset=p.src_span[0],
+                    source_length=p.src_span[1] - p.src_span[0],
+                    score=p.score,
+                    excluded="excluded_source" if doc_id in excluded else None,
+                    kind=KIND_TRANSLATED if p.cross_language else KIND_REWRITE,
+                    pairs=p.pairs,
+                    terms=p.terms,
                 )
-        out = self.rarity.keep(out, index, exclude=exclude, chinese=side.chinese)
+                out.append(match)
+                if not p.cross_language:
+                    unpaired[id(match)] = (
+                        _unpaired(region, p.tgt_span, {q for q, _ in p.pairs}),
+                        _unpaired(src, p.src_span, {s for _, s in p.pairs}),
+                    )
+        out = self.rarity.keep(
+            out, index, exclude=exclude, chinese=side.chinese, unpaired=unpaired
+        )
         return _best_per_span(out)
+
+
+def _unpaired(side: MeaningSide, span: tuple[int, int], paired: set[str]) -> list[Word]:
+    """The words of a passage (a span of the original text) it does not pair."""
+    to_orig = side.norm.to_original
+    return [
+        w
+        for w in side.words
+        if span[0] <= int(to_orig[w.start]) < span[1] and w.text not in paired
+    ]
 
 
 def _best_per_span(matches: list[Match]) -> list[Match]:

@@ -9,12 +9,15 @@ its source:
 
 * not many other documents hold most of them together (IDF-weighted), and
 * a passage shorter than `screen`'s usual minimum pairs several words that few corpus
-  documents use at all.
+  documents use at all, and
+* it is not another study told in the same words: when each side names things of its
+  own that almost no corpus document holds (a herb, a compound, a place) and the
+  passage pairs none of them, the shared words are the method's, not the source's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +26,7 @@ from screening.index import CorpusIndex
 from screening.postings import Postings, QueryWords, df_cap_for, window_shares
 from screening.report.labels import KIND_REWRITE
 from screening.report.model import Match
-from screening.semantic.lexicon import get_lexicon
+from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.words import Word, key_hash, native_keys
 
 __all__ = ["RarityRules", "paired_words", "shared_by_others"]
@@ -43,6 +46,10 @@ class RarityRules:
     short_chars: int = 100
     short_rare_pairs: int = 5
     rare_share: float = 0.01
+    # Another study: both sides hold `own_names` unpaired words that at most
+    # `name_docs` corpus documents hold, and no paired word is that rare.
+    name_docs: int = 3
+    own_names: int = 2
 
     def keep(
         self,
@@ -51,15 +58,20 @@ class RarityRules:
         *,
         exclude: Collection[str] = (),
         chinese: bool = True,
+        unpaired: Mapping[int, tuple[Sequence[Word], Sequence[Word]]] | None = None,
     ) -> list[Match]:
-        """The matches, less the rewrite matches the corpus shows to be stock text or
-        too thin (a translated match keeps its own stricter rules)."""
+        """The matches, less the rewrite matches the corpus shows to be stock text,
+        too thin or another study (a translated match keeps its own stricter rules).
+        `unpaired` holds, by `id` of a match, the words of its thesis and source
+        passages it does not pair."""
         rewrites = [m for m in matches if m.kind == KIND_REWRITE]
         if not rewrites:
             return matches
         others, rare = self.evidence(rewrites, index, exclude=exclude, chinese=chinese)
         short = np.array([m.length < self.short_chars for m in rewrites])
         drop = (others >= self.stock_docs) | (short & (rare < self.short_rare_pairs))
+        if unpaired:
+            drop |= self.other_study(rewrites, unpaired, index, exclude, chinese)
         dropped = {id(m) for m, d in zip(rewrites, drop.tolist(), strict=True) if d}
         return [m for m in matches if id(m) not in dropped]
 
@@ -92,6 +104,41 @@ class RarityRules:
             _word_window(query, len(firm)), weights=is_rare, minlength=len(matches)
         )
         return others, rare.astype(np.int64)
+
+    def other_study(
+        self,
+        matches: Sequence[Match],
+        unpaired: Mapping[int, tuple[Sequence[Word], Sequence[Word]]],
+        index: CorpusIndex,
+        exclude: Collection[str],
+        chinese: bool,
+    ) -> np.ndarray:
+        """For each match: do both sides name their own nearly unique things while the
+        passage pairs none (a same-method study of other herbs, compounds, sites)?"""
+        parts, _alive, _ids = index.word_postings(exclude)
+        lexicon = get_lexicon()
+        out = np.zeros(len(matches), dtype=bool)
+        for i, m in enumerate(matches):
+            q_own, s_own = unpaired.get(id(m), ((), ()))
+            if not q_own or not s_own:
+                continue
+            named = [
+                _word_df(parts, [_firm(w, lexicon)]) for w in paired_words(m, chinese)
+            ]
+            if any(0 < df[0] <= self.name_docs for df in named):
+                continue
+            own = []
+            for side in (q_own, s_own):
+                keys = [_firm(w, lexicon) for w in side if w.kind != "term"]
+                keys = [k for k in keys if len(k)]
+                own.append(int(np.sum(_word_df(parts, keys) <= self.name_docs)))
+            out[i] = min(own) >= self.own_names
+        return out
+
+
+def _firm(word: Word, lexicon: Lexicon) -> np.ndarray:
+    """A word's hashed firm meaning keys (its looser "~" ones left out)."""
+    return key_hash([k for k in native_keys(word, lexicon) if not k.startswith("~")])
 
 
 def paired_words(match: Match, chinese: bool) -> list[Word]:

@@ -214,3 +214,69 @@ def test_a_short_passage_of_words_many_documents_use_is_too_thin() -> None:
     # same words are a long passage's evidence.
     assert RarityRules().keep([match(80)], screener.index_) == []
     assert RarityRules().keep([match(120)], screener.index_) == [match(120)]
+
+
+# A TLC/HPLC quality-standard abstract: its method is every such study's method, its
+# herbs and marker compound are its own.
+_TLC_SOURCE = (
+    "目的 建立复方银翘颗粒的质量标准。方法 采用薄层色谱法对金银花、连翘、牛蒡子进行定性鉴别，"
+    "采用高效液相色谱法测定制剂中绿原酸的含量。结果 薄层色谱斑点清晰，阴性对照无干扰，"
+    "绿原酸进样量在0.1～2.0μg范围内线性关系良好。结论 该方法简便准确，可用于复方银翘颗粒的质量控制。"
+)
+# Another preparation's standard, by the same method: other herbs, another compound.
+_TLC_OTHER = (
+    "目的 制定参苓健脾片的质量控制方法。方法 用薄层色谱法鉴别白术、茯苓和山药，"
+    "并以高效液相色谱法测定片剂中橙皮苷的含量。结果 薄层图谱斑点清晰，阴性对照无干扰，"
+    "橙皮苷线性关系良好。结论 本方法简便，可用于参苓健脾片的质量控制。"
+)
+# The source itself reworded: its herbs and compound kept.
+_TLC_REWRITE = (
+    "为了给复方银翘颗粒制定质量标准，本文以薄层色谱法定性鉴别了方中的金银花、连翘与牛蒡子，"
+    "又用高效液相色谱法测定了颗粒中绿原酸的含量。薄层色谱的斑点清楚，阴性对照不干扰；"
+    "绿原酸在0.1～2.0μg之间线性良好。该法简便、准确，适合复方银翘颗粒的质量控制。"
+)
+_METHOD_PHRASES = (
+    "采用薄层色谱法鉴别，斑点清晰",
+    "用高效液相色谱法测定含量，线性关系良好",
+    "阴性对照无干扰",
+    "方法简便，可用于质量控制",
+)
+
+
+def _tlc_corpus() -> dict[str, str]:
+    """The source among studies that each write one of the method's phrases (each
+    phrase in three of them)."""
+    herbs = ("黄连", "黄芩", "大黄", "当归", "川芎", "丹参")
+    studies = {
+        f"method-{i}": f"{random_chinese(700 + i, 80)}，{herbs[i % 6]}"
+        f"{_METHOD_PHRASES[i % 4]}。{random_chinese(800 + i, 120)}。"
+        for i in range(12)
+    }
+    return _filler() | studies | {"source": _TLC_SOURCE}
+
+
+def _tlc_rewrites(part: str, rules: RarityRules) -> list[Match]:
+    screener = Screener().fit(_tlc_corpus())
+    screener.finder_ = MeaningFinder(rarity=rules)
+    thesis = random_chinese(501, 300) + "\n" + part + "\n" + random_chinese(502, 300)
+    return _rewrites(screener, thesis)
+
+
+def test_another_study_by_the_same_method_is_not_a_rewrite_of_the_source() -> None:
+    # The short-passage rule is off, to show this rule alone.
+    unruled = _tlc_rewrites(_TLC_OTHER, RarityRules(short_rare_pairs=0, own_names=99))
+    assert [m.source for m in unruled] == ["source"]
+    assert ("薄层", "薄层") in unruled[0].pairs
+    # No stock text: the method's words are spread over the corpus, none holds most.
+    others, _ = RarityRules().evidence(unruled, Screener().fit(_tlc_corpus()).index_)
+    assert others.tolist() == [0]
+
+    # Each side names its own herbs and compound and the passage pairs none of them.
+    assert _tlc_rewrites(_TLC_OTHER, RarityRules(short_rare_pairs=0)) == []
+
+
+def test_a_rewrite_that_keeps_the_sources_herbs_and_compound_is_found() -> None:
+    (m,) = _tlc_rewrites(_TLC_REWRITE, RarityRules())
+
+    assert m.source == "source"
+    assert {("银翘", "银翘"), ("绿原", "绿原")} <= set(m.pairs)
