@@ -235,7 +235,7 @@ class MeaningFinder:
         skip = [(m.offset, m.end) for m in reported]
         covered = covered_sentences(side, skip)
         out: list[Match] = []
-        unpaired: dict[int, tuple[list[Word], list[Word]]] = {}
+        words: dict[int, tuple[list[Word], list[Word], list[Word]]] = {}
         for doc_id, sents in cands:
             # Only the thesis sentences the retrieval pointed at are aligned (with a
             # sentence either side), and not those the character layer reported.
@@ -265,24 +265,46 @@ class MeaningFinder:
                 )
                 out.append(match)
                 if not p.cross_language:
-                    unpaired[id(match)] = (
-                        _unpaired(region, p.tgt_span, {q for q, _ in p.pairs}),
-                        _unpaired(src, p.src_span, {s for _, s in p.pairs}),
+                    words[id(match)] = _own_and_shared(
+                        region, p.tgt_span, src, p.src_span
                     )
         out = self.rarity.keep(
-            out, index, exclude=exclude, chinese=side.chinese, unpaired=unpaired
+            out, index, exclude=exclude, chinese=side.chinese, words=words
         )
         return _best_per_span(out)
 
 
-def _unpaired(side: MeaningSide, span: tuple[int, int], paired: set[str]) -> list[Word]:
-    """The words of a passage (a span of the original text) it does not pair."""
+def _in_span(side: MeaningSide, span: tuple[int, int]) -> list[int]:
+    """Indices of the words inside a span of the original text."""
     to_orig = side.norm.to_original
     return [
-        w
-        for w in side.words
-        if span[0] <= int(to_orig[w.start]) < span[1] and w.text not in paired
+        i
+        for i, w in enumerate(side.words)
+        if span[0] <= int(to_orig[w.start]) < span[1]
     ]
+
+
+def _own_and_shared(
+    tgt: MeaningSide,
+    t_span: tuple[int, int],
+    src: MeaningSide,
+    s_span: tuple[int, int],
+) -> tuple[list[Word], list[Word], list[Word]]:
+    """The thesis passage's words the source passage shares (by a meaning key), and
+    each side's words the other does not hold at all."""
+    t_idx, s_idx = _in_span(tgt, t_span), _in_span(src, s_span)
+    t_keys = [{k.lstrip("~") for k in tgt.native[i]} for i in t_idx]
+    s_keys = [{k.lstrip("~") for k in src.native[j]} for j in s_idx]
+    t_all = set().union(*t_keys) if t_keys else set()
+    s_all = set().union(*s_keys) if s_keys else set()
+    shared = [tgt.words[i] for i, ks in zip(t_idx, t_keys, strict=True) if ks & s_all]
+    t_own = [
+        tgt.words[i] for i, ks in zip(t_idx, t_keys, strict=True) if not ks & s_all
+    ]
+    s_own = [
+        src.words[j] for j, ks in zip(s_idx, s_keys, strict=True) if not ks & t_all
+    ]
+    return shared, t_own, s_own
 
 
 def _best_per_span(matches: list[Match]) -> list[Match]:

@@ -58,20 +58,20 @@ class RarityRules:
         *,
         exclude: Collection[str] = (),
         chinese: bool = True,
-        unpaired: Mapping[int, tuple[Sequence[Word], Sequence[Word]]] | None = None,
+        words: Mapping[int, tuple[Sequence[Word], ...]] | None = None,
     ) -> list[Match]:
         """The matches, less the rewrite matches the corpus shows to be stock text,
         too thin or another study (a translated match keeps its own stricter rules).
-        `unpaired` holds, by `id` of a match, the words of its thesis and source
-        passages it does not pair."""
+        `words` holds, by `id` of a match, the thesis passage's words the source
+        passage shares, and each side's words the other does not hold."""
         rewrites = [m for m in matches if m.kind == KIND_REWRITE]
         if not rewrites:
             return matches
         others, rare = self.evidence(rewrites, index, exclude=exclude, chinese=chinese)
         short = np.array([m.length < self.short_chars for m in rewrites])
         drop = (others >= self.stock_docs) | (short & (rare < self.short_rare_pairs))
-        if unpaired:
-            drop |= self.other_study(rewrites, unpaired, index, exclude, chinese)
+        if words:
+            drop |= self.other_study(rewrites, words, index, exclude)
         dropped = {id(m) for m, d in zip(rewrites, drop.tolist(), strict=True) if d}
         return [m for m in matches if id(m) not in dropped]
 
@@ -108,32 +108,37 @@ class RarityRules:
     def other_study(
         self,
         matches: Sequence[Match],
-        unpaired: Mapping[int, tuple[Sequence[Word], Sequence[Word]]],
+        words: Mapping[int, tuple[Sequence[Word], ...]],
         index: CorpusIndex,
         exclude: Collection[str],
-        chinese: bool,
     ) -> np.ndarray:
-        """For each match: do both sides name their own nearly unique things while the
-        passage pairs none (a same-method study of other herbs, compounds, sites)?"""
+        """For each match: do both sides name their own nearly unique things while they
+        share none (a same-method study of other herbs, compounds, sites)?"""
         parts, _alive, _ids = index.word_postings(exclude)
         lexicon = get_lexicon()
+
+        def named(side: Sequence[Word]) -> int:
+            keys = [_firm(w, lexicon) for w in side if w.kind != "term"]
+            df = _word_df(parts, [k for k in keys if len(k)])
+            return int(np.sum(df <= self.name_docs))
+
         out = np.zeros(len(matches), dtype=bool)
         for i, m in enumerate(matches):
-            q_own, s_own = unpaired.get(id(m), ((), ()))
-            if not q_own or not s_own:
-                continue
-            named = [
-                _word_df(parts, [_firm(w, lexicon)]) for w in paired_words(m, chinese)
-            ]
-            if any(0 < df[0] <= self.name_docs for df in named):
-                continue
-            own = []
-            for side in (q_own, s_own):
-                keys = [_firm(w, lexicon) for w in side if w.kind != "term"]
-                keys = [k for k in keys if len(k)]
-                own.append(int(np.sum(_word_df(parts, keys) <= self.name_docs)))
-            out[i] = min(own) >= self.own_names
+            shared, t_own, s_own = words.get(id(m), ((), (), ()))
+            out[i] = (
+                named(t_own) >= self.own_names
+                and named(s_own) >= self.own_names
+                and not self._any_named(shared, parts, lexicon)
+            )
         return out
+
+    def _any_named(
+        self, shared: Sequence[Word], parts: Sequence[Postings], lexicon: Lexicon
+    ) -> bool:
+        """Does the passage share a word nearly no corpus document holds?"""
+        keys = [_firm(w, lexicon) for w in shared]
+        df = _word_df(parts, [k for k in keys if len(k)])
+        return bool(np.any((df > 0) & (df <= self.name_docs)))
 
 
 def _firm(word: Word, lexicon: Lexicon) -> np.ndarray:
