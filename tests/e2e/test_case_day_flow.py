@@ -59,6 +59,8 @@ def _seed(live_server, tag: str) -> dict[str, int]:  # type: ignore[no-untyped-d
 
 
 def _as(page, live_server, who: str, tag: str) -> None:  # type: ignore[no-untyped-def]
+    # Requests still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     browser_login(page, live_server, f"{who}-{tag}", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
@@ -95,6 +97,8 @@ def _offered(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _tipster(page, base: str, code: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    # Requests still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto(f"{base}/tips/follow")
     page.fill("input[name=code]", code)
@@ -302,6 +306,8 @@ def test_tip_to_final_decision_with_a_mixed_panel_and_the_comment_not_skipped(
         ).one()
         number = letters.latest_decision(s, case_id).number
         check_code = doc.verify_code
+    # Requests still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto(f"{base}/public/verify/letter")
     page.fill("[data-testid=letter-verify-form] input[name=number]", number)

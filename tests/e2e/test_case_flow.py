@@ -56,6 +56,8 @@ def _seed(live_server, tag: str) -> dict[str, int]:  # type: ignore[no-untyped-d
 
 
 def _as(page, live_server, who: str, tag: str) -> None:  # type: ignore[no-untyped-def]
+    # Requests still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()  # a fresh session: the next person signs in
     browser_login(page, live_server, f"{who}-{tag}", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
@@ -130,6 +132,8 @@ def test_anonymous_tip_to_archived_final_decision_with_appeal(live_server, page)
     _flash_ok(page)
 
     # 3. The tipster signs in with the receipt and answers.
+    # Requests still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto(f"{base}/tips/follow")
     page.fill("input[name=code]", code)
@@ -250,6 +254,8 @@ def test_anonymous_tip_to_archived_final_decision_with_appeal(live_server, page)
         assert step in timeline
 
     # The tipster sees the case closed, with the reasons given.
+    # Requests still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto(f"{base}/tips/follow")
     page.fill("input[name=code]", code)

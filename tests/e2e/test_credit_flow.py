@@ -82,6 +82,8 @@ def _final_decision(live_server, person_id: int) -> None:
 
 
 def _switch_user(page, live_server, username: str) -> None:
+    # Requests still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     browser_login(page, live_server, username, "browser-pass-1")
     page.wait_for_selector("[data-testid=current-user]")

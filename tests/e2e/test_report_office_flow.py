@@ -137,6 +137,8 @@ def test_batch_to_a_filtered_report_with_flags(
     line = page.locator(".verify-line").inner_text()
     verify = re.search(r"(https?://\S+/public/report-verify\?\S+)", line)
     assert verify is not None
+    # Requests still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto(verify.group(1))
     expect(page.locator("[data-testid=verify-result]")).to_contain_text("真实有效")
