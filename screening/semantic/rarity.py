@@ -71,7 +71,8 @@ class RarityRules:
         short = np.array([m.length < self.short_chars for m in rewrites])
         drop = (others >= self.stock_docs) | (short & (rare < self.short_rare_pairs))
         if words:
-            drop |= self.other_study(rewrites, words, index, exclude)
+            parts, _alive, _ids = index.word_postings(exclude)
+            drop |= self.other_study(rewrites, words, parts)
         dropped = {id(m) for m, d in zip(rewrites, drop.tolist(), strict=True) if d}
         return [m for m in matches if id(m) not in dropped]
 
@@ -109,41 +110,39 @@ class RarityRules:
         self,
         matches: Sequence[Match],
         words: Mapping[int, tuple[Sequence[Word], ...]],
-        index: CorpusIndex,
-        exclude: Collection[str],
+        parts: Sequence[Postings],
     ) -> np.ndarray:
         """For each match: do both sides name their own nearly unique things while they
         share none (a same-method study of other herbs, compounds, sites)?"""
-        parts, _alive, _ids = index.word_postings(exclude)
         lexicon = get_lexicon()
-
-        def named(side: Sequence[Word]) -> int:
-            keys = [_firm(w, lexicon) for w in side if w.kind != "term"]
-            df = _word_df(parts, [k for k in keys if len(k)])
-            return int(np.sum(df <= self.name_docs))
-
         out = np.zeros(len(matches), dtype=bool)
         for i, m in enumerate(matches):
             shared, t_own, s_own = words.get(id(m), ((), (), ()))
+            # An own word the corpus does not hold at all (df 0) counts as named.
+            t_df, s_df = (
+                _side_df(parts, [w for w in own if w.kind != "term"], lexicon)
+                for own in (t_own, s_own)
+            )
+            shared_df = _side_df(parts, shared, lexicon)
             out[i] = (
-                named(t_own) >= self.own_names
-                and named(s_own) >= self.own_names
-                and not self._any_named(shared, parts, lexicon)
+                np.sum(t_df <= self.name_docs) >= self.own_names
+                and np.sum(s_df <= self.name_docs) >= self.own_names
+                and not np.any((shared_df > 0) & (shared_df <= self.name_docs))
             )
         return out
 
-    def _any_named(
-        self, shared: Sequence[Word], parts: Sequence[Postings], lexicon: Lexicon
-    ) -> bool:
-        """Does the passage share a word nearly no corpus document holds?"""
-        keys = [_firm(w, lexicon) for w in shared]
-        df = _word_df(parts, [k for k in keys if len(k)])
-        return bool(np.any((df > 0) & (df <= self.name_docs)))
+
+def _side_df(
+    parts: Sequence[Postings], words: Sequence[Word], lexicon: Lexicon
+) -> np.ndarray:
+    """The document frequency of each of `words` that has a firm meaning key."""
+    keys = [key_hash(_firm_keys(w, lexicon)) for w in words]
+    return _word_df(parts, [k for k in keys if len(k)])
 
 
-def _firm(word: Word, lexicon: Lexicon) -> np.ndarray:
-    """A word's hashed firm meaning keys (its looser "~" ones left out)."""
-    return key_hash([k for k in native_keys(word, lexicon) if not k.startswith("~")])
+def _firm_keys(word: Word, lexicon: Lexicon) -> list[str]:
+    """A word's firm meaning keys (its looser "~" ones left out)."""
+    return [k for k in native_keys(word, lexicon) if not k.startswith("~")]
 
 
 def paired_words(match: Match, chinese: bool) -> list[Word]:
@@ -167,7 +166,7 @@ def _query(
     firm: list[np.ndarray] = []
     for w_no, m in enumerate(matches):
         for w in paired_words(m, chinese):
-            own = [k for k in native_keys(w, lexicon) if not k.startswith("~")]
+            own = _firm_keys(w, lexicon)
             window += [w_no] * len(own)
             word += [len(weight)] * len(own)
             keys += own
