@@ -76,6 +76,7 @@ class Case:
     source_offset: int
     source_length: int
     level: str
+    row_id: str = ""
 
 
 @dataclass
@@ -101,15 +102,17 @@ def original(source: dict[str, object]) -> str:
 
 
 def read_rows(prefix: str) -> dict[str, list[dict[str, object]]]:
-    """The rows of `<prefix>_<kind>.jsonl` (and `<prefix>_<kind>2.jsonl`) by kind."""
+    """The rows of `<prefix>_<kind>.jsonl` (then `<prefix>_<kind>2.jsonl`, 3, ...) by kind."""
     out: dict[str, list[dict[str, object]]] = {}
     for kind in ("light", "medium", "heavy", "translated"):
         path = DATA / f"{prefix}_{kind}.jsonl"
         lines = path.read_text(encoding="utf-8").splitlines()
-        # A second file of the same kind widens the set (tune_heavy2.jsonl; README).
-        more = DATA / f"{prefix}_{kind}2.jsonl"
-        if more.exists():
+        # Further files of the same kind widen the set (tune_heavy2.jsonl,
+        # tune_heavy3.jsonl; README), read in their number's order.
+        number = 2
+        while (more := DATA / f"{prefix}_{kind}{number}.jsonl").exists():
             lines += more.read_text(encoding="utf-8").splitlines()
+            number += 1
         out[kind] = [json.loads(line) for line in lines if line.strip()]
     return out
 
@@ -205,7 +208,14 @@ def build(prefix: str, n_docs: int, seed: int) -> Bench:
         for offset, p in placed:
             cases.append(
                 Case(
-                    name, offset, len(p.text), doc_of[p.source], 0, len(p.source), level
+                    name,
+                    offset,
+                    len(p.text),
+                    doc_of[p.source],
+                    0,
+                    len(p.source),
+                    level,
+                    p.row_id,
                 )
             )
         theses[name] = text
@@ -353,7 +363,41 @@ def run_setting(
     return run_baseline(bench, pairs)
 
 
-def run_set(prefix: str, n_docs: int, seed: int, settings: Sequence[str]) -> None:
+def print_per_passage(
+    bench: Bench, by_setting: dict[str, list[Detection]], level: str
+) -> None:
+    """Each passage of one level with its plagdet in every setting (a diagnosis of
+    where one setting loses to another), the passages where they differ first."""
+    print(f"\n== {level} passages, plagdet per setting (differing first)")
+    rows = []
+    for c in bench.cases:
+        if c.level != level:
+            continue
+        figures = [
+            pan_scores(
+                [c],
+                [
+                    d
+                    for d in dets
+                    if d.this_reference == c.this_reference
+                    and d.source_reference == c.source_reference
+                ],
+            ).plagdet
+            for dets in by_setting.values()
+        ]
+        rows.append((min(figures) - max(figures), c.row_id, c.this_reference, figures))
+    print(f"{'row':<22}{'thesis':<18}" + "".join(f"{s:>9}" for s in by_setting))
+    for _, row_id, thesis, figures in sorted(rows):
+        print(f"{row_id:<22}{thesis:<18}" + "".join(f"{f:>9.3f}" for f in figures))
+
+
+def run_set(
+    prefix: str,
+    n_docs: int,
+    seed: int,
+    settings: Sequence[str],
+    per_passage: str | None = None,
+) -> None:
     """Build one set, run the settings asked for and print their figures side by side."""
     t0 = time.perf_counter()
     bench = build(prefix, n_docs, seed)
@@ -365,6 +409,7 @@ def run_set(prefix: str, n_docs: int, seed: int, settings: Sequence[str]) -> Non
     )
     pairs = pairs_of(bench, seed)
     results: dict[str, dict[str, Scores]] = {}
+    found: dict[str, list[Detection]] = {}
     with tempfile.TemporaryDirectory(prefix="chengxin-semantic-") as tmp:
         for setting in settings:
             t0 = time.perf_counter()
@@ -374,6 +419,7 @@ def run_set(prefix: str, n_docs: int, seed: int, settings: Sequence[str]) -> Non
                 f"\n{setting}: {len(bench.theses)} theses, {len(pairs)} pairs; {seconds:.1f}s wall"
             )
             results[setting] = print_setting(TITLES[setting], bench, dets)
+            found[setting] = dets
     print(f"\n== {prefix} set, plagdet side by side")
     print(f"{'level':<21}" + "".join(f"{s:>9}" for s in settings))
     for level in (*LEVELS, "overall"):
@@ -381,6 +427,8 @@ def run_set(prefix: str, n_docs: int, seed: int, settings: Sequence[str]) -> Non
             f"{level:<21}"
             + "".join(f"{results[s][level].plagdet:>9.3f}" for s in settings)
         )
+    if per_passage:
+        print_per_passage(bench, found, per_passage)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -399,6 +447,11 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(SETTINGS),
         help=f"comma-separated, of {', '.join(SETTINGS)} (default: all)",
     )
+    ap.add_argument(
+        "--per-passage",
+        choices=LEVELS,
+        help="print each tuning passage of this level with its figure per setting",
+    )
     args = ap.parse_args(argv)
     settings = [s for s in args.settings.split(",") if s]
     if not settings or set(settings) - set(SETTINGS):
@@ -409,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 0
-    run_set("tune", args.docs, args.seed, settings)
+    run_set("tune", args.docs, args.seed, settings, args.per_passage)
     if args.heldout:
         run_set("heldout", args.docs, args.seed, settings)
     return 0

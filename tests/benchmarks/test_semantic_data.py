@@ -108,10 +108,11 @@ def test_the_baseline_finds_a_rewrite_and_ignores_an_unrelated_passage() -> None
     assert align_pair("t", str(other["text"]), "s", str(medium["text"])) == []
 
 
-def test_the_second_heavy_file_widens_the_tuning_set_from_unused_abstracts() -> None:
-    extra = DATA / "tune_heavy2.jsonl"
+def _widens_from_unused_abstracts(name: str, least: int) -> None:
+    """A further heavy file: its own abstracts, none used by another row, all read."""
+    extra = DATA / name
     rows = [json.loads(line) for line in extra.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) >= 30
+    assert len(rows) >= least
     mine = {(r["source"]["file"], r["source"]["line"]) for r in rows}
     assert len(mine) == len(rows)
     others: set[tuple[str, int]] = set()
@@ -120,6 +121,15 @@ def test_the_second_heavy_file_widens_the_tuning_set_from_unused_abstracts() -> 
             for line in path.read_text(encoding="utf-8").splitlines():
                 src = json.loads(line)["source"]
                 others.add((src["file"], src["line"]))
-    assert not mine & others, "tune_heavy2 reuses an abstract of another row"
+    assert not mine & others, f"{name} reuses an abstract of another row"
     heavy = read_rows("tune")["heavy"]
     assert {r["id"] for r in rows} <= {r["id"] for r in heavy}
+
+
+def test_the_second_heavy_file_widens_the_tuning_set_from_unused_abstracts() -> None:
+    _widens_from_unused_abstracts("tune_heavy2.jsonl", 30)
+
+
+def test_the_third_heavy_file_widens_the_tuning_set_from_unused_abstracts() -> None:
+    _widens_from_unused_abstracts("tune_heavy3.jsonl", 25)
+    assert len(read_rows("tune")["heavy"]) >= 60 + 35 + 25
