@@ -72,6 +72,9 @@ class MeaningParams:
     # the other text's passage: a sentence merged, split or framed around the seeds.
     extend_containment: float = 0.4
     extend_pairs: int = 3
+    # A passage also grows by the sentence pair at its corner (next sentence of both
+    # texts) alike by the PAN 2014 winner's Dice bar (0.33); above 1: never.
+    corner_dice: float = 0.33
     # Each sentence of a merged (or split) pair must be this much said by the other
     # (0.3 let a clean thesis of the tuning set match a same-field abstract in `screen`).
     window_containment: float = 0.5
@@ -97,6 +100,8 @@ class MeaningParams:
             passage_dice=self.cross_passage_dice,
             single_seed_dice=self.cross_single_seed_dice,
             min_passage_distinctive=self.cross_min_passage_distinctive,
+            # Across languages a dictionary's Dice is lower anyway: not grown so.
+            corner_dice=1.01,
             # A translated passage is judged by its own stricter rules above, not by
             # the longer passages `screen` asks of one language.
             min_chars=min(self.min_chars, self.cross_min_chars),

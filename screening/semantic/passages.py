@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from screening.semantic.latin import latin_gist_holds
@@ -379,7 +380,69 @@ def _extend(
                     at = Counter(int(tgt.word_sent[i]) for i, _ in pairs)
                     out.append((at.most_common(1)[0][0], si, 0.0, pairs))
                     grown = True
+        if not grown:
+            corner = _corner(out, groups, keys, sides, weights, params, taken)
+            if corner is not None:
+                out.append(corner)
+                taken.add(corner[0])
+                grown = True
     return sorted(out, key=lambda x: (x[0], x[1]))
+
+
+def _corner(
+    cluster: list[_Seed],
+    groups: tuple[list[list[int]], list[list[int]]],
+    keys: tuple[list[tuple[str, ...]], list[tuple[str, ...]]],
+    sides: tuple[MeaningSide, MeaningSide],
+    weights: Weights,
+    params: MeaningParams,
+    taken: set[int],
+) -> _Seed | None:
+    """The best sentence pair just outside the passage in both texts (a next thesis
+    sentence with the next one or two source sentences, either end) alike by the PAN
+    2014 winner's own seed bar, or None.
+
+    Sanchez-Perez et al. seed every sentence pair over Dice 0.33 and let clustering
+    join the seeds that lie close: a sentence rewritten beside a firm seed is such a
+    pair, though too weak to seed a passage alone here. Only a passage's own corners
+    are tried, so a weak pair never starts one, and the passage is judged as a whole.
+    """
+    if params.corner_dice > 1.0:
+        return None
+    q_groups, s_groups = groups
+    tgt, src = sides
+    q_lo, q_hi = min(x[0] for x in cluster), max(x[0] for x in cluster)
+    s_lo, s_hi = min(x[1] for x in cluster), max(x[1] for x in cluster)
+    best: tuple[float, _Seed] | None = None
+    for qi, at_q in ((q_lo - 1, q_lo), (q_hi + 1, q_hi)):
+        if qi in taken or not _next_to(tgt, min(qi, at_q), max(qi, at_q)):
+            continue
+        for run in (
+            (s_lo - 1,),
+            (s_lo - 2, s_lo - 1),
+            (s_hi + 1,),
+            (s_hi + 1, s_hi + 2),
+        ):
+            edge = s_lo if run[0] < s_lo else s_hi
+            chain = sorted((*run, edge))
+            if not all(_next_to(src, a, b) for a, b in pairwise(chain)):
+                continue
+            ov = _match_words(
+                q_groups[qi],
+                [j for si in run for j in s_groups[si]],
+                keys[0],
+                keys[1],
+                weights.q,
+                weights.s,
+            )
+            if ov.dice < params.corner_dice or not _extends_pairs(
+                ov.pairs, weights, params
+            ):
+                continue
+            if best is None or ov.dice > best[0]:
+                at = Counter(int(src.word_sent[j]) for _, j in ov.pairs)
+                best = (ov.dice, (qi, at.most_common(1)[0][0], 0.0, ov.pairs))
+    return None if best is None else best[1]
 
 
 def _words_of(side: MeaningSide, cluster: list[_Seed], at: int) -> list[int]:
@@ -400,9 +463,18 @@ def _extends(
 ) -> bool:
     """Whether a next sentence belongs to the passage: most of its words found there,
     in enough pairs, two of them distinctive."""
+    return ov.containment >= params.extend_containment and _extends_pairs(
+        pairs, weights, params
+    )
+
+
+def _extends_pairs(
+    pairs: list[tuple[int, int]], weights: Weights, params: MeaningParams
+) -> bool:
+    """Whether the word pairs of a growing sentence are enough: several, two of them
+    distinctive."""
     return (
-        ov.containment >= params.extend_containment
-        and len(pairs) >= params.extend_pairs
+        len(pairs) >= params.extend_pairs
         and sum(weights.distinctive[i] for i, _ in pairs) >= params.min_distinctive
     )
 

@@ -5,7 +5,8 @@ passage does not grow into the source's next sentence for the terms it repeats."
 from __future__ import annotations
 
 from screening.normalize import normalize
-from screening.semantic.align import align_meaning, prepare
+from screening.semantic.align import MeaningParams, align_meaning, prepare
+from screening.semantic.finder import MeaningFinder
 
 # Written by hand for this test (not taken from any corpus).
 SOURCE = (
@@ -75,3 +76,50 @@ def test_a_copied_passage_does_not_grow_into_the_sources_next_sentence() -> None
 
 def test_an_unrelated_passage_is_still_not_reported() -> None:
     assert _align(SOURCE, BEFORE + AFTER) == []
+
+
+# Written by hand for this test (not taken from any corpus): a firm seed (the first
+# sentence, Dice about 0.6, too weak to stand alone) and a conclusion said in other words
+# (Dice about 0.36 with the source's conclusion: below a seed, above the PAN 2014 bar).
+CORNER_SOURCE = (
+    "本研究利用延河流域2000年至2018年的观测资料，分析了坝系拦沙量随淤积年限和坝控面积的"
+    "变化规律，并与径流小区的测验结果进行了比较。"
+    "结果表明，坝系布局对流域减沙具有决定性作用，骨干坝的拦沙贡献最大，中小型淤地坝次之。"
+)
+CORNER_FIRST = (
+    "文章依据延河流域2000—2018年间积累的观测数据，探讨了坝系拦截泥沙的数量怎样随淤积"
+    "年数和坝控面积而变化，又把这些结果同径流小区的测验结果作了对照。"
+)
+CORNER_REWRITE = (
+    CORNER_FIRST
+    + "可以看出，坝系怎样布局在很大程度上决定了流域减沙的成效，其中骨干坝拦下的泥沙最多。"
+)
+# The same first sentence followed by a finding the source does not report.
+CORNER_OTHER = (
+    CORNER_FIRST
+    + "此外，笔者还测定了坝地土壤的有机碳含量，发现淤积区的有机碳储量明显高于两侧坡面。"
+)
+
+
+def test_a_passage_grows_by_the_sentence_pair_at_its_corner() -> None:
+    src, thesis = prepare(normalize(CORNER_SOURCE)), prepare(normalize(CORNER_REWRITE))
+
+    (found,) = align_meaning(src, thesis)
+
+    assert found.tgt_span == (0, len(CORNER_REWRITE))
+    assert found.src_span == (0, len(CORNER_SOURCE))
+    assert ("骨干", "骨干") in found.pairs or ("布局", "布局") in found.pairs
+    # Without corner growth the lone first seed is not close enough to be reported.
+    never = MeaningParams(corner_dice=1.01)
+    assert align_meaning(src, thesis, never) == []
+
+
+def test_a_corner_sentence_saying_something_else_does_not_rescue_a_lone_seed() -> None:
+    src, thesis = prepare(normalize(CORNER_SOURCE)), prepare(normalize(CORNER_OTHER))
+
+    assert align_meaning(src, thesis) == []
+
+
+def test_screen_does_not_grow_passages_by_corners() -> None:
+    assert MeaningFinder().params.corner_dice > 1.0
+    assert MeaningParams().for_languages(cross=True).corner_dice > 1.0
