@@ -65,6 +65,9 @@ class MeaningParams:
     min_chars: int = 50
     passage_dice: float = 0.45
     single_seed_dice: float = 0.65
+    # ...unless it pairs this many distinctive words (a long sentence pair: the PAN
+    # 2014 winner keeps any seed); then it needs only `passage_dice`.
+    long_seed_pairs: int = 20
     min_passage_distinctive: int = 6
     min_word_pairs: int = 3
     max_sentence_chars: int = 200
@@ -102,6 +105,7 @@ class MeaningParams:
             min_passage_distinctive=self.cross_min_passage_distinctive,
             # Across languages a dictionary's Dice is lower anyway: not grown so.
             corner_dice=1.01,
+            long_seed_pairs=10**6,
             # A translated passage is judged by its own stricter rules above, not by
             # the longer passages `screen` asks of one language.
             min_chars=min(self.min_chars, self.cross_min_chars),

@@ -147,13 +147,15 @@ class MeaningFinder:
         # longer source sentence seeds when it holds 45% of its words there (a
         # rewrite splits sentences): the corpus-rarity rules then judge the whole
         # passage's words against the corpus.
-        # Passages are not grown by corner pairs here (`pan`, pairs given, does): a
-        # weak pair beside a seed is judged by the rarity rules, tuned without it.
+        # Passages are not grown by corner pairs here, nor is a long lone seed held
+        # to a passage's bar (`pan`, pairs given, does both): the rarity rules that
+        # judge `screen`'s passages against the corpus were tuned without them.
         self.params = params or MeaningParams(
             min_chars=SCREEN_MIN_CHARS,
             min_distinctive=1,
             seed_containment=0.45,
             corner_dice=1.01,
+            long_seed_pairs=10**6,
         )
         self.top_k = top_k
         self.min_share = min_share

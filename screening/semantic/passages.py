@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from screening.semantic.growth import Seed, extend, match_words, next_to
 from screening.semantic.latin import latin_gist_holds
-from screening.semantic.weights import LOOSE_CREDIT, Weights
+from screening.semantic.weights import Weights
 
 if TYPE_CHECKING:
     from screening.semantic.align import MeaningParams, MeaningSide
@@ -42,59 +41,6 @@ class MeaningPassage:
     cross_language: bool
 
 
-# A seed: thesis sentence, source sentence, score, aligned (thesis, source) word pairs.
-_Seed = tuple[int, int, float, list[tuple[int, int]]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Overlap:
-    """Weighted Dice of two word groups, the thesis side's covered share, the pairs."""
-
-    dice: float
-    containment: float
-    pairs: list[tuple[int, int]]
-
-
-def _match_words(
-    q_idx: Sequence[int],
-    s_idx: Sequence[int],
-    q_keys: list[tuple[str, ...]],
-    s_keys: list[tuple[str, ...]],
-    qw: list[float],
-    sw: list[float],
-) -> _Overlap:
-    """Weighted Dice of a one-to-one matching of words sharing a key, and the pairs."""
-    by_key: dict[str, list[tuple[int, bool]]] = {}
-    for j in s_idx:
-        for k in s_keys[j]:
-            loose = k.startswith("~")
-            by_key.setdefault(k[1:] if loose else k, []).append((j, loose))
-    used: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    matched = 0.0
-    matched_q = 0.0
-    for i in sorted(q_idx, key=lambda i: -qw[i]):
-        best, best_credit = -1, 0.0
-        for k in q_keys[i]:
-            q_loose = k.startswith("~")
-            for j, s_loose in by_key.get(k[1:] if q_loose else k, ()):
-                credit = LOOSE_CREDIT if (q_loose or s_loose) else 1.0
-                if j not in used and (credit, sw[j]) > (best_credit, sw[best]):
-                    best, best_credit = j, credit
-        if best >= 0:
-            used.add(best)
-            pairs.append((i, best))
-            matched += best_credit * (qw[i] + sw[best])
-            matched_q += best_credit * qw[i]
-    total_q = sum(qw[i] for i in q_idx)
-    total = total_q + sum(sw[j] for j in s_idx)
-    return _Overlap(
-        matched / total if total else 0.0,
-        matched_q / total_q if total_q else 0.0,
-        pairs,
-    )
-
-
 @dataclass(slots=True)
 class Alignment:
     """One pair of texts being aligned: what seeding, clustering, growing and judging
@@ -115,12 +61,12 @@ class Alignment:
     # seeds from one comparison, still one piece of evidence.
     origin: dict[tuple[int, int], int] = field(default_factory=dict)
 
-    def seeds(self, cos: Any) -> list[_Seed]:
+    def seeds(self, cos: Any) -> list[Seed]:
         """Sentence pairs alike in meaning: each thesis sentence with the source
         sentence it says best, or with two adjacent ones when it merges them; two
         adjacent thesis sentences that split one source sentence are tried together."""
         sims: dict[tuple[int, int], float] = {}
-        best: dict[int, tuple[float, list[_Seed]]] = {}
+        best: dict[int, tuple[float, list[Seed]]] = {}
         for qi, si, c in zip(
             cos.row.tolist(), cos.col.tolist(), cos.data.tolist(), strict=True
         ):
@@ -131,10 +77,10 @@ class Alignment:
             if qi in self.gist or qi + 1 in self.gist:
                 continue  # the English gist's looser seeds are taken one by one
             # Only sentences next to each other in the text (a side may hold a subset).
-            if (qi, si + 1) in sims and _next_to(self.src, si, si + 1):
+            if (qi, si + 1) in sims and next_to(self.src, si, si + 1):
                 # one thesis sentence, two source sentences
                 self._seed(best, (qi,), (si, si + 1), max(c, sims[qi, si + 1]))
-            if (qi + 1, si) in sims and _next_to(self.tgt, qi, qi + 1):
+            if (qi + 1, si) in sims and next_to(self.tgt, qi, qi + 1):
                 # two thesis sentences, one source sentence
                 self._seed(best, (qi, qi + 1), (si,), max(c, sims[qi + 1, si]))
         unique = {seed for _, found in best.values() for seed in _hashable(found)}
@@ -146,7 +92,7 @@ class Alignment:
 
     def _seed(
         self,
-        best: dict[int, tuple[float, list[_Seed]]],
+        best: dict[int, tuple[float, list[Seed]]],
         qs: tuple[int, ...],
         ss: tuple[int, ...],
         c: float,
@@ -155,7 +101,7 @@ class Alignment:
         better than what each thesis sentence had."""
         p = self._for(qs[0])
         q_groups, s_groups = self.groups
-        ov = _match_words(
+        ov = match_words(
             [i for q in qs for i in q_groups[q]],
             [j for s in ss for j in s_groups[s]],
             self.keys[0],
@@ -199,7 +145,7 @@ class Alignment:
         for q in qs:
             best[q] = (ov.dice, [seed for seed in found if seed[0] == q])
 
-    def passages(self, seeds: list[_Seed], gap: int) -> list[MeaningPassage]:
+    def passages(self, seeds: list[Seed], gap: int) -> list[MeaningPassage]:
         """Passages of the seeds clustered with `gap`; a cluster that does not hold as
         a whole is clustered again with a smaller gap (as Sanchez-Perez et al. do)."""
         out: list[MeaningPassage] = []
@@ -212,7 +158,7 @@ class Alignment:
                 if all(seed[0] in self.gist for seed in cluster)
                 else self.params
             )
-            grown = _extend(
+            grown = extend(
                 cluster,
                 self.groups,
                 self.keys,
@@ -227,26 +173,10 @@ class Alignment:
             if (
                 alone
                 and len(grown) == len(cluster)
-                and max(x[2] for x in cluster) < p.single_seed_dice
+                and max(x[2] for x in cluster) < _lone_bar(cluster, self.weights, p)
             ):
                 continue
-            passage = _passage(
-                grown, self.src, self.tgt, self.keys, self.weights, p, self.cross
-            )
-            # Terms are judged on what the seeds say: growing does not vouch for facts.
-            if (
-                passage is not None
-                and not self.cross
-                and _terms_differ(
-                    self.tgt,
-                    _words_of(self.tgt, cluster, 0),
-                    self.src,
-                    _words_of(self.src, cluster, 1),
-                )
-            ):
-                passage = None
-            if p is self.loose and not latin_gist_holds(grown, self.tgt, self.src):
-                passage = None
+            passage = self._judged(cluster, grown, p)
             if passage is not None:
                 self.taken.update(range(grown[0][0], grown[-1][0] + 1))
                 out.append(passage)
@@ -254,8 +184,41 @@ class Alignment:
                 out += self.passages(cluster, gap - 1)
         return sorted(out, key=lambda m: m.tgt_span)
 
+    def _judged(
+        self, cluster: list[Seed], grown: list[Seed], p: MeaningParams
+    ) -> MeaningPassage | None:
+        """The passage of a grown cluster, or None when it does not hold as a whole."""
+        passage = _passage(
+            grown, self.src, self.tgt, self.keys, self.weights, p, self.cross
+        )
+        # Terms are judged on what the seeds say: growing does not vouch for facts.
+        if (
+            passage is not None
+            and not self.cross
+            and _terms_differ(
+                self.tgt,
+                _words_of(self.tgt, cluster, 0),
+                self.src,
+                _words_of(self.src, cluster, 1),
+            )
+        ):
+            return None
+        if p is self.loose and not latin_gist_holds(grown, self.tgt, self.src):
+            return None
+        return passage
 
-def _clusters(seeds: list[_Seed], gap: int) -> list[list[_Seed]]:
+
+def _lone_bar(cluster: list[Seed], weights: Weights, params: MeaningParams) -> float:
+    """The Dice one comparison alone must reach: a passage's own, when it pairs as
+    many distinctive words as a passage of several sentences does (a long sentence
+    pair is as much evidence), else the closer single-seed bar."""
+    rare = sum(weights.distinctive[i] for seed in cluster for i, _ in seed[3])
+    if rare >= params.long_seed_pairs:
+        return params.passage_dice
+    return params.single_seed_dice
+
+
+def _clusters(seeds: list[Seed], gap: int) -> list[list[Seed]]:
     """Seeds close in both texts form one passage: split wherever seeds lie more than
     `gap` sentences apart in the thesis, then in the source, until nothing splits (the
     PAN 2014 winner's extension), so reordered sentences stay one passage."""
@@ -264,7 +227,7 @@ def _clusters(seeds: list[_Seed], gap: int) -> list[list[_Seed]]:
     work, done = [seeds], []
     side = 0
     while work:
-        nxt: list[list[_Seed]] = []
+        nxt: list[list[Seed]] = []
         for group in work:
             parts = _split(group, side, gap)
             if len(parts) == 1 and len(_split(group, 1 - side, gap)) == 1:
@@ -277,7 +240,7 @@ def _clusters(seeds: list[_Seed], gap: int) -> list[list[_Seed]]:
 
 
 def _said(
-    found: list[_Seed], side: int, n: int, words: list[int], weight: list[float]
+    found: list[Seed], side: int, n: int, words: list[int], weight: list[float]
 ) -> float:
     """The share of sentence `n`'s word weight (thesis side 0, source side 1) that the
     seeds `found` pair."""
@@ -288,15 +251,15 @@ def _said(
     return paired / total if total else 0.0
 
 
-def _hashable(seeds: list[_Seed]) -> list[Any]:
+def _hashable(seeds: list[Seed]) -> list[Any]:
     """Seeds as tuples all through, so that a set can drop repeats."""
     return [(q, s, d, tuple(pairs)) for q, s, d, pairs in seeds]
 
 
-def _chains(seeds: list[_Seed], gap: int) -> list[list[_Seed]]:
+def _chains(seeds: list[Seed], gap: int) -> list[list[Seed]]:
     """Seeds in thesis order, each joining the passage before it when it lies within
     `gap` sentences of it in both texts."""
-    out: list[list[_Seed]] = []
+    out: list[list[Seed]] = []
     for seed in sorted(seeds, key=lambda x: (x[0], x[1])):
         if out:
             last = out[-1]
@@ -312,10 +275,10 @@ def _chains(seeds: list[_Seed], gap: int) -> list[list[_Seed]]:
     return out
 
 
-def _split(seeds: list[_Seed], side: int, gap: int) -> list[list[_Seed]]:
+def _split(seeds: list[Seed], side: int, gap: int) -> list[list[Seed]]:
     """Seeds cut into runs whose neighbours on `side` lie at most `gap` sentences apart."""
     ordered = sorted(seeds, key=lambda x: (x[side], x[1 - side]))
-    groups: list[list[_Seed]] = [[ordered[0]]]
+    groups: list[list[Seed]] = [[ordered[0]]]
     for seed in ordered[1:]:
         if seed[side] - groups[-1][-1][side] > gap + 1:
             groups.append([seed])
@@ -324,159 +287,10 @@ def _split(seeds: list[_Seed], side: int, gap: int) -> list[list[_Seed]]:
     return groups
 
 
-def _extend(
-    cluster: list[_Seed],
-    groups: tuple[list[list[int]], list[list[int]]],
-    keys: tuple[list[tuple[str, ...]], list[tuple[str, ...]]],
-    sides: tuple[MeaningSide, MeaningSide],
-    weights: Weights,
-    params: MeaningParams,
-    taken: set[int],
-) -> list[_Seed]:
-    """The cluster grown sentence by sentence at its four ends, as long as the next
-    sentence's words are mostly found in the other text's passage.
-
-    Seeds are sentence pairs; a rewrite also merges two source sentences into one, splits
-    one into two, or frames the seeds with a question: such a sentence matches no single
-    sentence well, but the passage as a whole says it.
-    """
-    q_groups, s_groups = groups
-    tgt, src = sides
-    out = list(cluster)
-    grown = True
-    while grown:
-        grown = False
-        q_lo, q_hi = min(x[0] for x in out), max(x[0] for x in out)
-        s_lo, s_hi = min(x[1] for x in out), max(x[1] for x in out)
-        # Words pair one to one across the passage: a next sentence is matched with
-        # the other side's words no seed has paired yet (a verbatim copy leaves none
-        # for the source's next sentence, however many terms it repeats).
-        used_q = {i for x in out for i, _ in x[3]}
-        used_s = {j for x in out for _, j in x[3]}
-        s_words = [
-            j for si in range(s_lo, s_hi + 1) for j in s_groups[si] if j not in used_s
-        ]
-        for qi, at_q in ((q_lo - 1, q_lo), (q_hi + 1, q_hi)):
-            if qi not in taken and _next_to(tgt, min(qi, at_q), max(qi, at_q)):
-                ov = _match_words(
-                    q_groups[qi], s_words, keys[0], keys[1], weights.q, weights.s
-                )
-                if _extends(ov, ov.pairs, weights, params):
-                    at = Counter(int(src.word_sent[j]) for _, j in ov.pairs)
-                    # Grown, not seeded: its score vouches for nothing on its own.
-                    out.append((qi, at.most_common(1)[0][0], 0.0, ov.pairs))
-                    taken.add(qi)
-                    grown = True
-        q_words = [
-            i for qi in range(q_lo, q_hi + 1) for i in q_groups[qi] if i not in used_q
-        ]
-        for si, at_s in ((s_lo - 1, s_lo), (s_hi + 1, s_hi)):
-            if _next_to(src, min(si, at_s), max(si, at_s)):
-                ov = _match_words(
-                    s_groups[si], q_words, keys[1], keys[0], weights.s, weights.q
-                )
-                pairs = [(i, j) for j, i in ov.pairs]
-                if _extends(ov, pairs, weights, params):
-                    at = Counter(int(tgt.word_sent[i]) for i, _ in pairs)
-                    out.append((at.most_common(1)[0][0], si, 0.0, pairs))
-                    grown = True
-        if not grown:
-            corner = _corner(out, groups, keys, sides, weights, params, taken)
-            if corner is not None:
-                out.append(corner)
-                taken.add(corner[0])
-                grown = True
-    return sorted(out, key=lambda x: (x[0], x[1]))
-
-
-def _corner(
-    cluster: list[_Seed],
-    groups: tuple[list[list[int]], list[list[int]]],
-    keys: tuple[list[tuple[str, ...]], list[tuple[str, ...]]],
-    sides: tuple[MeaningSide, MeaningSide],
-    weights: Weights,
-    params: MeaningParams,
-    taken: set[int],
-) -> _Seed | None:
-    """The best sentence pair just outside the passage in both texts (a next thesis
-    sentence with the next one or two source sentences, either end) alike by the PAN
-    2014 winner's own seed bar, or None.
-
-    Sanchez-Perez et al. seed every sentence pair over Dice 0.33 and let clustering
-    join the seeds that lie close: a sentence rewritten beside a firm seed is such a
-    pair, though too weak to seed a passage alone here. Only a passage's own corners
-    are tried, so a weak pair never starts one, and the passage is judged as a whole.
-    """
-    if params.corner_dice > 1.0:
-        return None
-    q_groups, s_groups = groups
-    tgt, src = sides
-    q_lo, q_hi = min(x[0] for x in cluster), max(x[0] for x in cluster)
-    s_lo, s_hi = min(x[1] for x in cluster), max(x[1] for x in cluster)
-    best: tuple[float, _Seed] | None = None
-    for qi, at_q in ((q_lo - 1, q_lo), (q_hi + 1, q_hi)):
-        if qi in taken or not _next_to(tgt, min(qi, at_q), max(qi, at_q)):
-            continue
-        for run in (
-            (s_lo - 1,),
-            (s_lo - 2, s_lo - 1),
-            (s_hi + 1,),
-            (s_hi + 1, s_hi + 2),
-        ):
-            edge = s_lo if run[0] < s_lo else s_hi
-            chain = sorted((*run, edge))
-            if not all(_next_to(src, a, b) for a, b in pairwise(chain)):
-                continue
-            ov = _match_words(
-                q_groups[qi],
-                [j for si in run for j in s_groups[si]],
-                keys[0],
-                keys[1],
-                weights.q,
-                weights.s,
-            )
-            if ov.dice < params.corner_dice or not _extends_pairs(
-                ov.pairs, weights, params
-            ):
-                continue
-            if best is None or ov.dice > best[0]:
-                at = Counter(int(src.word_sent[j]) for _, j in ov.pairs)
-                best = (ov.dice, (qi, at.most_common(1)[0][0], 0.0, ov.pairs))
-    return None if best is None else best[1]
-
-
-def _words_of(side: MeaningSide, cluster: list[_Seed], at: int) -> list[int]:
+def _words_of(side: MeaningSide, cluster: list[Seed], at: int) -> list[int]:
     """The words of the sentences a cluster's seeds span on one side (0 thesis)."""
     lo, hi = min(x[at] for x in cluster), max(x[at] for x in cluster)
     return [i for i, s in enumerate(side.word_sent.tolist()) if lo <= s <= hi]
-
-
-def _next_to(side: MeaningSide, a: int, b: int) -> bool:
-    """Whether sentence `b` follows sentence `a` in the text: a side may hold only some
-    of its text's sentences (those retrieval pointed at), numbered anew."""
-    n = len(side.sents)
-    return 0 <= a < n and 0 <= b < n and side.sents[b][0] - side.sents[a][1] <= 3
-
-
-def _extends(
-    ov: _Overlap, pairs: list[tuple[int, int]], weights: Weights, params: MeaningParams
-) -> bool:
-    """Whether a next sentence belongs to the passage: most of its words found there,
-    in enough pairs, two of them distinctive."""
-    return ov.containment >= params.extend_containment and _extends_pairs(
-        pairs, weights, params
-    )
-
-
-def _extends_pairs(
-    pairs: list[tuple[int, int]], weights: Weights, params: MeaningParams
-) -> bool:
-    """Whether the word pairs of a growing sentence are enough: several, two of them
-    distinctive."""
-    return (
-        len(pairs) >= params.extend_pairs
-        and sum(weights.distinctive[i] for i, _ in pairs) >= params.min_distinctive
-    )
 
 
 def _terms_differ(
@@ -514,7 +328,7 @@ def _passage(
     s_hi = max(x[1] for x in cluster)
     q_words = [i for i, s in enumerate(tgt.word_sent.tolist()) if q_lo <= s <= q_hi]
     s_words = [j for j, s in enumerate(src.word_sent.tolist()) if s_lo <= s <= s_hi]
-    ov = _match_words(q_words, s_words, q_keys, s_keys, qw, sw)
+    ov = match_words(q_words, s_words, q_keys, s_keys, qw, sw)
     dice = ov.dice
     # Across languages figures and terms are written differently (万, GDP): not there.
     if dice < params.passage_dice or (
@@ -524,7 +338,7 @@ def _passage(
     # One thesis sentence alone (even said against two source sentences) must be
     # closer than a passage of several.
     if len({x[0] for x in cluster}) == 1 and max(x[2] for x in cluster) < (
-        params.single_seed_dice
+        _lone_bar(cluster, weights, params)
     ):
         return None
     if sum(distinctive[i] for seed in cluster for i, _ in seed[3]) < (

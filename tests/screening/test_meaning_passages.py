@@ -120,6 +120,45 @@ def test_a_corner_sentence_saying_something_else_does_not_rescue_a_lone_seed() -
     assert align_meaning(src, thesis) == []
 
 
-def test_screen_does_not_grow_passages_by_corners() -> None:
+def test_screen_and_cross_language_keep_the_pan_only_rules_off() -> None:
     assert MeaningFinder().params.corner_dice > 1.0
+    assert MeaningFinder().params.long_seed_pairs > 10**5
     assert MeaningParams().for_languages(cross=True).corner_dice > 1.0
+
+
+# Written by hand for this test (not taken from any corpus): one long sentence said again
+# in one sentence (Dice about 0.52 over some 25 distinctive word pairs), and another study
+# of the same field told in one long sentence.
+LONG_SOURCE = (
+    "本试验以三年生赤霞珠葡萄为材料，在宁夏贺兰山东麓产区设置滴灌、沟灌和漫灌三种灌溉方式，"
+    "于2017年和2018年连续两个生长季测定了土壤含水量、叶片光合速率、气孔导度、蒸腾速率、"
+    "果实可溶性固形物、可滴定酸和花色苷含量，并计算了灌溉水分利用效率和单株产量。"
+)
+LONG_REWRITE = (
+    "在贺兰山东麓的宁夏产区，笔者选用树龄三年的赤霞珠葡萄，对比了滴灌、沟灌与漫灌这几种灌水"
+    "办法，2017—2018两年的生长季里观察了土壤水分状况、叶片怎样进行光合作用和蒸腾作用，"
+    "果粒里可溶性固形物、可滴定酸、花色苷有多少，还估算了灌溉用水的利用效率。"
+)
+LONG_OTHER = (
+    "在新疆玛纳斯产区，研究者以五年生霞多丽葡萄为对象，比较了三种修剪方式对新梢生长、叶面积"
+    "指数、果实单粒重、总酚与单宁含量、叶片光合速率以及冬季抗寒性的影响，试验于2015—2016年"
+    "两个生长季进行，并测定了土壤含水量。"
+)
+
+
+def test_one_long_sentence_pair_with_many_distinctive_words_is_a_passage() -> None:
+    src = prepare(normalize(LONG_SOURCE))
+    thesis = prepare(normalize(BEFORE + LONG_REWRITE + AFTER))
+
+    (found,) = align_meaning(src, thesis)
+
+    assert found.tgt_span == (len(BEFORE), len(BEFORE) + len(LONG_REWRITE))
+    assert found.score < MeaningParams().single_seed_dice  # a lone seed, held by length
+    assert {"2017", "2018"} <= set(found.terms)
+    short = MeaningParams(long_seed_pairs=10**6)
+    assert align_meaning(src, thesis, short) == []
+
+
+def test_a_long_sentence_of_another_study_of_the_field_is_not_a_passage() -> None:
+    src = prepare(normalize(LONG_SOURCE))
+    assert align_meaning(src, prepare(normalize(BEFORE + LONG_OTHER + AFTER))) == []
