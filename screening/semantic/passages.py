@@ -3,8 +3,8 @@
 Seeds are sentence pairs alike by a weighted Dice of one-to-one matched words (one thesis
 sentence may say two adjacent source sentences, two thesis sentences may split one);
 seeds close in both texts are clustered as the PAN 2014 winner does, a cluster grows by
-the next sentences whose words the other side's passage still holds, and a passage is
-kept only when its words, matched as a whole, agree. `align.align_meaning` prepares
+the next sentences whose words the other side's passage still holds (`growth.py`), and a
+passage is kept only when its words, matched as a whole, agree. `align.align_meaning` prepares
 both texts' words and weights and hands them to `Alignment`.
 """
 
