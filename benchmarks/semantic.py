@@ -391,12 +391,41 @@ def print_per_passage(
         print(f"{row_id:<22}{thesis:<18}" + "".join(f"{f:>9.3f}" for f in figures))
 
 
+def print_false_matches(bench: Bench, by_setting: dict[str, list[Detection]]) -> None:
+    """Each detection that overlaps no true case, with both texts (a diagnosis of what
+    costs precision and clean theses)."""
+    for setting, dets in by_setting.items():
+        print(f"\n== {setting}: detections that overlap no true case")
+        for d in dets:
+            hit = any(
+                c.this_reference == d.this_reference
+                and c.source_reference == d.source_reference
+                and c.this_offset < d.this_offset + d.this_length
+                and d.this_offset < c.this_offset + c.this_length
+                for c in bench.cases
+            )
+            if hit:
+                continue
+            this = bench.theses[d.this_reference]
+            src = bench.corpus[d.source_reference]
+            print(
+                f"-- {d.this_reference} ({bench.levels[d.this_reference]}) "
+                f"{d.this_offset}+{d.this_length} ~ {d.source_reference} "
+                f"{d.source_offset}+{d.source_length}"
+            )
+            print("   thesis:", this[d.this_offset : d.this_offset + d.this_length])
+            print(
+                "   source:", src[d.source_offset : d.source_offset + d.source_length]
+            )
+
+
 def run_set(
     prefix: str,
     n_docs: int,
     seed: int,
     settings: Sequence[str],
     per_passage: str | None = None,
+    false_matches: bool = False,
 ) -> None:
     """Build one set, run the settings asked for and print their figures side by side."""
     t0 = time.perf_counter()
@@ -429,6 +458,8 @@ def run_set(
         )
     if per_passage:
         print_per_passage(bench, found, per_passage)
+    if false_matches:
+        print_false_matches(bench, found)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -452,6 +483,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=LEVELS,
         help="print each tuning passage of this level with its figure per setting",
     )
+    ap.add_argument(
+        "--false-matches",
+        action="store_true",
+        help="print each tuning detection that overlaps no true case, with both texts",
+    )
     args = ap.parse_args(argv)
     settings = [s for s in args.settings.split(",") if s]
     if not settings or set(settings) - set(SETTINGS):
@@ -462,7 +498,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 0
-    run_set("tune", args.docs, args.seed, settings, args.per_passage)
+    run_set(
+        "tune", args.docs, args.seed, settings, args.per_passage, args.false_matches
+    )
     if args.heldout:
         run_set("heldout", args.docs, args.seed, settings)
     return 0
