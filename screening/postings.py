@@ -128,7 +128,8 @@ def window_shares(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(window, document number, share) of every cell where a live document holds some
     of a window's informative content words, IDF-weighted over `n_idf` documents; a
-    window without substance has share 0. Both retrievals rank from these cells.
+    window without substance has share 0. Both retrievals rank from these cells (in
+    window order, documents within a window in no set order).
 
     The documents holding a word are found once per word form (`QueryWords.form`), not
     once per occurrence, and the cells summed by one sparse product (windows x forms,
@@ -180,8 +181,7 @@ def window_shares(
         (word_w[weighted], (word_window[weighted], form[weighted])),
         shape=(n_windows, n_forms),
     )
-    cells = (said @ held).tocsr()
-    cells.sort_indices()
+    cells = (said @ held).tocsr()  # windows in order, documents in no set order
     c_window = np.repeat(
         np.arange(n_windows, dtype=np.int64), np.diff(cells.indptr).astype(np.int64)
     )

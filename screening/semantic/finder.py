@@ -18,6 +18,7 @@ from screening.postings import QueryWords, df_cap_for
 from screening.report.labels import KIND_REWRITE, KIND_TRANSLATED
 from screening.report.model import Match
 from screening.semantic.align import (
+    CachedTokens,
     MeaningParams,
     MeaningSide,
     align_meaning,
@@ -285,8 +286,12 @@ class MeaningFinder:
             region = side.subset(wide)
             near = "".join(norm.text[s:e] for s, e in region.sents)
             src_norm = normalize(fetch(doc_id))
-            tokens = index.word_tokens(doc_id, src_norm.text)  # cut at index time
-            src = prepare(src_norm, self.params, near=near, tokens=tokens)
+            src = prepare(
+                src_norm,
+                self.params,
+                near=near,
+                cached=_cached_tokens(index, doc_id, src_norm.text),
+            )
             for p in align_meaning(src, region, self.params, skip=skip):
                 match = Match(
                     source=doc_id,
@@ -309,6 +314,11 @@ class MeaningFinder:
             out, index, exclude=exclude, chinese=side.chinese, words=words
         )
         return _best_per_span(out)
+
+
+def _cached_tokens(index: CorpusIndex, doc_id: str, text: str) -> CachedTokens:
+    """A source's tokens as cut at index time, within the sentences asked for."""
+    return lambda within: index.word_tokens(doc_id, text, within)
 
 
 def _in_span(side: MeaningSide, span: tuple[int, int]) -> list[int]:
