@@ -418,15 +418,9 @@ class CorpusIndex:
         return [(self._doc_ids[d] or "", share, w) for d, share, w in ranked]
 
     def word_tokens(
-        self,
-        doc_id: str,
-        text: str,
-        within: Sequence[tuple[int, int]] | None = None,
+        self, doc_id: str, text: str, within: Sequence[tuple[int, int]] | None = None
     ) -> list[tuple[str, int, int]] | None:
-        """The jieba tokens of a document's normalised `text` as cut at index time (only
-        those inside the spans `within`, when given), or None when the index holds none
-        for it (Latin-script text, a segment written before the cache, or a text that
-        is not the one indexed)."""
+        """`text`'s jieba tokens cut at index time (inside `within`), or None if not held."""
         number = self._live.get(doc_id)
         if number is None or self._doc_lengths[number] != len(text):
             return None
