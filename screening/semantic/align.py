@@ -37,8 +37,9 @@ from screening.semantic.words import (
     is_chinese,
     native_keys,
     projected_keys,
+    token_words,
 )
-from screening.tokenize import sentences
+from screening.tokenize import get_tokenizer, sentences
 
 __all__ = [
     "CachedTokens",
@@ -181,7 +182,12 @@ def prepare(
             tokens = tokens_within(tokens, sents)
     if tokens is None and cached is not None:
         tokens = cached(within)
-    if tokens is not None:
+    if tokens is None and within is None and chinese:
+        tokens = get_tokenizer().words(text)  # as `content_words` would cut it
+    native: list[tuple[str, ...]] | None = None
+    if tokens is not None and chinese:
+        words, native = token_words(tokens, lexicon)
+    elif tokens is not None:
         words = content_words(text, chinese, tokens, latin=latin)
     elif within is not None:
         words = [
@@ -198,7 +204,8 @@ def prepare(
         if len(starts)
         else np.zeros(0, dtype=np.int64)
     )
-    native = [native_keys(w, lexicon) for w in words]
+    if native is None:
+        native = [native_keys(w, lexicon) for w in words]
     projected = None if chinese else [projected_keys(w, lexicon) for w in words]
     return MeaningSide(norm, chinese, sents, words, word_sent, native, projected)
 

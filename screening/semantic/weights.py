@@ -52,8 +52,56 @@ class KeyIds:
         return np.repeat(first, count) + np.arange(total, dtype=np.int64)
 
 
+class _KeyNumbers:
+    """Process-wide numbers of meaning keys, with whether each is looser ("~") and the
+    number of its firm form, and each remembered tuple of keys as an array of them: a
+    candidate source repeats the words of the last ones, and numbering their keys
+    string by string for every pair of texts was most of aligning it."""
+
+    limit = 400_000  # tuples or keys remembered before starting afresh
+
+    def __init__(self) -> None:
+        self.number: dict[str, int] = {}
+        self.strings: list[str] = []
+        self.loose = np.zeros(1024, dtype=bool)
+        self.firm = np.zeros(1024, dtype=np.int64)
+        # By identity, the tuple kept alive with its numbers so that no other takes its id.
+        self.tuples: dict[int, tuple[tuple[str, ...], np.ndarray]] = {}
+
+    def key(self, k: str) -> int:
+        """The number of a key (numbered on first sight, its firm form too)."""
+        n = self.number.get(k)
+        if n is None:
+            stripped = k.lstrip("~")
+            firm = self.key(stripped) if stripped != k else -1
+            n = self.number[k] = len(self.strings)
+            self.strings.append(k)
+            if n >= len(self.loose):
+                self.loose = np.concatenate([self.loose, np.zeros_like(self.loose)])
+                self.firm = np.concatenate([self.firm, np.zeros_like(self.firm)])
+            self.loose[n] = k.startswith("~")
+            self.firm[n] = n if firm < 0 else firm
+        return n
+
+    def of(self, keys: tuple[str, ...]) -> np.ndarray:
+        """The numbers of a tuple's keys, in its order (remembered by identity)."""
+        found = self.tuples.get(id(keys))
+        if found is None:
+            numbers = np.array([self.key(k) for k in keys], dtype=np.int64)
+            found = self.tuples[id(keys)] = (keys, numbers)
+        return found[1]
+
+
+_numbers = _KeyNumbers()
+
+
 def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> KeyIds:
-    """Number the tuples of keys of both sides and their keys."""
+    """Number the tuples of keys of both sides and their keys (keys in the order met,
+    thesis words first; a looser key's firm form that is no key here after them)."""
+    global _numbers
+    if max(len(_numbers.tuples), len(_numbers.strings)) > _KeyNumbers.limit:
+        _numbers = _KeyNumbers()
+    reg = _numbers
     # By identity: a word's keys are one remembered tuple per distinct word
     # (`words.native_keys`), and identity is cheaper than hashing a tuple of strings.
     # Two equal tuples numbered apart would weigh alike and add no key twice.
@@ -64,26 +112,39 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     tuples = [tuple_of[i] for i in number]
     word_no = np.fromiter(map(number.__getitem__, ids), dtype=np.int64, count=len(ids))
     q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
-    key_no: dict[str, int] = {}
-    flat = [key_no.setdefault(k, len(key_no)) for ks in tuples for k in ks]
     count = np.array([len(ks) for ks in tuples], dtype=np.int64)
-    keys = list(key_no)
+    flat_all = np.concatenate([np.zeros(0, dtype=np.int64), *map(reg.of, tuples)])
+    # Keys numbered here in the order first met (as a vocabulary would number them).
+    uniq, first, inv = np.unique(flat_all, return_index=True, return_inverse=True)
+    met = np.argsort(first, kind="stable")
+    local = np.empty(len(uniq), dtype=np.int64)
+    local[met] = np.arange(len(uniq), dtype=np.int64)
+    flat = local[inv.ravel()]
+    in_order = uniq[met]  # process-wide number of each key here
+    n_keys = len(in_order)
     # A looser key's firm form may be no key of these texts: numbered after them.
-    firm_form = [key_no.get(k.lstrip("~"), -1) for k in keys]
-    extra: dict[str, int] = {}
-    for n, k in enumerate(keys):
-        if firm_form[n] < 0:
-            firm_form[n] = extra.setdefault(k.lstrip("~"), len(keys) + len(extra))
+    firm_all = reg.firm[in_order]
+    pos = np.minimum(np.searchsorted(uniq, firm_all), max(len(uniq) - 1, 0))
+    here = uniq[pos] == firm_all if len(uniq) else np.zeros(0, dtype=bool)
+    firm_form = np.where(here, local[pos] if len(uniq) else pos, -1)
+    missing = np.flatnonzero(~here)
+    if len(missing):
+        _, m_first, m_inv = np.unique(
+            firm_all[missing], return_index=True, return_inverse=True
+        )
+        m_rank = np.empty(len(m_first), dtype=np.int64)
+        m_rank[np.argsort(m_first, kind="stable")] = np.arange(len(m_first))
+        firm_form[missing] = n_keys + m_rank[m_inv.ravel()]
     return KeyIds(
         q,
         s,
         tuples,
-        keys,
+        [reg.strings[g] for g in in_order.tolist()],
         np.cumsum(count) - count,
         count,
-        np.array(flat, dtype=np.int64),
-        np.array([k.startswith("~") for k in keys], dtype=bool),
-        np.array(firm_form, dtype=np.int64),
+        flat,
+        reg.loose[in_order],
+        firm_form.astype(np.int64),
     )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "is_chinese",
     "key_hash",
     "native_keys",
+    "token_words",
     "projected_keys",
     "document_keys",
     "TERM_WEIGHT",
@@ -129,6 +130,38 @@ def content_words(
         elif _LATIN_TOKEN.search(word):
             out.extend(_latin_words(word, start, in_chinese=True))
     return out
+
+
+# What each token string gives, per lexicon: its content words (offsets within the
+# token) with their keys. A candidate source's cached tokens repeat the same few
+# thousand strings, and classifying and keying them one by one was most of reading it.
+_TokenWords = tuple[tuple[str, int, int, str, tuple[str, ...]], ...]
+_token_memo: tuple[Lexicon | None, dict[str, _TokenWords]] = (None, {})
+
+
+def token_words(
+    tokens: list[tuple[str, int, int]], lexicon: Lexicon
+) -> tuple[list[Word], list[tuple[str, ...]]]:
+    """The content words of a Chinese text's jieba tokens and their meaning keys: what
+    `content_words` and `native_keys` give, each token string worked out once."""
+    global _token_memo
+    owner, memo = _token_memo
+    if owner is not lexicon or len(memo) > _KEYS_LIMIT:
+        memo = {}
+        _token_memo = (lexicon, memo)
+    words: list[Word] = []
+    native: list[tuple[str, ...]] = []
+    for token, start, _end in tokens:
+        found = memo.get(token)
+        if found is None:
+            found = memo[token] = tuple(
+                (w.text, w.start, w.end, w.kind, native_keys(w, lexicon))
+                for w in content_words(token, True, [(token, 0, len(token))])
+            )
+        for text, a, b, kind, keys in found:
+            words.append(Word(text, start + a, start + b, kind))
+            native.append(keys)
+    return words, native
 
 
 # Keys of words already seen, per lexicon: a thesis and its candidates repeat their
