@@ -254,11 +254,13 @@ def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
 
 def _groups(side: MeaningSide) -> list[list[int]]:
     """Word indices of each sentence."""
-    out: list[list[int]] = [[] for _ in side.sents]
-    for i, s in enumerate(side.word_sent.tolist()):
-        if 0 <= s < len(out):
-            out[s].append(i)
-    return out
+    n = len(side.sents)
+    ws = np.asarray(side.word_sent, dtype=np.int64)
+    valid = np.flatnonzero((ws >= 0) & (ws < n))
+    order = valid[np.argsort(ws[valid], kind="stable")]
+    bounds = np.searchsorted(ws[order], np.arange(n + 1, dtype=np.int64)).tolist()
+    words = order.tolist()
+    return [words[bounds[k] : bounds[k + 1]] for k in range(n)]
 
 
 def align_meaning(

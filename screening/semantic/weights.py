@@ -37,12 +37,18 @@ class KeyIds:
     q: np.ndarray  # tuple number of each thesis word
     s: np.ndarray  # tuple number of each source word
     tuples: list[tuple[str, ...]]
-    keys: list[str]
+    numbers: np.ndarray  # process-wide number of each key here (`keys` names them)
+    names: list[str]  # the process-wide numbers' keys (only ever appended to)
     start: np.ndarray  # each tuple's first slot in `flat`
     count: np.ndarray  # keys per tuple
     flat: np.ndarray  # key numbers, tuple by tuple
     loose: np.ndarray  # bool per key: a looser key ("~")
     firm_form: np.ndarray  # per key, the number of the key without its "~"
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys, by their numbers here (named only when asked)."""
+        return [self.names[g] for g in self.numbers.tolist()]
 
     def slots(self, words: np.ndarray) -> np.ndarray:
         """The `flat` slots of the given tuple numbers' keys, one word after another."""
@@ -139,7 +145,8 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
         q,
         s,
         tuples,
-        [reg.strings[g] for g in in_order.tolist()],
+        in_order,
+        reg.strings,
         np.cumsum(count) - count,
         count,
         flat,
@@ -168,7 +175,7 @@ def word_weights(
     n_sents: int,
 ) -> Weights:
     """Rare keys weigh more (inverse sentence frequency over both texts)."""
-    n_keys = len(ids.keys)
+    n_keys = len(ids.numbers)
     sf = np.zeros(n_keys, dtype=np.int64)
     for word_sent, words in ((q_sent, ids.q), (s_sent, ids.s)):
         slots = ids.slots(words)

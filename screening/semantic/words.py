@@ -151,16 +151,19 @@ def token_words(
         _token_memo = (lexicon, memo)
     words: list[Word] = []
     native: list[tuple[str, ...]] = []
+    add_word, add_keys, get = words.append, native.append, memo.get
     for token, start, _end in tokens:
-        found = memo.get(token)
+        found = get(token)
         if found is None:
             found = memo[token] = tuple(
                 (w.text, w.start, w.end, w.kind, native_keys(w, lexicon))
                 for w in content_words(token, True, [(token, 0, len(token))])
             )
+        if not found:
+            continue
         for text, a, b, kind, keys in found:
-            words.append(Word(text, start + a, start + b, kind))
-            native.append(keys)
+            add_word(Word(text, start + a, start + b, kind))
+            add_keys(keys)
     return words, native
 
 
