@@ -87,38 +87,64 @@ def window_words(side: MeaningSide) -> WindowWords:
     pos = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
     occ_word = order[pos]
     used = np.unique(occ_word)
-    # A word's keys follow from its text and kind: looked up once per distinct word.
-    number: dict[tuple[str, str], int] = {}
-    first: list[int] = []
-    words = side.words
-    form = []
-    for i in used.tolist():
-        w = words[i]
-        f = number.setdefault((w.text, w.kind), len(number))
-        if f == len(first):
-            first.append(i)
-        form.append(f)
+    # A word's keys follow from its text and kind, and a text and kind has one
+    # remembered tuple of keys (`words.native_keys`): forms are numbered by that
+    # tuple's identity, in order of first appearance.
+    native = side.native
+    ident = np.fromiter(
+        (id(native[i]) for i in used.tolist()), dtype=np.uint64, count=len(used)
+    )
+    _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
+    met = np.argsort(at, kind="stable")
+    rank = np.empty(len(at), dtype=np.int64)
+    rank[met] = np.arange(len(at), dtype=np.int64)
     return WindowWords(
         occ_word,
         np.repeat(np.arange(len(wins), dtype=np.int64), count),
         used,
-        np.array(form, dtype=np.int64),
-        first,
+        rank[inv.ravel()],
+        used[at[met]].tolist(),
     )
+
+
+# Hashed query keys of word forms already seen, by (which keys, text, kind), per
+# lexicon: theses repeat their field's words, and each form's keys were looked up,
+# filtered and hashed string by string for every thesis.
+_HASHED_LIMIT = 500_000
+_hashed: tuple[Lexicon | None, dict[tuple[str, str, str], np.ndarray]] = (None, {})
 
 
 def query_words(
     side: MeaningSide,
     keys_of: Callable[[int], Sequence[str]],
     where: WindowWords | None = None,
+    *,
+    memo: str | None = None,
 ) -> QueryWords:
-    """Query entries of a thesis: for each window, each content word and its keys."""
+    """Query entries of a thesis: for each window, each content word and its keys
+    (`memo` names what `keys_of` gives, to remember each form's hashed keys by)."""
+    global _hashed
     if where is None:
         where = window_words(side)
     used = where.used
     # Each word's keys are looked up and hashed once per form, though windows overlap.
-    own = [list(keys_of(i)) for i in where.first]
-    hashes = key_hash([k for ks in own for k in ks])
+    words = side.words
+    if memo is None:
+        own = [key_hash(list(keys_of(i))) for i in where.first]
+    else:
+        owner, seen = _hashed
+        lexicon = get_lexicon()
+        if owner is not lexicon or len(seen) > _HASHED_LIMIT:
+            seen = {}
+            _hashed = (lexicon, seen)
+        own = []
+        for i in where.first:
+            w = words[i]
+            found = seen.get((memo, w.text, w.kind))
+            if found is None:
+                found = seen[memo, w.text, w.kind] = key_hash(list(keys_of(i)))
+            own.append(found)
+    hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *own])
     d_keys = np.array([len(ks) for ks in own] or [0], dtype=np.int64)
     pick = where.form if len(used) else np.zeros(1, dtype=np.int64)
     n_keys = d_keys[pick]
@@ -211,8 +237,12 @@ class MeaningFinder:
         found: dict[str, float] = {}
         where: dict[str, set[int]] = {}
         occurs = window_words(side)
-        for keys_of in (_native_firm(side), _translated(lexicon, side)):
-            query = query_words(side, keys_of, occurs)
+        translated = "to-en" if side.chinese else "to-zh"
+        for keys_of, memo in (
+            (_native_firm(side), "firm"),
+            (_translated(lexicon, side), translated),
+        ):
+            query = query_words(side, keys_of, occurs, memo=memo)
             for doc_id, share, wins in self._retrieve(query, index, exclude):
                 found[doc_id] = max(found.get(doc_id, 0.0), share)
                 sents = where.setdefault(doc_id, set())
