@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from screening.postings import sorted_unique
-from screening.semantic.words import Word
+from screening.semantic.words import TERM_WEIGHT, Word
 
 __all__ = [
     "LOOSE_CREDIT",
@@ -112,11 +112,13 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     # (`words.native_keys`), and identity is cheaper than hashing a tuple of strings.
     # Two equal tuples numbered apart would weigh alike and add no key twice.
     both = q_keys + s_keys
-    ids = list(map(id, both))
-    tuple_of = dict(zip(ids, both, strict=True))
-    number = {i: n for n, i in enumerate(dict.fromkeys(ids))}
-    tuples = [tuple_of[i] for i in number]
-    word_no = np.fromiter(map(number.__getitem__, ids), dtype=np.int64, count=len(ids))
+    ident = np.fromiter(map(id, both), dtype=np.uint64, count=len(both))
+    _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
+    met = np.argsort(at, kind="stable")  # tuples numbered in order of first appearance
+    rank = np.empty(len(at), dtype=np.int64)
+    rank[met] = np.arange(len(at), dtype=np.int64)
+    tuples = [both[i] for i in at[met].tolist()]
+    word_no = rank[inv.ravel()]
     q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
     count = np.array([len(ks) for ks in tuples], dtype=np.int64)
     flat_all = np.concatenate([np.zeros(0, dtype=np.int64), *map(reg.of, tuples)])
@@ -204,15 +206,20 @@ def word_weights(
     empty = ids.count == 0
     top[empty], rarest[empty] = 0.0, 0
     few = rarest <= rare
-    q_weight = np.array([w.weight for w in q_words], dtype=np.float64)
-    s_weight = np.array([w.weight for w in s_words], dtype=np.float64)
-    term = np.array([w.kind == "term" for w in q_words], dtype=bool)
+    term = _terms(q_words)
+    q_weight = np.where(term, TERM_WEIGHT, 1.0)  # `Word.weight`, all at once
+    s_weight = np.where(_terms(s_words), TERM_WEIGHT, 1.0)
     return Weights(
         q=(q_weight * top[ids.q]).tolist(),
         s=(s_weight * top[ids.s]).tolist(),
         isf=isf,
         distinctive=(term | few[ids.q]).tolist(),
     )
+
+
+def _terms(words: list[Word]) -> np.ndarray:
+    """Which words are terms (numbers, formulas, Latin-script terms)."""
+    return np.fromiter((w.kind == "term" for w in words), dtype=bool, count=len(words))
 
 
 @dataclass(slots=True)
