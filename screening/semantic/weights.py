@@ -6,6 +6,7 @@ word by word in Python (the aligner runs once per candidate source of every thes
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,15 +100,13 @@ class _KeyNumbers:
 
 
 _numbers = _KeyNumbers()
+_numbering = threading.Lock()  # threads screening at once share the numbers
 
 
 def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> KeyIds:
     """Number the tuples of keys of both sides and their keys (keys in the order met,
     thesis words first; a looser key's firm form that is no key here after them)."""
     global _numbers
-    if max(len(_numbers.tuples), len(_numbers.strings)) > _KeyNumbers.limit:
-        _numbers = _KeyNumbers()
-    reg = _numbers
     # By identity: a word's keys are one remembered tuple per distinct word
     # (`words.native_keys`), and identity is cheaper than hashing a tuple of strings.
     # Two equal tuples numbered apart would weigh alike and add no key twice.
@@ -121,7 +120,11 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     word_no = rank[inv.ravel()]
     q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
     count = np.array([len(ks) for ks in tuples], dtype=np.int64)
-    flat_all = np.concatenate([np.zeros(0, dtype=np.int64), *map(reg.of, tuples)])
+    with _numbering:
+        if max(len(_numbers.tuples), len(_numbers.strings)) > _KeyNumbers.limit:
+            _numbers = _KeyNumbers()
+        reg = _numbers
+        flat_all = np.concatenate([np.zeros(0, dtype=np.int64), *map(reg.of, tuples)])
     # Keys numbered here in the order first met (as a vocabulary would number them).
     uniq, first, inv = np.unique(flat_all, return_index=True, return_inverse=True)
     met = np.argsort(first, kind="stable")
