@@ -36,19 +36,29 @@ def pack_starts(length: int, starts: Sequence[int] | np.ndarray) -> np.ndarray:
     return np.packbits(bits)
 
 
-def unpack_tokens(text: str, bits: np.ndarray) -> list[tuple[str, int, int]]:
+def unpack_tokens(
+    text: str, bits: np.ndarray, within: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[str, int, int]]:
     """The non-blank tokens (word, start, end) that the packed boundaries cut `text`
-    into: what `Tokenizer.words` gave for it."""
+    into: what `Tokenizer.words` gave for it; with `within` (sorted, disjoint spans),
+    only the tokens lying inside them, as `tokens_within` keeps (no other is built)."""
     n = len(text)
-    starts = np.flatnonzero(np.unpackbits(np.asarray(bits), count=n)).tolist()
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    ends = starts[1:] + [n]
-    return [
-        (text[s:e], s, e)
-        for s, e in zip(starts, ends, strict=True)
-        if not text[s:e].isspace()
-    ]
+    starts = np.flatnonzero(np.unpackbits(np.asarray(bits), count=n))
+    if not len(starts) or starts[0] != 0:
+        starts = np.concatenate([np.zeros(1, dtype=starts.dtype), starts])
+    ends = np.append(starts[1:], n)
+    if within is not None:
+        lo = np.array([s for s, _ in within], dtype=np.int64)
+        hi = np.array([e for _, e in within], dtype=np.int64)
+        k = np.searchsorted(lo, starts, side="right") - 1
+        ok = (k >= 0) & (ends <= hi[np.maximum(k, 0)]) if len(lo) else k >= 0
+        starts, ends = starts[ok], ends[ok]
+    out = []
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        word = text[s:e]
+        if not word.isspace():
+            out.append((word, s, e))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -417,10 +417,10 @@ class CorpusIndex:
         )
         return [(self._doc_ids[d] or "", share, w) for d, share, w in ranked]
 
-    def word_tokens(self, doc_id: str, text: str) -> list[tuple[str, int, int]] | None:
-        """The jieba tokens of a document's normalised `text` as cut at index time, or
-        None when the index holds none for it (Latin-script text, a segment written
-        before the cache, or a text that is not the one indexed)."""
+    def word_tokens(
+        self, doc_id: str, text: str, within: Sequence[tuple[int, int]] | None = None
+    ) -> list[tuple[str, int, int]] | None:
+        """`text`'s jieba tokens cut at index time (inside `within`), or None if not held."""
         number = self._live.get(doc_id)
         if number is None or self._doc_lengths[number] != len(text):
             return None
@@ -430,7 +430,7 @@ class CorpusIndex:
             if bits is not None:
                 if len(bits) != (len(text) + 7) // 8:
                     return None
-                return unpack_tokens(text, bits)
+                return unpack_tokens(text, bits, within)
         return None
 
     def word_postings(

@@ -24,7 +24,6 @@ __all__ = [
     "rank_documents",
     "window_shares",
     "sorted_unique",
-    "unique_inverse",
 ]
 
 WORD_FIELDS = ("word_keys", "word_docs")
@@ -61,6 +60,9 @@ class QueryWords:
     word: np.ndarray  # int64 per entry (global word number)
     key: np.ndarray  # uint32 per entry
     weight: np.ndarray  # float64 per word
+    # int64 per word: its form (words of one form hold the same keys and weight),
+    # so the documents holding it are looked up once; None: each word its own form.
+    form: np.ndarray | None = None
 
 
 def build_postings(docs: Sequence[int], keys: Sequence[np.ndarray]) -> Postings:
@@ -126,21 +128,39 @@ def window_shares(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(window, document number, share) of every cell where a live document holds some
     of a window's informative content words, IDF-weighted over `n_idf` documents; a
-    window without substance has share 0. Both retrievals rank from these cells."""
+    window without substance has share 0. Both retrievals rank from these cells (in
+    window order, documents within a window in no set order).
+
+    The documents holding a word are found once per word form (`QueryWords.form`), not
+    once per occurrence, and the cells summed by one sparse product (windows x forms,
+    weighted) @ (forms x documents held): sorting every (occurrence, document) pair of
+    a long thesis was most of the retrieval's time.
+    """
     n_docs = len(alive)
     empty = np.zeros(0, dtype=np.int64)
     if not len(query.key) or not n_docs:
         return empty, empty, np.zeros(0)
-    entry, doc, df = _lookup(parts, query.key, df_cap)
+    n_words = len(query.weight)
+    form = (
+        np.arange(n_words, dtype=np.int64)
+        if query.form is None
+        else np.asarray(query.form, dtype=np.int64)
+    )
+    n_forms = int(form.max()) + 1
+    # A form's keys are those of its first word (words of one form hold the same keys).
+    first = np.full(n_forms, n_words, dtype=np.int64)
+    np.minimum.at(first, form, np.arange(n_words, dtype=np.int64))
+    rep = first[form[query.word]] == query.word
+    rep_form = form[query.word[rep]]
+    entry, doc, df = _lookup(parts, query.key[rep], df_cap)
     # A word's IDF is that of its rarest key; words all of whose keys are too common
     # (or unknown to the corpus) inform nothing and leave the window's total.
     idf_key = np.where(
         (df > 0) & (df <= df_cap), np.log((1.0 + n_idf) / (1.0 + df)) + 1.0, 0.0
     )
-    n_words = len(query.weight)
-    idf_word = np.zeros(n_words)
-    np.maximum.at(idf_word, query.word, idf_key)
-    word_w = idf_word * query.weight
+    idf_form = np.zeros(n_forms)
+    np.maximum.at(idf_form, rep_form, idf_key)
+    word_w = idf_form[form] * query.weight
     n_windows = int(query.window.max()) + 1
     word_window = np.zeros(n_words, dtype=np.int64)
     word_window[query.word] = query.window
@@ -148,15 +168,27 @@ def window_shares(
     keep = alive[doc]
     if not keep.any():
         return empty, empty, np.zeros(0)
-    words = query.word[entry[keep]]
-    doc = doc[keep]
-    pair = sorted_unique(words * np.int64(n_docs) + doc)  # each word once per doc
-    p_word, p_doc = pair // n_docs, pair % n_docs
-    cell = word_window[p_word] * np.int64(n_docs) + p_doc
-    cells, inv = unique_inverse(cell)
-    found = np.bincount(inv, weights=word_w[p_word])
-    c_window, c_doc = cells // n_docs, cells % n_docs
-    share = found / np.maximum(totals[c_window], 1e-9)
+    # SciPy is imported here, not at the top: `chengxin` starts without it.
+    from scipy import sparse
+
+    held = sparse.csr_matrix(
+        (np.ones(int(keep.sum())), (rep_form[entry[keep]], doc[keep])),
+        shape=(n_forms, n_docs),
+    )
+    held.data[:] = 1.0  # a form once per document, however many of its keys it holds
+    weighted = word_w > 0
+    said = sparse.csr_matrix(
+        (word_w[weighted], (word_window[weighted], form[weighted])),
+        shape=(n_windows, n_forms),
+    )
+    cells = (said @ held).tocsr()  # windows in order, documents in no set order
+    c_window = np.repeat(
+        np.arange(n_windows, dtype=np.int64), np.diff(cells.indptr).astype(np.int64)
+    )
+    c_doc = cells.indices.astype(np.int64)
+    # Rounded: the product sums a cell's words in another order than one by one, and
+    # equal shares (a document holding a whole window) must stay equal for ranking.
+    share = np.round(cells.data / np.maximum(totals[c_window], 1e-9), 12)
     # A window needs substance: a few informative words' worth of IDF.
     share[totals[c_window] < MIN_WINDOW_WEIGHT] = 0.0
     return c_window, c_doc, share
@@ -202,18 +234,6 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
-
-
-def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`np.unique(values, return_inverse=True)` with a stable (run-adaptive) sort."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    new = np.empty(len(ordered), dtype=bool)
-    new[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    inv = np.empty(len(values), dtype=np.int64)
-    inv[order] = np.cumsum(new) - 1
-    return ordered[new], inv
 
 
 def df_cap_for(n_docs: int) -> int:

@@ -126,9 +126,14 @@ class _ExcludingIndex:
         """The word postings as `CorpusIndex.word_postings`, without the excluded documents."""
         return self._index.word_postings(self._exclude | frozenset(exclude))
 
-    def word_tokens(self, doc_id: str, text: str) -> list[tuple[str, int, int]] | None:
+    def word_tokens(
+        self,
+        doc_id: str,
+        text: str,
+        within: Sequence[tuple[int, int]] | None = None,
+    ) -> list[tuple[str, int, int]] | None:
         """The cached jieba tokens of a document (`CorpusIndex.word_tokens`)."""
-        return self._index.word_tokens(doc_id, text)
+        return self._index.word_tokens(doc_id, text, within)
 
 
 def peer_index(peers: Sequence[Peer], directory: Path | None = None) -> CorpusIndex:

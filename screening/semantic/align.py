@@ -11,7 +11,7 @@ shared terms.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -37,16 +37,24 @@ from screening.semantic.words import (
     is_chinese,
     native_keys,
     projected_keys,
+    token_words,
 )
-from screening.tokenize import sentences
+from screening.tokenize import get_tokenizer, sentences
 
 __all__ = [
+    "CachedTokens",
     "MeaningPassage",
     "MeaningParams",
     "MeaningSide",
     "align_meaning",
     "covered_sentences",
     "prepare",
+]
+
+
+# A text's jieba tokens cut at index time, inside the given spans (None: all), or None.
+CachedTokens = Callable[
+    [Sequence[tuple[int, int]] | None], list[tuple[str, int, int]] | None
 ]
 
 
@@ -153,6 +161,7 @@ def prepare(
     near: str | None = None,
     latin: bool | None = None,
     tokens: list[tuple[str, int, int]] | None = None,
+    cached: CachedTokens | None = None,
 ) -> MeaningSide:
     """Sentences and content words of a normalised text, computed once per text.
 
@@ -161,7 +170,8 @@ def prepare(
     the costly step, and a sentence sharing no character bigram cannot say the same.
     `latin` says whether English text is compared with English (by default: unless
     `near` is Chinese). `tokens` are the text's jieba tokens when the index cached them
-    (no cutting then).
+    (no cutting then); `cached` gives them for the sentences kept (None: all of them),
+    so that no token of a sentence left out is built.
     """
     params = params or MeaningParams()
     lexicon = lexicon or get_lexicon()
@@ -174,13 +184,21 @@ def prepare(
     sents = (latin_sentences if latin else sentences)(
         text, max_chars=params.max_sentence_chars
     )
+    within: list[tuple[int, int]] | None = None
     if near is not None and chinese and len(text) > 2 * len(near):
-        sents = _near_sentences(text, sents, near)
+        sents = within = _near_sentences(text, sents, near)
         if tokens is not None:
             tokens = tokens_within(tokens, sents)
-    if tokens is not None:
+    if tokens is None and cached is not None:
+        tokens = cached(within)
+    if tokens is None and within is None and chinese:
+        tokens = get_tokenizer().words(text)  # as `content_words` would cut it
+    native: list[tuple[str, ...]] | None = None
+    if tokens is not None and chinese:
+        words, native = token_words(tokens, lexicon)
+    elif tokens is not None:
         words = content_words(text, chinese, tokens, latin=latin)
-    elif near is not None and chinese and len(text) > 2 * len(near):
+    elif within is not None:
         words = [
             Word(w.text, w.start + s, w.end + s, w.kind)
             for s, e in sents
@@ -195,7 +213,8 @@ def prepare(
         if len(starts)
         else np.zeros(0, dtype=np.int64)
     )
-    native = [native_keys(w, lexicon) for w in words]
+    if native is None:
+        native = [native_keys(w, lexicon) for w in words]
     projected = None if chinese else [projected_keys(w, lexicon) for w in words]
     return MeaningSide(norm, chinese, sents, words, word_sent, native, projected)
 
@@ -203,15 +222,36 @@ def prepare(
 def _near_sentences(
     text: str, sents: list[tuple[int, int]], near: str, min_share: float = 0.08
 ) -> list[tuple[int, int]]:
-    """Sentences sharing at least `min_share` of their CJK bigrams with `near`, and
-    their neighbours."""
-    grams = {near[i : i + 2] for i in range(len(near) - 1)}
-    keep: set[int] = set()
-    for i, (s, e) in enumerate(sents):
-        own = {text[j : j + 2] for j in range(s, e - 1)}
-        if own and len(own & grams) >= min_share * len(own):
-            keep.update((i - 1, i, i + 1))
-    return [sents[i] for i in sorted(keep) if 0 <= i < len(sents)]
+    """Sentences sharing at least `min_share` of their distinct character bigrams with
+    `near`, and their neighbours (bigrams as numbers, every sentence at once: each
+    candidate source of a thesis is read so)."""
+    if not sents:
+        return []
+    grams = np.unique(_bigrams(near))
+    codes = _bigrams(text)
+    lo = np.array([s for s, _ in sents], dtype=np.int64)
+    hi = np.array([e for _, e in sents], dtype=np.int64) - 1  # last bigram start + 1
+    count = np.maximum(hi - lo, 0)
+    total = int(count.sum())
+    pos = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
+    sent = np.repeat(np.arange(len(sents), dtype=np.int64), count)
+    # Each sentence's distinct bigrams: (sentence, bigram) pairs made unique.
+    pairs = np.unique(sent << np.int64(42) | codes[pos])
+    own_sent = pairs >> np.int64(42)
+    own = np.bincount(own_sent, minlength=len(sents))
+    hit = np.isin(pairs & np.int64((1 << 42) - 1), grams)
+    shared = np.bincount(own_sent[hit], minlength=len(sents))
+    ok = np.flatnonzero((own > 0) & (shared >= min_share * own))
+    keep = np.zeros(len(sents) + 2, dtype=bool)
+    for d in (0, 1, 2):  # the sentence and its neighbours (shifted by one)
+        keep[ok + d] = True
+    return [sents[i] for i in np.flatnonzero(keep[1:-1]).tolist()]
+
+
+def _bigrams(text: str) -> np.ndarray:
+    """The text's character bigrams as numbers (two 21-bit code points), by start."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    return points[:-1] << np.int64(21) | points[1:]
 
 
 def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
@@ -223,11 +263,13 @@ def _keys(side: MeaningSide, cross: bool) -> list[tuple[str, ...]]:
 
 def _groups(side: MeaningSide) -> list[list[int]]:
     """Word indices of each sentence."""
-    out: list[list[int]] = [[] for _ in side.sents]
-    for i, s in enumerate(side.word_sent.tolist()):
-        if 0 <= s < len(out):
-            out[s].append(i)
-    return out
+    n = len(side.sents)
+    ws = np.asarray(side.word_sent, dtype=np.int64)
+    valid = np.flatnonzero((ws >= 0) & (ws < n))
+    order = valid[np.argsort(ws[valid], kind="stable")]
+    bounds = np.searchsorted(ws[order], np.arange(n + 1, dtype=np.int64)).tolist()
+    words = order.tolist()
+    return [words[bounds[k] : bounds[k + 1]] for k in range(n)]
 
 
 def align_meaning(

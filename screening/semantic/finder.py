@@ -8,6 +8,7 @@ rewritten or translated match never doubles a copied one.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from screening.postings import QueryWords, df_cap_for
 from screening.report.labels import KIND_REWRITE, KIND_TRANSLATED
 from screening.report.model import Match
 from screening.semantic.align import (
+    CachedTokens,
     MeaningParams,
     MeaningSide,
     align_meaning,
@@ -29,7 +31,7 @@ from screening.semantic.rarity import RarityRules
 from screening.semantic.retrieval import window_candidates
 from screening.semantic.words import Word, english_keys, key_hash, projected_keys
 
-__all__ = ["MeaningFinder", "query_words"]
+__all__ = ["MeaningFinder", "WindowWords", "query_words", "window_words"]
 
 _WINDOW_CHARS = 240
 # Shortest meaning passage `screen` reports; one shorter than `RarityRules.short_chars`
@@ -56,51 +58,112 @@ def _windows(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class WindowWords:
+    """Where a thesis's content words fall in its retrieval windows, worked out once
+    for both retrievals (own language and translated)."""
+
+    occ_word: np.ndarray  # int64: word index of each (window, word) occurrence
+    occ_window: np.ndarray  # int64: its window, windows in order
+    used: np.ndarray  # int64: the distinct word indices occurring, sorted
+    form: np.ndarray  # int64 per `used` word: its form (text, kind) number
+    first: list[int]  # per form, its first word index
+
+
+def window_words(side: MeaningSide) -> WindowWords:
+    """Each window's words (its sentences' words in order) and the words' forms."""
+    n = len(side.sents)
+    ws = np.asarray(side.word_sent, dtype=np.int64)
+    valid = np.flatnonzero((ws >= 0) & (ws < n))
+    order = valid[np.argsort(ws[valid], kind="stable")]
+    # Where each sentence's words start in `order` (the last entry: the end).
+    bounds = np.searchsorted(ws[order], np.arange(n + 1, dtype=np.int64))
+    width = _WINDOW_CHARS if side.chinese else LATIN_WINDOW_CHARS
+    wins = _windows(side.sents, width)
+    lo = bounds[np.array([a for a, _ in wins], dtype=np.int64)]
+    hi = bounds[np.array([b for _, b in wins], dtype=np.int64)]
+    count = hi - lo
+    total = int(count.sum())
+    pos = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
+    occ_word = order[pos]
+    used = np.unique(occ_word)
+    # A word's keys follow from its text and kind, and a text and kind has one
+    # remembered tuple of keys (`words.native_keys`): forms are numbered by that
+    # tuple's identity, in order of first appearance.
+    native = side.native
+    ident = np.fromiter(
+        (id(native[i]) for i in used.tolist()), dtype=np.uint64, count=len(used)
+    )
+    _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
+    met = np.argsort(at, kind="stable")
+    rank = np.empty(len(at), dtype=np.int64)
+    rank[met] = np.arange(len(at), dtype=np.int64)
+    return WindowWords(
+        occ_word,
+        np.repeat(np.arange(len(wins), dtype=np.int64), count),
+        used,
+        rank[inv.ravel()],
+        used[at[met]].tolist(),
+    )
+
+
+# Hashed query keys of word forms already seen, by (which keys, text, kind), per
+# lexicon: theses repeat their field's words, and each form's keys were looked up,
+# filtered and hashed string by string for every thesis.
+_HASHED_LIMIT = 500_000
+_hashed: tuple[Lexicon | None, dict[tuple[str, str, str], np.ndarray]] = (None, {})
+
+
 def query_words(
     side: MeaningSide,
     keys_of: Callable[[int], Sequence[str]],
+    where: WindowWords | None = None,
+    *,
+    memo: str | None = None,
 ) -> QueryWords:
-    """Query entries of a thesis: for each window, each content word and its keys."""
-    by_sent: list[list[int]] = [[] for _ in side.sents]
-    for i, s in enumerate(side.word_sent.tolist()):
-        if 0 <= s < len(by_sent):
-            by_sent[s].append(i)
-    # Each word's keys are looked up and hashed once, though windows overlap.
-    occ_word: list[int] = []  # (window, word) occurrences, in window order
-    occ_window: list[int] = []
-    width = _WINDOW_CHARS if side.chinese else LATIN_WINDOW_CHARS
-    for w_no, (a, b) in enumerate(_windows(side.sents, width)):
-        for s in range(a, b):
-            occ_word += by_sent[s]
-            occ_window += [w_no] * len(by_sent[s])
-    used = sorted(set(occ_word))
-    # A word's keys follow from its text and kind: looked up once per distinct word.
-    number: dict[tuple[str, str], int] = {}
-    same: list[int] = []
-    for i in used:
-        w = side.words[i]
-        same.append(number.setdefault((w.text, w.kind), len(number)))
-    first_word = {d: i for i, d in zip(reversed(used), reversed(same), strict=True)}
-    own = [list(keys_of(first_word[d])) for d in range(len(number))]
-    hashes = key_hash([k for ks in own for k in ks])
+    """Query entries of a thesis: for each window, each content word and its keys
+    (`memo` names what `keys_of` gives, to remember each form's hashed keys by)."""
+    global _hashed
+    if where is None:
+        where = window_words(side)
+    used = where.used
+    # Each word's keys are looked up and hashed once per form, though windows overlap.
+    words = side.words
+    if memo is None:
+        own = [key_hash(list(keys_of(i))) for i in where.first]
+    else:
+        owner, seen = _hashed
+        lexicon = get_lexicon()
+        if owner is not lexicon or len(seen) > _HASHED_LIMIT:
+            seen = {}
+            _hashed = (lexicon, seen)
+        own = []
+        for i in where.first:
+            w = words[i]
+            found = seen.get((memo, w.text, w.kind))
+            if found is None:
+                found = seen[memo, w.text, w.kind] = key_hash(list(keys_of(i)))
+            own.append(found)
+    hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *own])
     d_keys = np.array([len(ks) for ks in own] or [0], dtype=np.int64)
-    pick = np.array(same or [0], dtype=np.int64)
+    pick = where.form if len(used) else np.zeros(1, dtype=np.int64)
     n_keys = d_keys[pick]
     first = (np.cumsum(d_keys) - d_keys)[pick]
     slot = np.zeros(len(side.words) + 1, dtype=np.int64)
     slot[used] = np.arange(len(used))
-    occ = slot[np.array(occ_word, dtype=np.int64)]
-    window = np.array(occ_window, dtype=np.int64)
+    occ = slot[where.occ_word]
+    window = where.occ_window
     keep = n_keys[occ] > 0 if len(used) else np.zeros(0, dtype=bool)
     occ, window = occ[keep], window[keep]
     count = n_keys[occ]
     pos = np.repeat(first[occ] - np.cumsum(count) + count, count)
-    weight = np.array([side.words[i].weight for i in used], dtype=np.float64)
+    weight = np.array([side.words[i].weight for i in where.first], dtype=np.float64)
     return QueryWords(
         np.repeat(window, count),
         np.repeat(np.arange(len(occ), dtype=np.int64), count),
         hashes[pos + np.arange(int(count.sum()))],
-        weight[occ] if len(used) else np.zeros(0, dtype=np.float64),
+        weight[pick[occ]] if len(used) else np.zeros(0, dtype=np.float64),
+        pick[occ] if len(used) else np.zeros(0, dtype=np.int64),
     )
 
 
@@ -180,8 +243,13 @@ class MeaningFinder:
         )
         found: dict[str, float] = {}
         where: dict[str, set[int]] = {}
-        for keys_of in (_native_firm(side), _translated(lexicon, side)):
-            query = query_words(side, keys_of)
+        occurs = window_words(side)
+        translated = "to-en" if side.chinese else "to-zh"
+        for keys_of, memo in (
+            (_native_firm(side), "firm"),
+            (_translated(lexicon, side), translated),
+        ):
+            query = query_words(side, keys_of, occurs, memo=memo)
             for doc_id, share, wins in self._retrieve(query, index, exclude):
                 found[doc_id] = max(found.get(doc_id, 0.0), share)
                 sents = where.setdefault(doc_id, set())
@@ -255,8 +323,12 @@ class MeaningFinder:
             region = side.subset(wide)
             near = "".join(norm.text[s:e] for s, e in region.sents)
             src_norm = normalize(fetch(doc_id))
-            tokens = index.word_tokens(doc_id, src_norm.text)  # cut at index time
-            src = prepare(src_norm, self.params, near=near, tokens=tokens)
+            src = prepare(
+                src_norm,
+                self.params,
+                near=near,
+                cached=_cached_tokens(index, doc_id, src_norm.text),
+            )
             for p in align_meaning(src, region, self.params, skip=skip):
                 match = Match(
                     source=doc_id,
@@ -279,6 +351,11 @@ class MeaningFinder:
             out, index, exclude=exclude, chinese=side.chinese, words=words
         )
         return _best_per_span(out)
+
+
+def _cached_tokens(index: CorpusIndex, doc_id: str, text: str) -> CachedTokens:
+    """A source's tokens as cut at index time, within the sentences asked for."""
+    return lambda within: index.word_tokens(doc_id, text, within)
 
 
 def _in_span(side: MeaningSide, span: tuple[int, int]) -> list[int]:

@@ -6,13 +6,14 @@ word by word in Python (the aligner runs once per candidate source of every thes
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from screening.postings import sorted_unique
-from screening.semantic.words import Word
+from screening.semantic.words import TERM_WEIGHT, Word
 
 __all__ = [
     "LOOSE_CREDIT",
@@ -37,12 +38,18 @@ class KeyIds:
     q: np.ndarray  # tuple number of each thesis word
     s: np.ndarray  # tuple number of each source word
     tuples: list[tuple[str, ...]]
-    keys: list[str]
+    numbers: np.ndarray  # process-wide number of each key here (`keys` names them)
+    names: list[str]  # the process-wide numbers' keys (only ever appended to)
     start: np.ndarray  # each tuple's first slot in `flat`
     count: np.ndarray  # keys per tuple
     flat: np.ndarray  # key numbers, tuple by tuple
     loose: np.ndarray  # bool per key: a looser key ("~")
     firm_form: np.ndarray  # per key, the number of the key without its "~"
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys, by their numbers here (named only when asked)."""
+        return [self.names[g] for g in self.numbers.tolist()]
 
     def slots(self, words: np.ndarray) -> np.ndarray:
         """The `flat` slots of the given tuple numbers' keys, one word after another."""
@@ -52,38 +59,104 @@ class KeyIds:
         return np.repeat(first, count) + np.arange(total, dtype=np.int64)
 
 
+class _KeyNumbers:
+    """Process-wide numbers of meaning keys, with whether each is looser ("~") and the
+    number of its firm form, and each remembered tuple of keys as an array of them: a
+    candidate source repeats the words of the last ones, and numbering their keys
+    string by string for every pair of texts was most of aligning it."""
+
+    limit = 400_000  # tuples or keys remembered before starting afresh
+
+    def __init__(self) -> None:
+        self.number: dict[str, int] = {}
+        self.strings: list[str] = []
+        self.loose = np.zeros(1024, dtype=bool)
+        self.firm = np.zeros(1024, dtype=np.int64)
+        # By identity, the tuple kept alive with its numbers so that no other takes its id.
+        self.tuples: dict[int, tuple[tuple[str, ...], np.ndarray]] = {}
+
+    def key(self, k: str) -> int:
+        """The number of a key (numbered on first sight, its firm form too)."""
+        n = self.number.get(k)
+        if n is None:
+            stripped = k.lstrip("~")
+            firm = self.key(stripped) if stripped != k else -1
+            n = self.number[k] = len(self.strings)
+            self.strings.append(k)
+            if n >= len(self.loose):
+                self.loose = np.concatenate([self.loose, np.zeros_like(self.loose)])
+                self.firm = np.concatenate([self.firm, np.zeros_like(self.firm)])
+            self.loose[n] = k.startswith("~")
+            self.firm[n] = n if firm < 0 else firm
+        return n
+
+    def of(self, keys: tuple[str, ...]) -> np.ndarray:
+        """The numbers of a tuple's keys, in its order (remembered by identity)."""
+        found = self.tuples.get(id(keys))
+        if found is None:
+            numbers = np.array([self.key(k) for k in keys], dtype=np.int64)
+            found = self.tuples[id(keys)] = (keys, numbers)
+        return found[1]
+
+
+_numbers = _KeyNumbers()
+_numbering = threading.Lock()  # threads screening at once share the numbers
+
+
 def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> KeyIds:
-    """Number the tuples of keys of both sides and their keys."""
+    """Number the tuples of keys of both sides and their keys (keys in the order met,
+    thesis words first; a looser key's firm form that is no key here after them)."""
+    global _numbers
     # By identity: a word's keys are one remembered tuple per distinct word
     # (`words.native_keys`), and identity is cheaper than hashing a tuple of strings.
     # Two equal tuples numbered apart would weigh alike and add no key twice.
     both = q_keys + s_keys
-    ids = list(map(id, both))
-    tuple_of = dict(zip(ids, both, strict=True))
-    number = {i: n for n, i in enumerate(dict.fromkeys(ids))}
-    tuples = [tuple_of[i] for i in number]
-    word_no = np.fromiter(map(number.__getitem__, ids), dtype=np.int64, count=len(ids))
+    ident = np.fromiter(map(id, both), dtype=np.uint64, count=len(both))
+    _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
+    met = np.argsort(at, kind="stable")  # tuples numbered in order of first appearance
+    rank = np.empty(len(at), dtype=np.int64)
+    rank[met] = np.arange(len(at), dtype=np.int64)
+    tuples = [both[i] for i in at[met].tolist()]
+    word_no = rank[inv.ravel()]
     q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
-    key_no: dict[str, int] = {}
-    flat = [key_no.setdefault(k, len(key_no)) for ks in tuples for k in ks]
     count = np.array([len(ks) for ks in tuples], dtype=np.int64)
-    keys = list(key_no)
+    with _numbering:
+        if max(len(_numbers.tuples), len(_numbers.strings)) > _KeyNumbers.limit:
+            _numbers = _KeyNumbers()
+        reg = _numbers
+        flat_all = np.concatenate([np.zeros(0, dtype=np.int64), *map(reg.of, tuples)])
+    # Keys numbered here in the order first met (as a vocabulary would number them).
+    uniq, first, inv = np.unique(flat_all, return_index=True, return_inverse=True)
+    met = np.argsort(first, kind="stable")
+    local = np.empty(len(uniq), dtype=np.int64)
+    local[met] = np.arange(len(uniq), dtype=np.int64)
+    flat = local[inv.ravel()]
+    in_order = uniq[met]  # process-wide number of each key here
+    n_keys = len(in_order)
     # A looser key's firm form may be no key of these texts: numbered after them.
-    firm_form = [key_no.get(k.lstrip("~"), -1) for k in keys]
-    extra: dict[str, int] = {}
-    for n, k in enumerate(keys):
-        if firm_form[n] < 0:
-            firm_form[n] = extra.setdefault(k.lstrip("~"), len(keys) + len(extra))
+    firm_all = reg.firm[in_order]
+    pos = np.minimum(np.searchsorted(uniq, firm_all), max(len(uniq) - 1, 0))
+    here = uniq[pos] == firm_all if len(uniq) else np.zeros(0, dtype=bool)
+    firm_form = np.where(here, local[pos] if len(uniq) else pos, -1)
+    missing = np.flatnonzero(~here)
+    if len(missing):
+        _, m_first, m_inv = np.unique(
+            firm_all[missing], return_index=True, return_inverse=True
+        )
+        m_rank = np.empty(len(m_first), dtype=np.int64)
+        m_rank[np.argsort(m_first, kind="stable")] = np.arange(len(m_first))
+        firm_form[missing] = n_keys + m_rank[m_inv.ravel()]
     return KeyIds(
         q,
         s,
         tuples,
-        keys,
+        in_order,
+        reg.strings,
         np.cumsum(count) - count,
         count,
-        np.array(flat, dtype=np.int64),
-        np.array([k.startswith("~") for k in keys], dtype=bool),
-        np.array(firm_form, dtype=np.int64),
+        flat,
+        reg.loose[in_order],
+        firm_form.astype(np.int64),
     )
 
 
@@ -107,7 +180,7 @@ def word_weights(
     n_sents: int,
 ) -> Weights:
     """Rare keys weigh more (inverse sentence frequency over both texts)."""
-    n_keys = len(ids.keys)
+    n_keys = len(ids.numbers)
     sf = np.zeros(n_keys, dtype=np.int64)
     for word_sent, words in ((q_sent, ids.q), (s_sent, ids.s)):
         slots = ids.slots(words)
@@ -136,15 +209,20 @@ def word_weights(
     empty = ids.count == 0
     top[empty], rarest[empty] = 0.0, 0
     few = rarest <= rare
-    q_weight = np.array([w.weight for w in q_words], dtype=np.float64)
-    s_weight = np.array([w.weight for w in s_words], dtype=np.float64)
-    term = np.array([w.kind == "term" for w in q_words], dtype=bool)
+    term = _terms(q_words)
+    q_weight = np.where(term, TERM_WEIGHT, 1.0)  # `Word.weight`, all at once
+    s_weight = np.where(_terms(s_words), TERM_WEIGHT, 1.0)
     return Weights(
         q=(q_weight * top[ids.q]).tolist(),
         s=(s_weight * top[ids.s]).tolist(),
         isf=isf,
         distinctive=(term | few[ids.q]).tolist(),
     )
+
+
+def _terms(words: list[Word]) -> np.ndarray:
+    """Which words are terms (numbers, formulas, Latin-script terms)."""
+    return np.fromiter((w.kind == "term" for w in words), dtype=bool, count=len(words))
 
 
 @dataclass(slots=True)

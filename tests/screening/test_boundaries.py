@@ -118,6 +118,40 @@ def test_cached_tokens_give_the_same_alignment_as_fresh_segmentation() -> None:
     assert align_meaning(fresh, tgt)
 
 
+def test_cached_tokens_read_within_the_near_sentences_are_the_same() -> None:
+    src = normalize(LONG_SOURCE)
+    tgt = prepare(normalize(_thesis()))
+    near = "".join(tgt.norm.text[s:e] for s, e in tgt.sents)
+    _, bits = document_meaning(src)
+    asked: list[object] = []
+
+    def cached(within: object) -> list[tuple[str, int, int]]:
+        asked.append(within)
+        return unpack_tokens(src.text, bits, within)  # type: ignore[arg-type]
+
+    lazy = prepare(src, near=near, cached=cached)
+    whole = prepare(src, near=near, tokens=unpack_tokens(src.text, bits))
+
+    assert asked == [lazy.sents]  # only the sentences near the thesis were asked for
+    assert lazy.words == whole.words and lazy.native == whole.native
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tokens_unpacked_within_spans_are_those_kept_after_unpacking(
+    seed: int,
+) -> None:
+    rng = np.random.default_rng(seed)
+    norm = normalize(LONG_SOURCE + " 空 格  " + random_chinese(seed, 200)).text
+    _, bits = document_meaning(norm)
+    cuts = np.unique(rng.integers(0, len(norm), 12))
+    spans = [(int(a), int(b)) for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+
+    for within in (spans, [], [(0, len(norm))]):
+        assert unpack_tokens(norm, bits, within) == tokens_within(
+            unpack_tokens(norm, bits), within
+        )
+
+
 def test_tokens_within_keeps_whole_tokens_inside_the_spans() -> None:
     tokens = [("甲乙", 0, 2), ("丙", 2, 3), ("丁戊", 3, 5), ("己", 5, 6)]
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from screening.postings import sorted_unique, unique_inverse
+from screening.postings import (
+    MIN_WINDOW_WEIGHT,
+    Postings,
+    QueryWords,
+    build_postings,
+    sorted_unique,
+    window_shares,
+)
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 50, 20_000])
@@ -17,13 +26,72 @@ def test_sorted_unique_is_numpys_unique(n: int) -> None:
     assert np.array_equal(got, np.unique(values)) and got.dtype == np.int64
 
 
-@pytest.mark.parametrize("n", [0, 1, 2, 50, 20_000])
-def test_unique_inverse_is_numpys(n: int) -> None:
-    rng = np.random.default_rng(n)
-    values = np.sort(rng.integers(0, 3 * n + 1, n)).astype(np.int64)
-    values = np.concatenate([values[n // 2 :], values[: n // 2]])  # sorted runs
+def _shares_one_by_one(
+    parts: list[Postings], query: QueryWords, alive: np.ndarray, df_cap: int
+) -> dict[tuple[int, int], float]:
+    """The cells' shares as the retrieval first computed them: each word occurrence's
+    documents, each (occurrence, document) once, summed cell by cell."""
+    n_idf = int(alive.sum())
+    keys = np.concatenate([p.keys for p in parts])
+    docs = np.concatenate([p.docs for p in parts])
+    holders = [set(docs[keys == k].tolist()) for k in query.key.tolist()]
+    df = np.array([len(h) for h in holders])
+    idf_key = np.where(
+        (df > 0) & (df <= df_cap), np.log((1.0 + n_idf) / (1.0 + df)) + 1.0, 0.0
+    )
+    n_words = len(query.weight)
+    idf = np.zeros(n_words)
+    np.maximum.at(idf, query.word, idf_key)
+    word_w = idf * query.weight
+    window = np.zeros(n_words, dtype=np.int64)
+    window[query.word] = query.window
+    totals = np.bincount(window, weights=word_w)
+    held: dict[int, set[int]] = {}
+    for e, word in enumerate(query.word.tolist()):
+        if df[e] <= df_cap:
+            held.setdefault(word, set()).update(d for d in holders[e] if alive[d])
+    found: dict[tuple[int, int], float] = {}
+    for word, ds in held.items():
+        for d in ds:
+            cell = (int(window[word]), d)
+            found[cell] = found.get(cell, 0.0) + word_w[word]
+    return {
+        c: 0.0 if totals[c[0]] < MIN_WINDOW_WEIGHT else f / totals[c[0]]
+        for c, f in found.items()
+    }
 
-    cells, inv = unique_inverse(values)
-    want_cells, want_inv = np.unique(values, return_inverse=True)
 
-    assert np.array_equal(cells, want_cells) and np.array_equal(inv, want_inv)
+@pytest.mark.parametrize("seed", range(6))
+def test_window_shares_by_form_are_those_word_by_word(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_docs, n_forms = 40, 30
+    form_keys = [
+        rng.choice(60, rng.integers(1, 4), replace=False) for _ in range(n_forms)
+    ]
+    doc_keys = [np.unique(rng.integers(0, 60, 25)) for _ in range(n_docs)]
+    parts = [
+        build_postings(list(range(0, 20)), doc_keys[:20]),
+        build_postings(list(range(20, n_docs)), doc_keys[20:]),
+    ]
+    # Words in windows (a form may occur twice in one window), each with its keys.
+    form = rng.integers(0, n_forms, 90)
+    window = np.sort(rng.integers(0, 8, 90))
+    weight = np.where(form % 5 == 0, 2.0, 1.0)
+    entries = [(w, k) for w, f in enumerate(form.tolist()) for k in form_keys[f]]
+    query = QueryWords(
+        window=window[[w for w, _ in entries]],
+        word=np.array([w for w, _ in entries], dtype=np.int64),
+        key=np.array([k for _, k in entries], dtype=np.uint32),
+        weight=weight,
+        form=form,
+    )
+    alive = rng.random(n_docs) > 0.1
+
+    for q in (query, replace(query, form=None)):
+        c_window, c_doc, share = window_shares(
+            parts, q, alive=alive, df_cap=12, n_idf=int(alive.sum())
+        )
+        want = _shares_one_by_one(parts, q, alive, 12)
+        cells = list(zip(c_window.tolist(), c_doc.tolist(), strict=True))
+        assert sorted(cells) == sorted(want)
+        assert np.allclose(share, [want[c] for c in cells])

@@ -121,3 +121,41 @@ def test_numbered_keys_weigh_and_vectorise_exactly_as_before() -> None:
         assert old_cos.row.tolist() == new_cos.row.tolist()
         assert old_cos.col.tolist() == new_cos.col.tolist()
         assert old_cos.data.tolist() == new_cos.data.tolist()
+
+
+def _numbered_one_by_one(
+    q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]
+) -> tuple[list[str], list[int], list[bool], list[int]]:
+    """Keys numbered string by string in the order met (as `key_ids` first did)."""
+    tuples = list({id(t): t for t in q_keys + s_keys}.values())
+    key_no: dict[str, int] = {}
+    flat = [key_no.setdefault(k, len(key_no)) for ks in tuples for k in ks]
+    keys = list(key_no)
+    firm = [key_no.get(k.lstrip("~"), -1) for k in keys]
+    extra: dict[str, int] = {}
+    for n, k in enumerate(keys):
+        if firm[n] < 0:
+            firm[n] = extra.setdefault(k.lstrip("~"), len(keys) + len(extra))
+    return keys, flat, [k.startswith("~") for k in keys], firm
+
+
+def test_key_numbers_are_those_numbered_string_by_string() -> None:
+    rng = np.random.default_rng(5)
+    pool = [
+        f"{'~' * int(rng.integers(0, 2))}c:{int(rng.integers(0, 40))}"
+        for _ in range(400)
+    ]
+    made = [
+        tuple(dict.fromkeys(rng.choice(pool, int(rng.integers(1, 6)))))
+        for _ in range(60)
+    ]
+    made.append(tuple(list(made[3])))  # equal keys, another tuple: numbered apart
+    for _ in range(3):  # several pairs of texts through the same process-wide numbers
+        q = [made[int(i)] for i in rng.integers(0, len(made), 50)]
+        s = [made[int(i)] for i in rng.integers(0, len(made), 80)]
+
+        ids = key_ids(q, s)
+        keys, flat, loose, firm = _numbered_one_by_one(q, s)
+
+        assert ids.keys == keys and ids.flat.tolist() == flat
+        assert ids.loose.tolist() == loose and ids.firm_form.tolist() == firm
