@@ -12,12 +12,13 @@ its source:
   documents use at all, and
 * it is not another study told in the same words: when each side names things of its
   own that almost no corpus document holds (a herb, a compound, a place) and the
-  passage pairs none of them, the shared words are the method's, not the source's.
+  passage pairs at most one that rare, the shared words are the method's, not the
+  source's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,10 +47,12 @@ class RarityRules:
     short_chars: int = 100
     short_rare_pairs: int = 5
     rare_share: float = 0.01
-    # Another study: both sides hold `own_names` unpaired words that at most
-    # `name_docs` corpus documents hold, and no paired word is that rare.
+    # Another study: both sides hold `own_names` distinct unpaired words that at most
+    # `name_docs` corpus documents hold, and at most `chance_shared` paired words are
+    # that rare (two studies of one method can share one rare method word, 回流 say).
     name_docs: int = 3
     own_names: int = 2
+    chance_shared: int = 1
 
     def keep(
         self,
@@ -120,16 +123,21 @@ class RarityRules:
             shared, t_own, s_own = words.get(id(m), ((), (), ()))
             # An own word the corpus does not hold at all (df 0) counts as named.
             t_df, s_df = (
-                _side_df(parts, [w for w in own if w.kind != "term"], lexicon)
+                _side_df(parts, _distinct(w for w in own if w.kind != "term"), lexicon)
                 for own in (t_own, s_own)
             )
-            shared_df = _side_df(parts, shared, lexicon)
-            out[i] = (
-                np.sum(t_df <= self.name_docs) >= self.own_names
-                and np.sum(s_df <= self.name_docs) >= self.own_names
-                and not np.any((shared_df > 0) & (shared_df <= self.name_docs))
+            shared_df = _side_df(parts, _distinct(shared), lexicon)
+            named = min(
+                int(np.sum(t_df <= self.name_docs)), int(np.sum(s_df <= self.name_docs))
             )
+            shared_rare = int(np.sum((shared_df > 0) & (shared_df <= self.name_docs)))
+            out[i] = named >= self.own_names and shared_rare <= self.chance_shared
         return out
+
+
+def _distinct(words: Iterable[Word]) -> list[Word]:
+    """Each word once (a passage naming its herb three times names one thing)."""
+    return list({(w.text, w.kind): w for w in words}.values())
 
 
 def _side_df(

@@ -142,7 +142,7 @@ def test_a_trial_methods_template_many_corpus_documents_follow_is_not_a_rewrite(
     screener = Screener().fit(corpus)
     # Without the corpus-rarity rules the template is paired with one of the trials.
     screener.finder_ = MeaningFinder(
-        rarity=RarityRules(stock_docs=10**9, short_rare_pairs=0)
+        rarity=RarityRules(stock_docs=10**9, short_rare_pairs=0, own_names=99)
     )
     unruled = _rewrites(screener, thesis)
     assert unruled
@@ -280,3 +280,20 @@ def test_a_rewrite_that_keeps_the_sources_herbs_and_compound_is_found() -> None:
 
     assert m.source == "source"
     assert {("银翘", "银翘"), ("绿原", "绿原")} <= set(m.pairs)
+
+
+# Another preparation's standard that happens to be a granule too: one rare word
+# (颗粒) of the source, its own herbs and compound.
+_TLC_OTHER_GRANULE = _TLC_OTHER.replace("片", "颗粒").replace("片剂", "颗粒")
+
+
+def test_another_study_sharing_one_rare_word_with_the_source_is_not_a_rewrite() -> None:
+    # With no rare word allowed by chance, the one shared word keeps the match (the
+    # rule drops the same passage without 颗粒, above).
+    unruled = _tlc_rewrites(
+        _TLC_OTHER_GRANULE, RarityRules(short_rare_pairs=0, chance_shared=0)
+    )
+    assert [m.source for m in unruled] == ["source"]
+
+    # One rare word in common is chance for two studies of one method.
+    assert _tlc_rewrites(_TLC_OTHER_GRANULE, RarityRules(short_rare_pairs=0)) == []
