@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from web.cli import main
+from web.cli.commands import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 WORD = re.compile(r"[a-z][a-z0-9_-]*(/[a-z][a-z0-9_-]*)*")

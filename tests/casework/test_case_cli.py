@@ -13,7 +13,7 @@ from archive.kernel.accounts import Role
 from casework.models import CaseSource
 from casework.services import intake
 from tests.cli_runs import cli_database
-from web.cli import main
+from web.cli.commands import main
 
 
 def _seed(session: Session) -> str:

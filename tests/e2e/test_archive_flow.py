@@ -17,7 +17,7 @@ from archive.kernel.people import PersonKind, create_person
 from archive.records.case_files import create_case_file_record
 from archive.records.services import RecordInput, create_record
 from tests.e2e.conftest import browser_login
-from web.cli import main
+from web.cli.commands import main
 
 PASSWORD = "browser-pass-1"
 CSV = (

@@ -14,7 +14,7 @@ from casework.credit import services
 from tests.casework.credit.factories_credit import sanction_input
 from tests.cli_runs import cli_database
 from tests.factories import make_user
-from web.cli import main
+from web.cli.commands import main
 
 
 def _seed(session: Session) -> None:

@@ -1,5 +1,5 @@
 """`python -m web.cli`: the `chengxin` command (the console script is `web.launch`)."""
 
-from web.cli import main
+from web.cli.commands import main
 
 main()

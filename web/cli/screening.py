@@ -499,3 +499,7 @@ def pan(pairs: Path, src_dir: Path, susp_dir: Path, out_dir: Path) -> None:
     one PAN XML detections file per pair out."""
     count = run_pan(pairs, src_dir, susp_dir, out_dir)
     click.echo(f"{count} detections written to {out_dir}")
+
+
+# The commands this module gives `chengxin` (a screening run starts with these alone).
+COMMANDS = (corpus_group, screen, pan)

@@ -17,7 +17,7 @@ from archive.kernel.audit_anchors import check_anchors, write_anchor
 from tests.archive.kernel.test_audit import _drop_triggers
 from tests.cli_runs import cli_database
 from tests.factories import make_user
-from web.cli import main
+from web.cli.commands import main
 
 KEY = b"k" * 32
 

@@ -12,7 +12,7 @@ from archive.kernel import runtime
 from archive.kernel.accounts import Role, create_user
 from archive.kernel.files import blob_path
 from tests.cli_runs import cli_database
-from web.cli import main
+from web.cli.commands import main
 
 
 def _seed(session: Session) -> None:

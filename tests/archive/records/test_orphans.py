@@ -15,7 +15,7 @@ from archive.kernel import runtime
 from archive.kernel.files import blob_path
 from tests.archive.factories_archive import make_case_file
 from tests.cli_runs import cli_database
-from web.cli import main
+from web.cli.commands import main
 
 
 def _seed(session: Session) -> tuple[str, str]:

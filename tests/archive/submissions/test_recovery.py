@@ -21,7 +21,7 @@ from archive.submissions.models import Batch, Submission, SubmissionState
 from tests.archive.factories_screening import THESIS
 from tests.cli_runs import cli_database
 from tests.factories import make_user
-from web.cli import _recover_embedded, main
+from web.cli.commands import _recover_embedded, main
 
 
 def _stranded(session: Session, name: str, state: SubmissionState, attempts: int) -> None:
