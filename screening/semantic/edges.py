@@ -1,0 +1,82 @@
+"""A meaning passage's ends cut back to the text the other side answers.
+
+A passage is made of whole sentences, and a sentence may run past the reused text: a
+paragraph ending without punctuation is joined to the next one when lines are
+unwrapped, so the copied passage's first sentence carries the tail of the paragraph
+before it (a thesis detection then took 64 characters the source does not have). At
+each end of a passage, the side whose first (or last) paired word lies much further
+into its sentence than the other side's is cut at the clause break nearest its
+paired words: the other side holds nothing for that stretch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from screening.semantic.align import MeaningSide
+
+__all__ = ["answered_spans"]
+
+# Unanswered characters at an end beyond what the other side has there: below this a
+# sentence is left whole (a rewrite may open with a few words of its own).
+MIN_EXCESS = 20
+_BREAKS = frozenset(",.;:!?、，。；：！？)）]】")
+
+
+def answered_spans(
+    tgt: MeaningSide,
+    src: MeaningSide,
+    sentences: tuple[int, int, int, int],
+    pairs: Sequence[tuple[int, int]],
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The (thesis, source) normalised spans of the sentences `q_lo..q_hi`, `s_lo..s_hi`,
+    each end cut back where only one side's sentence runs on unanswered."""
+    q_lo, q_hi, s_lo, s_hi = sentences
+    t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
+    s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]
+    q_sent, s_sent = tgt.word_sent, src.word_sent
+    t_first = [tgt.words[i].start for i, _ in pairs if q_sent[i] == q_lo]
+    s_first = [src.words[j].start for _, j in pairs if s_sent[j] == s_lo]
+    if t_first and s_first:
+        lead_t, lead_s = min(t_first) - t0, min(s_first) - s0
+        if lead_t - lead_s >= MIN_EXCESS:
+            t0 = _start(tgt, t0, min(t_first) - lead_s)
+        elif lead_s - lead_t >= MIN_EXCESS:
+            s0 = _start(src, s0, min(s_first) - lead_t)
+    t_last = [tgt.words[i].end for i, _ in pairs if q_sent[i] == q_hi]
+    s_last = [src.words[j].end for _, j in pairs if s_sent[j] == s_hi]
+    if t_last and s_last:
+        tail_t, tail_s = t1 - max(t_last), s1 - max(s_last)
+        if tail_t - tail_s >= MIN_EXCESS:
+            t1 = _end(tgt, t1, max(t_last) + tail_s)
+        elif tail_s - tail_t >= MIN_EXCESS:
+            s1 = _end(src, s1, max(s_last) + tail_t)
+    return (t0, t1), (s0, s1)
+
+
+def _is_break(side: MeaningSide, pos: int) -> bool:
+    """Whether a clause may start at `pos`: after a clause mark, or where unwrapping
+    dropped characters (a line end) from the original text."""
+    text, to_orig = side.norm.text, side.norm.to_original
+    return text[pos - 1] in _BREAKS or int(to_orig[pos]) - int(to_orig[pos - 1]) > 1
+
+
+def _start(side: MeaningSide, start: int, limit: int) -> int:
+    """The last clause start in (start, limit], else `start` (nothing safe to cut)."""
+    text = side.norm.text
+    for pos in range(limit, start, -1):
+        if _is_break(side, pos):
+            while pos < limit and text[pos] == " ":
+                pos += 1
+            return pos
+    return start
+
+
+def _end(side: MeaningSide, end: int, limit: int) -> int:
+    """The first clause end in [limit, end), else `end`."""
+    for pos in range(max(limit, 1), end):
+        if _is_break(side, pos):
+            return pos
+    return end
