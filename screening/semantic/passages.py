@@ -356,7 +356,12 @@ def _passage(
     }
     if len(said) < params.min_word_pairs:
         return None
-    (t0, t1), (s0, s1) = answered_spans(tgt, src, (q_lo, q_hi, s_lo, s_hi), ov.pairs)
+    t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
+    s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]
+    if not cross:  # across languages a stretch's length in characters says little
+        (t0, t1), (s0, s1) = answered_spans(
+            tgt, src, (q_lo, q_hi, s_lo, s_hi), ov.pairs
+        )
     if t1 - t0 < params.min_chars:
         return None
     shown: list[tuple[str, str]] = []
