@@ -55,3 +55,13 @@ def test_run_pan_reports_only_the_copied_paragraph(tmp_path: Path) -> None:
     assert abs(d.this_offset - len(BEFORE)) <= 2
     assert abs(d.this_length - len(SOURCE)) <= 3
     assert (d.source_offset, abs(d.source_length - len(SOURCE)) <= 3) == (0, True)
+
+
+def test_a_lead_in_line_ending_in_a_colon_is_left_out() -> None:
+    lead_in = "本章所用中间体的制备方法如下:\n"
+    thesis = BEFORE.replace("异常\n", "异常。\n") + lead_in + SOURCE + AFTER
+    start = thesis.index(SOURCE)
+
+    (found,) = align_meaning(prepare(normalize(SOURCE)), prepare(normalize(thesis)))
+
+    assert start - 1 <= found.tgt_span[0] <= start + 1
