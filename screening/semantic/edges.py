@@ -5,8 +5,8 @@ paragraph ending without punctuation is joined to the next one when lines are
 unwrapped, so the copied passage's first sentence carries the tail of the paragraph
 before it (a thesis detection then took 64 characters the source does not have). At
 each end of a passage, the side whose first (or last) paired word lies much further
-into its sentence than the other side's is cut at the clause break nearest its
-paired words: the other side holds nothing for that stretch.
+into its sentence than the other side's is cut at the line end nearest its paired
+words: the other side holds nothing for that stretch.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ MIN_EXCESS = 20
 # ...or this much where the cut falls after a colon that ended a line (a lead-in such
 # as "反应方程式如下:" standing before the copied text as its own paragraph).
 MIN_EXCESS_LEAD_IN = 4
-_BREAKS = frozenset(",.;:!?、，。；：！？)）]】")
 
 
 def answered_spans(
@@ -79,27 +78,25 @@ def _across(
     return both if 2 * len(both) > max(of_q, of_s) else []
 
 
-def _is_break(side: MeaningSide, pos: int) -> bool:
-    """Whether a clause may start at `pos`: after a clause mark, or where unwrapping
-    dropped characters (a line end) from the original text."""
-    text, to_orig = side.norm.text, side.norm.to_original
-    return text[pos - 1] in _BREAKS or int(to_orig[pos]) - int(to_orig[pos - 1]) > 1
+def _line_end(side: MeaningSide, pos: int) -> bool:
+    """Whether unwrapping dropped characters (a line end) just before `pos`: only
+    there does a sentence run from one paragraph into the next (inside a paragraph
+    the unanswered words are a rewrite's own, part of what it reuses)."""
+    to_orig = side.norm.to_original
+    return int(to_orig[pos]) - int(to_orig[pos - 1]) > 1
 
 
 def _lead_in(side: MeaningSide, pos: int) -> bool:
     """Whether `pos` follows a colon ending a line (characters dropped after it)."""
-    to_orig = side.norm.to_original
-    return (
-        side.norm.text[pos - 1] == ":" and int(to_orig[pos]) - int(to_orig[pos - 1]) > 1
-    )
+    return side.norm.text[pos - 1] == ":" and _line_end(side, pos)
 
 
 def _start(side: MeaningSide, start: int, limit: int, excess: int) -> int:
-    """The last clause start in (start, limit], else `start` (nothing safe to cut);
+    """The last line start in (start, limit], else `start` (nothing safe to cut);
     below `MIN_EXCESS` only a lead-in line's end is cut at."""
     text = side.norm.text
     for pos in range(limit, start, -1):
-        if _is_break(side, pos) and (excess >= MIN_EXCESS or _lead_in(side, pos)):
+        if _line_end(side, pos) and (excess >= MIN_EXCESS or _lead_in(side, pos)):
             while pos < limit and text[pos] == " ":
                 pos += 1
             return pos
@@ -107,8 +104,8 @@ def _start(side: MeaningSide, start: int, limit: int, excess: int) -> int:
 
 
 def _end(side: MeaningSide, end: int, limit: int) -> int:
-    """The first clause end in [limit, end), else `end`."""
+    """The first line end in [limit, end), else `end`."""
     for pos in range(max(limit, 1), end):
-        if _is_break(side, pos):
+        if _line_end(side, pos):
             return pos
     return end
