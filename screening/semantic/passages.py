@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from screening.semantic.edges import answered_spans
 from screening.semantic.growth import Seed, extend, match_words, next_to
 from screening.semantic.latin import latin_gist_holds
 from screening.semantic.weights import Weights
@@ -357,6 +358,10 @@ def _passage(
         return None
     t0, t1 = tgt.sents[q_lo][0], tgt.sents[q_hi][1]
     s0, s1 = src.sents[s_lo][0], src.sents[s_hi][1]
+    if not cross:  # across languages a stretch's length in characters says little
+        (t0, t1), (s0, s1) = answered_spans(
+            tgt, src, (q_lo, q_hi, s_lo, s_hi), ov.pairs
+        )
     if t1 - t0 < params.min_chars:
         return None
     shown: list[tuple[str, str]] = []
