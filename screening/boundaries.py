@@ -26,9 +26,6 @@ __all__ = [
 
 BOUNDARY_FIELDS = ("bound_docs", "bound_offsets", "bound_bits")
 
-# The code points `str.isspace` holds blank (none lies beyond U+3000).
-_BLANKS = np.array([c for c in range(0x3100) if chr(c).isspace()], dtype=np.uint32)
-
 
 def pack_starts(length: int, starts: Sequence[int] | np.ndarray) -> np.ndarray:
     """Token boundaries (where tokens start or end) in a text of `length` characters,
@@ -56,17 +53,12 @@ def unpack_tokens(
         k = np.searchsorted(lo, starts, side="right") - 1
         ok = (k >= 0) & (ends <= hi[np.maximum(k, 0)]) if len(lo) else k >= 0
         starts, ends = starts[ok], ends[ok]
-    # Only a token starting with a blank can be blank: the others are kept unread.
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    maybe = np.flatnonzero(np.isin(points[starts], _BLANKS)) if n else starts[:0]
-    if len(maybe):
-        blank = [i for i in maybe.tolist() if text[starts[i] : ends[i]].isspace()]
-        if blank:
-            keep = np.ones(len(starts), dtype=bool)
-            keep[blank] = False
-            starts, ends = starts[keep], ends[keep]
-    lo, hi = starts.tolist(), ends.tolist()
-    return list(zip(map(text.__getitem__, map(slice, lo, hi)), lo, hi, strict=True))
+    out = []
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        word = text[s:e]
+        if not word.isspace():
+            out.append((word, s, e))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,24 +152,18 @@ def token_words(
         _token_memo = (lexicon, memo)
     words: list[Word] = []
     native: list[tuple[str, ...]] = []
-    add_word, add_keys = words.append, native.append
+    add_word, add_keys, get = words.append, native.append, memo.get
     make = tuple.__new__  # `Word(...)` without its Python-level __new__
-    # Most tokens give no content word (single characters, stop words): each token's
-    # entry is looked up at C speed and only those giving words are walked in Python.
-    texts = [t[0] for t in tokens]
-    found_all = list(map(memo.get, texts))
-    for i in [i for i, f in enumerate(found_all) if f is None]:
-        token = texts[i]
-        found = memo.get(token)
+    for token, start, _end in tokens:
+        found = get(token)
         if found is None:
             found = memo[token] = tuple(
                 (w.text, w.start, w.end, w.kind, native_keys(w, lexicon))
                 for w in content_words(token, True, [(token, 0, len(token))])
             )
-        found_all[i] = found
-    for i in [i for i, f in enumerate(found_all) if f]:
-        start = tokens[i][1]
-        for text, a, b, kind, keys in found_all[i]:
+        if not found:
+            continue
+        for text, a, b, kind, keys in found:
             add_word(make(Word, (text, start + a, start + b, kind)))
             add_keys(keys)
     return words, native
