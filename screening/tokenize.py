@@ -264,7 +264,7 @@ class Tokenizer:
             elif _JIEBA_BLOCK.fullmatch(block):
                 out += _cut_mixed(block, jb, fast)
             else:
-                out += jb.lcut(block, HMM=True)
+                out += _cut_other(block)
         return out
 
     def _fast(self) -> Any:
@@ -293,7 +293,21 @@ _JIEBA_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
 _HAN_BLOCK = re.compile("[\u4e00-\u9fd5]+")
 _HAN_RUNS = re.compile("([\u4e00-\u9fd5]+)")
 _HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")  # jieba.finalseg.re_skip
+_JIEBA_SKIP = re.compile(r"(\r\n|\s)")  # jieba.re_skip_default
 _dictionary: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _cut_other(piece: str) -> list[str]:
+    """jieba's words of a piece holding no block character (marks and blanks): each
+    blank and each other character alone, as `jieba.Tokenizer.cut` gives them without
+    its dictionary (a thesis has thousands of such pieces, each a jieba call)."""
+    out: list[str] = []
+    for x in _JIEBA_SKIP.split(piece):
+        if _JIEBA_SKIP.match(x):
+            out.append(x)
+        else:
+            out.extend(x)
+    return out
 
 
 def _dictionary_words(jb: Any) -> tuple[re.Pattern[str], re.Pattern[str]]:

@@ -72,8 +72,14 @@ class _KeyNumbers:
         self.strings: list[str] = []
         self.loose = np.zeros(1024, dtype=bool)
         self.firm = np.zeros(1024, dtype=np.int64)
-        # By identity, the tuple kept alive with its numbers so that no other takes its id.
-        self.tuples: dict[int, tuple[tuple[str, ...], np.ndarray]] = {}
+        # Tuple number by identity; `kept` holds each tuple alive so that no other
+        # takes its id. Tuple n's key numbers are t_flat[t_start[n]:][:t_count[n]].
+        self.tuples: dict[int, int] = {}
+        self.kept: list[tuple[str, ...]] = []
+        self.t_start = np.zeros(1024, dtype=np.int64)
+        self.t_count = np.zeros(1024, dtype=np.int64)
+        self.t_flat = np.zeros(4096, dtype=np.int64)
+        self.t_used = 0
 
     def key(self, k: str) -> int:
         """The number of a key (numbered on first sight, its firm form too)."""
@@ -90,13 +96,36 @@ class _KeyNumbers:
             self.firm[n] = n if firm < 0 else firm
         return n
 
-    def of(self, keys: tuple[str, ...]) -> np.ndarray:
-        """The numbers of a tuple's keys, in its order (remembered by identity)."""
-        found = self.tuples.get(id(keys))
-        if found is None:
-            numbers = np.array([self.key(k) for k in keys], dtype=np.int64)
-            found = self.tuples[id(keys)] = (keys, numbers)
-        return found[1]
+    def tuple_numbers(self, tuples: list[tuple[str, ...]]) -> np.ndarray:
+        """Each tuple's number here (remembered by identity): its keys' numbers are
+        then one slice of `t_flat`, gathered for all tuples at once."""
+        get = self.tuples.get
+        out = [get(id(keys), -1) for keys in tuples]
+        new = [i for i, n in enumerate(out) if n < 0]
+        for i in new:
+            keys = tuples[i]
+            n = self.tuples.get(id(keys), -1)  # a tuple met twice in this list
+            if n < 0:
+                n = self._remember(keys)
+            out[i] = n
+        return np.array(out, dtype=np.int64)
+
+    def _remember(self, keys: tuple[str, ...]) -> int:
+        """Number a new tuple and append its keys' numbers to `t_flat`."""
+        numbers = [self.key(k) for k in keys]
+        n = len(self.kept)
+        self.kept.append(keys)
+        self.tuples[id(keys)] = n
+        if n >= len(self.t_start):
+            self.t_start = np.concatenate([self.t_start, np.zeros_like(self.t_start)])
+            self.t_count = np.concatenate([self.t_count, np.zeros_like(self.t_count)])
+        end = self.t_used + len(numbers)
+        while end > len(self.t_flat):
+            self.t_flat = np.concatenate([self.t_flat, np.zeros_like(self.t_flat)])
+        self.t_flat[self.t_used : end] = numbers
+        self.t_start[n], self.t_count[n] = self.t_used, len(numbers)
+        self.t_used = end
+        return n
 
 
 _numbers = _KeyNumbers()
@@ -119,12 +148,17 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     tuples = [both[i] for i in at[met].tolist()]
     word_no = rank[inv.ravel()]
     q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
-    count = np.array([len(ks) for ks in tuples], dtype=np.int64)
     with _numbering:
         if max(len(_numbers.tuples), len(_numbers.strings)) > _KeyNumbers.limit:
             _numbers = _KeyNumbers()
         reg = _numbers
-        flat_all = np.concatenate([np.zeros(0, dtype=np.int64), *map(reg.of, tuples)])
+        numbers = reg.tuple_numbers(tuples)
+        t_count = reg.t_count[numbers]
+        first_slot = reg.t_start[numbers] - np.cumsum(t_count) + t_count
+        flat_all = reg.t_flat[
+            np.repeat(first_slot, t_count) + np.arange(int(t_count.sum()))
+        ]
+    count = t_count  # keys per tuple
     # Keys numbered here in the order first met (as a vocabulary would number them).
     uniq, first, inv = np.unique(flat_all, return_index=True, return_inverse=True)
     met = np.argsort(first, kind="stable")

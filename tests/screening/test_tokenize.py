@@ -114,3 +114,24 @@ def test_rjieba_cuts_exactly_as_jieba_on_real_prose() -> None:
         for form in (text, normalize(text).text):
             assert tok.words(form) == _jieba_words(tok, form)
             assert tok.cut(form) == [w for w, _, _ in _jieba_words(tok, form)]
+
+
+def test_marks_and_blanks_are_cut_as_jieba_cuts_them() -> None:
+    """Pieces between jieba's blocks are cut without calling jieba, and alike."""
+    from screening.tokenize import _cut_other
+
+    jb = Tokenizer()._get()
+    for piece in [
+        "，",
+        " ",
+        "\r\n",
+        " ，\r\n\t（）",
+        "、 、",
+        "\u3000",
+        "",
+        "\n\n",
+        "“”",
+    ]:
+        assert _cut_other(piece) == jb.lcut(piece, HMM=True), piece
+    text = "方法：\r\n 本文（见表1）提出，结论 “有效” 。\t未来工作\u3000如下！"
+    assert Tokenizer()._lcut(text) == jb.lcut(text, HMM=True)
