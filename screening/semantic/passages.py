@@ -364,10 +364,32 @@ def _passage(
         )
     if t1 - t0 < params.min_chars:
         return None
+    shown, terms = _reasons(cluster, tgt, src, qw, params.max_pairs_shown)
+    if not shown:
+        return None  # nothing to show an investigator: not reported
+    tmap, smap = tgt.norm.to_original, src.norm.to_original
+    return MeaningPassage(
+        src_span=(int(smap[s0]), int(smap[s1 - 1]) + 1),
+        tgt_span=(int(tmap[t0]), int(tmap[t1 - 1]) + 1),
+        score=round(float(dice), 4),
+        pairs=tuple(shown),
+        terms=tuple(terms[:12]),
+        cross_language=cross,
+    )
+
+
+def _reasons(
+    cluster: list[tuple[int, int, float, list[tuple[int, int]]]],
+    tgt: MeaningSide,
+    src: MeaningSide,
+    qw: list[float],
+    max_pairs: int,
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The word pairs and terms an investigator is shown: the sentence pairs' own word
+    alignments, those carrying most of the matched weight first (a word paired in
+    every sentence counts each time)."""
     shown: list[tuple[str, str]] = []
     terms: list[str] = []
-    # The reasons shown are the sentence pairs' own word alignments, those carrying
-    # most of the matched weight first (a word paired in every sentence counts each time).
     seed_pairs = [pair for seed in cluster for pair in seed[3]]
     carried: Counter[tuple[str, str]] = Counter()
     for i, j in seed_pairs:
@@ -380,16 +402,6 @@ def _passage(
         if tgt.words[i].kind == "term" or src.words[j].kind == "term":
             if qt not in terms:
                 terms.append(qt)
-        elif (qt, st) not in shown and len(shown) < params.max_pairs_shown:
+        elif (qt, st) not in shown and len(shown) < max_pairs:
             shown.append((qt, st))
-    if not shown:
-        return None  # nothing to show an investigator: not reported
-    tmap, smap = tgt.norm.to_original, src.norm.to_original
-    return MeaningPassage(
-        src_span=(int(smap[s0]), int(smap[s1 - 1]) + 1),
-        tgt_span=(int(tmap[t0]), int(tmap[t1 - 1]) + 1),
-        score=round(float(dice), 4),
-        pairs=tuple(shown),
-        terms=tuple(terms[:12]),
-        cross_language=cross,
-    )
+    return shown, terms
