@@ -159,7 +159,7 @@ def paired_words(match: Match, chinese: bool) -> list[Word]:
     kind = "zh" if chinese else "en"
     words = [Word(q, 0, 0, kind) for q, _ in match.pairs]
     words += [Word(t, 0, 0, "term") for t in match.terms]
-    return list({(w.text, w.kind): w for w in words}.values())
+    return _distinct(words)
 
 
 def _query(
