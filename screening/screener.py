@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from screening.align import AlignParams, align
+from screening.figures import drop_other_figures
 from screening.index import Candidate, CorpusIndex
 from screening.normalize import NormalizedText, normalize
 from screening.report import Match
@@ -266,7 +267,9 @@ class Screener:
                             else None,
                         )
                     )
-        return _drop_contained(out)
+        return drop_other_figures(
+            _drop_contained(out), norm, sources, below=self.align_params_.fuzzy_score
+        )
 
 
 def _drop_contained(matches: list[Match]) -> list[Match]:
