@@ -17,7 +17,12 @@ medium, heavy, translated, translated+reworded), and the share of clean theses w
 match, for the tuning set and, with --heldout, for the held-out set too.
 
     .venv/bin/python -m benchmarks.semantic [--docs 4000] [--seed 11] [--heldout]
-        [--settings screen,pan,pan2014]
+        [--settings screen,pan,pan2014] [--long-sources K]
+
+With --long-sources K each Chinese source abstract sits amid K other abstracts (found
+in no thesis), as a reused passage sits in a long corpus document: the meaning layer
+then reads only the source sentences near the thesis passage, and this measures what
+that costs in recall.
 
 The abstracts are read in place from ../shared/corpora/csl and never copied; without it
 the benchmark says so and skips.
@@ -53,6 +58,8 @@ TARGETS: dict[str, float | None] = {
     "translated_reworded": None,
 }
 SETTINGS = ("screen", "pan", "pan2014")
+# Abstracts kept aside to lengthen the corpus documents (--long-sources).
+LONG_SOURCE_POOL = 1000
 
 
 @dataclass(frozen=True)
@@ -171,8 +178,9 @@ def without_near_copies(abstracts: list[str], avoid: list[str]) -> list[str]:
     return kept
 
 
-def build(prefix: str, n_docs: int, seed: int) -> Bench:
-    """Seeded theses (1-3 passages of one level each, a third clean) and the corpus."""
+def build(prefix: str, n_docs: int, seed: int, long_sources: int = 0) -> Bench:
+    """Seeded theses (1-3 passages of one level each, a third clean) and the corpus
+    (with `long_sources`, each Chinese source abstract sits amid that many others)."""
     rng = random.Random(seed)
     items = passages(prefix)
     sources = sorted({p.source for p in items})
@@ -182,7 +190,15 @@ def build(prefix: str, n_docs: int, seed: int) -> Bench:
     rng.shuffle(texts)
     corpus = {f"doc-{i:05d}.txt": t for i, t in enumerate(texts)}
     doc_of = {t: name for name, t in corpus.items()}
-    filler = pool[n_docs:]
+    reserve = LONG_SOURCE_POOL if long_sources else 0
+    filler = pool[n_docs : len(pool) - reserve]
+    shift = _lengthen(
+        corpus,
+        [doc_of[t] for t in sources],
+        pool[len(pool) - reserve :],
+        long_sources,
+        seed,
+    )
     theses: dict[str, str] = {}
     levels: dict[str, str] = {}
     cases: list[Case] = []
@@ -212,7 +228,7 @@ def build(prefix: str, n_docs: int, seed: int) -> Bench:
                     offset,
                     len(p.text),
                     doc_of[p.source],
-                    0,
+                    shift.get(doc_of[p.source], 0),
                     len(p.source),
                     level,
                     p.row_id,
@@ -221,6 +237,31 @@ def build(prefix: str, n_docs: int, seed: int) -> Bench:
         theses[name] = text
         levels[name] = level
     return Bench(corpus, theses, levels, cases)
+
+
+def _lengthen(
+    corpus: dict[str, str],
+    names: list[str],
+    spare: list[str],
+    per_source: int,
+    seed: int,
+) -> dict[str, int]:
+    """Put each Chinese source document amid `per_source` abstracts of `spare` (in no
+    thesis and no other document), as a thesis in the corpus holds the abstract a
+    rewrite was made from; returns where each one's own text now starts."""
+    if not per_source:
+        return {}
+    rng = random.Random(seed + 1)
+    shift: dict[str, int] = {}
+    for name in names:
+        text = corpus[name]
+        if sum("\u4e00" <= c <= "\u9fff" for c in text) < len(text) / 4:
+            continue  # English sources stay as they are: one language per document
+        around = rng.sample(spare, per_source)
+        before = "\n".join(around[: per_source // 2]) + "\n"
+        corpus[name] = before + text + "\n" + "\n".join(around[per_source // 2 :])
+        shift[name] = len(before)
+    return shift
 
 
 def _assemble(
@@ -426,10 +467,11 @@ def run_set(
     settings: Sequence[str],
     per_passage: str | None = None,
     false_matches: bool = False,
+    long_sources: int = 0,
 ) -> None:
     """Build one set, run the settings asked for and print their figures side by side."""
     t0 = time.perf_counter()
-    bench = build(prefix, n_docs, seed)
+    bench = build(prefix, n_docs, seed, long_sources)
     chars = sum(len(t) for t in bench.theses.values())
     print(
         f"\n##### {prefix} set: {len(bench.cases)} passages in {len(bench.theses)} theses "
@@ -488,6 +530,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print each tuning detection that overlaps no true case, with both texts",
     )
+    ap.add_argument(
+        "--long-sources",
+        type=int,
+        default=0,
+        metavar="K",
+        help="put each Chinese source abstract amid K other abstracts (long sources)",
+    )
     args = ap.parse_args(argv)
     settings = [s for s in args.settings.split(",") if s]
     if not settings or set(settings) - set(SETTINGS):
@@ -499,10 +548,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     run_set(
-        "tune", args.docs, args.seed, settings, args.per_passage, args.false_matches
+        "tune",
+        args.docs,
+        args.seed,
+        settings,
+        args.per_passage,
+        args.false_matches,
+        args.long_sources,
     )
     if args.heldout:
-        run_set("heldout", args.docs, args.seed, settings)
+        run_set(
+            "heldout", args.docs, args.seed, settings, long_sources=args.long_sources
+        )
     return 0
 
 
