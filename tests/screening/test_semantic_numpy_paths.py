@@ -16,7 +16,7 @@ from tests.screening.rewrites import ENGLISH_SOURCE, REWRITE, SAME_TOPIC, SOURCE
 
 
 def _near_by_sets(
-    text: str, sents: list[tuple[int, int]], near: str, min_share: float = 0.08
+    text: str, sents: list[tuple[int, int]], near: str, min_share: float = 0.15
 ) -> list[tuple[int, int]]:
     """The rule as first written: bigram sets, sentence by sentence."""
     grams = {near[i : i + 2] for i in range(len(near) - 1)}
