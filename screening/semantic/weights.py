@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ __all__ = [
     "Weights",
     "columns",
     "key_ids",
+    "sentence_matrices",
     "sentence_matrix",
     "word_weights",
 ]
@@ -59,6 +61,9 @@ class KeyIds:
         return np.repeat(first, count) + np.arange(total, dtype=np.int64)
 
 
+_NEVER = np.iinfo(np.int64).max
+
+
 class _KeyNumbers:
     """Process-wide numbers of meaning keys, with whether each is looser ("~") and the
     number of its firm form, and each remembered tuple of keys as an array of them: a
@@ -80,6 +85,8 @@ class _KeyNumbers:
         self.t_count = np.zeros(1024, dtype=np.int64)
         self.t_flat = np.zeros(4096, dtype=np.int64)
         self.t_used = 0
+        self._local = np.zeros(0, dtype=np.int64)
+        self._first = np.zeros(0, dtype=np.int64)
 
     def key(self, k: str) -> int:
         """The number of a key (numbered on first sight, its firm form too)."""
@@ -95,6 +102,23 @@ class _KeyNumbers:
             self.loose[n] = k.startswith("~")
             self.firm[n] = n if firm < 0 else firm
         return n
+
+    def scratch(self) -> np.ndarray:
+        """A scratch array of -1 per key number (callers leave it so again)."""
+        if len(self._local) < len(self.strings):
+            self._local = np.full(len(self.loose), -1, dtype=np.int64)
+            self._first = np.full(len(self.loose), _NEVER, dtype=np.int64)
+        return self._local
+
+    def first_met(self, numbers: np.ndarray) -> np.ndarray:
+        """The distinct key numbers in order of first appearance (`np.unique` sorted
+        all of them, several times per pair of texts)."""
+        self.scratch()  # both scratch arrays as long as the keys
+        first, at = self._first, np.arange(len(numbers), dtype=np.int64)
+        np.minimum.at(first, numbers, at)
+        out = numbers[first[numbers] == at]
+        first[out] = _NEVER
+        return out
 
     def tuple_numbers(self, tuples: list[tuple[str, ...]]) -> np.ndarray:
         """Each tuple's number here (remembered by identity): its keys' numbers are
@@ -153,33 +177,28 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
             _numbers = _KeyNumbers()
         reg = _numbers
         numbers = reg.tuple_numbers(tuples)
-        t_count = reg.t_count[numbers]
-        first_slot = reg.t_start[numbers] - np.cumsum(t_count) + t_count
+        count = reg.t_count[numbers]  # keys per tuple
+        first_slot = reg.t_start[numbers] - np.cumsum(count) + count
         flat_all = reg.t_flat[
-            np.repeat(first_slot, t_count) + np.arange(int(t_count.sum()))
+            np.repeat(first_slot, count) + np.arange(int(count.sum()))
         ]
-    count = t_count  # keys per tuple
-    # Keys numbered here in the order first met (as a vocabulary would number them).
-    uniq, first, inv = np.unique(flat_all, return_index=True, return_inverse=True)
-    met = np.argsort(first, kind="stable")
-    local = np.empty(len(uniq), dtype=np.int64)
-    local[met] = np.arange(len(uniq), dtype=np.int64)
-    flat = local[inv.ravel()]
-    in_order = uniq[met]  # process-wide number of each key here
-    n_keys = len(in_order)
-    # A looser key's firm form may be no key of these texts: numbered after them.
-    firm_all = reg.firm[in_order]
-    pos = np.minimum(np.searchsorted(uniq, firm_all), max(len(uniq) - 1, 0))
-    here = uniq[pos] == firm_all if len(uniq) else np.zeros(0, dtype=bool)
-    firm_form = np.where(here, local[pos] if len(uniq) else pos, -1)
-    missing = np.flatnonzero(~here)
-    if len(missing):
-        _, m_first, m_inv = np.unique(
-            firm_all[missing], return_index=True, return_inverse=True
-        )
-        m_rank = np.empty(len(m_first), dtype=np.int64)
-        m_rank[np.argsort(m_first, kind="stable")] = np.arange(len(m_first))
-        firm_form[missing] = n_keys + m_rank[m_inv.ravel()]
+        # Keys numbered here in the order first met (as a vocabulary would number
+        # them), and a looser key's firm form that is no key here after them.
+        in_order = reg.first_met(flat_all)
+        n_keys = len(in_order)
+        local = reg.scratch()
+        local[in_order] = np.arange(n_keys, dtype=np.int64)
+        flat = local[flat_all]
+        firm_all = reg.firm[in_order]
+        firm_form = local[firm_all]
+        missing = np.flatnonzero(firm_form < 0)
+        if len(missing):
+            extra = reg.first_met(firm_all[missing])
+            local[extra] = np.arange(n_keys, n_keys + len(extra), dtype=np.int64)
+            firm_form[missing] = local[firm_all[missing]]
+            local[extra] = -1
+        local[in_order] = -1
+        loose = reg.loose[in_order]
     return KeyIds(
         q,
         s,
@@ -189,8 +208,8 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
         np.cumsum(count) - count,
         count,
         flat,
-        reg.loose[in_order],
-        firm_form.astype(np.int64),
+        loose,
+        firm_form,
     )
 
 
@@ -276,14 +295,17 @@ def columns(ids: KeyIds, isf: list[float]) -> Columns:
     met = np.empty(2 * len(ids.flat), dtype=np.int64)
     met[0::2] = ids.flat
     met[1::2] = ids.firm_form[ids.flat]
-    distinct, first = np.unique(met, return_index=True)
-    number = np.zeros(int(distinct.max()) + 1 if len(distinct) else 0, dtype=np.int64)
-    number[distinct[np.argsort(first)]] = np.arange(len(distinct))
+    top = int(met.max()) + 1 if len(met) else 0
+    first, at = np.full(top, _NEVER, dtype=np.int64), np.arange(len(met))
+    np.minimum.at(first, met, at)  # each key's first slot, without sorting them all
+    in_order = met[first[met] == at]
+    number = np.zeros(top, dtype=np.int64)
+    number[in_order] = np.arange(len(in_order))
     per_tuple = np.repeat(ids.count, ids.count)
     credit = np.where(ids.loose[ids.flat], LOOSE_CREDIT, 1.0)
     val = np.array(isf, dtype=np.float64)[ids.flat] / per_tuple * credit
     col = number[ids.firm_form[ids.flat]].astype(np.int32)
-    return Columns(col, val, len(distinct))
+    return Columns(col, val, len(in_order))
 
 
 def sentence_matrix(
@@ -305,3 +327,57 @@ def sentence_matrix(
     norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.diags(1.0 / norms).dot(mat).tocsr()
+
+
+def sentence_matrices(
+    ids: KeyIds, sides: list[tuple[np.ndarray, np.ndarray, int]], cols: Columns
+) -> list[Any]:
+    """`sentence_matrix` of each side (tuple numbers, their sentences, sentence count),
+    all built as one matrix: scipy's fixed cost per matrix and per step was most of
+    the cost of the small ones, and every step below is what `sentence_matrix` does
+    row by row (same sums in the same order: the same bits)."""
+    from scipy import sparse  # not at the top: see `sentence_matrix`
+
+    heights = [n_rows for _, _, n_rows in sides]
+    if any(
+        len(word_sent) and (word_sent.min() < 0 or word_sent.max() >= n_rows)
+        for _, word_sent, n_rows in sides
+    ):  # a word out of its rows: as `sentence_matrix` has it (an error)
+        return [sentence_matrix(ids, w, ws, n, cols) for w, ws, n in sides]
+    offsets = np.cumsum([0, *heights])
+    slots = np.concatenate([ids.slots(words) for words, _, _ in sides])
+    rows = np.concatenate(
+        [
+            np.repeat(word_sent + off, ids.count[words])
+            for (words, word_sent, _), off in zip(sides, offsets.tolist(), strict=False)
+        ]
+    ).astype(np.int32)
+    mat = sparse.csr_matrix(
+        (cols.val[slots].astype(np.float32), (rows, cols.col[slots])),
+        shape=(int(offsets[-1]), cols.width),
+    )
+    data, indices, indptr = mat.data, mat.indices, mat.indptr
+    # Row norms as `mat.multiply(mat).sum(axis=1)` takes them (one `reduceat`).
+    squares = data * data
+    norms = np.zeros(len(indptr) - 1, dtype=squares.dtype)
+    nonempty = np.flatnonzero(np.diff(indptr))
+    norms[nonempty] = np.add.reduceat(squares, indptr[nonempty])
+    norms = np.sqrt(norms)
+    norms[norms == 0] = 1.0
+    # `diags(1 / norms).dot(mat)` scales each row and lists its entries backwards.
+    row_of = np.repeat(np.arange(len(norms)), np.diff(indptr))
+    back = indptr[row_of] + indptr[row_of + 1] - 1 - np.arange(len(data))
+    scaled = np.empty_like(data)
+    scaled[back] = (1.0 / norms)[row_of] * data
+    columns_of = np.empty_like(indices)
+    columns_of[back] = indices
+    out = []
+    for lo, hi in pairwise(offsets.tolist()):
+        a, b = int(indptr[lo]), int(indptr[hi])
+        out.append(
+            sparse.csr_matrix(
+                (scaled[a:b], columns_of[a:b], indptr[lo : hi + 1] - a),
+                shape=(hi - lo, cols.width),
+            )
+        )
+    return out
