@@ -295,7 +295,7 @@ def align_meaning(
     weights = word_weights(
         ids, tgt.words, tgt.word_sent, src.words, src.word_sent, n_sents
     )
-    cols = columns(ids, weights.isf)
+    cols = columns(ids, weights.isf_key)
     qm, sm = sentence_matrices(
         ids,
         [

@@ -123,10 +123,11 @@ class _KeyNumbers:
     def tuple_numbers(self, tuples: list[tuple[str, ...]]) -> np.ndarray:
         """Each tuple's number here (remembered by identity): its keys' numbers are
         then one slice of `t_flat`, gathered for all tuples at once."""
-        get = self.tuples.get
-        out = [get(id(keys), -1) for keys in tuples]
-        new = [i for i, n in enumerate(out) if n < 0]
-        for i in new:
+        # One C-level pass (a Python loop of `get`s was half of numbering the keys).
+        out: list[int | None] = list(map(self.tuples.get, map(id, tuples)))
+        if None not in out:
+            return np.array(out, dtype=np.int64)
+        for i in [i for i, n in enumerate(out) if n is None]:
             keys = tuples[i]
             n = self.tuples.get(id(keys), -1)  # a tuple met twice in this list
             if n < 0:
@@ -220,8 +221,13 @@ class Weights:
 
     q: list[float]
     s: list[float]
-    isf: list[float]  # per key number (`KeyIds.keys`)
+    isf_key: np.ndarray  # per key number (`KeyIds.keys`)
     distinctive: list[bool]
+
+    @property
+    def isf(self) -> list[float]:
+        """The keys' ISF weights as a list (by key number)."""
+        return self.isf_key.tolist()
 
 
 def word_weights(
@@ -243,13 +249,15 @@ def word_weights(
         # Each key once per sentence it occurs in.
         cell = sorted_unique((sent - sent.min()) * n_keys + ids.flat[slots])
         sf += np.bincount(cell % n_keys, minlength=n_keys)
-    counts = sf.tolist()
-    log_of = {c: math.log((n_sents + 1) / (c + 1)) + 1.0 for c in set(counts)}
-    isf = [log_of[c] for c in counts]
+    # One logarithm per distinct count, looked up by count (a list of thousands of
+    # keys went through a dict, then back into an array).
+    seen = np.flatnonzero(np.bincount(sf)).tolist()
+    log_of = np.zeros(seen[-1] + 1 if seen else 0, dtype=np.float64)
+    log_of[seen] = [math.log((n_sents + 1) / (c + 1)) + 1.0 for c in seen]
+    isf_key = log_of[sf]
     rare = max(2, 0.15 * n_sents)
     # Each tuple's firm keys (its looser "~" ones only when it has no other): the
     # best ISF among them, and whether the rarest of them is in few sentences.
-    isf_key = np.array(isf, dtype=np.float64)
     tuple_of = np.repeat(np.arange(len(ids.tuples)), ids.count)
     loose = ids.loose[ids.flat]
     has_firm = np.zeros(len(ids.tuples), dtype=bool)
@@ -268,7 +276,7 @@ def word_weights(
     return Weights(
         q=(q_weight * top[ids.q]).tolist(),
         s=(s_weight * top[ids.s]).tolist(),
-        isf=isf,
+        isf_key=isf_key,
         distinctive=(term | few[ids.q]).tolist(),
     )
 
@@ -287,7 +295,7 @@ class Columns:
     width: int
 
 
-def columns(ids: KeyIds, isf: list[float]) -> Columns:
+def columns(ids: KeyIds, isf: list[float] | np.ndarray) -> Columns:
     """Columns numbered as keys are met (thesis words first), a looser key sharing its
     firm key's column at a lower credit."""
     # Each slot meets its key and then its firm form: a vocabulary numbers them in
@@ -303,7 +311,7 @@ def columns(ids: KeyIds, isf: list[float]) -> Columns:
     number[in_order] = np.arange(len(in_order))
     per_tuple = np.repeat(ids.count, ids.count)
     credit = np.where(ids.loose[ids.flat], LOOSE_CREDIT, 1.0)
-    val = np.array(isf, dtype=np.float64)[ids.flat] / per_tuple * credit
+    val = np.asarray(isf, dtype=np.float64)[ids.flat] / per_tuple * credit
     col = number[ids.firm_form[ids.flat]].astype(np.int32)
     return Columns(col, val, len(in_order))
 
