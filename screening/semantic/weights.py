@@ -77,9 +77,11 @@ class _KeyNumbers:
         self.strings: list[str] = []
         self.loose = np.zeros(1024, dtype=bool)
         self.firm = np.zeros(1024, dtype=np.int64)
-        # Tuple number by identity; `kept` holds each tuple alive so that no other
-        # takes its id. Tuple n's key numbers are t_flat[t_start[n]:][:t_count[n]].
-        self.tuples: dict[int, int] = {}
+        # Tuple numbers by identity (`ids` sorted, `id_numbers` alongside); `kept`
+        # holds each tuple alive so that no other takes its id. Tuple n's key
+        # numbers are t_flat[t_start[n]:][:t_count[n]].
+        self.ids = np.zeros(0, dtype=np.uint64)
+        self.id_numbers = np.zeros(0, dtype=np.int64)
         self.kept: list[tuple[str, ...]] = []
         self.t_start = np.zeros(1024, dtype=np.int64)
         self.t_count = np.zeros(1024, dtype=np.int64)
@@ -120,27 +122,34 @@ class _KeyNumbers:
         first[out] = _NEVER
         return out
 
-    def tuple_numbers(self, tuples: list[tuple[str, ...]]) -> np.ndarray:
-        """Each tuple's number here (remembered by identity): its keys' numbers are
-        then one slice of `t_flat`, gathered for all tuples at once."""
-        # One C-level pass (a Python loop of `get`s was half of numbering the keys).
-        out: list[int | None] = list(map(self.tuples.get, map(id, tuples)))
-        if None not in out:
-            return np.array(out, dtype=np.int64)
-        for i in [i for i, n in enumerate(out) if n is None]:
-            keys = tuples[i]
-            n = self.tuples.get(id(keys), -1)  # a tuple met twice in this list
-            if n < 0:
-                n = self._remember(keys)
-            out[i] = n
-        return np.array(out, dtype=np.int64)
+    def tuple_numbers(
+        self, ident: np.ndarray, rank: np.ndarray, tuples: list[tuple[str, ...]]
+    ) -> np.ndarray:
+        """The numbers here of the tuples whose ids are `ident` (sorted, distinct;
+        `tuples[rank[k]]` has id `ident[k]`): its keys' numbers are then one slice of
+        `t_flat`. Looked up in a sorted array of ids, not a dict: a dict of some ten
+        thousand ids missed the cache on nearly every one of a source's words."""
+        at = np.searchsorted(self.ids, ident)
+        found = at < len(self.ids)
+        found[found] = self.ids[at[found]] == ident[found]
+        out = np.empty(len(ident), dtype=np.int64)
+        out[found] = self.id_numbers[at[found]]
+        new = np.flatnonzero(~found)
+        if len(new):  # numbered in order of first appearance
+            new = new[np.argsort(rank[new], kind="stable")]
+            out[new] = [self._remember(tuples[r]) for r in rank[new].tolist()]
+            fresh = np.argsort(ident[new], kind="stable")
+            self.ids = np.insert(self.ids, at[new][fresh], ident[new][fresh])
+            self.id_numbers = np.insert(
+                self.id_numbers, at[new][fresh], out[new][fresh]
+            )
+        return out
 
     def _remember(self, keys: tuple[str, ...]) -> int:
         """Number a new tuple and append its keys' numbers to `t_flat`."""
         numbers = [self.key(k) for k in keys]
         n = len(self.kept)
         self.kept.append(keys)
-        self.tuples[id(keys)] = n
         if n >= len(self.t_start):
             self.t_start = np.concatenate([self.t_start, np.zeros_like(self.t_start)])
             self.t_count = np.concatenate([self.t_count, np.zeros_like(self.t_count)])
@@ -166,7 +175,7 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     # Two equal tuples numbered apart would weigh alike and add no key twice.
     both = q_keys + s_keys
     ident = np.fromiter(map(id, both), dtype=np.uint64, count=len(both))
-    _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
+    distinct, at, inv = np.unique(ident, return_index=True, return_inverse=True)
     met = np.argsort(at, kind="stable")  # tuples numbered in order of first appearance
     rank = np.empty(len(at), dtype=np.int64)
     rank[met] = np.arange(len(at), dtype=np.int64)
@@ -174,10 +183,10 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     word_no = rank[inv.ravel()]
     q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
     with _numbering:
-        if max(len(_numbers.tuples), len(_numbers.strings)) > _KeyNumbers.limit:
+        if max(len(_numbers.kept), len(_numbers.strings)) > _KeyNumbers.limit:
             _numbers = _KeyNumbers()
         reg = _numbers
-        numbers = reg.tuple_numbers(tuples)
+        numbers = reg.tuple_numbers(distinct, rank, tuples)[met]
         count = reg.t_count[numbers]  # keys per tuple
         first_slot = reg.t_start[numbers] - np.cumsum(count) + count
         flat_all = reg.t_flat[
