@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from screening.postings import sorted_unique
 from screening.semantic.words import TERM_WEIGHT, Word
 
 __all__ = [
@@ -256,7 +255,7 @@ def word_weights(
         if not len(slots):
             continue
         # Each key once per sentence it occurs in.
-        cell = sorted_unique((sent - sent.min()) * n_keys + ids.flat[slots])
+        cell = _distinct((sent - sent.min()) * n_keys + ids.flat[slots])
         sf += np.bincount(cell % n_keys, minlength=n_keys)
     # One logarithm per distinct count, looked up by count (a list of thousands of
     # keys went through a dict, then back into an array).
@@ -288,6 +287,19 @@ def word_weights(
         isf_key=isf_key,
         distinctive=(term | few[ids.q]).tolist(),
     )
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: numpy's default sort (vectorised; on 32 bits when
+    they fit) took a third of the time of the stable one, numpy 2's hashing
+    `np.unique` eight times as long."""
+    if len(values) and int(values.max()) < 2**31 and int(values.min()) >= 0:
+        values = values.astype(np.int32)
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _terms(words: list[Word]) -> np.ndarray:
