@@ -174,12 +174,10 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     # Two equal tuples numbered apart would weigh alike and add no key twice.
     both = q_keys + s_keys
     ident = np.fromiter(map(id, both), dtype=np.uint64, count=len(both))
-    distinct, at, inv = np.unique(ident, return_index=True, return_inverse=True)
-    met = np.argsort(at, kind="stable")  # tuples numbered in order of first appearance
-    rank = np.empty(len(at), dtype=np.int64)
-    rank[met] = np.arange(len(at), dtype=np.int64)
-    tuples = [both[i] for i in at[met].tolist()]
-    word_no = rank[inv.ravel()]
+    distinct, rank, firsts, word_no = _by_first_appearance(ident)
+    met = np.empty(len(rank), dtype=np.int64)  # tuples numbered as first met
+    met[rank] = np.arange(len(rank), dtype=np.int64)
+    tuples = list(map(both.__getitem__, firsts.tolist()))
     q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
     with _numbering:
         if max(len(_numbers.kept), len(_numbers.strings)) > _KeyNumbers.limit:
@@ -220,6 +218,29 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
         loose,
         firm_form,
     )
+
+
+def _by_first_appearance(
+    values: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct values (sorted), each one's number in order of first appearance,
+    the positions where each first appears (in that order) and each value's number:
+    `np.unique(..., return_index=True, return_inverse=True)` and an argsort did this
+    with two stable sorts, one numpy's default sort does it."""
+    n = len(values)
+    perm = np.argsort(values)
+    ordered = values[perm]
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    at = np.minimum.reduceat(perm, starts) if n else starts  # each one's first place
+    is_first = np.zeros(n, dtype=bool)
+    is_first[at] = True
+    rank = (np.cumsum(is_first) - 1)[at]
+    numbers = np.empty(n, dtype=np.int64)
+    numbers[perm] = rank[np.cumsum(new) - 1]
+    return ordered[starts], rank, np.flatnonzero(is_first), numbers
 
 
 @dataclass(slots=True)
