@@ -28,7 +28,7 @@ from screening.semantic.passages import Alignment, MeaningPassage
 from screening.semantic.weights import (
     columns,
     key_ids,
-    sentence_matrix,
+    sentence_matrices,
     word_weights,
 )
 from screening.semantic.words import (
@@ -306,9 +306,15 @@ def align_meaning(
     weights = word_weights(
         ids, tgt.words, tgt.word_sent, src.words, src.word_sent, n_sents
     )
-    cols = columns(ids, weights.isf)
-    qm = sentence_matrix(ids, ids.q, tgt.word_sent, len(tgt.sents), cols)
-    sm = sentence_matrix(ids, ids.s, src.word_sent, len(src.sents), cols)
+    cols = columns(ids, weights.isf_key)
+    qm, sm = sentence_matrices(
+        ids,
+        [
+            (ids.q, tgt.word_sent, len(tgt.sents)),
+            (ids.s, src.word_sent, len(src.sents)),
+        ],
+        cols,
+    )
     cos = (qm @ sm.T).tocoo()
     q_groups, s_groups = _groups(tgt), _groups(src)
     covered = covered_sentences(tgt, skip)

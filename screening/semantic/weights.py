@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from screening.postings import sorted_unique
 from screening.semantic.words import TERM_WEIGHT, Word
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Weights",
     "columns",
     "key_ids",
+    "sentence_matrices",
     "sentence_matrix",
     "word_weights",
 ]
@@ -59,6 +60,9 @@ class KeyIds:
         return np.repeat(first, count) + np.arange(total, dtype=np.int64)
 
 
+_NEVER = np.iinfo(np.int64).max
+
+
 class _KeyNumbers:
     """Process-wide numbers of meaning keys, with whether each is looser ("~") and the
     number of its firm form, and each remembered tuple of keys as an array of them: a
@@ -72,14 +76,18 @@ class _KeyNumbers:
         self.strings: list[str] = []
         self.loose = np.zeros(1024, dtype=bool)
         self.firm = np.zeros(1024, dtype=np.int64)
-        # Tuple number by identity; `kept` holds each tuple alive so that no other
-        # takes its id. Tuple n's key numbers are t_flat[t_start[n]:][:t_count[n]].
-        self.tuples: dict[int, int] = {}
+        # Tuple numbers by identity (`ids` sorted, `id_numbers` alongside); `kept`
+        # holds each tuple alive so that no other takes its id. Tuple n's key
+        # numbers are t_flat[t_start[n]:][:t_count[n]].
+        self.ids = np.zeros(0, dtype=np.uint64)
+        self.id_numbers = np.zeros(0, dtype=np.int64)
         self.kept: list[tuple[str, ...]] = []
         self.t_start = np.zeros(1024, dtype=np.int64)
         self.t_count = np.zeros(1024, dtype=np.int64)
         self.t_flat = np.zeros(4096, dtype=np.int64)
         self.t_used = 0
+        self._local = np.zeros(0, dtype=np.int64)
+        self._first = np.zeros(0, dtype=np.int64)
 
     def key(self, k: str) -> int:
         """The number of a key (numbered on first sight, its firm form too)."""
@@ -96,26 +104,51 @@ class _KeyNumbers:
             self.firm[n] = n if firm < 0 else firm
         return n
 
-    def tuple_numbers(self, tuples: list[tuple[str, ...]]) -> np.ndarray:
-        """Each tuple's number here (remembered by identity): its keys' numbers are
-        then one slice of `t_flat`, gathered for all tuples at once."""
-        get = self.tuples.get
-        out = [get(id(keys), -1) for keys in tuples]
-        new = [i for i, n in enumerate(out) if n < 0]
-        for i in new:
-            keys = tuples[i]
-            n = self.tuples.get(id(keys), -1)  # a tuple met twice in this list
-            if n < 0:
-                n = self._remember(keys)
-            out[i] = n
-        return np.array(out, dtype=np.int64)
+    def scratch(self) -> np.ndarray:
+        """A scratch array of -1 per key number (callers leave it so again)."""
+        if len(self._local) < len(self.strings):
+            self._local = np.full(len(self.loose), -1, dtype=np.int64)
+            self._first = np.full(len(self.loose), _NEVER, dtype=np.int64)
+        return self._local
+
+    def first_met(self, numbers: np.ndarray) -> np.ndarray:
+        """The distinct key numbers in order of first appearance (`np.unique` sorted
+        all of them, several times per pair of texts)."""
+        self.scratch()  # both scratch arrays as long as the keys
+        first, at = self._first, np.arange(len(numbers), dtype=np.int64)
+        np.minimum.at(first, numbers, at)
+        out = numbers[first[numbers] == at]
+        first[out] = _NEVER
+        return out
+
+    def tuple_numbers(
+        self, ident: np.ndarray, rank: np.ndarray, tuples: list[tuple[str, ...]]
+    ) -> np.ndarray:
+        """The numbers here of the tuples whose ids are `ident` (sorted, distinct;
+        `tuples[rank[k]]` has id `ident[k]`): its keys' numbers are then one slice of
+        `t_flat`. Looked up in a sorted array of ids, not a dict: a dict of some ten
+        thousand ids missed the cache on nearly every one of a source's words."""
+        at = np.searchsorted(self.ids, ident)
+        found = at < len(self.ids)
+        found[found] = self.ids[at[found]] == ident[found]
+        out = np.empty(len(ident), dtype=np.int64)
+        out[found] = self.id_numbers[at[found]]
+        new = np.flatnonzero(~found)
+        if len(new):  # numbered in order of first appearance
+            new = new[np.argsort(rank[new], kind="stable")]
+            out[new] = [self._remember(tuples[r]) for r in rank[new].tolist()]
+            fresh = np.argsort(ident[new], kind="stable")
+            self.ids = np.insert(self.ids, at[new][fresh], ident[new][fresh])
+            self.id_numbers = np.insert(
+                self.id_numbers, at[new][fresh], out[new][fresh]
+            )
+        return out
 
     def _remember(self, keys: tuple[str, ...]) -> int:
         """Number a new tuple and append its keys' numbers to `t_flat`."""
         numbers = [self.key(k) for k in keys]
         n = len(self.kept)
         self.kept.append(keys)
-        self.tuples[id(keys)] = n
         if n >= len(self.t_start):
             self.t_start = np.concatenate([self.t_start, np.zeros_like(self.t_start)])
             self.t_count = np.concatenate([self.t_count, np.zeros_like(self.t_count)])
@@ -141,45 +174,38 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     # Two equal tuples numbered apart would weigh alike and add no key twice.
     both = q_keys + s_keys
     ident = np.fromiter(map(id, both), dtype=np.uint64, count=len(both))
-    _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
-    met = np.argsort(at, kind="stable")  # tuples numbered in order of first appearance
-    rank = np.empty(len(at), dtype=np.int64)
-    rank[met] = np.arange(len(at), dtype=np.int64)
-    tuples = [both[i] for i in at[met].tolist()]
-    word_no = rank[inv.ravel()]
+    distinct, rank, firsts, word_no = _by_first_appearance(ident)
+    met = np.empty(len(rank), dtype=np.int64)  # tuples numbered as first met
+    met[rank] = np.arange(len(rank), dtype=np.int64)
+    tuples = list(map(both.__getitem__, firsts.tolist()))
     q, s = word_no[: len(q_keys)], word_no[len(q_keys) :]
     with _numbering:
-        if max(len(_numbers.tuples), len(_numbers.strings)) > _KeyNumbers.limit:
+        if max(len(_numbers.kept), len(_numbers.strings)) > _KeyNumbers.limit:
             _numbers = _KeyNumbers()
         reg = _numbers
-        numbers = reg.tuple_numbers(tuples)
-        t_count = reg.t_count[numbers]
-        first_slot = reg.t_start[numbers] - np.cumsum(t_count) + t_count
+        numbers = reg.tuple_numbers(distinct, rank, tuples)[met]
+        count = reg.t_count[numbers]  # keys per tuple
+        first_slot = reg.t_start[numbers] - np.cumsum(count) + count
         flat_all = reg.t_flat[
-            np.repeat(first_slot, t_count) + np.arange(int(t_count.sum()))
+            np.repeat(first_slot, count) + np.arange(int(count.sum()))
         ]
-    count = t_count  # keys per tuple
-    # Keys numbered here in the order first met (as a vocabulary would number them).
-    uniq, first, inv = np.unique(flat_all, return_index=True, return_inverse=True)
-    met = np.argsort(first, kind="stable")
-    local = np.empty(len(uniq), dtype=np.int64)
-    local[met] = np.arange(len(uniq), dtype=np.int64)
-    flat = local[inv.ravel()]
-    in_order = uniq[met]  # process-wide number of each key here
-    n_keys = len(in_order)
-    # A looser key's firm form may be no key of these texts: numbered after them.
-    firm_all = reg.firm[in_order]
-    pos = np.minimum(np.searchsorted(uniq, firm_all), max(len(uniq) - 1, 0))
-    here = uniq[pos] == firm_all if len(uniq) else np.zeros(0, dtype=bool)
-    firm_form = np.where(here, local[pos] if len(uniq) else pos, -1)
-    missing = np.flatnonzero(~here)
-    if len(missing):
-        _, m_first, m_inv = np.unique(
-            firm_all[missing], return_index=True, return_inverse=True
-        )
-        m_rank = np.empty(len(m_first), dtype=np.int64)
-        m_rank[np.argsort(m_first, kind="stable")] = np.arange(len(m_first))
-        firm_form[missing] = n_keys + m_rank[m_inv.ravel()]
+        # Keys numbered here in the order first met (as a vocabulary would number
+        # them), and a looser key's firm form that is no key here after them.
+        in_order = reg.first_met(flat_all)
+        n_keys = len(in_order)
+        local = reg.scratch()
+        local[in_order] = np.arange(n_keys, dtype=np.int64)
+        flat = local[flat_all]
+        firm_all = reg.firm[in_order]
+        firm_form = local[firm_all]
+        missing = np.flatnonzero(firm_form < 0)
+        if len(missing):
+            extra = reg.first_met(firm_all[missing])
+            local[extra] = np.arange(n_keys, n_keys + len(extra), dtype=np.int64)
+            firm_form[missing] = local[firm_all[missing]]
+            local[extra] = -1
+        local[in_order] = -1
+        loose = reg.loose[in_order]
     return KeyIds(
         q,
         s,
@@ -189,9 +215,32 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
         np.cumsum(count) - count,
         count,
         flat,
-        reg.loose[in_order],
-        firm_form.astype(np.int64),
+        loose,
+        firm_form,
     )
+
+
+def _by_first_appearance(
+    values: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct values (sorted), each one's number in order of first appearance,
+    the positions where each first appears (in that order) and each value's number:
+    `np.unique(..., return_index=True, return_inverse=True)` and an argsort did this
+    with two stable sorts, one numpy's default sort does it."""
+    n = len(values)
+    perm = np.argsort(values)
+    ordered = values[perm]
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    at = np.minimum.reduceat(perm, starts) if n else starts  # each one's first place
+    is_first = np.zeros(n, dtype=bool)
+    is_first[at] = True
+    rank = (np.cumsum(is_first) - 1)[at]
+    numbers = np.empty(n, dtype=np.int64)
+    numbers[perm] = rank[np.cumsum(new) - 1]
+    return ordered[starts], rank, np.flatnonzero(is_first), numbers
 
 
 @dataclass(slots=True)
@@ -201,8 +250,13 @@ class Weights:
 
     q: list[float]
     s: list[float]
-    isf: list[float]  # per key number (`KeyIds.keys`)
+    isf_key: np.ndarray  # per key number (`KeyIds.keys`)
     distinctive: list[bool]
+
+    @property
+    def isf(self) -> list[float]:
+        """The keys' ISF weights as a list (by key number)."""
+        return self.isf_key.tolist()
 
 
 def word_weights(
@@ -222,15 +276,17 @@ def word_weights(
         if not len(slots):
             continue
         # Each key once per sentence it occurs in.
-        cell = sorted_unique((sent - sent.min()) * n_keys + ids.flat[slots])
+        cell = _distinct((sent - sent.min()) * n_keys + ids.flat[slots])
         sf += np.bincount(cell % n_keys, minlength=n_keys)
-    counts = sf.tolist()
-    log_of = {c: math.log((n_sents + 1) / (c + 1)) + 1.0 for c in set(counts)}
-    isf = [log_of[c] for c in counts]
+    # One logarithm per distinct count, looked up by count (a list of thousands of
+    # keys went through a dict, then back into an array).
+    seen = np.flatnonzero(np.bincount(sf)).tolist()
+    log_of = np.zeros(seen[-1] + 1 if seen else 0, dtype=np.float64)
+    log_of[seen] = [math.log((n_sents + 1) / (c + 1)) + 1.0 for c in seen]
+    isf_key = log_of[sf]
     rare = max(2, 0.15 * n_sents)
     # Each tuple's firm keys (its looser "~" ones only when it has no other): the
     # best ISF among them, and whether the rarest of them is in few sentences.
-    isf_key = np.array(isf, dtype=np.float64)
     tuple_of = np.repeat(np.arange(len(ids.tuples)), ids.count)
     loose = ids.loose[ids.flat]
     has_firm = np.zeros(len(ids.tuples), dtype=bool)
@@ -249,9 +305,22 @@ def word_weights(
     return Weights(
         q=(q_weight * top[ids.q]).tolist(),
         s=(s_weight * top[ids.s]).tolist(),
-        isf=isf,
+        isf_key=isf_key,
         distinctive=(term | few[ids.q]).tolist(),
     )
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: numpy's default sort (vectorised; on 32 bits when
+    they fit) took a third of the time of the stable one, numpy 2's hashing
+    `np.unique` eight times as long."""
+    if len(values) and int(values.max()) < 2**31 and int(values.min()) >= 0:
+        values = values.astype(np.int32)
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _terms(words: list[Word]) -> np.ndarray:
@@ -268,7 +337,7 @@ class Columns:
     width: int
 
 
-def columns(ids: KeyIds, isf: list[float]) -> Columns:
+def columns(ids: KeyIds, isf: list[float] | np.ndarray) -> Columns:
     """Columns numbered as keys are met (thesis words first), a looser key sharing its
     firm key's column at a lower credit."""
     # Each slot meets its key and then its firm form: a vocabulary numbers them in
@@ -276,14 +345,17 @@ def columns(ids: KeyIds, isf: list[float]) -> Columns:
     met = np.empty(2 * len(ids.flat), dtype=np.int64)
     met[0::2] = ids.flat
     met[1::2] = ids.firm_form[ids.flat]
-    distinct, first = np.unique(met, return_index=True)
-    number = np.zeros(int(distinct.max()) + 1 if len(distinct) else 0, dtype=np.int64)
-    number[distinct[np.argsort(first)]] = np.arange(len(distinct))
+    top = int(met.max()) + 1 if len(met) else 0
+    first, at = np.full(top, _NEVER, dtype=np.int64), np.arange(len(met))
+    np.minimum.at(first, met, at)  # each key's first slot, without sorting them all
+    in_order = met[first[met] == at]
+    number = np.zeros(top, dtype=np.int64)
+    number[in_order] = np.arange(len(in_order))
     per_tuple = np.repeat(ids.count, ids.count)
     credit = np.where(ids.loose[ids.flat], LOOSE_CREDIT, 1.0)
-    val = np.array(isf, dtype=np.float64)[ids.flat] / per_tuple * credit
+    val = np.asarray(isf, dtype=np.float64)[ids.flat] / per_tuple * credit
     col = number[ids.firm_form[ids.flat]].astype(np.int32)
-    return Columns(col, val, len(distinct))
+    return Columns(col, val, len(in_order))
 
 
 def sentence_matrix(
@@ -305,3 +377,57 @@ def sentence_matrix(
     norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.diags(1.0 / norms).dot(mat).tocsr()
+
+
+def sentence_matrices(
+    ids: KeyIds, sides: list[tuple[np.ndarray, np.ndarray, int]], cols: Columns
+) -> list[Any]:
+    """`sentence_matrix` of each side (tuple numbers, their sentences, sentence count),
+    all built as one matrix: scipy's fixed cost per matrix and per step was most of
+    the cost of the small ones, and every step below is what `sentence_matrix` does
+    row by row (same sums in the same order: the same bits)."""
+    from scipy import sparse  # not at the top: see `sentence_matrix`
+
+    heights = [n_rows for _, _, n_rows in sides]
+    if any(
+        len(word_sent) and (word_sent.min() < 0 or word_sent.max() >= n_rows)
+        for _, word_sent, n_rows in sides
+    ):  # a word out of its rows: as `sentence_matrix` has it (an error)
+        return [sentence_matrix(ids, w, ws, n, cols) for w, ws, n in sides]
+    offsets = np.cumsum([0, *heights])
+    slots = np.concatenate([ids.slots(words) for words, _, _ in sides])
+    rows = np.concatenate(
+        [
+            np.repeat(word_sent + off, ids.count[words])
+            for (words, word_sent, _), off in zip(sides, offsets.tolist(), strict=False)
+        ]
+    ).astype(np.int32)
+    mat = sparse.csr_matrix(
+        (cols.val[slots].astype(np.float32), (rows, cols.col[slots])),
+        shape=(int(offsets[-1]), cols.width),
+    )
+    data, indices, indptr = mat.data, mat.indices, mat.indptr
+    # Row norms as `mat.multiply(mat).sum(axis=1)` takes them (one `reduceat`).
+    squares = data * data
+    norms = np.zeros(len(indptr) - 1, dtype=squares.dtype)
+    nonempty = np.flatnonzero(np.diff(indptr))
+    norms[nonempty] = np.add.reduceat(squares, indptr[nonempty])
+    norms = np.sqrt(norms)
+    norms[norms == 0] = 1.0
+    # `diags(1 / norms).dot(mat)` scales each row and lists its entries backwards.
+    row_of = np.repeat(np.arange(len(norms)), np.diff(indptr))
+    back = indptr[row_of] + indptr[row_of + 1] - 1 - np.arange(len(data))
+    scaled = np.empty_like(data)
+    scaled[back] = (1.0 / norms)[row_of] * data
+    columns_of = np.empty_like(indices)
+    columns_of[back] = indices
+    out = []
+    for lo, hi in pairwise(offsets.tolist()):
+        a, b = int(indptr[lo]), int(indptr[hi])
+        out.append(
+            sparse.csr_matrix(
+                (scaled[a:b], columns_of[a:b], indptr[lo : hi + 1] - a),
+                shape=(hi - lo, cols.width),
+            )
+        )
+    return out

@@ -18,6 +18,7 @@ from screening.semantic.weights import (
     LOOSE_CREDIT,
     columns,
     key_ids,
+    sentence_matrices,
     sentence_matrix,
     word_weights,
 )
@@ -117,6 +118,17 @@ def test_numbered_keys_weigh_and_vectorise_exactly_as_before() -> None:
         new_s = sentence_matrix(ids, ids.s, src.word_sent, len(src.sents), cols)
         assert new_q.shape == old_q.shape and new_s.shape == old_s.shape
         assert (new_q != old_q).nnz == 0 and (new_s != old_s).nnz == 0
+        # Both sides built as one matrix: the same arrays, bit for bit.
+        sides = [
+            (ids.q, tgt.word_sent, len(tgt.sents)),
+            (ids.s, src.word_sent, len(src.sents)),
+        ]
+        for one, each in zip(
+            sentence_matrices(ids, sides, cols), (new_q, new_s), strict=True
+        ):
+            assert one.shape == each.shape and one.dtype == each.dtype
+            for name in ("data", "indices", "indptr"):
+                assert getattr(one, name).tobytes() == getattr(each, name).tobytes()
         old_cos, new_cos = (old_q @ old_s.T).tocoo(), (new_q @ new_s.T).tocoo()
         assert old_cos.row.tolist() == new_cos.row.tolist()
         assert old_cos.col.tolist() == new_cos.col.tolist()
