@@ -220,15 +220,20 @@ def prepare(
 
 
 def _near_sentences(
-    text: str, sents: list[tuple[int, int]], near: str, min_share: float = 0.15
+    text: str,
+    sents: list[tuple[int, int]],
+    near: str,
+    min_share: float = 0.15,
+    neighbour_share: float = 0.25,
 ) -> list[tuple[int, int]]:
     """Sentences sharing at least `min_share` of their distinct character bigrams with
-    `near`, and their neighbours (bigrams as numbers, every sentence at once: each
-    candidate source of a thesis is read so).
+    `near`, and the neighbours of those sharing `neighbour_share` (bigrams as numbers,
+    every sentence at once: each candidate source of a thesis is read so).
 
     A long source of the thesis's field shares a few common bigrams with most of its
-    sentences: at 8% the filter kept 64% of thesis-length sources' characters (scale
-    benchmark) and reading them was half the meaning layer's time; at 15% a 降重
+    sentences: at 8%, with every kept sentence's neighbours, the filter kept 64% of
+    thesis-length sources' characters (scale benchmark) and reading them was half the
+    meaning layer's time. At 15%, with the neighbours of firmer hits only, a 降重
     rewrite's source sentences still pass (`benchmarks.semantic --long-sources`)."""
     if not sents:
         return []
@@ -252,10 +257,11 @@ def _near_sentences(
     at = np.minimum(np.searchsorted(grams, gram), max(len(grams) - 1, 0))
     hit = grams[at] == gram if len(grams) else np.zeros(len(gram), dtype=bool)
     shared = np.bincount(own_sent[hit], minlength=len(sents))
-    ok = np.flatnonzero((own > 0) & (shared >= min_share * own))
-    keep = np.zeros(len(sents) + 2, dtype=bool)
-    for d in (0, 1, 2):  # the sentence and its neighbours (shifted by one)
-        keep[ok + d] = True
+    ok = (own > 0) & (shared >= min_share * own)
+    firm = np.flatnonzero(ok & (shared >= neighbour_share * own))
+    keep = np.zeros(len(sents) + 2, dtype=bool)  # shifted by one: room either side
+    keep[np.flatnonzero(ok) + 1] = True
+    keep[firm] = keep[firm + 2] = True  # a firm hit's neighbours
     return [sents[i] for i in np.flatnonzero(keep[1:-1]).tolist()]
 
 

@@ -16,15 +16,23 @@ from tests.screening.rewrites import ENGLISH_SOURCE, REWRITE, SAME_TOPIC, SOURCE
 
 
 def _near_by_sets(
-    text: str, sents: list[tuple[int, int]], near: str, min_share: float = 0.15
+    text: str,
+    sents: list[tuple[int, int]],
+    near: str,
+    min_share: float = 0.15,
+    neighbour_share: float = 0.25,
 ) -> list[tuple[int, int]]:
-    """The rule as first written: bigram sets, sentence by sentence."""
+    """The rule as first written: bigram sets, sentence by sentence (a firm hit keeps
+    its neighbours too)."""
     grams = {near[i : i + 2] for i in range(len(near) - 1)}
     keep: set[int] = set()
     for i, (s, e) in enumerate(sents):
         own = {text[j : j + 2] for j in range(s, e - 1)}
-        if own and len(own & grams) >= min_share * len(own):
-            keep.update((i - 1, i, i + 1))
+        shared = len(own & grams)
+        if own and shared >= min_share * len(own):
+            keep.add(i)
+            if shared >= neighbour_share * len(own):
+                keep.update((i - 1, i + 1))
     return [sents[i] for i in sorted(keep) if 0 <= i < len(sents)]
 
 
