@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks.english import LEVELS, load, thirteen_coverage
 from benchmarks.pan2014 import align_pair
-from benchmarks.semantic import DATA, read_rows
+from benchmarks.semantic import DATA, _lengthen, read_rows
 
 MINIMUM = {
     "tune": {"light": 60, "medium": 60, "heavy": 60, "translated": 30},
@@ -133,3 +133,23 @@ def test_the_second_heavy_file_widens_the_tuning_set_from_unused_abstracts() -> 
 def test_the_third_heavy_file_widens_the_tuning_set_from_unused_abstracts() -> None:
     _widens_from_unused_abstracts("tune_heavy3.jsonl", 25)
     assert len(read_rows("tune")["heavy"]) >= 60 + 35 + 25
+
+
+def test_long_sources_keep_each_source_where_its_offset_says() -> None:
+    corpus = {
+        "a.txt": "城市内涝的模拟研究。",
+        "b.txt": "Rural microfinance in China and India.",
+        "c.txt": "黄河泥沙的输移规律。",
+    }
+    before = dict(corpus)
+    spare = [f"第{i}篇摘要的正文。" for i in range(10)]
+    shift = _lengthen(corpus, ["a.txt", "b.txt"], spare, 4, seed=1)
+    # A Chinese source sits amid four spare abstracts, two before it ...
+    assert set(shift) == {"a.txt"}
+    text = corpus["a.txt"]
+    assert text[shift["a.txt"] :].startswith(before["a.txt"])
+    assert sum(s in text for s in spare) == 4
+    assert text[: shift["a.txt"]].count("\n") == 2
+    # ... an English source and an unnamed document are left as they were.
+    assert corpus["b.txt"] == before["b.txt"] and corpus["c.txt"] == before["c.txt"]
+    assert _lengthen(dict(before), ["a.txt"], spare, 0, seed=1) == {}
