@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from screening.normalize import NormalizedText
 from screening.report.model import Match
 
-__all__ = ["drop_other_figures", "figures", "other_figures"]
+__all__ = ["another_study", "drop_other_figures", "figures", "other_figures"]
 
 # A figure: a number of two digits or more (a count, a share, a year, a measurement);
 # single digits ("1-12月", "3组") say little.
@@ -34,6 +34,12 @@ def figures(text: str) -> set[str]:
     return {f for f in _FIGURE.findall(text) if sum(c.isdigit() for c in f) >= 2}
 
 
+def another_study(score: float, passage: str, source: str, *, below: float) -> bool:
+    """Whether a character match scoring `score` (under the fuzzy bar `below`) pairs
+    two passages that report other figures: the field's words, not reuse."""
+    return score < below and other_figures(passage, source)
+
+
 def drop_other_figures(
     matches: list[Match],
     norm: NormalizedText,
@@ -41,24 +47,24 @@ def drop_other_figures(
     *,
     below: float,
 ) -> list[Match]:
-    """The character matches, less those scoring under `below` whose two passages
-    each report `OWN_FIGURES` figures of their own, more than they share."""
+    """The character matches, less those that are `another_study`."""
     return [
         m
         for m in matches
-        if m.score >= below
-        or m.source not in sources
-        or not _other_figures(norm, sources[m.source], m)
+        if m.source not in sources
+        or not another_study(m.score, *_texts(norm, sources[m.source], m), below=below)
     ]
 
 
-def _other_figures(norm: NormalizedText, source: NormalizedText, match: Match) -> bool:
-    """Whether the match's passages report other figures than each other's."""
+def _texts(
+    norm: NormalizedText, source: NormalizedText, match: Match
+) -> tuple[str, str]:
+    """The match's passage and source passage, normalised."""
     t0, t1 = norm.from_original(match.offset, match.end)
     s0, s1 = source.from_original(
         match.source_offset, match.source_offset + match.source_length
     )
-    return other_figures(norm.text[t0:t1], source.text[s0:s1])
+    return norm.text[t0:t1], source.text[s0:s1]
 
 
 def other_figures(passage: str, source: str) -> bool:

@@ -14,8 +14,8 @@ from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree
 
-from screening.align import AlignedPassage, AlignParams, align
-from screening.figures import other_figures
+from screening.align import AlignParams, align
+from screening.figures import another_study
 from screening.normalize import NormalizedText, normalize
 from screening.report.counting import merge_spans, mostly_inside
 from screening.report.model import Match
@@ -192,6 +192,7 @@ def run_pan(
     out.mkdir(parents=True, exist_ok=True)
     src_cache: dict[str, NormalizedText] = {}
     total = 0
+    fuzzy = (params or AlignParams()).fuzzy_score  # `screening.figures`
     susp_cache: tuple[str, NormalizedText, list[tuple[int, int]]] | None = None
     susp_side: MeaningSide | None = None
     src_sides: dict[str, MeaningSide] = {}
@@ -205,12 +206,17 @@ def run_pan(
                 src_cache.clear()
                 src_sides.clear()
             src_cache[src_name] = normalize(read_text(Path(src_dir) / src_name))
-        passages = _own_figures(
-            align(src_cache[src_name], susp_cache[1], params),
-            susp_cache[1].text,
-            src_cache[src_name].text,
-            (params or AlignParams()).fuzzy_score,
-        )
+        thesis, source = susp_cache[1].text, src_cache[src_name].text
+        passages = [
+            p
+            for p in align(src_cache[src_name], susp_cache[1], params)
+            if not another_study(
+                p.score,
+                thesis[slice(*p.tgt_span)],
+                source[slice(*p.src_span)],
+                below=fuzzy,
+            )
+        ]
         pairs = [(p.tgt_span, p.src_span) for p in passages]
         if meaning:
             if susp_side is None:
@@ -233,19 +239,6 @@ def run_pan(
         name = f"{Path(susp_name).stem}-{Path(src_name).stem}.xml"
         write_detections(out / name, susp_name, dets)
     return total
-
-
-def _own_figures(
-    passages: list[AlignedPassage], susp: str, src: str, below: float
-) -> list[AlignedPassage]:
-    """The passages, less fuzzy ones (scoring under `below`) whose sides report
-    other figures: another study in the field's words (`screening.figures`)."""
-    return [
-        p
-        for p in passages
-        if p.score >= below
-        or not other_figures(susp[slice(*p.tgt_span)], src[slice(*p.src_span)])
-    ]
 
 
 _Spans = tuple[tuple[int, int], tuple[int, int]]

@@ -253,11 +253,6 @@ class Weights:
     isf_key: np.ndarray  # per key number (`KeyIds.keys`)
     distinctive: list[bool]
 
-    @property
-    def isf(self) -> list[float]:
-        """The keys' ISF weights as a list (by key number)."""
-        return self.isf_key.tolist()
-
 
 def word_weights(
     ids: KeyIds,

@@ -108,8 +108,8 @@ def test_numbered_keys_weigh_and_vectorise_exactly_as_before() -> None:
         )
         q, s, isf, distinctive = _old_weights(tgt, q_keys, src, s_keys)
         assert new.q == q and new.s == s and new.distinctive == distinctive
-        assert dict(zip(ids.keys, new.isf, strict=True)) == isf
-        cols = columns(ids, new.isf)
+        assert dict(zip(ids.keys, new.isf_key.tolist(), strict=True)) == isf
+        cols = columns(ids, new.isf_key)
         vocab: dict[str, int] = {}
         old_q = _old_matrix(q_keys, tgt.word_sent, len(tgt.sents), vocab, isf)
         old_s = _old_matrix(s_keys, src.word_sent, len(src.sents), vocab, isf)
