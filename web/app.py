@@ -129,7 +129,10 @@ def _configure(
 
 def _register_hooks(app: Flask, settings: Settings) -> None:
     """Extensions and request hooks, in the order they run: session, language, limits,
-    schema check, the acting user, CSRF; then the error handlers and security headers."""
+    schema check, the acting user, CSRF; then the error handlers. Security headers come
+    first: `after_request` hooks run last-registered first, so theirs runs after the
+    commit and covers the answer a failed commit puts in its place."""
+    security_headers.init_app(app, settings)
     db.init_app(app)
     i18n.init_app(app, settings.data_dir)
     ratelimit.init_app(app, settings)
@@ -138,7 +141,6 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
     app.before_request(auth.load_user)
     app.before_request(_csrf_unless_token)
     errors.init_app(app)
-    security_headers.init_app(app, settings)
 
 
 def _register_areas(app: Flask) -> None:

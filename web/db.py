@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import Flask, Response, current_app, flash, g, jsonify
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from archive.kernel.errors import QueueUnavailable
+from web.error_shape import database_error_response
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,14 @@ def init_app(app: Flask) -> None:
             except QueueUnavailable as exc:
                 # The transaction is committed; only the jobs queued after it are not.
                 return saved_but_not_queued(response, exc)
+            except OperationalError as exc:
+                # The database went away at COMMIT (or ROLLBACK): the client may repeat
+                # the request (with its Idempotency-Key), so 503, not the 500 Flask
+                # gives an error raised here.
+                if response.status_code >= 400:
+                    log.warning("rollback failed, the answer stands: %s", exc.orig)
+                    return response
+                return current_app.make_response(database_error_response(exc))
             finally:
                 session.close()
         return response

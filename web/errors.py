@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError, StatementError
@@ -22,6 +21,14 @@ from archive.kernel.errors import (
     ServiceUnavailable,
 )
 from web.auth import LoginRequired
+from web.error_shape import (
+    TITLES,
+    database_error_response,
+    disk_full,
+    disk_full_response,
+    error_response,
+    wants_json,
+)
 from web.ratelimit import TooManyRequests
 
 log = logging.getLogger(__name__)
@@ -36,21 +43,6 @@ STATUS_BY_CATEGORY: list[tuple[type[DomainError], int]] = [
     (ServiceUnavailable, 503),
 ]
 
-TITLES = {
-    400: "请求无效",
-    401: "需要登录",
-    403: "无权访问",
-    404: "未找到",
-    405: "不允许的请求方法",
-    409: "操作冲突",
-    413: "文件过大",
-    422: "输入有误",
-    429: "请求过于频繁",
-    500: "服务器内部错误",
-    503: "服务暂不可用",
-    507: "存储空间不足",
-}
-
 #: The largest id or number a URL may carry (PostgreSQL's integer): larger ones are 404.
 MAX_URL_INT = 2**31 - 1
 
@@ -63,49 +55,11 @@ class BoundedInt(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def _disk_full(error: BaseException) -> bool:
-    """True when the error says the disk (or the SQLite database) is full."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if isinstance(current, OperationalError) and "full" in str(current.orig).lower():
-            return True
-        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
-    return False
-
-
 def _out_of_range(error: BaseException) -> bool:
     """True for a number too large for the database (SQLite and PostgreSQL say it apart)."""
     if isinstance(error, OverflowError | DataError):
         return True
     return isinstance(error, StatementError) and isinstance(error.orig, OverflowError)
-
-
-def wants_json() -> bool:
-    """API paths and clients that ask for JSON get the JSON error shape."""
-    if request.path.startswith("/api/"):
-        return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return (
-        best == "application/json"
-        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-    )
-
-
-def error_response(
-    status: int, code: str, message: str, details: dict[str, Any] | None = None
-) -> Any:
-    """The one error shape: {"error": {"code", "message", "details"}} or the error page."""
-    if wants_json():
-        body = {"error": {"code": code, "message": message, "details": details or {}}}
-        return jsonify(body), status
-    title = _(TITLES.get(status, "错误"))
-    return render_template(
-        "error.html", status=status, title=title, message=message, code=code
-    ), status
 
 
 def status_for(error: DomainError) -> int:
@@ -154,32 +108,17 @@ def init_app(app: Flask) -> None:
             status, (error.name or "error").lower().replace(" ", "_"), message
         )
 
-    @app.errorhandler(OperationalError)
-    def _database_down(error: OperationalError) -> Any:
-        # A stopped, restarting or locked database: the request can be tried again.
-        if _disk_full(error):
-            return _unexpected(error)
-        log.warning(
-            "database error on %s %s: %s", request.method, request.path, error.orig
-        )
-        return error_response(
-            503,
-            "database_unavailable",
-            _("数据库暂不可用，请稍后重试") + " (the database does not answer)",
-        )
+    app.errorhandler(OperationalError)(database_error_response)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         if _out_of_range(error):
-            return error_response(400, "out_of_range", _("数值超出范围") + " (number out of range)")
-        if _disk_full(error):
-            log.error("disk full on %s %s: %s", request.method, request.path, error)
             return error_response(
-                507,
-                "storage_full",
-                _("服务器存储空间已满，本次操作未保存；请联系管理员清理磁盘后重试")
-                + " (the server's disk is full; nothing was saved)",
+                400, "out_of_range", _("数值超出范围") + " (number out of range)"
             )
+        if disk_full(error):
+            log.error("disk full: %s", error)
+            return disk_full_response()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(
             500, "internal_error", _("服务器内部错误，已记录，请联系管理员")
