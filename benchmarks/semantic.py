@@ -17,12 +17,14 @@ medium, heavy, translated, translated+reworded), and the share of clean theses w
 match, for the tuning set and, with --heldout, for the held-out set too.
 
     .venv/bin/python -m benchmarks.semantic [--docs 4000] [--seed 11] [--heldout]
-        [--settings screen,pan,pan2014] [--long-sources K]
+        [--settings screen,pan,pan2014] [--long-sources K] [--english-decoys]
 
 With --long-sources K each Chinese source abstract sits amid K other abstracts (found
 in no thesis), as a reused passage sits in a long corpus document: the meaning layer
 then reads only the source sentences near the thesis passage, and this measures what
-that costs in recall.
+that costs in recall. With --english-decoys the corpus also holds 105 English paragraphs
+on computer-science topics (the English short-answer benchmark's), in no thesis: a match
+to one of them is a false cross-language match.
 
 The abstracts are read in place from ../shared/corpora/csl and never copied; without it
 the benchmark says so and skips.
@@ -60,6 +62,10 @@ TARGETS: dict[str, float | None] = {
 SETTINGS = ("screen", "pan", "pan2014")
 # Abstracts kept aside to lengthen the corpus documents (--long-sources).
 LONG_SOURCE_POOL = 1000
+# English paragraphs on computer-science topics (the English short-answer benchmark's
+# sources and answers): with --english-decoys they join the corpus, found in no thesis,
+# so that a Chinese thesis meets English documents of fields it may share.
+ENGLISH_DECOYS = Path(__file__).resolve().parent / "data" / "english"
 
 
 @dataclass(frozen=True)
@@ -178,9 +184,22 @@ def without_near_copies(abstracts: list[str], avoid: list[str]) -> list[str]:
     return kept
 
 
-def build(prefix: str, n_docs: int, seed: int, long_sources: int = 0) -> Bench:
+def english_decoys() -> list[str]:
+    """Every English paragraph of the short-answer benchmark (sources and answers)."""
+    return [
+        str(json.loads(line)["text"])
+        for name in ("sources.jsonl", "answers.jsonl", "heldout.jsonl")
+        for line in (ENGLISH_DECOYS / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def build(
+    prefix: str, n_docs: int, seed: int, long_sources: int = 0, decoys: bool = False
+) -> Bench:
     """Seeded theses (1-3 passages of one level each, a third clean) and the corpus
-    (with `long_sources`, each Chinese source abstract sits amid that many others)."""
+    (with `long_sources`, each Chinese source abstract sits amid that many others;
+    with `decoys`, the English paragraphs of `english_decoys` are in it too)."""
     rng = random.Random(seed)
     items = passages(prefix)
     sources = sorted({p.source for p in items})
@@ -189,6 +208,8 @@ def build(prefix: str, n_docs: int, seed: int, long_sources: int = 0) -> Bench:
     texts = pool[:n_docs] + sources
     rng.shuffle(texts)
     corpus = {f"doc-{i:05d}.txt": t for i, t in enumerate(texts)}
+    if decoys:
+        corpus |= {f"decoy-en-{i:03d}.txt": t for i, t in enumerate(english_decoys())}
     doc_of = {t: name for name, t in corpus.items()}
     reserve = LONG_SOURCE_POOL if long_sources else 0
     filler = pool[n_docs : len(pool) - reserve]
@@ -468,10 +489,11 @@ def run_set(
     per_passage: str | None = None,
     false_matches: bool = False,
     long_sources: int = 0,
+    decoys: bool = False,
 ) -> None:
     """Build one set, run the settings asked for and print their figures side by side."""
     t0 = time.perf_counter()
-    bench = build(prefix, n_docs, seed, long_sources)
+    bench = build(prefix, n_docs, seed, long_sources, decoys)
     chars = sum(len(t) for t in bench.theses.values())
     print(
         f"\n##### {prefix} set: {len(bench.cases)} passages in {len(bench.theses)} theses "
@@ -537,6 +559,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="K",
         help="put each Chinese source abstract amid K other abstracts (long sources)",
     )
+    ap.add_argument(
+        "--english-decoys",
+        action="store_true",
+        help="add the English short-answer paragraphs to the corpus (found in no thesis)",
+    )
     args = ap.parse_args(argv)
     settings = [s for s in args.settings.split(",") if s]
     if not settings or set(settings) - set(SETTINGS):
@@ -555,10 +582,16 @@ def main(argv: list[str] | None = None) -> int:
         args.per_passage,
         args.false_matches,
         args.long_sources,
+        args.english_decoys,
     )
     if args.heldout:
         run_set(
-            "heldout", args.docs, args.seed, settings, long_sources=args.long_sources
+            "heldout",
+            args.docs,
+            args.seed,
+            settings,
+            long_sources=args.long_sources,
+            decoys=args.english_decoys,
         )
     return 0
 

@@ -96,6 +96,7 @@ class MeaningParams:
     cross_single_seed_dice: float = 0.45
     cross_min_passage_distinctive: int = 7
     cross_min_chars: int = 50
+    cross_long_seed_pairs: int = 12
 
     def for_languages(self, cross: bool) -> MeaningParams:
         """The thresholds for one pair of texts (same language or across)."""
@@ -113,7 +114,7 @@ class MeaningParams:
             min_passage_distinctive=self.cross_min_passage_distinctive,
             # Across languages a dictionary's Dice is lower anyway: not grown so.
             corner_dice=1.01,
-            long_seed_pairs=10**6,
+            long_seed_pairs=self.cross_long_seed_pairs,
             # A translated passage is judged by its own stricter rules above, not by
             # the longer passages `screen` asks of one language.
             min_chars=min(self.min_chars, self.cross_min_chars),

@@ -317,9 +317,12 @@ def _cilin_groups() -> list[tuple[str, list[str]]]:
     return out
 
 
-def _english_glosses(definition: str) -> list[str]:
-    """Single English words a CC-CEDICT sense gives ("to reduce" -> "reduce")."""
-    out: list[str] = []
+def _english_glosses(definition: str) -> tuple[list[str], list[str]]:
+    """Single English words a CC-CEDICT sense gives ("to reduce" -> "reduce"), and the
+    content words of its two- and three-word senses ("numerical value" -> "numerical",
+    "value"): a translator writes 数值 as "numerical" as often as "numerical value"."""
+    single: list[str] = []
+    parts: list[str] = []
     for sense in re.split(r"[/;]", definition):
         text = _PAREN.sub("", sense).strip().lower()
         if text.startswith("to "):
@@ -328,8 +331,12 @@ def _english_glosses(definition: str) -> list[str]:
             if text.startswith(prefix):
                 text = text[len(prefix) :]
         if _LATIN_WORD.match(text) and text not in ENGLISH_STOPWORDS:
-            out.append(text)
-    return out
+            single.append(text)
+            continue
+        words = text.split()
+        if 2 <= len(words) <= 3 and all(_LATIN_WORD.match(w) for w in words):
+            parts += [w for w in words if w not in ENGLISH_STOPWORDS and len(w) > 2]
+    return single, parts
 
 
 _SUFFIXES = (
@@ -350,8 +357,35 @@ _SUFFIXES = (
 )
 
 
+# Nouns and adjectives made from verbs and nouns: CC-CEDICT glosses 氧化 "to oxidize"
+# and 膨胀 "to expand", while a translator writes "oxidation" and "expansion". Tried
+# after the inflections, on the word and on each of its inflection-stripped forms.
+_DERIVATIONS = (
+    ("ation", "ate"),
+    ("ation", "ize"),
+    ("ation", "e"),
+    ("ation", ""),
+    ("ition", "e"),
+    ("ssion", "ss"),
+    ("sion", "d"),
+    ("sion", "de"),
+    ("tion", "t"),
+    ("tion", "te"),
+    ("ment", ""),
+    ("ness", ""),
+    ("ical", "ic"),
+    ("al", ""),
+    ("ive", ""),
+    ("ive", "e"),
+    ("ity", ""),
+    ("ity", "e"),
+    ("or", ""),
+)
+
+
 def english_forms(word: str) -> list[str]:
-    """The word and the dictionary forms it may be an inflection of, most likely first."""
+    """The word and the dictionary forms it may be an inflection of, most likely first,
+    then the words it may be derived from ("oxidation" -> "oxidize")."""
     out = [word]
     for suffix, repl in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -359,7 +393,13 @@ def english_forms(word: str) -> list[str]:
             out.append(stem)
             if repl == "" and len(stem) > 3 and stem[-1] == stem[-2]:
                 out.append(stem[:-1])  # "planned" -> "plan"
-    return out
+    if "-" in word:
+        out.append(word.replace("-", ""))  # "pre-formed" -> "preformed"
+    for form in list(out):
+        for suffix, repl in _DERIVATIONS:
+            if form.endswith(suffix) and len(form) - len(suffix) >= 4:
+                out.append(form[: -len(suffix)] + repl)
+    return list(dict.fromkeys(out))
 
 
 @dataclass(slots=True)
@@ -381,6 +421,7 @@ class Lexicon:
         path = folder / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
         zh_en: dict[str, list[str]] = {}
         en_zh: dict[str, list[str]] = {}
+        en_zh_parts: dict[str, list[str]] = {}
         with gzip.open(path, mode="rt", encoding="utf-8") as fh:
             for line in fh:
                 if line.startswith("#"):
@@ -389,12 +430,16 @@ class Lexicon:
                 if m is None or len(m.group(2)) < 2:
                     continue  # one-character words are too ambiguous
                 simplified = m.group(2)
-                glosses = _english_glosses(m.group(4))
-                if not glosses:
-                    continue
-                zh_en.setdefault(simplified, []).extend(glosses)
+                glosses, parts = _english_glosses(m.group(4))
+                if glosses:
+                    zh_en.setdefault(simplified, []).extend(glosses)
                 for gloss in glosses:
                     en_zh.setdefault(gloss, []).append(simplified)
+                for part in parts:
+                    en_zh_parts.setdefault(part, []).append(simplified)
+        # A phrase's words translate an English word only after its own glosses do.
+        for word, found in en_zh_parts.items():
+            en_zh.setdefault(word, []).extend(found)
         return cls(
             classes={w: tuple(c) for w, c in classes.items()},
             zh_to_en={w: tuple(dict.fromkeys(g))[:6] for w, g in zh_en.items()},

@@ -81,6 +81,15 @@ class Alignment:
             if (qi, si + 1) in sims and next_to(self.src, si, si + 1):
                 # one thesis sentence, two source sentences
                 self._seed(best, (qi,), (si, si + 1), max(c, sims[qi, si + 1]))
+                # Across languages, three: a Chinese sentence runs on with commas
+                # where English stops (one sentence translating a whole abstract).
+                if (
+                    self.cross
+                    and (qi, si + 2) in sims
+                    and next_to(self.src, si + 1, si + 2)
+                ):
+                    run = (si, si + 1, si + 2)
+                    self._seed(best, (qi,), run, max(sims[qi, s] for s in run))
             if (qi + 1, si) in sims and next_to(self.tgt, qi, qi + 1):
                 # two thesis sentences, one source sentence
                 self._seed(best, (qi, qi + 1), (si,), max(c, sims[qi + 1, si]))
@@ -136,7 +145,7 @@ class Alignment:
         if len(qs) + len(ss) > 2 and not all(
             _said(found, side, n, self.groups[side][n], weight) >= p.window_containment
             for side, ns, weight in ((0, qs, self.weights.q), (1, ss, self.weights.s))
-            if len(ns) == 2
+            if len(ns) >= 2
             for n in ns
         ):
             return
