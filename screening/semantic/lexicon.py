@@ -294,6 +294,9 @@ ENGLISH_STOPWORDS = frozenset(
 _CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _PAREN = re.compile(r"\([^)]*\)")
 _LATIN_WORD = re.compile(r"^[a-z][a-z-]+$")
+_SENSES = re.compile(r"[/;]")
+# "to reduce", "a catalyst", "to a degree": what a sense says before its word.
+_LEAD = re.compile(r"^(?:to )?(?:(?:a|an|the) )?")
 
 
 def _cilin_groups() -> list[tuple[str, list[str]]]:
@@ -323,18 +326,16 @@ def _english_glosses(definition: str) -> tuple[list[str], list[str]]:
     "value"): a translator writes 数值 as "numerical" as often as "numerical value"."""
     single: list[str] = []
     parts: list[str] = []
-    for sense in re.split(r"[/;]", definition):
-        text = _PAREN.sub("", sense).strip().lower()
-        if text.startswith("to "):
-            text = text[3:]
-        for prefix in ("a ", "an ", "the "):
-            if text.startswith(prefix):
-                text = text[len(prefix) :]
-        if _LATIN_WORD.match(text) and text not in ENGLISH_STOPWORDS:
-            single.append(text)
+    if "(" in definition:
+        definition = _PAREN.sub("", definition)
+    for sense in _SENSES.split(definition.lower()):
+        text = _LEAD.sub("", sense.strip())
+        if " " not in text:
+            if _LATIN_WORD.match(text) and text not in ENGLISH_STOPWORDS:
+                single.append(text)
             continue
         words = text.split()
-        if 2 <= len(words) <= 3 and all(_LATIN_WORD.match(w) for w in words):
+        if len(words) <= 3 and all(_LATIN_WORD.match(w) for w in words):
             parts += [w for w in words if w not in ENGLISH_STOPWORDS and len(w) > 2]
     return single, parts
 
