@@ -395,7 +395,9 @@ def english_forms(word: str) -> list[str]:
             if repl == "" and len(stem) > 3 and stem[-1] == stem[-2]:
                 out.append(stem[:-1])  # "planned" -> "plan"
     if "-" in word:
-        out.append(word.replace("-", ""))  # "pre-formed" -> "preformed"
+        # "pre-formed" -> "preformed"; "contact-free" -> "contact", "free"
+        out.append(word.replace("-", ""))
+        out += [part for part in word.split("-") if len(part) >= 3]
     for form in list(out):
         for suffix, repl in _DERIVATIONS:
             if form.endswith(suffix) and len(form) - len(suffix) >= 4:

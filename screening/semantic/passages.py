@@ -81,20 +81,27 @@ class Alignment:
             if (qi, si + 1) in sims and next_to(self.src, si, si + 1):
                 # one thesis sentence, two source sentences
                 self._seed(best, (qi,), (si, si + 1), max(c, sims[qi, si + 1]))
-                # Across languages, three: a Chinese sentence runs on with commas
-                # where English stops (one sentence translating a whole abstract).
-                if (
-                    self.cross
-                    and (qi, si + 2) in sims
-                    and next_to(self.src, si + 1, si + 2)
-                ):
-                    run = (si, si + 1, si + 2)
-                    self._seed(best, (qi,), run, max(sims[qi, s] for s in run))
+            if self.cross:
+                self._runs(best, qi, si, c)
             if (qi + 1, si) in sims and next_to(self.tgt, qi, qi + 1):
                 # two thesis sentences, one source sentence
                 self._seed(best, (qi, qi + 1), (si,), max(c, sims[qi + 1, si]))
         unique = {seed for _, found in best.values() for seed in _hashable(found)}
         return [(q, s, d, list(pairs)) for q, s, d, pairs in sorted(unique)]
+
+    def _runs(
+        self, best: dict[int, tuple[float, list[Seed]]], qi: int, si: int, c: float
+    ) -> None:
+        """Across languages: thesis sentence `qi` against the two and three source
+        sentences from `si` on. A Chinese sentence runs on with commas where English
+        stops (one sentence may translate a whole abstract), and the later English
+        sentences alone share too few dictionary keys with it to pass the prefilter:
+        the run's word overlap decides, as for any merge. (An English thesis against
+        a Chinese source needs no such run: its sentences are seeded one by one.)"""
+        for end in (si + 1, si + 2):
+            if not next_to(self.src, end - 1, end):
+                break
+            self._seed(best, (qi,), tuple(range(si, end + 1)), c)
 
     def _for(self, qi: int) -> MeaningParams:
         """The thresholds for one thesis sentence (looser inside an English gist)."""

@@ -27,6 +27,18 @@ SAME_FIELD = (
     "provinces. It argues that inspection intervals should depend on traffic load and on "
     "the age of the bridge."
 )
+# Hyphenated English words ("contact-free") that CC-CEDICT knows by their parts.
+POWER_EN = (
+    "A compact wireless charger for hearing aids was built on a printed circuit board. "
+    "It couples a planar coil with a small ferrite core. Besides the contact-free, "
+    "wear-free and waterproof operation of ordinary wireless chargers, it offers low "
+    "standby loss, a short charging time and a low surface temperature."
+)
+POWER_ZH = (
+    "本文在印制电路板上制作了一种用于助听器的小型无线充电器.该充电器将平面线圈与小型铁氧体"
+    "磁芯耦合,除具有普通无线充电器无接触、无磨损、防水的特点以外,还具有待机损耗低、充电时间"
+    "短、表面温度低等优点."
+)
 
 
 def test_one_chinese_sentence_translating_three_english_ones_is_found() -> None:
@@ -69,3 +81,14 @@ def test_a_two_word_sense_lends_its_words_after_the_single_word_senses() -> None
     assert single == ["figure"]
     assert parts == ["numerical", "value"]
     assert "数值" in get_lexicon().translations("numerically")
+
+
+def test_hyphenated_english_words_are_looked_up_by_their_parts() -> None:
+    thesis = prepare(normalize(POWER_ZH))
+    source = prepare(normalize(POWER_EN), near=POWER_ZH)
+
+    (p,) = align_meaning(source, thesis)
+
+    assert p.tgt_span == (0, len(normalize(POWER_ZH).text))
+    assert {("接触", "contact-free"), ("磨损", "wear-free")} <= set(p.pairs)
+    assert {"contactfree", "contact", "free"} <= set(english_forms("contact-free"))
