@@ -358,9 +358,11 @@ def _passage(
         _lone_bar(cluster, weights, params)
     ):
         return None
-    if sum(distinctive[i] for seed in cluster for i, _ in seed[3]) < (
-        params.min_passage_distinctive
-    ):
+    # Across languages the whole passage's pairs count as evidence, not only its
+    # seeds': a translator re-divides sentences, so a word is often translated in the
+    # sentence next to the one its seed pairs.
+    evidence = ov.pairs if cross else [pair for seed in cluster for pair in seed[3]]
+    if sum(distinctive[i] for i, _ in evidence) < params.min_passage_distinctive:
         return None
     # Terms alone (element symbols, units, codes of a field) do not make a rewrite:
     # it also says the same things in words.
