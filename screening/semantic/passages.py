@@ -382,7 +382,9 @@ def _passage(
         )
     if t1 - t0 < params.min_chars:
         return None
-    shown, terms = _reasons(cluster, tgt, src, qw, params.max_pairs_shown)
+    shown, terms = _reasons(
+        cluster, tgt, src, qw, params.max_pairs_shown, keys if cross else None
+    )
     if not shown:
         return None  # nothing to show an investigator: not reported
     tmap, smap = tgt.norm.to_original, src.norm.to_original
@@ -396,30 +398,58 @@ def _passage(
     )
 
 
+# Enough dictionary pairs to show a translated passage without the looser ones.
+MIN_DIRECT_SHOWN = 4
+
+
 def _reasons(
     cluster: list[tuple[int, int, float, list[tuple[int, int]]]],
     tgt: MeaningSide,
     src: MeaningSide,
     qw: list[float],
     max_pairs: int,
+    cross_keys: tuple[list[tuple[str, ...]], list[tuple[str, ...]]] | None = None,
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """The word pairs and terms an investigator is shown: the sentence pairs' own word
     alignments, those carrying most of the matched weight first (a word paired in
-    every sentence counts each time)."""
+    every sentence counts each time). Across languages (`cross_keys` given), pairs a
+    dictionary gives directly come first, and pairs met only through a synonym of a
+    translation are left out when enough direct ones show the passage."""
     shown: list[tuple[str, str]] = []
     terms: list[str] = []
     seed_pairs = [pair for seed in cluster for pair in seed[3]]
     carried: Counter[tuple[str, str]] = Counter()
     for i, j in seed_pairs:
         carried[tgt.words[i].text, src.words[j].text] += qw[i]
+    hops = {
+        (i, j): 0 if cross_keys is None else _hops(cross_keys[0][i], cross_keys[1][j])
+        for i, j in seed_pairs
+    }
+    direct = len(
+        {(tgt.words[i].text, src.words[j].text) for (i, j), h in hops.items() if h == 0}
+    )
     for i, j in sorted(
         seed_pairs,
-        key=lambda p: (-carried[tgt.words[p[0]].text, src.words[p[1]].text], p),
+        key=lambda p: (
+            hops[p],
+            -carried[tgt.words[p[0]].text, src.words[p[1]].text],
+            p,
+        ),
     ):
         qt, st = tgt.words[i].text, src.words[j].text
         if tgt.words[i].kind == "term" or src.words[j].kind == "term":
             if qt not in terms:
                 terms.append(qt)
+        elif hops[i, j] and direct >= MIN_DIRECT_SHOWN:
+            continue
         elif (qt, st) not in shown and len(shown) < max_pairs:
             shown.append((qt, st))
     return shown, terms
+
+
+def _hops(q_keys: tuple[str, ...], s_keys: tuple[str, ...]) -> int:
+    """0 when two words meet as themselves, a translation or a gloss (a "w:", "e:" or
+    "t:" key), 1 when only through a synonym class (of a translation)."""
+    mine = {k.lstrip("~") for k in q_keys}
+    shared = mine.intersection(k.lstrip("~") for k in s_keys)
+    return 0 if any(not k.startswith("c:") for k in shared) else 1

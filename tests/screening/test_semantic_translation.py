@@ -91,4 +91,7 @@ def test_hyphenated_english_words_are_looked_up_by_their_parts() -> None:
 
     assert p.tgt_span == (0, len(normalize(POWER_ZH).text))
     assert {("接触", "contact-free"), ("磨损", "wear-free")} <= set(p.pairs)
+    # Shown are the dictionary's own pairs, not words that meet only through a
+    # synonym of a translation (以外 "apart from" is in a class with 外面 "surface").
+    assert ("以外", "surface") not in p.pairs
     assert {"contactfree", "contact", "free"} <= set(english_forms("contact-free"))
