@@ -226,7 +226,14 @@ def projected_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
 def english_keys(word: Word, lexicon: Lexicon) -> tuple[str, ...]:
     """A Chinese word's English translations as keys, to look up English sources."""
     if word.kind == "zh":
-        return tuple("e:" + en for en in lexicon.zh_to_en.get(word.text, ()))
+        # By stem too: an English document holds "diseases" where the gloss says
+        # "disease" (its words are indexed as themselves and by their stems).
+        glosses = lexicon.zh_to_en.get(word.text, ())
+        return tuple(
+            dict.fromkeys(
+                [*("e:" + en for en in glosses), *("s:" + stem(en) for en in glosses)]
+            )
+        )
     return ()  # numbers and terms are in every language: they retrieve nothing here
 
 
