@@ -7,6 +7,7 @@ from __future__ import annotations
 from screening.normalize import normalize
 from screening.semantic.align import align_meaning, prepare
 from screening.semantic.lexicon import _english_glosses, english_forms, get_lexicon
+from screening.semantic.words import Word, document_keys, english_keys, key_hash
 
 ENGLISH = (
     "We propose a low-cost method for detecting cracks in concrete bridges from drone "
@@ -95,3 +96,14 @@ def test_hyphenated_english_words_are_looked_up_by_their_parts() -> None:
     # synonym of a translation (以外 "apart from" is in a class with 外面 "surface").
     assert ("以外", "surface") not in p.pairs
     assert {"contactfree", "contact", "free"} <= set(english_forms("contact-free"))
+
+
+def test_a_chinese_word_finds_english_documents_holding_its_gloss_inflected() -> None:
+    lexicon = get_lexicon()
+    held = set(document_keys(normalize(ENGLISH).text, lexicon).tolist())
+
+    # 裂缝 is glossed "crack"; the English document says "cracks".
+    asked = english_keys(Word("裂缝", 0, 2, "zh"), lexicon)
+
+    assert "e:crack" in asked and "e:cracks" not in asked
+    assert set(key_hash(list(asked)).tolist()) & held
