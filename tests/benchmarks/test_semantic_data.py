@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 from benchmarks.english import LEVELS, load, thirteen_coverage
+from benchmarks.english_theses import place
 from benchmarks.pan2014 import align_pair
-from benchmarks.semantic import DATA, _lengthen, read_rows
+from benchmarks.semantic import DATA, _lengthen, english_decoys, read_rows
 
 MINIMUM = {
     "tune": {"light": 60, "medium": 60, "heavy": 60, "translated": 30},
@@ -153,3 +154,25 @@ def test_long_sources_keep_each_source_where_its_offset_says() -> None:
     # ... an English source and an unnamed document are left as they were.
     assert corpus["b.txt"] == before["b.txt"] and corpus["c.txt"] == before["c.txt"]
     assert _lengthen(dict(before), ["a.txt"], spare, 0, seed=1) == {}
+
+
+def test_english_theses_hold_each_paragraph_where_its_case_says() -> None:
+    rows = [
+        {"id": f"r{i}", "english": f"English paragraph {i}.", "text": f"中文段落{i}。"}
+        for i in range(6)
+    ]
+    filler = [f"Filler paragraph {i} about compilers." for i in range(8)]
+
+    corpus, theses, cases = place(
+        rows, ["摘要一。", "摘要二。", "摘要三。"], filler, 2, 7
+    )
+
+    assert len(cases) == 6 and len(theses) == 8  # a clean thesis per three rows
+    for case, row in zip(cases, rows, strict=True):
+        text = theses[case.this_reference]
+        at = case.this_offset
+        assert text[at : at + case.this_length] == row["english"]
+        assert corpus[case.source_reference] == row["text"]
+    clean = set(theses) - {c.this_reference for c in cases}
+    assert all("English paragraph" not in theses[n] for n in clean)
+    assert len(english_decoys()) == 105
