@@ -31,10 +31,13 @@ def window_candidates(
     holding the largest IDF-weighted share (at least `min_share`) of each window's
     informative content words."""
     c_window, c_doc, share = window_shares(
-        parts, query, alive=alive, df_cap=df_cap, n_idf=max(int(alive.sum()), 1)
+        parts,
+        query,
+        alive=alive,
+        df_cap=df_cap,
+        n_idf=max(int(alive.sum()), 1),
+        min_share=min_share,
     )
-    ok = share >= min_share
-    c_window, c_doc, share = c_window[ok], c_doc[ok], share[ok]
     order = np.lexsort((c_doc, -share, c_window))
     out: dict[int, tuple[float, list[int]]] = {}
     taken = 0
