@@ -135,20 +135,11 @@ def _held(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> csr_mat
     """0/1 CSR matrix of the (row, column) pairs, each pair once however often given,
     columns sorted within a row: what `csr_matrix` from COO gives with its data set to
     1, without its sorting and summing of duplicates (the pairs come nearly sorted)."""
-    from scipy import sparse  # lazily, as in `window_shares`
-
-    n_rows, n_cols = shape
-    packed = np.sort(rows * n_cols + cols, kind="stable")  # timsort: sorted runs
+    packed = np.sort((rows << 32) | cols, kind="stable")  # timsort: sorted runs
     keep = np.empty(len(packed), dtype=bool)
     keep[:1] = True
     np.not_equal(packed[1:], packed[:-1], out=keep[1:])
-    packed = packed[keep]
-    row = packed // n_cols
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
-    return sparse.csr_matrix(
-        (np.ones(len(packed)), packed - row * n_cols, indptr), shape=shape
-    )
+    return _csr(packed[keep], np.ones(int(keep.sum())), shape)
 
 
 def _summed(
@@ -157,10 +148,7 @@ def _summed(
     """CSR matrix of values summed per (row, column), columns sorted within a row, as
     `csr_matrix` from COO gives it: a cell's values are added one by one from 0 in
     the order given (so cells of equal values sum to the same float)."""
-    from scipy import sparse  # lazily, as in `window_shares`
-
-    n_rows, n_cols = shape
-    packed = rows * n_cols + cols
+    packed = (rows << 32) | cols
     order = np.argsort(packed, kind="stable")
     ordered = packed[order]
     new = np.empty(len(ordered), dtype=bool)
@@ -168,11 +156,21 @@ def _summed(
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     cell = np.cumsum(new) - 1
     sums = np.bincount(cell, weights=values[order], minlength=int(new.sum()))
-    ordered = ordered[new]
-    row = ordered // n_cols
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
-    return sparse.csr_matrix((sums, ordered - row * n_cols, indptr), shape=shape)
+    return _csr(ordered[new], sums, shape)
+
+
+def _csr(packed: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> csr_matrix:
+    """CSR matrix of sorted distinct (row << 32 | column) cells, with 32-bit indices
+    where they fit: SciPy would check and narrow wider ones itself, at a cost."""
+    from scipy import sparse  # lazily, as in `window_shares`
+
+    n_rows, n_cols = shape
+    wide = max(n_cols, len(packed)) >= 2**31
+    index = np.int64 if wide else np.int32
+    starts = np.arange(n_rows + 1, dtype=np.int64) << 32
+    indptr = np.searchsorted(packed, starts).astype(index)
+    indices = (packed & 0xFFFFFFFF).astype(index)
+    return sparse.csr_matrix((data, indices, indptr), shape=shape)
 
 
 def _passing(
