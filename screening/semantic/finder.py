@@ -68,6 +68,10 @@ class WindowWords:
     used: np.ndarray  # int64: the distinct word indices occurring, sorted
     form: np.ndarray  # int64 per `used` word: its form (text, kind) number
     first: list[int]  # per form, its first word index
+    windows: list[tuple[int, int]]  # the windows' (first, end) sentences
+    occ_used: np.ndarray  # int64 per occurrence: its word's place in `used`
+    weight: np.ndarray  # float64 per form: its first word's evidence weight
+    text_kind: list[tuple[str, str]]  # per form: its first word's text and kind
 
 
 def window_words(side: MeaningSide) -> WindowWords:
@@ -86,32 +90,66 @@ def window_words(side: MeaningSide) -> WindowWords:
     total = int(count.sum())
     pos = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
     occ_word = order[pos]
-    used = np.unique(occ_word)
+    # The distinct words by marking, not sorting: `used` sorted, and each occurrence's
+    # place in it, for the query entries of both retrievals.
+    seen = np.zeros(len(side.words) + 1, dtype=bool)
+    seen[occ_word] = True
+    used = np.flatnonzero(seen)
+    slot = np.cumsum(seen) - 1
     # A word's keys follow from its text and kind, and a text and kind has one
     # remembered tuple of keys (`words.native_keys`): forms are numbered by that
     # tuple's identity, in order of first appearance.
     native = side.native
-    ident = np.fromiter(
-        (id(native[i]) for i in used.tolist()), dtype=np.uint64, count=len(used)
-    )
+    ident = np.fromiter(map(id, native), dtype=np.uint64, count=len(native))[used]
     _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
     met = np.argsort(at, kind="stable")
     rank = np.empty(len(at), dtype=np.int64)
     rank[met] = np.arange(len(at), dtype=np.int64)
+    first = used[at[met]].tolist()
+    words = side.words
     return WindowWords(
         occ_word,
         np.repeat(np.arange(len(wins), dtype=np.int64), count),
         used,
         rank[inv.ravel()],
-        used[at[met]].tolist(),
+        first,
+        wins,
+        slot[occ_word],
+        np.array([words[i].weight for i in first], dtype=np.float64),
+        [(words[i].text, words[i].kind) for i in first],
     )
 
 
-# Hashed query keys of word forms already seen, by (which keys, text, kind), per
-# lexicon: theses repeat their field's words, and each form's keys were looked up,
-# filtered and hashed string by string for every thesis.
+# Hashed query keys of word forms already seen, by which keys (the memo's name) and
+# then (text, kind), per lexicon: theses repeat their field's words, and each form's
+# keys were looked up, filtered and hashed string by string for every thesis.
 _HASHED_LIMIT = 500_000
-_hashed: tuple[Lexicon | None, dict[tuple[str, str, str], np.ndarray]] = (None, {})
+_hashed: tuple[Lexicon | None, dict[str, dict[tuple[str, str], np.ndarray]]] = (
+    None,
+    {},
+)
+
+
+def _form_hashes(
+    where: WindowWords, keys_of: Callable[[int], Sequence[str]], memo: str | None
+) -> list[np.ndarray]:
+    """Each form's hashed keys, remembered under `memo` (looked up form by form in
+    one pass of `dict.get`: most forms of a thesis were seen before)."""
+    global _hashed
+    if memo is None:
+        return [key_hash(list(keys_of(i))) for i in where.first]
+    owner, seen = _hashed
+    lexicon = get_lexicon()
+    if owner is not lexicon or sum(map(len, seen.values())) > _HASHED_LIMIT:
+        seen = {}
+        _hashed = (lexicon, seen)
+    known = seen.setdefault(memo, {})
+    own = list(map(known.get, where.text_kind))
+    for n, found in enumerate(own):
+        if found is None:
+            i = where.first[n]
+            own[n] = known[where.text_kind[n]] = key_hash(list(keys_of(i)))
+    return own
 
 
 def query_words(
@@ -123,46 +161,29 @@ def query_words(
 ) -> QueryWords:
     """Query entries of a thesis: for each window, each content word and its keys
     (`memo` names what `keys_of` gives, to remember each form's hashed keys by)."""
-    global _hashed
     if where is None:
         where = window_words(side)
     used = where.used
     # Each word's keys are looked up and hashed once per form, though windows overlap.
-    words = side.words
-    if memo is None:
-        own = [key_hash(list(keys_of(i))) for i in where.first]
-    else:
-        owner, seen = _hashed
-        lexicon = get_lexicon()
-        if owner is not lexicon or len(seen) > _HASHED_LIMIT:
-            seen = {}
-            _hashed = (lexicon, seen)
-        own = []
-        for i in where.first:
-            w = words[i]
-            found = seen.get((memo, w.text, w.kind))
-            if found is None:
-                found = seen[memo, w.text, w.kind] = key_hash(list(keys_of(i)))
-            own.append(found)
+    own = _form_hashes(where, keys_of, memo)
     hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *own])
-    d_keys = np.array([len(ks) for ks in own] or [0], dtype=np.int64)
+    d_keys = np.fromiter(map(len, own), dtype=np.int64, count=len(own))
+    if not len(d_keys):
+        d_keys = np.zeros(1, dtype=np.int64)
     pick = where.form if len(used) else np.zeros(1, dtype=np.int64)
     n_keys = d_keys[pick]
     first = (np.cumsum(d_keys) - d_keys)[pick]
-    slot = np.zeros(len(side.words) + 1, dtype=np.int64)
-    slot[used] = np.arange(len(used))
-    occ = slot[where.occ_word]
+    occ = where.occ_used
     window = where.occ_window
     keep = n_keys[occ] > 0 if len(used) else np.zeros(0, dtype=bool)
     occ, window = occ[keep], window[keep]
     count = n_keys[occ]
     pos = np.repeat(first[occ] - np.cumsum(count) + count, count)
-    weight = np.array([side.words[i].weight for i in where.first], dtype=np.float64)
     return QueryWords(
         np.repeat(window, count),
         np.repeat(np.arange(len(occ), dtype=np.int64), count),
         hashes[pos + np.arange(int(count.sum()))],
-        weight[pick[occ]] if len(used) else np.zeros(0, dtype=np.float64),
+        where.weight[pick[occ]] if len(used) else np.zeros(0, dtype=np.float64),
         pick[occ] if len(used) else np.zeros(0, dtype=np.int64),
     )
 
@@ -238,12 +259,10 @@ class MeaningFinder:
         """Source ids holding most content words of some window, either language,
         each with the thesis sentences of those windows."""
         lexicon = get_lexicon()
-        windows = _windows(
-            side.sents, _WINDOW_CHARS if side.chinese else LATIN_WINDOW_CHARS
-        )
         found: dict[str, float] = {}
         where: dict[str, set[int]] = {}
         occurs = window_words(side)
+        windows = occurs.windows
         translated = "to-en" if side.chinese else "to-zh"
         for keys_of, memo in (
             (_native_firm(side), "firm"),
