@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from screening.semantic.align import (
     covered_sentences,
     prepare,
 )
+from screening.semantic.formkeys import FormTable, form_table
 from screening.semantic.latin import LATIN_WINDOW_CHARS
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.rarity import RarityRules
@@ -34,6 +36,8 @@ from screening.semantic.words import Word, english_keys, key_hash, projected_key
 __all__ = ["MeaningFinder", "WindowWords", "query_words", "window_words"]
 
 _WINDOW_CHARS = 240
+_TEXT_KIND = attrgetter("text", "kind")  # a word's form
+_WEIGHT = attrgetter("weight")
 # Shortest meaning passage `screen` reports; one shorter than `RarityRules.short_chars`
 # must also pair several words that are rare in the corpus.
 SCREEN_MIN_CHARS = 60
@@ -71,7 +75,8 @@ class WindowWords:
     windows: list[tuple[int, int]]  # the windows' (first, end) sentences
     occ_used: np.ndarray  # int64 per occurrence: its word's place in `used`
     weight: np.ndarray  # float64 per form: its first word's evidence weight
-    text_kind: list[tuple[str, str]]  # per form: its first word's text and kind
+    table: FormTable  # where the forms' hashed keys are remembered
+    numbers: np.ndarray  # int64 per form: its number in `table`
 
 
 def window_words(side: MeaningSide) -> WindowWords:
@@ -107,6 +112,8 @@ def window_words(side: MeaningSide) -> WindowWords:
     rank[met] = np.arange(len(at), dtype=np.int64)
     first = used[at[met]].tolist()
     words = side.words
+    chosen = [words[i] for i in first]
+    table = form_table(get_lexicon())
     return WindowWords(
         occ_word,
         np.repeat(np.arange(len(wins), dtype=np.int64), count),
@@ -115,41 +122,10 @@ def window_words(side: MeaningSide) -> WindowWords:
         first,
         wins,
         slot[occ_word],
-        np.array([words[i].weight for i in first], dtype=np.float64),
-        [(words[i].text, words[i].kind) for i in first],
+        np.fromiter(map(_WEIGHT, chosen), dtype=np.float64, count=len(chosen)),
+        table,
+        table.numbers(list(map(_TEXT_KIND, chosen))),
     )
-
-
-# Hashed query keys of word forms already seen, by which keys (the memo's name) and
-# then (text, kind), per lexicon: theses repeat their field's words, and each form's
-# keys were looked up, filtered and hashed string by string for every thesis.
-_HASHED_LIMIT = 500_000
-_hashed: tuple[Lexicon | None, dict[str, dict[tuple[str, str], np.ndarray]]] = (
-    None,
-    {},
-)
-
-
-def _form_hashes(
-    where: WindowWords, keys_of: Callable[[int], Sequence[str]], memo: str | None
-) -> list[np.ndarray]:
-    """Each form's hashed keys, remembered under `memo` (looked up form by form in
-    one pass of `dict.get`: most forms of a thesis were seen before)."""
-    global _hashed
-    if memo is None:
-        return [key_hash(list(keys_of(i))) for i in where.first]
-    owner, seen = _hashed
-    lexicon = get_lexicon()
-    if owner is not lexicon or sum(map(len, seen.values())) > _HASHED_LIMIT:
-        seen = {}
-        _hashed = (lexicon, seen)
-    known = seen.setdefault(memo, {})
-    own = list(map(known.get, where.text_kind))
-    for n, found in enumerate(own):
-        if found is None:
-            i = where.first[n]
-            own[n] = known[where.text_kind[n]] = key_hash(list(keys_of(i)))
-    return own
 
 
 def query_words(
@@ -165,9 +141,15 @@ def query_words(
         where = window_words(side)
     used = where.used
     # Each word's keys are looked up and hashed once per form, though windows overlap.
-    own = _form_hashes(where, keys_of, memo)
-    hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *own])
-    d_keys = np.fromiter(map(len, own), dtype=np.int64, count=len(own))
+    if memo is None:
+        own = [key_hash(list(keys_of(i))) for i in where.first]
+        hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *own])
+        d_keys = np.array([len(k) for k in own], dtype=np.int64)
+    else:
+        word_of = where.first
+        hashes, d_keys = where.table.hashes(
+            memo, where.numbers, lambda n: key_hash(list(keys_of(word_of[n])))
+        )
     if not len(d_keys):
         d_keys = np.zeros(1, dtype=np.int64)
     pick = where.form if len(used) else np.zeros(1, dtype=np.int64)

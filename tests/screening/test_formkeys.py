@@ -1,0 +1,48 @@
+"""The table of word forms' hashed keys: what it gathers is what hashing each form's
+keys anew and concatenating them gives, however the forms were met before."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from screening.semantic.formkeys import FormTable, form_table
+
+
+def _keys(form: tuple[str, str], memo: str) -> np.ndarray:
+    """Some hashed keys of a form, none for some forms, differing by memo."""
+    seed = sum(map(ord, form[0] + form[1] + memo))
+    return np.random.default_rng(seed).integers(0, 2**32, seed % 4, dtype=np.uint32)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_gathered_keys_are_those_hashed_anew(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    vocabulary = [(f"w{i}", ("zh", "term")[i % 2]) for i in range(40)]
+    table = FormTable(owner=None)
+    asked: list[int] = []
+    for _ in range(6):  # theses sharing some forms, one form twice
+        chosen = rng.choice(len(vocabulary), rng.integers(0, 15), replace=False)
+        forms = [vocabulary[i] for i in chosen.tolist()]
+        forms += forms[:1]
+        numbers = table.numbers(forms)
+        for memo in ("firm", "to-en"):
+
+            def compute(n: int, memo: str = memo, forms: list = forms) -> np.ndarray:
+                asked.append(n)
+                return _keys(forms[n], memo)
+
+            flat, lens = table.hashes(memo, numbers, compute)
+            want = [_keys(f, memo) for f in forms]
+            assert lens.tolist() == [len(k) for k in want]
+            assert flat.dtype == np.uint32
+            assert flat.tolist() == np.concatenate([np.zeros(0), *want]).tolist()
+    # Each form hashed once per memo.
+    assert len(asked) <= 2 * len(vocabulary)
+
+
+def test_a_new_lexicon_starts_a_new_table() -> None:
+    a, b = object(), object()
+
+    assert form_table(a) is form_table(a)
+    assert form_table(b) is not form_table(a)
