@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import itemgetter
 
 import numpy as np
 
 from screening.index import CorpusIndex
 from screening.normalize import NormalizedText, normalize
-from screening.postings import QueryWords, df_cap_for
+from screening.postings import Postings, QueryWords, df_cap_for
 from screening.report.labels import KIND_REWRITE, KIND_TRANSLATED
 from screening.report.model import Match
 from screening.semantic.align import (
@@ -36,8 +36,6 @@ from screening.semantic.words import Word, english_keys, key_hash, projected_key
 __all__ = ["MeaningFinder", "WindowWords", "query_words", "window_words"]
 
 _WINDOW_CHARS = 240
-_TEXT_KIND = attrgetter("text", "kind")  # a word's form
-_WEIGHT = attrgetter("weight")
 # Shortest meaning passage `screen` reports; one shorter than `RarityRules.short_chars`
 # must also pair several words that are rare in the corpus.
 SCREEN_MIN_CHARS = 60
@@ -48,6 +46,29 @@ def _windows(
 ) -> list[tuple[int, int]]:
     """Runs of sentences about `width` characters long, each overlapping the next by
     half (English text is given `LATIN_WINDOW_CHARS`: as many words take more letters)."""
+    n = len(sents)
+    starts = np.fromiter(map(itemgetter(0), sents), dtype=np.int64, count=n)
+    ends = np.fromiter(map(itemgetter(1), sents), dtype=np.int64, count=n)
+    if np.any(ends[1:] < ends[:-1]):
+        return _windows_walked(sents, width)
+    # Where each window starting at sentence i ends: the first sentence from i on
+    # ending `width` past its start (sentences end in order: one binary search each).
+    reach = np.maximum(
+        np.searchsorted(ends, starts + width, side="left"), np.arange(n)
+    ).tolist()
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        j = max(reach[i], i + 1)
+        out.append((i, j))
+        if j >= n:
+            break
+        i = max(i + 1, (i + j) // 2)
+    return out
+
+
+def _windows_walked(sents: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """`_windows` sentence by sentence, for sentences that do not end in order."""
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(sents):
@@ -105,15 +126,15 @@ def window_words(side: MeaningSide) -> WindowWords:
     # remembered tuple of keys (`words.native_keys`): forms are numbered by that
     # tuple's identity, in order of first appearance.
     native = side.native
-    ident = np.fromiter(map(id, native), dtype=np.uint64, count=len(native))[used]
+    ident = np.fromiter(map(id, native), dtype=np.int64, count=len(native))[used]
     _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
     met = np.argsort(at, kind="stable")
     rank = np.empty(len(at), dtype=np.int64)
     rank[met] = np.arange(len(at), dtype=np.int64)
     first = used[at[met]].tolist()
     words = side.words
-    chosen = [words[i] for i in first]
     table = form_table(get_lexicon())
+    numbers, weight = table.numbers(words, native, first)
     return WindowWords(
         occ_word,
         np.repeat(np.arange(len(wins), dtype=np.int64), count),
@@ -122,9 +143,9 @@ def window_words(side: MeaningSide) -> WindowWords:
         first,
         wins,
         slot[occ_word],
-        np.fromiter(map(_WEIGHT, chosen), dtype=np.float64, count=len(chosen)),
+        weight,
         table,
-        table.numbers(list(map(_TEXT_KIND, chosen))),
+        numbers,
     )
 
 
@@ -245,13 +266,15 @@ class MeaningFinder:
         where: dict[str, set[int]] = {}
         occurs = window_words(side)
         windows = occurs.windows
+        # The postings and live documents, once for both retrievals.
+        postings = index.word_postings(exclude) if self.per_window else None
         translated = "to-en" if side.chinese else "to-zh"
         for keys_of, memo in (
             (_native_firm(side), "firm"),
             (_translated(lexicon, side), translated),
         ):
             query = query_words(side, keys_of, occurs, memo=memo)
-            for doc_id, share, wins in self._retrieve(query, index, exclude):
+            for doc_id, share, wins in self._retrieve(query, index, exclude, postings):
                 found[doc_id] = max(found.get(doc_id, 0.0), share)
                 sents = where.setdefault(doc_id, set())
                 for w in wins:
@@ -260,14 +283,19 @@ class MeaningFinder:
         return [(d, where[d]) for d, _ in ranked[: self.top_k]]
 
     def _retrieve(
-        self, query: QueryWords, index: CorpusIndex, exclude: Collection[str]
+        self,
+        query: QueryWords,
+        index: CorpusIndex,
+        exclude: Collection[str],
+        postings: tuple[list[Postings], np.ndarray, list[str | None]] | None = None,
     ) -> list[tuple[str, float, Sequence[int]]]:
-        """(source id, share, windows) of the documents the word postings point at."""
+        """(source id, share, windows) of the documents the word postings point at
+        (`postings`: `index.word_postings(exclude)`, when already at hand)."""
         if not self.per_window:
             return index.query_meaning(
                 query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
             )
-        parts, alive, ids = index.word_postings(exclude)
+        parts, alive, ids = postings or index.word_postings(exclude)
         near = window_candidates(
             parts,
             query,

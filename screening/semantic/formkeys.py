@@ -2,8 +2,8 @@
 
 Theses repeat their field's words: each form's keys were looked up, filtered and hashed
 string by string for every thesis, and then its small array found again in a
-dictionary per retrieval, form by form. Here a form (text, kind) is numbered once per
-thesis, for both retrievals, and each retrieval's keys of all its forms are gathered
+dictionary per retrieval, form by form. Here a form is numbered once per thesis, for
+both retrievals, and each retrieval's keys of all its forms are gathered
 from one flat array at once.
 """
 
@@ -13,33 +13,55 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from screening.semantic.words import Word
+
 __all__ = ["FormTable", "form_table"]
 
 _LIMIT = 500_000  # forms remembered before starting afresh
 
 
 class FormTable:
-    """Numbers of the word forms met, and per kind of keys (memo) their hashed keys."""
+    """Numbers of the word forms met, and per kind of keys (memo) their hashed keys.
+
+    A form is a word's text and kind, known here by its remembered tuple of native
+    keys (`words.native_keys` keeps one per text and kind): the table holds each such
+    tuple, so its identity is not taken by another while the table lives, and looking
+    a form up is a dictionary lookup of an int, not of (text, kind) strings. A text
+    and kind whose tuple was made afresh (`native_keys` forgot it) is numbered anew.
+    """
 
     def __init__(self, owner: object) -> None:
         self.owner = owner  # the lexicon the keys were looked up in
-        self._number: dict[tuple[str, str], int] = {}
+        self._number: dict[int, int] = {}  # id of a native keys tuple -> number
+        self._kept: list[tuple[str, ...]] = []  # per number: its native keys tuple
+        self._weight = np.zeros(0, dtype=np.float64)  # per number: its words' weight
         # memo -> (start in pool per form number (-1: not yet hashed), key count, pool)
         self._memos: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         """How many forms are numbered."""
-        return len(self._number)
+        return len(self._kept)
 
-    def numbers(self, forms: Sequence[tuple[str, str]]) -> np.ndarray:
-        """Each form's number, numbering new ones on (one `dict.get` pass: most forms
-        of a thesis were met before)."""
+    def numbers(
+        self, words: Sequence[Word], native: Sequence[tuple[str, ...]], which: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The form numbers of words `which` (indices into `words` and their `native`
+        keys), numbering new forms on, and their weights (a word's weight follows
+        from its form)."""
         known = self._number
-        out = list(map(known.get, forms))
+        chosen = [native[i] for i in which]
+        out = list(map(known.get, map(id, chosen)))
+        weights: list[float] = []
         for n, found in enumerate(out):
             if found is None:
-                out[n] = known.setdefault(forms[n], len(known))
-        return np.array(out, dtype=np.int64)
+                out[n] = known.setdefault(id(chosen[n]), len(known))
+                if out[n] == len(self._kept):
+                    self._kept.append(chosen[n])
+                    weights.append(words[which[n]].weight)
+        if weights:
+            self._weight = np.concatenate([self._weight, weights])
+        numbers = np.array(out, dtype=np.int64)
+        return numbers, self._weight[numbers]
 
     def hashes(
         self, memo: str, numbers: np.ndarray, compute: Callable[[int], np.ndarray]

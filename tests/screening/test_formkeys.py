@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from screening.semantic.formkeys import FormTable, form_table
+from screening.semantic.words import Word
 
 
 def _keys(form: tuple[str, str], memo: str) -> np.ndarray:
@@ -19,13 +20,19 @@ def _keys(form: tuple[str, str], memo: str) -> np.ndarray:
 def test_gathered_keys_are_those_hashed_anew(seed: int) -> None:
     rng = np.random.default_rng(seed)
     vocabulary = [(f"w{i}", ("zh", "term")[i % 2]) for i in range(40)]
+    # Each form's remembered native keys: one tuple per text and kind.
+    native_of = {form: (f"w:{form[0]}", "c:x") for form in vocabulary}
     table = FormTable(owner=None)
     asked: list[int] = []
     for _ in range(6):  # theses sharing some forms, one form twice
         chosen = rng.choice(len(vocabulary), rng.integers(0, 15), replace=False)
         forms = [vocabulary[i] for i in chosen.tolist()]
         forms += forms[:1]
-        numbers = table.numbers(forms)
+        words = [Word(t, 0, 1, k) for t, k in forms]
+        numbers, weight = table.numbers(
+            words, [native_of[f] for f in forms], list(range(len(forms)))
+        )
+        assert weight.tolist() == [Word(t, 5, 9, k).weight for t, k in forms]
         for memo in ("firm", "to-en"):
 
             def compute(n: int, memo: str = memo, forms: list = forms) -> np.ndarray:
