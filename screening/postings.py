@@ -96,7 +96,8 @@ def merge_postings(parts: Sequence[Postings], alive: np.ndarray) -> Postings:
 def _lookup(
     parts: Sequence[Postings], keys: np.ndarray, hard_cap: int, label: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(label of its entry, document) of every posting of the keys, and each key's df.
+    """(label of its entry, document number (as the postings hold it)) of every posting
+    of the keys, and each key's df.
 
     Keys held by more than `hard_cap` documents are not expanded (too common to
     point at a source)."""
@@ -125,10 +126,10 @@ def _lookup(
         e_all.append(np.repeat(label, counts))
         d_all.append(np.asarray(p.docs)[starts + np.arange(total)])
     if not e_all:
-        return label[:0], np.zeros(0, dtype=np.int64), df
+        return label[:0], np.zeros(0, dtype=np.int32), df
     if len(e_all) == 1:
-        return e_all[0], d_all[0].astype(np.int64), df
-    return np.concatenate(e_all), np.concatenate(d_all).astype(np.int64), df
+        return e_all[0], d_all[0], df
+    return np.concatenate(e_all), np.concatenate(d_all), df
 
 
 def _held(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> csr_matrix:
@@ -179,12 +180,22 @@ def _passing(
     """(window, cell index) of the cells that may reach `min_share`, by a test with a
     margin far above rounding: most cells hold a word or two of a window, and
     dividing and rounding each of them was most of the share's time."""
-    counts = np.diff(indptr)
+    indptr = indptr.astype(np.int64)
     bar = totals * (min_share - 1e-9)
     # A window without substance shares 0: it passes only a bar of 0 or less.
     bar[totals < MIN_WINDOW_WEIGHT] = np.inf if min_share > 0 else -np.inf
-    cell = np.flatnonzero(data >= np.repeat(bar, counts))
-    return np.searchsorted(indptr, cell, side="right") - 1, cell
+    # Only the windows whose best cell clears the bar are looked at cell by cell.
+    rows = np.flatnonzero(np.diff(indptr))
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    best = np.maximum.reduceat(data, indptr[rows])
+    rows = rows[best >= bar[rows]]
+    lo, hi = indptr[rows], indptr[rows + 1]
+    count = hi - lo
+    cell = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
+    window = np.repeat(rows, count)
+    keep = data[cell] >= bar[window]
+    return window[keep].astype(np.int64), cell[keep].astype(np.int64)
 
 
 def window_shares(
