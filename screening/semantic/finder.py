@@ -134,7 +134,7 @@ def window_words(side: MeaningSide) -> WindowWords:
     first = used[at[met]].tolist()
     words = side.words
     table = form_table(get_lexicon())
-    numbers, weight = table.numbers(words, native, first)
+    numbers, weight = table.numbers(ident[at[met]], words, native, first)
     return WindowWords(
         occ_word,
         np.repeat(np.arange(len(wins), dtype=np.int64), count),

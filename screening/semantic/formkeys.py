@@ -25,14 +25,16 @@ class FormTable:
 
     A form is a word's text and kind, known here by its remembered tuple of native
     keys (`words.native_keys` keeps one per text and kind): the table holds each such
-    tuple, so its identity is not taken by another while the table lives, and looking
-    a form up is a dictionary lookup of an int, not of (text, kind) strings. A text
-    and kind whose tuple was made afresh (`native_keys` forgot it) is numbered anew.
+    tuple, so its identity is not taken by another while the table lives, and a
+    thesis's forms are looked up at once by binary search of their tuples' ids, not
+    one by one by (text, kind) strings. A text and kind whose tuple was made afresh
+    (`native_keys` forgot it) is numbered anew.
     """
 
     def __init__(self, owner: object) -> None:
         self.owner = owner  # the lexicon the keys were looked up in
-        self._number: dict[int, int] = {}  # id of a native keys tuple -> number
+        self._ids = np.zeros(0, dtype=np.int64)  # ids of the kept tuples, sorted
+        self._at = np.zeros(0, dtype=np.int64)  # the number of each of `_ids`
         self._kept: list[tuple[str, ...]] = []  # per number: its native keys tuple
         self._weight = np.zeros(0, dtype=np.float64)  # per number: its words' weight
         # memo -> (start in pool per form number (-1: not yet hashed), key count, pool)
@@ -43,25 +45,39 @@ class FormTable:
         return len(self._kept)
 
     def numbers(
-        self, words: Sequence[Word], native: Sequence[tuple[str, ...]], which: list[int]
+        self,
+        ids: np.ndarray,
+        words: Sequence[Word],
+        native: Sequence[tuple[str, ...]],
+        which: Sequence[int],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The form numbers of words `which` (indices into `words` and their `native`
-        keys), numbering new forms on, and their weights (a word's weight follows
-        from its form)."""
-        known = self._number
-        chosen = [native[i] for i in which]
-        out = list(map(known.get, map(id, chosen)))
-        weights: list[float] = []
-        for n, found in enumerate(out):
-            if found is None:
-                out[n] = known.setdefault(id(chosen[n]), len(known))
-                if out[n] == len(self._kept):
-                    self._kept.append(chosen[n])
-                    weights.append(words[which[n]].weight)
-        if weights:
+        """The form numbers of words `which` (indices into `words` and `native`; `ids`:
+        the `id` of each one's native keys tuple), numbering new forms on, and their
+        weights (a word's weight follows from its form)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.full(len(ids), -1, dtype=np.int64)
+        if len(self._ids):
+            pos = np.minimum(np.searchsorted(self._ids, ids), len(self._ids) - 1)
+            hit = self._ids[pos] == ids
+            out[hit] = self._at[pos[hit]]
+        miss = np.flatnonzero(out < 0)
+        if len(miss):
+            # New forms numbered on in order of first appearance.
+            new_ids, first, back = np.unique(
+                ids[miss], return_index=True, return_inverse=True
+            )
+            met = np.argsort(first, kind="stable")
+            number = np.empty(len(new_ids), dtype=np.int64)
+            number[met] = len(self._kept) + np.arange(len(new_ids), dtype=np.int64)
+            out[miss] = number[back.ravel()]
+            taken = miss[first[met]].tolist()
+            self._kept.extend(native[which[n]] for n in taken)
+            weights = [words[which[n]].weight for n in taken]
             self._weight = np.concatenate([self._weight, weights])
-        numbers = np.array(out, dtype=np.int64)
-        return numbers, self._weight[numbers]
+            at = np.searchsorted(self._ids, new_ids)
+            self._ids = np.insert(self._ids, at, new_ids)
+            self._at = np.insert(self._at, at, number)
+        return out, self._weight[out]
 
     def hashes(
         self, memo: str, numbers: np.ndarray, compute: Callable[[int], np.ndarray]
@@ -69,8 +85,8 @@ class FormTable:
         """(the forms' hashed keys one after another, each form's key count) under
         `memo`; `compute(n)` hashes the keys of the n-th form asked for, once."""
         start, count, pool = self._memos.get(memo, (_ints(0), _ints(0), _hashes(0)))
-        if len(start) < len(self._number):
-            grow = len(self._number) - len(start)
+        if len(start) < len(self._kept):
+            grow = len(self._kept) - len(start)
             start = np.concatenate([start, np.full(grow, -1, dtype=np.int64)])
             count = np.concatenate([count, _ints(grow)])
         missing = np.flatnonzero(start[numbers] < 0).tolist()

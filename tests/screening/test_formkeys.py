@@ -24,15 +24,18 @@ def test_gathered_keys_are_those_hashed_anew(seed: int) -> None:
     native_of = {form: (f"w:{form[0]}", "c:x") for form in vocabulary}
     table = FormTable(owner=None)
     asked: list[int] = []
+    numbered: set[tuple[tuple[str, str], int]] = set()
     for _ in range(6):  # theses sharing some forms, one form twice
         chosen = rng.choice(len(vocabulary), rng.integers(0, 15), replace=False)
         forms = [vocabulary[i] for i in chosen.tolist()]
         forms += forms[:1]
         words = [Word(t, 0, 1, k) for t, k in forms]
+        native = [native_of[f] for f in forms]
         numbers, weight = table.numbers(
-            words, [native_of[f] for f in forms], list(range(len(forms)))
+            np.array([id(t) for t in native]), words, native, range(len(forms))
         )
         assert weight.tolist() == [Word(t, 5, 9, k).weight for t, k in forms]
+        numbered.update(zip(forms, numbers.tolist(), strict=True))
         for memo in ("firm", "to-en"):
 
             def compute(n: int, memo: str = memo, forms: list = forms) -> np.ndarray:
@@ -44,7 +47,10 @@ def test_gathered_keys_are_those_hashed_anew(seed: int) -> None:
             assert lens.tolist() == [len(k) for k in want]
             assert flat.dtype == np.uint32
             assert flat.tolist() == np.concatenate([np.zeros(0), *want]).tolist()
-    # Each form hashed once per memo.
+    # Each form numbered once, and hashed once per memo.
+    assert len(table) == len({f for f, _ in numbered}) and len(set(numbered)) == len(
+        table
+    )
     assert len(asked) <= 2 * len(vocabulary)
 
 
