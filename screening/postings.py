@@ -163,7 +163,8 @@ def _summed(
 def _csr(packed: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> csr_matrix:
     """CSR matrix of sorted distinct (row << 32 | column) cells, with 32-bit indices
     where they fit: SciPy would check and narrow wider ones itself, at a cost."""
-    from scipy import sparse  # lazily, as in `window_shares`
+    # SciPy is imported here, not at the top: `chengxin` starts without it.
+    from scipy import sparse
 
     n_rows, n_cols = shape
     wide = max(n_cols, len(packed)) >= 2**31
@@ -195,7 +196,7 @@ def _passing(
     cell = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
     window = np.repeat(rows, count)
     keep = data[cell] >= bar[window]
-    return window[keep].astype(np.int64), cell[keep].astype(np.int64)
+    return window[keep], cell[keep]
 
 
 def window_shares(

@@ -9,6 +9,7 @@ from one flat array at once.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -39,6 +40,7 @@ class FormTable:
         self._weight = np.zeros(0, dtype=np.float64)  # per number: its words' weight
         # memo -> (start in pool per form number (-1: not yet hashed), key count, pool)
         self._memos: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._lock = threading.Lock()  # threads screening at once share the table
 
     def __len__(self) -> int:
         """How many forms are numbered."""
@@ -55,38 +57,67 @@ class FormTable:
         the `id` of each one's native keys tuple), numbering new forms on, and their
         weights (a word's weight follows from its form)."""
         ids = np.asarray(ids, dtype=np.int64)
+        with self._lock:
+            out = self._known(ids)
+            miss = np.flatnonzero(out < 0)
+            if len(miss):
+                self._number_new(ids, miss, out, words, native, which)
+            return out, self._weight[out]
+
+    def _known(self, ids: np.ndarray) -> np.ndarray:
+        """The numbers of the tuples of these ids, -1 for those not numbered yet."""
         out = np.full(len(ids), -1, dtype=np.int64)
         if len(self._ids):
             pos = np.minimum(np.searchsorted(self._ids, ids), len(self._ids) - 1)
             hit = self._ids[pos] == ids
             out[hit] = self._at[pos[hit]]
-        miss = np.flatnonzero(out < 0)
-        if len(miss):
-            # New forms numbered on in order of first appearance.
-            new_ids, first, back = np.unique(
-                ids[miss], return_index=True, return_inverse=True
-            )
-            met = np.argsort(first, kind="stable")
-            number = np.empty(len(new_ids), dtype=np.int64)
-            number[met] = len(self._kept) + np.arange(len(new_ids), dtype=np.int64)
-            out[miss] = number[back.ravel()]
-            taken = miss[first[met]].tolist()
-            self._kept.extend(native[which[n]] for n in taken)
-            weights = [words[which[n]].weight for n in taken]
-            self._weight = np.concatenate([self._weight, weights])
-            at = np.searchsorted(self._ids, new_ids)
-            self._ids = np.insert(self._ids, at, new_ids)
-            self._at = np.insert(self._at, at, number)
-        return out, self._weight[out]
+        return out
+
+    def _number_new(
+        self,
+        ids: np.ndarray,
+        miss: np.ndarray,
+        out: np.ndarray,
+        words: Sequence[Word],
+        native: Sequence[tuple[str, ...]],
+        which: Sequence[int],
+    ) -> None:
+        """Number the forms at `miss` on, in order of first appearance (into `out`)."""
+        new_ids, first, back = np.unique(
+            ids[miss], return_index=True, return_inverse=True
+        )
+        met = np.argsort(first, kind="stable")
+        number = np.empty(len(new_ids), dtype=np.int64)
+        number[met] = len(self._kept) + np.arange(len(new_ids), dtype=np.int64)
+        out[miss] = number[back.ravel()]
+        taken = miss[first[met]].tolist()
+        self._kept.extend(native[which[n]] for n in taken)
+        weights = [words[which[n]].weight for n in taken]
+        self._weight = np.concatenate([self._weight, weights])
+        at = np.searchsorted(self._ids, new_ids)
+        self._ids = np.insert(self._ids, at, new_ids)
+        self._at = np.insert(self._at, at, number)
 
     def hashes(
         self, memo: str, numbers: np.ndarray, compute: Callable[[int], np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray]:
         """(the forms' hashed keys one after another, each form's key count) under
         `memo`; `compute(n)` hashes the keys of the n-th form asked for, once."""
+        with self._lock:
+            starts, lens, pool = self._hashed(memo, numbers, compute)
+        total = int(lens.sum())
+        pos = np.repeat(starts - np.cumsum(lens) + lens, lens)
+        return pool[pos + np.arange(total, dtype=np.int64)], lens
+
+    def _hashed(
+        self, memo: str, numbers: np.ndarray, compute: Callable[[int], np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where the forms' keys start in `memo`'s pool, how many each has, and the
+        pool, the forms not yet hashed under `memo` hashed first."""
         start, count, pool = self._memos.get(memo, (_ints(0), _ints(0), _hashes(0)))
         if len(start) < len(self._kept):
-            grow = len(self._kept) - len(start)
+            # Room for twice as many: theses bring new forms one after another.
+            grow = max(len(self._kept), 2 * len(start)) - len(start)
             start = np.concatenate([start, np.full(grow, -1, dtype=np.int64)])
             count = np.concatenate([count, _ints(grow)])
         missing = np.flatnonzero(start[numbers] < 0).tolist()
@@ -103,10 +134,7 @@ class FormTable:
                 new.append(keys)
             pool = np.concatenate([pool, *new])
         self._memos[memo] = (start, count, pool)
-        lens = count[numbers]
-        total = int(lens.sum())
-        pos = np.repeat(start[numbers] - np.cumsum(lens) + lens, lens)
-        return pool[pos + np.arange(total, dtype=np.int64)], lens
+        return start[numbers], count[numbers], pool
 
 
 def _ints(n: int) -> np.ndarray:

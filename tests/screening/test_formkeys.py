@@ -3,6 +3,8 @@ keys anew and concatenating them gives, however the forms were met before."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -59,3 +61,27 @@ def test_a_new_lexicon_starts_a_new_table() -> None:
 
     assert form_table(a) is form_table(a)
     assert form_table(b) is not form_table(a)
+
+
+def test_threads_numbering_at_once_get_each_form_its_keys() -> None:
+    vocabulary = [(f"w{i}", "zh") for i in range(300)]
+    native_of = {form: (f"w:{form[0]}",) for form in vocabulary}
+    table = FormTable(owner=None)
+
+    def thesis(seed: int) -> bool:
+        rng = np.random.default_rng(seed)
+        forms = [vocabulary[i] for i in rng.permutation(len(vocabulary))[:120]]
+        native = [native_of[f] for f in forms]
+        numbers, _ = table.numbers(
+            np.array([id(t) for t in native]),
+            [Word(t, 0, 1, k) for t, k in forms],
+            native,
+            range(len(forms)),
+        )
+        flat, _ = table.hashes("firm", numbers, lambda n: _keys(forms[n], "firm"))
+        want = np.concatenate([np.zeros(0), *(_keys(f, "firm") for f in forms)])
+        return flat.tolist() == want.tolist()
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(thesis, range(64)))
+    assert len(table) == len(vocabulary)
