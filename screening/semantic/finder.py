@@ -31,6 +31,7 @@ from screening.semantic.latin import LATIN_WINDOW_CHARS
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.rarity import RarityRules
 from screening.semantic.retrieval import window_candidates
+from screening.semantic.weights import by_first_appearance
 from screening.semantic.words import Word, english_keys, key_hash, projected_keys
 
 __all__ = ["MeaningFinder", "WindowWords", "query_words", "window_words"]
@@ -127,19 +128,15 @@ def window_words(side: MeaningSide) -> WindowWords:
     # tuple's identity, in order of first appearance.
     native = side.native
     ident = np.fromiter(map(id, native), dtype=np.int64, count=len(native))[used]
-    _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
-    met = np.argsort(at, kind="stable")
-    rank = np.empty(len(at), dtype=np.int64)
-    rank[met] = np.arange(len(at), dtype=np.int64)
-    first = used[at[met]].tolist()
-    words = side.words
+    _, _, firsts, form = by_first_appearance(ident)
+    first = used[firsts].tolist()
     table = form_table(get_lexicon())
-    numbers, weight = table.numbers(ident[at[met]], words, native, first)
+    numbers, weight = table.numbers(ident[firsts], side.words, native, first)
     return WindowWords(
         occ_word,
         np.repeat(np.arange(len(wins), dtype=np.int64), count),
         used,
-        rank[inv.ravel()],
+        form,
         first,
         wins,
         slot[occ_word],
