@@ -2,9 +2,9 @@
 
 Theses repeat their field's words: each form's keys were looked up, filtered and hashed
 string by string for every thesis, and then its small array found again in a
-dictionary per retrieval, form by form. Here a form is numbered once per thesis, for
-both retrievals, and each retrieval's keys of all its forms are gathered
-from one flat array at once.
+dictionary per retrieval, form by form. Here a thesis's forms are numbered at once,
+for both retrievals, and each retrieval's keys of all of them gathered at once from
+one flat array.
 """
 
 from __future__ import annotations
