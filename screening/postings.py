@@ -12,8 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 __all__ = [
     "WORD_FIELDS",
@@ -90,9 +94,10 @@ def merge_postings(parts: Sequence[Postings], alive: np.ndarray) -> Postings:
 
 
 def _lookup(
-    parts: Sequence[Postings], keys: np.ndarray, hard_cap: int
+    parts: Sequence[Postings], keys: np.ndarray, hard_cap: int, label: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(entry index, document) of every posting of the keys, and each key's df.
+    """(label of its entry, document number (as the postings hold it)) of every posting
+    of the keys, and each key's df.
 
     Keys held by more than `hard_cap` documents are not expanded (too common to
     point at a source)."""
@@ -107,21 +112,91 @@ def _lookup(
         lo = np.searchsorted(p.keys, distinct, side="left")
         hi = np.searchsorted(p.keys, distinct, side="right")
         df_distinct += hi - lo
-        ranges.append((p, lo[back], hi[back]))
+        ranges.append((p, lo, hi))
     df = df_distinct[back]
+    # Per entry, not per distinct key: the caller wants each entry's label repeated.
+    wanted = df <= hard_cap
     e_all, d_all = [], []
     for p, lo, hi in ranges:
-        counts = np.where(df > hard_cap, 0, hi - lo)
+        counts = np.where(wanted, hi[back] - lo[back], 0)
         total = int(counts.sum())
         if total == 0:
             continue
-        entry = np.repeat(np.arange(len(keys)), counts)
-        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-        e_all.append(entry)
-        d_all.append(np.asarray(p.docs)[starts + np.arange(total)].astype(np.int64))
+        starts = np.repeat(lo[back] - np.cumsum(counts) + counts, counts)
+        e_all.append(np.repeat(label, counts))
+        d_all.append(np.asarray(p.docs)[starts + np.arange(total)])
     if not e_all:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), df
+        return label[:0], np.zeros(0, dtype=np.int32), df
+    if len(e_all) == 1:
+        return e_all[0], d_all[0], df
     return np.concatenate(e_all), np.concatenate(d_all), df
+
+
+def _held(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> csr_matrix:
+    """0/1 CSR matrix of the (row, column) pairs, each pair once however often given,
+    columns sorted within a row: what `csr_matrix` from COO gives with its data set to
+    1, without its sorting and summing of duplicates (the pairs come nearly sorted)."""
+    packed = np.sort((rows << 32) | cols, kind="stable")  # timsort: sorted runs
+    keep = np.empty(len(packed), dtype=bool)
+    keep[:1] = True
+    np.not_equal(packed[1:], packed[:-1], out=keep[1:])
+    return _csr(packed[keep], np.ones(int(keep.sum())), shape)
+
+
+def _summed(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int]
+) -> csr_matrix:
+    """CSR matrix of values summed per (row, column), columns sorted within a row, as
+    `csr_matrix` from COO gives it: a cell's values are added one by one from 0 in
+    the order given (so cells of equal values sum to the same float)."""
+    packed = (rows << 32) | cols
+    order = np.argsort(packed, kind="stable")
+    ordered = packed[order]
+    new = np.empty(len(ordered), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    cell = np.cumsum(new) - 1
+    sums = np.bincount(cell, weights=values[order], minlength=int(new.sum()))
+    return _csr(ordered[new], sums, shape)
+
+
+def _csr(packed: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> csr_matrix:
+    """CSR matrix of sorted distinct (row << 32 | column) cells, with 32-bit indices
+    where they fit: SciPy would check and narrow wider ones itself, at a cost."""
+    # SciPy is imported here, not at the top: `chengxin` starts without it.
+    from scipy import sparse
+
+    n_rows, n_cols = shape
+    wide = max(n_cols, len(packed)) >= 2**31
+    index = np.int64 if wide else np.int32
+    starts = np.arange(n_rows + 1, dtype=np.int64) << 32
+    indptr = np.searchsorted(packed, starts).astype(index)
+    indices = (packed & 0xFFFFFFFF).astype(index)
+    return sparse.csr_matrix((data, indices, indptr), shape=shape)
+
+
+def _passing(
+    indptr: np.ndarray, data: np.ndarray, totals: np.ndarray, min_share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(window, cell index) of the cells that may reach `min_share`, by a test with a
+    margin far above rounding: most cells hold a word or two of a window, and
+    dividing and rounding each of them was most of the share's time."""
+    indptr = indptr.astype(np.int64)
+    bar = totals * (min_share - 1e-9)
+    # A window without substance shares 0: it passes only a bar of 0 or less.
+    bar[totals < MIN_WINDOW_WEIGHT] = np.inf if min_share > 0 else -np.inf
+    # Only the windows whose best cell clears the bar are looked at cell by cell.
+    rows = np.flatnonzero(np.diff(indptr))
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    best = np.maximum.reduceat(data, indptr[rows])
+    rows = rows[best >= bar[rows]]
+    lo, hi = indptr[rows], indptr[rows + 1]
+    count = hi - lo
+    cell = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())
+    window = np.repeat(rows, count)
+    keep = data[cell] >= bar[window]
+    return window[keep], cell[keep]
 
 
 def window_shares(
@@ -131,11 +206,12 @@ def window_shares(
     alive: np.ndarray,
     df_cap: int,
     n_idf: int,
+    min_share: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(window, document number, share) of every cell where a live document holds some
-    of a window's informative content words, IDF-weighted over `n_idf` documents; a
-    window without substance has share 0. Both retrievals rank from these cells (in
-    window order, documents within a window in no set order).
+    """(window, document number, share) of every cell where a live document holds at
+    least `min_share` of a window's informative content words, IDF-weighted over
+    `n_idf` documents; a window without substance has share 0. Both retrievals rank
+    from these cells (in window order, documents within a window in no set order).
 
     The documents holding a word are found once per word form (`QueryWords.form`), not
     once per occurrence, and the cells summed by one sparse product (windows x forms,
@@ -158,7 +234,7 @@ def window_shares(
     np.minimum.at(first, form, np.arange(n_words, dtype=np.int64))
     rep = first[form[query.word]] == query.word
     rep_form = form[query.word[rep]]
-    entry, doc, df = _lookup(parts, query.key[rep], df_cap)
+    held_form, doc, df = _lookup(parts, query.key[rep], df_cap, rep_form)
     # A word's IDF is that of its rarest key; words all of whose keys are too common
     # (or unknown to the corpus) inform nothing and leave the window's total.
     idf_key = np.where(
@@ -171,33 +247,27 @@ def window_shares(
     word_window = np.zeros(n_words, dtype=np.int64)
     word_window[query.word] = query.window
     totals = np.bincount(word_window, weights=word_w, minlength=n_windows)
-    keep = alive[doc]
-    if not keep.any():
+    if not alive.all():
+        keep = alive[doc]
+        held_form, doc = held_form[keep], doc[keep]
+    if not len(doc):
         return empty, empty, np.zeros(0)
-    # SciPy is imported here, not at the top: `chengxin` starts without it.
-    from scipy import sparse
-
-    held = sparse.csr_matrix(
-        (np.ones(int(keep.sum())), (rep_form[entry[keep]], doc[keep])),
-        shape=(n_forms, n_docs),
-    )
-    held.data[:] = 1.0  # a form once per document, however many of its keys it holds
+    # A form once per document, however many of its keys it holds.
+    held = _held(held_form, doc, (n_forms, n_docs))
     weighted = word_w > 0
-    said = sparse.csr_matrix(
-        (word_w[weighted], (word_window[weighted], form[weighted])),
-        shape=(n_windows, n_forms),
+    said = _summed(
+        word_window[weighted], form[weighted], word_w[weighted], (n_windows, n_forms)
     )
-    cells = (said @ held).tocsr()  # windows in order, documents in no set order
-    c_window = np.repeat(
-        np.arange(n_windows, dtype=np.int64), np.diff(cells.indptr).astype(np.int64)
-    )
-    c_doc = cells.indices.astype(np.int64)
+    cells = said @ held  # windows in order, documents in no set order
+    c_window, cell = _passing(cells.indptr, cells.data, totals, min_share)
+    c_doc = cells.indices[cell].astype(np.int64)
     # Rounded: the product sums a cell's words in another order than one by one, and
     # equal shares (a document holding a whole window) must stay equal for ranking.
-    share = np.round(cells.data / np.maximum(totals[c_window], 1e-9), 12)
+    share = np.round(cells.data[cell] / np.maximum(totals[c_window], 1e-9), 12)
     # A window needs substance: a few informative words' worth of IDF.
     share[totals[c_window] < MIN_WINDOW_WEIGHT] = 0.0
-    return c_window, c_doc, share
+    ok = share >= min_share
+    return c_window[ok], c_doc[ok], share[ok]
 
 
 def rank_documents(
@@ -215,14 +285,12 @@ def rank_documents(
     (IDF-weighted), best first.
     """
     c_window, c_doc, share = window_shares(
-        parts, query, alive=alive, df_cap=df_cap, n_idf=n_docs
+        parts, query, alive=alive, df_cap=df_cap, n_idf=n_docs, min_share=min_share
     )
     score: dict[int, float] = {}
     windows: dict[int, list[int]] = {}
-    ok = share >= min_share  # few cells pass: look only at those (in the same order)
-    for w, d, s in zip(
-        c_window[ok].tolist(), c_doc[ok].tolist(), share[ok].tolist(), strict=True
-    ):
+    # Only the few cells reaching `min_share` come back (in the same order).
+    for w, d, s in zip(c_window.tolist(), c_doc.tolist(), share.tolist(), strict=True):
         windows.setdefault(d, []).append(w)
         score[d] = score.get(d, 0.0) + s
     # Documents rank by the evidence of all their windows, not their best one.

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
 from screening.index import CorpusIndex
 from screening.normalize import NormalizedText, normalize
-from screening.postings import QueryWords, df_cap_for
+from screening.postings import Postings, QueryWords, df_cap_for
 from screening.report.labels import KIND_REWRITE, KIND_TRANSLATED
 from screening.report.model import Match
 from screening.semantic.align import (
@@ -25,10 +26,12 @@ from screening.semantic.align import (
     covered_sentences,
     prepare,
 )
+from screening.semantic.formkeys import FormTable, form_table
 from screening.semantic.latin import LATIN_WINDOW_CHARS
 from screening.semantic.lexicon import Lexicon, get_lexicon
 from screening.semantic.rarity import RarityRules
 from screening.semantic.retrieval import window_candidates
+from screening.semantic.weights import by_first_appearance
 from screening.semantic.words import Word, english_keys, key_hash, projected_keys
 
 __all__ = ["MeaningFinder", "WindowWords", "query_words", "window_words"]
@@ -44,6 +47,29 @@ def _windows(
 ) -> list[tuple[int, int]]:
     """Runs of sentences about `width` characters long, each overlapping the next by
     half (English text is given `LATIN_WINDOW_CHARS`: as many words take more letters)."""
+    n = len(sents)
+    starts = np.fromiter(map(itemgetter(0), sents), dtype=np.int64, count=n)
+    ends = np.fromiter(map(itemgetter(1), sents), dtype=np.int64, count=n)
+    if np.any(ends[1:] < ends[:-1]):
+        return _windows_walked(sents, width)
+    # Where each window starting at sentence i ends: the first sentence from i on
+    # ending `width` past its start (sentences end in order: one binary search each).
+    reach = np.maximum(
+        np.searchsorted(ends, starts + width, side="left"), np.arange(n)
+    ).tolist()
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        j = max(reach[i], i + 1)
+        out.append((i, j))
+        if j >= n:
+            break
+        i = max(i + 1, (i + j) // 2)
+    return out
+
+
+def _windows_walked(sents: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """`_windows` sentence by sentence, for sentences that do not end in order."""
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(sents):
@@ -68,6 +94,11 @@ class WindowWords:
     used: np.ndarray  # int64: the distinct word indices occurring, sorted
     form: np.ndarray  # int64 per `used` word: its form (text, kind) number
     first: list[int]  # per form, its first word index
+    windows: list[tuple[int, int]]  # the windows' (first, end) sentences
+    occ_used: np.ndarray  # int64 per occurrence: its word's place in `used`
+    weight: np.ndarray  # float64 per form: its first word's evidence weight
+    table: FormTable  # where the forms' hashed keys are remembered
+    numbers: np.ndarray  # int64 per form: its number in `table`
 
 
 def window_words(side: MeaningSide) -> WindowWords:
@@ -86,32 +117,33 @@ def window_words(side: MeaningSide) -> WindowWords:
     total = int(count.sum())
     pos = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
     occ_word = order[pos]
-    used = np.unique(occ_word)
+    # The distinct words by marking, not sorting: `used` sorted, and each occurrence's
+    # place in it, for the query entries of both retrievals.
+    seen = np.zeros(len(side.words) + 1, dtype=bool)
+    seen[occ_word] = True
+    used = np.flatnonzero(seen)
+    slot = np.cumsum(seen) - 1
     # A word's keys follow from its text and kind, and a text and kind has one
     # remembered tuple of keys (`words.native_keys`): forms are numbered by that
     # tuple's identity, in order of first appearance.
     native = side.native
-    ident = np.fromiter(
-        (id(native[i]) for i in used.tolist()), dtype=np.uint64, count=len(used)
-    )
-    _, at, inv = np.unique(ident, return_index=True, return_inverse=True)
-    met = np.argsort(at, kind="stable")
-    rank = np.empty(len(at), dtype=np.int64)
-    rank[met] = np.arange(len(at), dtype=np.int64)
+    ident = np.fromiter(map(id, native), dtype=np.int64, count=len(native))[used]
+    _, _, firsts, form = by_first_appearance(ident)
+    first = used[firsts].tolist()
+    table = form_table(get_lexicon())
+    numbers, weight = table.numbers(ident[firsts], side.words, native, first)
     return WindowWords(
         occ_word,
         np.repeat(np.arange(len(wins), dtype=np.int64), count),
         used,
-        rank[inv.ravel()],
-        used[at[met]].tolist(),
+        form,
+        first,
+        wins,
+        slot[occ_word],
+        weight,
+        table,
+        numbers,
     )
-
-
-# Hashed query keys of word forms already seen, by (which keys, text, kind), per
-# lexicon: theses repeat their field's words, and each form's keys were looked up,
-# filtered and hashed string by string for every thesis.
-_HASHED_LIMIT = 500_000
-_hashed: tuple[Lexicon | None, dict[tuple[str, str, str], np.ndarray]] = (None, {})
 
 
 def query_words(
@@ -123,46 +155,35 @@ def query_words(
 ) -> QueryWords:
     """Query entries of a thesis: for each window, each content word and its keys
     (`memo` names what `keys_of` gives, to remember each form's hashed keys by)."""
-    global _hashed
     if where is None:
         where = window_words(side)
     used = where.used
     # Each word's keys are looked up and hashed once per form, though windows overlap.
-    words = side.words
     if memo is None:
         own = [key_hash(list(keys_of(i))) for i in where.first]
+        hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *own])
+        d_keys = np.array([len(k) for k in own], dtype=np.int64)
     else:
-        owner, seen = _hashed
-        lexicon = get_lexicon()
-        if owner is not lexicon or len(seen) > _HASHED_LIMIT:
-            seen = {}
-            _hashed = (lexicon, seen)
-        own = []
-        for i in where.first:
-            w = words[i]
-            found = seen.get((memo, w.text, w.kind))
-            if found is None:
-                found = seen[memo, w.text, w.kind] = key_hash(list(keys_of(i)))
-            own.append(found)
-    hashes = np.concatenate([np.zeros(0, dtype=np.uint32), *own])
-    d_keys = np.array([len(ks) for ks in own] or [0], dtype=np.int64)
+        word_of = where.first
+        hashes, d_keys = where.table.hashes(
+            memo, where.numbers, lambda n: key_hash(list(keys_of(word_of[n])))
+        )
+    if not len(d_keys):
+        d_keys = np.zeros(1, dtype=np.int64)
     pick = where.form if len(used) else np.zeros(1, dtype=np.int64)
     n_keys = d_keys[pick]
     first = (np.cumsum(d_keys) - d_keys)[pick]
-    slot = np.zeros(len(side.words) + 1, dtype=np.int64)
-    slot[used] = np.arange(len(used))
-    occ = slot[where.occ_word]
+    occ = where.occ_used
     window = where.occ_window
     keep = n_keys[occ] > 0 if len(used) else np.zeros(0, dtype=bool)
     occ, window = occ[keep], window[keep]
     count = n_keys[occ]
     pos = np.repeat(first[occ] - np.cumsum(count) + count, count)
-    weight = np.array([side.words[i].weight for i in where.first], dtype=np.float64)
     return QueryWords(
         np.repeat(window, count),
         np.repeat(np.arange(len(occ), dtype=np.int64), count),
         hashes[pos + np.arange(int(count.sum()))],
-        weight[pick[occ]] if len(used) else np.zeros(0, dtype=np.float64),
+        where.weight[pick[occ]] if len(used) else np.zeros(0, dtype=np.float64),
         pick[occ] if len(used) else np.zeros(0, dtype=np.int64),
     )
 
@@ -238,19 +259,19 @@ class MeaningFinder:
         """Source ids holding most content words of some window, either language,
         each with the thesis sentences of those windows."""
         lexicon = get_lexicon()
-        windows = _windows(
-            side.sents, _WINDOW_CHARS if side.chinese else LATIN_WINDOW_CHARS
-        )
         found: dict[str, float] = {}
         where: dict[str, set[int]] = {}
         occurs = window_words(side)
+        windows = occurs.windows
+        # The postings and live documents, once for both retrievals.
+        postings = index.word_postings(exclude) if self.per_window else None
         translated = "to-en" if side.chinese else "to-zh"
         for keys_of, memo in (
             (_native_firm(side), "firm"),
             (_translated(lexicon, side), translated),
         ):
             query = query_words(side, keys_of, occurs, memo=memo)
-            for doc_id, share, wins in self._retrieve(query, index, exclude):
+            for doc_id, share, wins in self._retrieve(query, index, exclude, postings):
                 found[doc_id] = max(found.get(doc_id, 0.0), share)
                 sents = where.setdefault(doc_id, set())
                 for w in wins:
@@ -259,14 +280,19 @@ class MeaningFinder:
         return [(d, where[d]) for d, _ in ranked[: self.top_k]]
 
     def _retrieve(
-        self, query: QueryWords, index: CorpusIndex, exclude: Collection[str]
+        self,
+        query: QueryWords,
+        index: CorpusIndex,
+        exclude: Collection[str],
+        postings: tuple[list[Postings], np.ndarray, list[str | None]] | None = None,
     ) -> list[tuple[str, float, Sequence[int]]]:
-        """(source id, share, windows) of the documents the word postings point at."""
+        """(source id, share, windows) of the documents the word postings point at
+        (`postings`: `index.word_postings(exclude)`, when already at hand)."""
         if not self.per_window:
             return index.query_meaning(
                 query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
             )
-        parts, alive, ids = index.word_postings(exclude)
+        parts, alive, ids = postings or index.word_postings(exclude)
         near = window_candidates(
             parts,
             query,

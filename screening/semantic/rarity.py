@@ -233,10 +233,14 @@ def shared_by_others(
     counts = np.zeros(len(sources), dtype=np.int64)
     if not len(sources) or not len(query.key):
         return counts
-    c_window, c_doc, share = window_shares(
-        parts, query, alive=alive, df_cap=df_cap, n_idf=max(int(alive.sum()), 1)
+    c_window, c_doc, _ = window_shares(
+        parts,
+        query,
+        alive=alive,
+        df_cap=df_cap,
+        n_idf=max(int(alive.sum()), 1),
+        min_share=min_share,
     )
-    own = np.asarray(sources, dtype=np.int64)[c_window] == c_doc
-    hit = (share >= min_share) & ~own
+    hit = np.asarray(sources, dtype=np.int64)[c_window] != c_doc
     np.add.at(counts, c_window[hit], 1)
     return counts

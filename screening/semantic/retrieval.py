@@ -31,23 +31,30 @@ def window_candidates(
     holding the largest IDF-weighted share (at least `min_share`) of each window's
     informative content words."""
     c_window, c_doc, share = window_shares(
-        parts, query, alive=alive, df_cap=df_cap, n_idf=max(int(alive.sum()), 1)
+        parts,
+        query,
+        alive=alive,
+        df_cap=df_cap,
+        n_idf=max(int(alive.sum()), 1),
+        min_share=min_share,
     )
-    ok = share >= min_share
-    c_window, c_doc, share = c_window[ok], c_doc[ok], share[ok]
     order = np.lexsort((c_doc, -share, c_window))
+    # Each window's first `per_window` cells in that order, picked at once: against a
+    # corpus of one field many cells pass, and most were skipped one by one.
+    ordered = c_window[order]
+    at = np.arange(len(order))
+    new = np.empty(len(order), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    order = order[at - np.maximum.accumulate(np.where(new, at, 0)) < per_window]
     out: dict[int, tuple[float, list[int]]] = {}
-    taken = 0
-    last = -1
-    for i in order.tolist():
-        w = int(c_window[i])
-        if w != last:
-            last, taken = w, 0
-        if taken >= per_window:
-            continue
-        taken += 1
-        d = int(c_doc[i])
+    for w, d, s in zip(
+        c_window[order].tolist(),
+        c_doc[order].tolist(),
+        share[order].tolist(),
+        strict=True,
+    ):
         best, wins = out.get(d, (0.0, []))
         wins.append(w)
-        out[d] = (max(best, float(share[i])), wins)
+        out[d] = (max(best, s), wins)
     return out

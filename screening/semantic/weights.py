@@ -20,6 +20,7 @@ __all__ = [
     "Columns",
     "KeyIds",
     "Weights",
+    "by_first_appearance",
     "columns",
     "key_ids",
     "sentence_matrices",
@@ -174,7 +175,7 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     # Two equal tuples numbered apart would weigh alike and add no key twice.
     both = q_keys + s_keys
     ident = np.fromiter(map(id, both), dtype=np.uint64, count=len(both))
-    distinct, rank, firsts, word_no = _by_first_appearance(ident)
+    distinct, rank, firsts, word_no = by_first_appearance(ident)
     met = np.empty(len(rank), dtype=np.int64)  # tuples numbered as first met
     met[rank] = np.arange(len(rank), dtype=np.int64)
     tuples = list(map(both.__getitem__, firsts.tolist()))
@@ -220,7 +221,7 @@ def key_ids(q_keys: list[tuple[str, ...]], s_keys: list[tuple[str, ...]]) -> Key
     )
 
 
-def _by_first_appearance(
+def by_first_appearance(
     values: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The distinct values (sorted), each one's number in order of first appearance,

@@ -5,9 +5,10 @@ evidence rules keep same-field studies out."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from screening.normalize import normalize
-from screening.postings import QueryWords, build_postings
+from screening.postings import QueryWords, build_postings, window_shares
 from screening.report import KIND_REWRITE
 from screening.screener import Screener
 from screening.semantic.align import align_meaning, prepare
@@ -127,3 +128,55 @@ def test_two_surveys_reporting_their_own_figures_are_not_a_rewrite() -> None:
     )
 
     assert align_meaning(prepare(normalize(source)), prepare(normalize(thesis))) == []
+
+
+def _picked_one_by_one(
+    c_window: np.ndarray, c_doc: np.ndarray, share: np.ndarray, per_window: int
+) -> dict[int, tuple[float, list[int]]]:
+    """`window_candidates`'s pick as it first walked every passing cell in turn."""
+    order = np.lexsort((c_doc, -share, c_window))
+    out: dict[int, tuple[float, list[int]]] = {}
+    taken, last = 0, -1
+    for i in order.tolist():
+        w = int(c_window[i])
+        if w != last:
+            last, taken = w, 0
+        if taken >= per_window:
+            continue
+        taken += 1
+        d = int(c_doc[i])
+        best, wins = out.get(d, (0.0, []))
+        wins.append(w)
+        out[d] = (max(best, float(share[i])), wins)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("per_window", [0, 1, 3])
+def test_window_candidates_pick_as_walking_every_cell(
+    seed: int, per_window: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    n_docs = 50
+    doc_keys = [np.unique(rng.integers(0, 30, 12)) for _ in range(n_docs)]
+    parts = [build_postings(list(range(n_docs)), doc_keys)]
+    form = rng.integers(0, 25, 150)
+    form_keys = [rng.choice(30, rng.integers(1, 3), replace=False) for _ in range(25)]
+    entries = [(w, k) for w, f in enumerate(form.tolist()) for k in form_keys[f]]
+    window = np.sort(rng.integers(0, 10, 150))
+    query = QueryWords(
+        window=window[[w for w, _ in entries]],
+        word=np.array([w for w, _ in entries], dtype=np.int64),
+        key=np.array([k for _, k in entries], dtype=np.uint32),
+        weight=np.ones(150),
+        form=form,
+    )
+    alive = np.ones(n_docs, dtype=bool)
+    kw = {"alive": alive, "df_cap": 40, "min_share": 0.2}
+
+    got = window_candidates(parts, query, per_window=per_window, **kw)
+
+    cells = window_shares(parts, query, n_idf=n_docs, **kw)
+    want = _picked_one_by_one(*cells, per_window)
+    assert list(got.items()) == list(want.items())
+    assert per_window == 0 or len(got) > 0
