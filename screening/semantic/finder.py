@@ -217,6 +217,7 @@ class MeaningFinder:
         *,
         top_k: int = 40,
         min_share: float = 0.3,
+        english_to_chinese_share: float = 0.2,
         per_window: int = 3,
         rarity: RarityRules | None = None,
         context: int = 1,
@@ -243,6 +244,7 @@ class MeaningFinder:
         )
         self.top_k = top_k
         self.min_share = min_share
+        self.english_to_chinese_share = english_to_chinese_share
         # The last thesis prepared: screening against the corpus and then the batch's
         # peers looks at the same thesis twice, and cutting it is the costly step.
         self._last: tuple[NormalizedText, MeaningSide] | None = None
@@ -266,12 +268,18 @@ class MeaningFinder:
         # The postings and live documents, once for both retrievals.
         postings = index.word_postings(exclude) if self.per_window else None
         translated = "to-en" if side.chinese else "to-zh"
-        for keys_of, memo in (
-            (_native_firm(side), "firm"),
-            (_translated(lexicon, side), translated),
+        # An English thesis's words reach Chinese documents through translations
+        # that miss what Chinese packs into compounds and single characters (氮, 磷):
+        # its windows find their sources at a lower share.
+        to_chinese = self.min_share if side.chinese else self.english_to_chinese_share
+        for keys_of, memo, min_share in (
+            (_native_firm(side), "firm", self.min_share),
+            (_translated(lexicon, side), translated, to_chinese),
         ):
             query = query_words(side, keys_of, occurs, memo=memo)
-            for doc_id, share, wins in self._retrieve(query, index, exclude, postings):
+            for doc_id, share, wins in self._retrieve(
+                query, index, exclude, postings, min_share
+            ):
                 found[doc_id] = max(found.get(doc_id, 0.0), share)
                 sents = where.setdefault(doc_id, set())
                 for w in wins:
@@ -285,12 +293,16 @@ class MeaningFinder:
         index: CorpusIndex,
         exclude: Collection[str],
         postings: tuple[list[Postings], np.ndarray, list[str | None]] | None = None,
+        min_share: float | None = None,
     ) -> list[tuple[str, float, Sequence[int]]]:
         """(source id, share, windows) of the documents the word postings point at
-        (`postings`: `index.word_postings(exclude)`, when already at hand)."""
+        (`postings`: `index.word_postings(exclude)`, when already at hand) holding at
+        least `min_share` (by default the finder's) of a window's words."""
+        if min_share is None:
+            min_share = self.min_share
         if not self.per_window:
             return index.query_meaning(
-                query, top_k=self.top_k, min_share=self.min_share, exclude=exclude
+                query, top_k=self.top_k, min_share=min_share, exclude=exclude
             )
         parts, alive, ids = postings or index.word_postings(exclude)
         near = window_candidates(
@@ -298,7 +310,7 @@ class MeaningFinder:
             query,
             alive=alive,
             df_cap=df_cap_for(int(alive.sum())),
-            min_share=self.min_share,
+            min_share=min_share,
             per_window=self.per_window,
         )
         return [(ids[d] or "", best, wins) for d, (best, wins) in near.items()]
