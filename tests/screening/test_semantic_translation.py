@@ -5,9 +5,12 @@ sentences it translates, and English nouns made from the verbs CC-CEDICT glosses
 from __future__ import annotations
 
 from screening.normalize import normalize
+from screening.report import KIND_TRANSLATED
+from screening.screener import Screener
 from screening.semantic.align import align_meaning, prepare
 from screening.semantic.lexicon import _english_glosses, english_forms, get_lexicon
 from screening.semantic.words import Word, document_keys, english_keys, key_hash
+from tests.chinese_text import random_chinese
 
 ENGLISH = (
     "We propose a low-cost method for detecting cracks in concrete bridges from drone "
@@ -107,3 +110,20 @@ def test_a_chinese_word_finds_english_documents_holding_its_gloss_inflected() ->
 
     assert "e:crack" in asked and "e:cracks" not in asked
     assert set(key_hash(list(asked)).tolist()) & held
+
+
+def test_an_english_thesis_finds_its_chinese_source_in_the_corpus() -> None:
+    corpus = {f"filler-{i}": random_chinese(i, 300) for i in range(12)}
+    corpus.update(bridge=ONE_SENTENCE, charger=POWER_ZH)
+    screener = Screener().fit(corpus)
+    head = "Chapter 1. What this thesis is about and how it is laid out.\n"
+    thesis = head + ENGLISH + "\nThe rest of the chapter is about other things."
+
+    found = screener.screen(thesis)
+
+    assert [(m.source, m.kind, m.offset) for m in found] == [
+        ("bridge", KIND_TRANSLATED, len(head))
+    ]
+    # Retrieval decides it: with a bar no window reaches, nothing is looked at.
+    screener.finder_.english_to_chinese_share = 0.99
+    assert screener.screen(thesis) == []
