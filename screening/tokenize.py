@@ -358,33 +358,44 @@ def _cut_mixed(block: str, jb: Any, fast: Any) -> list[str]:
 
     jieba cuts a block by its best dictionary route, then hands each run of single
     characters to its HMM, which splits that run again into Han and other parts. So
-    the block's Han runs are cut alone (by rjieba) and its other runs as jieba's HMM
-    splits them, and the words are the same unless a dictionary word spans a Han edge
-    (B超, 卡拉OK) or lies in another run (c++), or a Han run's edge holds single
-    characters that together make a dictionary word (`_edge_word`): then jieba cuts
-    the whole block.
+    the block's Han runs are cut alone (by rjieba, `_cut_han_run`) and its other runs
+    as jieba's HMM splits them, and the words are the same unless a dictionary word
+    spans a Han edge (B超, 卡拉OK), or lies in another run (c++) whose edge holds two
+    single characters: then jieba cuts the whole block.
     """
     mixed, latin = _dictionary_words(jb)
     if mixed.search(block):
         return jb.lcut(block, HMM=True)
-    runs = [r for r in _HAN_RUNS.split(block) if r]
-    last = len(runs) - 1
+    parts = _HAN_RUNS.split(block)  # other, Han, other, ..., other (ends may be "")
+    last = len(parts) - 1
+    # Runs of other characters holding a dictionary word, whose edges jieba's route
+    # may not leave single.
+    worded = [
+        i % 2 == 0 and len(p) > 1 and bool(latin.search(p)) for i, p in enumerate(parts)
+    ]
     out: list[str] = []
-    for i, run in enumerate(runs):
-        if len(run) == 1:  # a lone character is its own word (a sentence's ".")
-            words = [run]
-        elif _HAN_BLOCK.match(run):
-            words = fast(run, True)
-            if _edge_singles(words, i > 0, i < last) and _edge_word(
-                run, jb, fast, i > 0, i < last
-            ):
+    for i, part in enumerate(parts):
+        if not part:
+            continue
+        if i % 2:
+            words = _cut_han_run(
+                part,
+                jb,
+                fast,
+                parts[i - 1],
+                parts[i + 1],
+                worded[i - 1] or worded[i + 1],
+            )
+            if words is None:
                 return jb.lcut(block, HMM=True)
-        elif latin.search(run):
-            words = jb.lcut(run, HMM=True)
+        elif len(part) == 1:  # a lone character is its own word (a sentence's ".")
+            words = [part]
+        elif worded[i]:
+            words = jb.lcut(part, HMM=True)
             if _edge_singles(words, i > 0, i < last):
                 return jb.lcut(block, HMM=True)
         else:  # no dictionary word: one run of single characters for jieba's HMM
-            words = [w for w in _HMM_SKIP.split(run) if w]
+            words = [w for w in _HMM_SKIP.split(part) if w]
         out += words
     return out
 
@@ -398,20 +409,40 @@ def _edge_singles(words: list[str], first: bool, last: bool) -> bool:
     )
 
 
-def _edge_word(run: str, jb: Any, fast: Any, first: bool, last: bool) -> bool:
-    """Whether a Han run's dictionary route starts (`first`) or ends (`last`) with two
-    or more single characters that together make a dictionary word.
+def _cut_han_run(
+    run: str, jb: Any, fast: Any, before: str, after: str, worded: bool
+) -> list[str] | None:
+    """jieba's words of a Han run inside a block, between other runs `before` and
+    `after` (either may be ""); None when only jieba's cut of the block will do.
 
     jieba gathers the single characters of a block's route and cuts them with its HMM
     unless they make a dictionary word; then it keeps them single. At a run's edge
-    inside a block they are gathered with the letters or digits beyond the edge, never
-    a dictionary word (no such word is in the block), so only when the singles alone
-    make a word are they cut differently alone (kept single) and in the block (HMM).
+    inside a block they are gathered with the single letters or digits beyond the
+    edge, never a dictionary word (no such word is in the block), so only when the
+    edge's singles alone make a word are they cut differently alone (kept single) and
+    in the block (by the HMM, 总重1100). Beside a run holding a dictionary word
+    (`worded`) the letters beyond the edge may not be single, and jieba decides.
     """
+    if len(run) == 1:  # a lone character is its own word
+        return [run]
+    words = fast(run, True)
+    if not _edge_singles(words, bool(before), bool(after)):
+        return words
     route = fast(run, False)  # a Han run's words without the HMM: jieba's route
-    lead = _leading_singles(route) if first else ""
-    trail = _leading_singles(route[::-1])[::-1] if last else ""
-    return any(len(s) > 1 and jb.FREQ.get(s) for s in (lead, trail))
+    lead = _leading_singles(route) if before else ""
+    trail = _leading_singles(route[::-1])[::-1] if after else ""
+    lead, trail = (e if len(e) > 1 and jb.FREQ.get(e) else "" for e in (lead, trail))
+    if not (lead or trail):
+        return words
+    if worded:
+        return None
+    from jieba import finalseg  # loaded with jieba itself, which cut this run's block
+
+    if len(lead) == len(run) or len(trail) == len(run):  # single characters alone
+        return list(finalseg.cut(run))
+    head = list(finalseg.cut(lead)) if lead else []
+    tail = list(finalseg.cut(trail)) if trail else []
+    return head + words[len(lead) : len(words) - len(trail)] + tail
 
 
 def _leading_singles(route: list[str]) -> str:

@@ -153,6 +153,9 @@ def test_mixed_blocks_with_single_characters_at_han_edges_cut_as_jieba() -> None
         "O的相",
         "a的了x是y.的了",
         "降至c++总重",  # beside a dictionary word of letters
+        "x总重1",  # a run of single characters alone, between letters and digits
+        "含量总重1100",
+        "Ac总重.",
         "总重1100,即是2。降至3223\n最高可达182",
     ]:
         assert tok._lcut(text) == jb.lcut(text, HMM=True), text
