@@ -358,7 +358,7 @@ def _cut_mixed(block: str, jb: Any, fast: Any) -> list[str]:
 
     jieba cuts a block by its best dictionary route, then hands each run of single
     characters to its HMM, which splits that run again into Han and other parts. So
-    the block's Han runs are cut alone (by rjieba, `_cut_han_run`) and its other runs
+    the block's Han runs are cut alone (by rjieba, `_han_edges`) and its other runs
     as jieba's HMM splits them, and the words are the same unless a dictionary word
     spans a Han edge (B超, 卡拉OK), or lies in another run (c++) whose edge holds two
     single characters: then jieba cuts the whole block.
@@ -368,34 +368,28 @@ def _cut_mixed(block: str, jb: Any, fast: Any) -> list[str]:
         return jb.lcut(block, HMM=True)
     parts = _HAN_RUNS.split(block)  # other, Han, other, ..., other (ends may be "")
     last = len(parts) - 1
-    # Runs of other characters holding a dictionary word, whose edges jieba's route
-    # may not leave single.
-    worded = [
-        i % 2 == 0 and len(p) > 1 and bool(latin.search(p)) for i, p in enumerate(parts)
-    ]
     out: list[str] = []
     for i, part in enumerate(parts):
-        if not part:
+        if len(part) < 2:  # a lone character is its own word (a sentence's ".")
+            if part:
+                out.append(part)
             continue
         if i % 2:
-            words = _cut_han_run(
-                part,
-                jb,
-                fast,
-                parts[i - 1],
-                parts[i + 1],
-                worded[i - 1] or worded[i + 1],
-            )
-            if words is None:
-                return jb.lcut(block, HMM=True)
-        elif len(part) == 1:  # a lone character is its own word (a sentence's ".")
-            words = [part]
-        elif worded[i]:
+            words = fast(part, True)
+            if len(words) > 1 and (
+                (parts[i - 1] and len(words[0]) == 1 == len(words[1]))
+                or (parts[i + 1] and len(words[-1]) == 1 == len(words[-2]))
+            ):  # single characters at an edge: see `_han_edges`
+                found = _han_edges(part, words, jb, fast, parts[i - 1], parts[i + 1])
+                if found is None:
+                    return jb.lcut(block, HMM=True)
+                words = found
+        elif latin.search(part):
             words = jb.lcut(part, HMM=True)
             if _edge_singles(words, i > 0, i < last):
                 return jb.lcut(block, HMM=True)
         else:  # no dictionary word: one run of single characters for jieba's HMM
-            words = [w for w in _HMM_SKIP.split(part) if w]
+            words = list(filter(None, _HMM_SKIP.split(part)))
         out += words
     return out
 
@@ -409,32 +403,29 @@ def _edge_singles(words: list[str], first: bool, last: bool) -> bool:
     )
 
 
-def _cut_han_run(
-    run: str, jb: Any, fast: Any, before: str, after: str, worded: bool
+def _han_edges(
+    run: str, words: list[str], jb: Any, fast: Any, before: str, after: str
 ) -> list[str] | None:
-    """jieba's words of a Han run inside a block, between other runs `before` and
-    `after` (either may be ""); None when only jieba's cut of the block will do.
+    """jieba's words of a Han run inside a block, given rjieba's `words` of the run
+    alone, between other runs `before` and `after` (either may be ""); None when
+    only jieba's cut of the whole block will do.
 
     jieba gathers the single characters of a block's route and cuts them with its HMM
     unless they make a dictionary word; then it keeps them single. At a run's edge
     inside a block they are gathered with the single letters or digits beyond the
     edge, never a dictionary word (no such word is in the block), so only when the
     edge's singles alone make a word are they cut differently alone (kept single) and
-    in the block (by the HMM, 总重1100). Beside a run holding a dictionary word
-    (`worded`) the letters beyond the edge may not be single, and jieba decides.
+    in the block (by the HMM, 总重1100). Beside a run holding a dictionary word (c++)
+    the letters beyond the edge may not be single, and jieba decides.
     """
-    if len(run) == 1:  # a lone character is its own word
-        return [run]
-    words = fast(run, True)
-    if not _edge_singles(words, bool(before), bool(after)):
-        return words
     route = fast(run, False)  # a Han run's words without the HMM: jieba's route
     lead = _leading_singles(route) if before else ""
     trail = _leading_singles(route[::-1])[::-1] if after else ""
     lead, trail = (e if len(e) > 1 and jb.FREQ.get(e) else "" for e in (lead, trail))
     if not (lead or trail):
         return words
-    if worded:
+    _, latin = _dictionary_words(jb)
+    if latin.search(before) or latin.search(after):
         return None
     from jieba import finalseg  # loaded with jieba itself, which cut this run's block
 
