@@ -17,7 +17,7 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +203,9 @@ class Tokenizer:
         self.dictionary = dictionary
         self._jieba: Any = None
         self._lock = threading.Lock()
+        # Words of each piece (a jieba block, or the marks and blanks between blocks)
+        # already cut: a thesis repeats its pieces, and every text its marks.
+        self._pieces: dict[str, list[str]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"dictionary": self.dictionary}
@@ -255,16 +258,16 @@ class Tokenizer:
         fast = self._fast()
         if fast is None:
             return jb.lcut(text, HMM=True)
+        pieces = self._pieces
+        if len(pieces) > _PIECES_LIMIT:
+            pieces.clear()
+        get = pieces.get
         out: list[str] = []
-        for block in _JIEBA_BLOCK.split(text):
-            if not block:
-                continue
-            if _HAN_BLOCK.fullmatch(block):
-                out += fast(block, True)
-            elif _JIEBA_BLOCK.fullmatch(block):
-                out += _cut_mixed(block, jb, fast)
-            else:
-                out += _cut_other(block)
+        for piece in _JIEBA_BLOCK.split(text):
+            words = get(piece)
+            if words is None:
+                words = pieces[piece] = _cut_piece(piece, jb, fast)
+            out += words
         return out
 
     def _fast(self) -> Any:
@@ -280,12 +283,16 @@ class Tokenizer:
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """Words with half-open spans; spaces dropped, punctuation kept as its own token."""
         cut = self._lcut(text)
-        ends = accumulate(map(len, cut))
-        return [(w, e - len(w), e) for w, e in zip(cut, ends, strict=True) if w.strip()]
+        # Built by itertools in C, each offset one int shared by the word ending there
+        # and the word starting there: a thesis has some 30,000 words.
+        offsets = list(accumulate(map(len, cut), initial=0))
+        spans = zip(cut, offsets[:-1], offsets[1:], strict=True)
+        return list(compress(spans, map(str.strip, cut)))
 
     def cut(self, text: str) -> list[str]:
         """Words only (spaces dropped), for callers that need no offsets."""
-        return [w for w in self._lcut(text) if w.strip()]
+        cut = self._lcut(text)
+        return list(compress(cut, map(str.strip, cut)))
 
 
 # jieba's own block pattern (jieba.re_han_default) and a block of Han characters alone.
@@ -295,6 +302,21 @@ _HAN_RUNS = re.compile("([\u4e00-\u9fd5]+)")
 _HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")  # jieba.finalseg.re_skip
 _JIEBA_SKIP = re.compile(r"(\r\n|\s)")  # jieba.re_skip_default
 _dictionary: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+# Pieces remembered per Tokenizer before starting afresh: a thesis has some 3,500
+# distinct pieces, and 20,000 pieces with their words take about 17 MB.
+_PIECES_LIMIT = 20_000
+
+
+def _cut_piece(piece: str, jb: Any, fast: Any) -> list[str]:
+    """jieba's words of one piece of a text: a block (of Han characters alone, or mixed
+    with letters and digits) or the marks and blanks between two blocks."""
+    if not piece:
+        return []
+    if _HAN_BLOCK.fullmatch(piece):
+        return fast(piece, True)
+    if _JIEBA_BLOCK.fullmatch(piece):
+        return _cut_mixed(piece, jb, fast)
+    return _cut_other(piece)
 
 
 def _cut_other(piece: str) -> list[str]:
@@ -338,33 +360,90 @@ def _cut_mixed(block: str, jb: Any, fast: Any) -> list[str]:
 
     jieba cuts a block by its best dictionary route, then hands each run of single
     characters to its HMM, which splits that run again into Han and other parts. So
-    the block's Han runs are cut alone (by rjieba) and its other runs as jieba's HMM
-    splits them, and the words are the same unless a dictionary word spans a Han edge
-    (B超, 卡拉OK) or lies in another run (c++), or a run's edge holds two single
-    characters (jieba may treat a run of singles that forms a word differently alone
-    and in context): then jieba cuts the whole block.
+    the block's Han runs are cut alone (by rjieba, `_han_edges`) and its other runs
+    as jieba's HMM splits them, and the words are the same unless a dictionary word
+    spans a Han edge (B超, 卡拉OK), or lies in another run (c++) whose edge holds two
+    single characters: then jieba cuts the whole block.
     """
     mixed, latin = _dictionary_words(jb)
     if mixed.search(block):
         return jb.lcut(block, HMM=True)
-    runs = [r for r in _HAN_RUNS.split(block) if r]
+    parts = _HAN_RUNS.split(block)  # other, Han, other, ..., other (ends may be "")
+    last = len(parts) - 1
     out: list[str] = []
-    for i, run in enumerate(runs):
-        if len(run) == 1:  # a lone character is its own word (a sentence's ".")
-            words = [run]
-        elif _HAN_BLOCK.match(run):
-            words = fast(run, True)
-        elif latin.search(run):
-            words = jb.lcut(run, HMM=True)
+    for i, part in enumerate(parts):
+        if len(part) < 2:  # a lone character is its own word (a sentence's ".")
+            if part:
+                out.append(part)
+            continue
+        if i % 2:
+            words = fast(part, True)
+            if len(words) > 1 and (
+                (parts[i - 1] and len(words[0]) == 1 == len(words[1]))
+                or (parts[i + 1] and len(words[-1]) == 1 == len(words[-2]))
+            ):  # single characters at an edge: see `_han_edges`
+                found = _han_edges(part, words, jb, fast, parts[i - 1], parts[i + 1])
+                if found is None:
+                    return jb.lcut(block, HMM=True)
+                words = found
+        elif latin.search(part):
+            words = jb.lcut(part, HMM=True)
+            if _edge_singles(words, i > 0, i < last):
+                return jb.lcut(block, HMM=True)
         else:  # no dictionary word: one run of single characters for jieba's HMM
-            words = [w for w in _HMM_SKIP.split(run) if w]
-        if len(words) > 1 and (
-            (i > 0 and len(words[0]) == 1 == len(words[1]))
-            or (i < len(runs) - 1 and len(words[-1]) == 1 == len(words[-2]))
-        ):
-            return jb.lcut(block, HMM=True)
+            words = list(filter(None, _HMM_SKIP.split(part)))
         out += words
     return out
+
+
+def _edge_singles(words: list[str], first: bool, last: bool) -> bool:
+    """Whether the words of a run start (`first`) or end (`last`) with two single
+    characters: only such a run may be cut differently alone and inside its block."""
+    return len(words) > 1 and (
+        (first and len(words[0]) == 1 == len(words[1]))
+        or (last and len(words[-1]) == 1 == len(words[-2]))
+    )
+
+
+def _han_edges(
+    run: str, words: list[str], jb: Any, fast: Any, before: str, after: str
+) -> list[str] | None:
+    """jieba's words of a Han run inside a block, given rjieba's `words` of the run
+    alone, between other runs `before` and `after` (either may be ""); None when
+    only jieba's cut of the whole block will do.
+
+    jieba gathers the single characters of a block's route and cuts them with its HMM
+    unless they make a dictionary word; then it keeps them single. At a run's edge
+    inside a block they are gathered with the single letters or digits beyond the
+    edge, never a dictionary word (no such word is in the block), so only when the
+    edge's singles alone make a word are they cut differently alone (kept single) and
+    in the block (by the HMM, 总重1100). Beside a run holding a dictionary word (c++)
+    the letters beyond the edge may not be single, and jieba decides.
+    """
+    route = fast(run, False)  # a Han run's words without the HMM: jieba's route
+    lead = _leading_singles(route) if before else ""
+    trail = _leading_singles(route[::-1])[::-1] if after else ""
+    lead, trail = (e if len(e) > 1 and jb.FREQ.get(e) else "" for e in (lead, trail))
+    if not (lead or trail):
+        return words
+    _, latin = _dictionary_words(jb)
+    if latin.search(before) or latin.search(after):
+        return None
+    from jieba import finalseg  # loaded with jieba itself, which cut this run's block
+
+    if len(lead) == len(run) or len(trail) == len(run):  # single characters alone
+        return list(finalseg.cut(run))
+    head = list(finalseg.cut(lead)) if lead else []
+    tail = list(finalseg.cut(trail)) if trail else []
+    return head + words[len(lead) : len(words) - len(trail)] + tail
+
+
+def _leading_singles(route: list[str]) -> str:
+    """The single characters a route starts with, joined."""
+    n = 0
+    while n < len(route) and len(route[n]) == 1:
+        n += 1
+    return "".join(route[:n])
 
 
 def _initialize(tok: Any, default_dict: Any) -> None:

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
+import screening.semantic.words as words_module
 from screening.index import CorpusIndex
 from screening.normalize import normalize
 from screening.report import KIND_REWRITE, KIND_TRANSLATED, MATCH_COPY
 from screening.screener import Screener
 from screening.semantic.align import align_meaning, prepare
 from screening.semantic.lexicon import english_forms, get_lexicon
-from screening.semantic.words import content_words
+from screening.semantic.words import content_words, native_keys, token_words
+from screening.tokenize import get_tokenizer
 from tests.chinese_text import random_chinese
 from tests.screening.rewrites import (
     ENGLISH_SOURCE,
@@ -143,3 +145,23 @@ def test_an_index_saved_before_the_meaning_layer_still_opens(tmp_path: Path) -> 
 
     assert len(reopened) == 1
     assert screener.screen(_thesis(SOURCE[20:])[0])[0].source == "source"
+
+
+def test_token_words_are_content_words_with_their_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each token worked out once gives what `content_words` and `native_keys` give."""
+    lexicon = get_lexicon()
+    text = normalize(
+        "本文研究了排水管道的设计方法,在pH为7.0、温度55℃时效果最好;采用SGP模型与"
+        "c++程序,结果表明该方法有效.的了 x是y,总重1100 kg,Results show 3.5% gains."
+    ).text
+    tokens = get_tokenizer().words(text)
+    words = content_words(text, True, tokens)
+    keys = [native_keys(w, lexicon) for w in words]
+    for _ in range(2):  # remembered afresh, then from the memo
+        monkeypatch.setattr(words_module, "_token_memo", (None, {}))
+        monkeypatch.setattr(words_module, "_native_memo", (None, {}))
+        assert token_words(tokens, lexicon) == (words, keys)
+        assert token_words(tokens, lexicon) == (words, keys)
+    assert any(w.kind == "term" for w in words) and any(len(k) > 3 for k in keys)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import screening.tokenize as tokenize_module
 from screening.normalize import normalize
 from screening.tokenize import Tokenizer, ngram_hashes, sentences, token_stream
 from tests.chinese_text import chinese_paragraph
@@ -135,3 +136,39 @@ def test_marks_and_blanks_are_cut_as_jieba_cuts_them() -> None:
         assert _cut_other(piece) == jb.lcut(piece, HMM=True), piece
     text = "方法：\r\n 本文（见表1）提出，结论 “有效” 。\t未来工作\u3000如下！"
     assert Tokenizer()._lcut(text) == jb.lcut(text, HMM=True)
+
+
+def test_mixed_blocks_with_single_characters_at_han_edges_cut_as_jieba() -> None:
+    """A Han run ending or starting in single characters beside letters or digits:
+    jieba's HMM joins them only if they alone would make a dictionary word."""
+    tok = Tokenizer()
+    jb = tok._get()
+    for text in [
+        "总重1100",  # 总|重 alone make 总重: jieba's HMM cuts them inside the block
+        "即是2",
+        "但结论不一.",
+        "最高可达182",
+        "含量降至0.22和pH降至8.7%",
+        "均为P",  # single characters that make no word are cut alike
+        "O的相",
+        "a的了x是y.的了",
+        "降至c++总重",  # beside a dictionary word of letters
+        "x总重1",  # a run of single characters alone, between letters and digits
+        "含量总重1100",
+        "Ac总重.",
+        "总重1100,即是2。降至3223\n最高可达182",
+    ]:
+        assert tok._lcut(text) == jb.lcut(text, HMM=True), text
+        assert tok.words(text) == _jieba_words(tok, text), text
+        assert tok.words(text) == _jieba_words(tok, text), text  # remembered pieces
+
+
+def test_remembered_pieces_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The words remembered per piece start afresh past a limit."""
+    monkeypatch.setattr(tokenize_module, "_PIECES_LIMIT", 3)
+    tok = Tokenizer()
+    text = "总重1100,即是2。降至3223\n最高可达182"
+    first = tok.words(text)
+    assert len(tok._pieces) > 3
+    assert tok.words(text) == first
+    assert len(tok._pieces) <= 8
