@@ -18,6 +18,7 @@ import numpy as np
 
 from screening.boundaries import tokens_within
 from screening.normalize import NormalizedText
+from screening.semantic.cosine import cosines
 from screening.semantic.latin import (
     LATIN_GIST_PARAMS,
     latin_gist,
@@ -28,7 +29,7 @@ from screening.semantic.passages import Alignment, MeaningPassage
 from screening.semantic.weights import (
     columns,
     key_ids,
-    sentence_matrices,
+    sentence_rows,
     word_weights,
 )
 from screening.semantic.words import (
@@ -314,7 +315,7 @@ def align_meaning(
         ids, tgt.words, tgt.word_sent, src.words, src.word_sent, n_sents
     )
     cols = columns(ids, weights.isf_key)
-    qm, sm = sentence_matrices(
+    qm, sm = sentence_rows(
         ids,
         [
             (ids.q, tgt.word_sent, len(tgt.sents)),
@@ -322,7 +323,7 @@ def align_meaning(
         ],
         cols,
     )
-    cos = (qm @ sm.T).tocoo()
+    cos = cosines(qm, sm, cols.width)
     q_groups, s_groups = _groups(tgt), _groups(src)
     covered = covered_sentences(tgt, skip)
     # English against English: where the thesis keeps the source's word pairings
