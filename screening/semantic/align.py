@@ -256,8 +256,23 @@ def _near_sentences(
     own_sent = pairs >> np.int64(42)
     own = np.bincount(own_sent, minlength=len(sents))
     gram = pairs & np.int64((1 << 42) - 1)
-    at = np.minimum(np.searchsorted(grams, gram), max(len(grams) - 1, 0))
-    hit = grams[at] == gram if len(grams) else np.zeros(len(gram), dtype=bool)
+    hit = np.zeros(len(gram), dtype=bool)
+    if len(grams):
+        # Each bigram is compared with the passage's one bigram of its bucket (a
+        # binary search of every bigram of a thesis-length source was half of this
+        # filter); only the buckets the passage fills twice are searched.
+        bucket = _bucket(grams)
+        slot = np.full(1 << _BUCKET_BITS, -1, dtype=np.int64)
+        slot[bucket] = np.arange(len(grams), dtype=np.int64)
+        crowded = np.bincount(bucket, minlength=1 << _BUCKET_BITS) > 1
+        own_bucket = _bucket(gram)
+        cand = slot[own_bucket]
+        hit = (cand >= 0) & (grams[cand] == gram)
+        search = np.flatnonzero(crowded[own_bucket])
+        if len(search):
+            sub = gram[search]
+            at = np.minimum(np.searchsorted(grams, sub), len(grams) - 1)
+            hit[search] = grams[at] == sub
     shared = np.bincount(own_sent[hit], minlength=len(sents))
     ok = (own > 0) & (shared >= min_share * own)
     firm = np.flatnonzero(ok & (shared >= neighbour_share * own))
@@ -265,6 +280,16 @@ def _near_sentences(
     keep[np.flatnonzero(ok) + 1] = True
     keep[firm] = keep[firm + 2] = True  # a firm hit's neighbours
     return [sents[i] for i in np.flatnonzero(keep[1:-1]).tolist()]
+
+
+_BUCKET_BITS = 16
+
+
+def _bucket(grams: np.ndarray) -> np.ndarray:
+    """A bigram's bucket: both characters' code points mixed, low bits kept."""
+    return ((grams >> np.int64(21)) * np.int64(40503) + grams) & np.int64(
+        (1 << _BUCKET_BITS) - 1
+    )
 
 
 def _bigrams(text: str) -> np.ndarray:

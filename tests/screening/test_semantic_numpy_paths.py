@@ -3,12 +3,14 @@ them) decide exactly as the plain Python rules they replaced."""
 
 from __future__ import annotations
 
+import random
 import re
 
+import numpy as np
 import pytest
 
 from screening.normalize import normalize
-from screening.semantic.align import _near_sentences
+from screening.semantic.align import _bucket, _near_sentences
 from screening.semantic.words import is_chinese
 from screening.tokenize import sentences
 from tests.chinese_text import chinese_paragraph, random_chinese
@@ -69,3 +71,24 @@ def test_is_chinese_counts_as_the_patterns_did(text: str) -> None:
     cjk, latin = len(_CJK.findall(sample)), len(_LATIN.findall(sample))
 
     assert is_chinese(text) == (cjk >= 0.25 * (cjk + latin) and cjk > 0)
+
+
+def test_near_sentences_tell_apart_bigrams_of_one_bucket() -> None:
+    """Bigrams the passage puts in one bucket, and text bigrams of its buckets that
+    the passage lacks, are decided as by sets."""
+    rng = random.Random(5)
+    by_bucket: dict[int, list[str]] = {}
+    while sum(len(ps) >= 2 for ps in by_bucket.values()) < 30:
+        pair = "".join(chr(rng.randrange(0x4E00, 0x4E00 + 3000)) for _ in range(2))
+        code = (ord(pair[0]) << 21) | ord(pair[1])
+        bucket = int(_bucket(np.array([code], dtype=np.int64))[0])
+        by_bucket.setdefault(bucket, []).append(pair)
+    crowded = [p for ps in by_bucket.values() if len(ps) >= 2 for p in ps]
+    near = "，".join(crowded[::2])
+    # Each pair a sentence of its own (the pair repeated), between sentences of
+    # other characters: its one bigram with the passage decides whether it is kept.
+    filler = "".join(chr(0x6000 + k) for k in range(30))
+    text = normalize("".join(f"{p * 8}。{filler}。" for p in crowded)).text
+    sents = sentences(text, max_chars=200)
+
+    assert _near_sentences(text, sents, near) == _near_by_sets(text, sents, near)
