@@ -349,17 +349,22 @@ class MeaningFinder:
         covered = covered_sentences(side, skip)
         out: list[Match] = []
         words: dict[int, tuple[list[Word], list[Word], list[Word]]] = {}
+        # Candidates found by the same windows share a region: cut out once.
+        regions: dict[frozenset[int], tuple[MeaningSide, str]] = {}
         for doc_id, sents in cands:
             # Only the thesis sentences the retrieval pointed at are aligned (with a
             # sentence either side), and not those the character layer reported.
             core = sents - covered
             if len(core) < 2:
                 continue
-            wide = {
-                j for i in core for j in range(i - self.context, i + self.context + 1)
-            } - covered
-            region = side.subset(wide)
-            near = "".join(norm.text[s:e] for s, e in region.sents)
+            wide = frozenset(
+                {j for i in core for j in range(i - self.context, i + self.context + 1)}
+                - covered
+            )
+            if wide not in regions:
+                cut = side.subset(set(wide))
+                regions[wide] = cut, "".join(norm.text[s:e] for s, e in cut.sents)
+            region, near = regions[wide]
             src_norm = normalize(fetch(doc_id))
             src = prepare(
                 src_norm,
