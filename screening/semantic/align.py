@@ -349,12 +349,19 @@ def align_meaning(
         cols,
     )
     cos = cosines(qm, sm, cols.width)
+    # Every seed starts from a sentence pair at the prefilter's cosine (English
+    # against English: maybe the gist's looser one): without one, nothing aligns.
+    loose = replace(params, **LATIN_GIST_PARAMS)
+    bar = params.prefilter_cos
+    if not cross and not tgt.chinese:
+        bar = min(bar, loose.prefilter_cos)
+    if not len(cos.data) or float(cos.data.max()) < bar:
+        return []
     q_groups, s_groups = _groups(tgt), _groups(src)
     covered = covered_sentences(tgt, skip)
     # English against English: where the thesis keeps the source's word pairings
     # (a heavy rewrite), sentences are aligned with the looser thresholds of latin.py.
     gist = set() if cross or tgt.chinese else latin_gist(q_groups, tgt, src)
-    loose = replace(params, **LATIN_GIST_PARAMS)
     run = Alignment(
         src,
         tgt,
