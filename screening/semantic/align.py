@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 
@@ -52,6 +53,8 @@ __all__ = [
     "prepare",
 ]
 
+
+_T = TypeVar("_T")
 
 # A text's jieba tokens cut at index time, inside the given spans (None: all), or None.
 CachedTokens = Callable[
@@ -143,16 +146,36 @@ class MeaningSide:
         renumber = np.full(len(self.sents) + 1, -1, dtype=np.int64)
         renumber[order] = np.arange(len(order), dtype=np.int64)
         kept = renumber[self.word_sent]
-        chosen = np.flatnonzero(kept >= 0).tolist()
+        chosen = np.flatnonzero(kept >= 0)
+        runs = _runs(chosen)
         return MeaningSide(
             self.norm,
             self.chinese,
             [self.sents[i] for i in order],
-            [self.words[i] for i in chosen],
+            _runs_of(self.words, runs),
             kept[chosen],
-            [self.native[i] for i in chosen],
-            None if self.projected is None else [self.projected[i] for i in chosen],
+            _runs_of(self.native, runs),
+            None if self.projected is None else _runs_of(self.projected, runs),
         )
+
+
+def _runs(chosen: np.ndarray) -> list[tuple[int, int]]:
+    """The [start, end) runs of consecutive numbers in `chosen` (ascending): kept
+    words come whole sentences at a time, and are copied slice by slice."""
+    if not len(chosen):
+        return []
+    cut = np.flatnonzero(np.diff(chosen) != 1) + 1
+    lo = chosen[np.concatenate([[0], cut])]
+    hi = chosen[np.append(cut - 1, len(chosen) - 1)] + 1
+    return list(zip(lo.tolist(), hi.tolist(), strict=True))
+
+
+def _runs_of(items: list[_T], runs: list[tuple[int, int]]) -> list[_T]:
+    """The items of the given [start, end) runs, in order."""
+    out: list[_T] = []
+    for lo, hi in runs:
+        out += items[lo:hi]
+    return out
 
 
 def prepare(
@@ -381,14 +404,27 @@ def align_meaning(
 
 def covered_sentences(side: MeaningSide, skip: Sequence[tuple[int, int]]) -> set[int]:
     """Sentences more than half inside already reported spans (original offsets)."""
-    if not skip:
+    if not skip or not side.sents:
         return set()
     to_orig = side.norm.to_original
-    spans = sorted(skip)
-    out: set[int] = set()
-    for i, (s0, e0) in enumerate(side.sents):
-        s, e = int(to_orig[s0]), int(to_orig[e0 - 1]) + 1
-        inside = sum(max(0, min(e, b) - max(s, a)) for a, b in spans if a < e and b > s)
-        if 2 * inside > e - s:
-            out.add(i)
-    return out
+    starts = np.array([s for s, _ in side.sents], dtype=np.int64)
+    ends = np.array([e for _, e in side.sents], dtype=np.int64)
+    s = np.asarray(to_orig[starts], dtype=np.int64)
+    e = np.asarray(to_orig[ends - 1], dtype=np.int64) + 1
+    spans = np.array(skip, dtype=np.int64).reshape(-1, 2)
+    spans = spans[spans[:, 0] < spans[:, 1]]  # an empty span covers nothing
+    # The reported characters before x, spans counted as often as given (a span
+    # [a, b) holds max(0, x - a) - max(0, x - b) of them): a sentence's share inside
+    # is a difference of two, every sentence at once (integers: the same counts).
+    a, b = np.sort(spans[:, 0]), np.sort(spans[:, 1])
+    sum_a = np.concatenate([[0], np.cumsum(a)])
+    sum_b = np.concatenate([[0], np.cumsum(b)])
+
+    def before(x: np.ndarray) -> np.ndarray:
+        """Reported characters before each offset in `x`."""
+        ka = np.searchsorted(a, x, side="right")
+        kb = np.searchsorted(b, x, side="right")
+        return (ka * x - sum_a[ka]) - (kb * x - sum_b[kb])
+
+    inside = before(e) - before(s)
+    return set(np.flatnonzero(2 * inside > e - s).tolist())
