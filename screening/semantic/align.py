@@ -240,8 +240,34 @@ def prepare(
     )
     if native is None:
         native = [native_keys(w, lexicon) for w in words]
-    projected = None if chinese else [projected_keys(w, lexicon) for w in words]
+    projected = None if chinese else _projected(words, lexicon)
     return MeaningSide(norm, chinese, sents, words, word_sent, native, projected)
+
+
+# English words' projected keys, per lexicon: an English candidate source of a Chinese
+# thesis repeats the words of the last ones, and projecting each (its forms, their
+# translations and classes) was most of preparing it.
+_PROJECTED_LIMIT = 200_000
+_projected_memo: tuple[Lexicon | None, dict[tuple[str, str], tuple[str, ...]]] = (
+    None,
+    {},
+)
+
+
+def _projected(words: list[Word], lexicon: Lexicon) -> list[tuple[str, ...]]:
+    """`projected_keys` of each word, remembered by its text and kind."""
+    global _projected_memo
+    owner, memo = _projected_memo
+    if owner is not lexicon or len(memo) > _PROJECTED_LIMIT:
+        memo = {}
+        _projected_memo = (lexicon, memo)
+    out: list[tuple[str, ...]] = []
+    for w in words:
+        keys = memo.get((w.text, w.kind))
+        if keys is None:
+            keys = memo[w.text, w.kind] = projected_keys(w, lexicon)
+        out.append(keys)
+    return out
 
 
 def _near_sentences(

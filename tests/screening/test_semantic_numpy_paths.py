@@ -17,7 +17,8 @@ from screening.semantic.align import (
     covered_sentences,
     prepare,
 )
-from screening.semantic.words import is_chinese
+from screening.semantic.lexicon import get_lexicon
+from screening.semantic.words import is_chinese, projected_keys
 from screening.tokenize import sentences
 from tests.chinese_text import chinese_paragraph, random_chinese
 from tests.screening.rewrites import ENGLISH_SOURCE, REWRITE, SAME_TOPIC, SOURCE
@@ -151,3 +152,12 @@ def test_subset_by_runs_is_word_by_word() -> None:
             assert got.projected == (
                 None if projected is None else [projected[i] for i in chosen]
             )
+
+
+def test_remembered_projected_keys_are_those_projected_again() -> None:
+    """An English side's projected keys, remembered by text and kind, are what
+    projecting each word gives (a second side reading them from memory too)."""
+    lexicon = get_lexicon()
+    for _ in range(2):
+        side = prepare(normalize(ENGLISH_SOURCE + " H2O 25% 混合 text"))
+        assert side.projected == [projected_keys(w, lexicon) for w in side.words]
