@@ -131,16 +131,24 @@ class Screener:
         norm = normalize(text)
         matches: list[Match] = []
         cands = self.index_.query(norm, top_k=self.top_k)
-        matches += self._align_candidates(norm, cands, self.fetch_text_, excluded)
+        # Sources both layers look at are read and normalised once.
+        read: dict[str, NormalizedText] = {}
+        matches += self._align_candidates(norm, cands, self.fetch_text_, excluded, read)
         if self.meaning:
             matches += self.finder_.find(
-                norm, self.index_, self.fetch_text_, excluded=excluded, reported=matches
+                norm,
+                self.index_,
+                self.fetch_text_,
+                excluded=excluded,
+                reported=matches,
+                sources=read,
             )
         if peer_texts:
             peer_index, skip = self._peer_index(peer_texts, text)
             peer_cands = peer_index.query(norm, top_k=self.top_k, exclude=skip)
+            peer_read: dict[str, NormalizedText] = {}
             peer_matches = self._align_candidates(
-                norm, peer_cands, peer_texts.__getitem__, excluded
+                norm, peer_cands, peer_texts.__getitem__, excluded, peer_read
             )
             if self.meaning:
                 peer_matches += self.finder_.find(
@@ -150,6 +158,7 @@ class Screener:
                     excluded=excluded,
                     exclude=skip,
                     reported=matches + peer_matches,
+                    sources=peer_read,
                 )
             matches += peer_matches
         matches.sort(key=lambda m: (m.offset, m.source, m.source_offset))
@@ -224,12 +233,17 @@ class Screener:
         cands: list[Candidate],
         fetch: Callable[[str], str],
         excluded: set[str],
+        read: dict[str, NormalizedText] | None = None,
     ) -> list[Match]:
+        """Character-layer matches of the candidates; the sources read (normalised)
+        are added to `read`, for the meaning layer to reuse."""
         # A fetcher may fetch many texts in one round trip (a database query).
         prefetch = getattr(fetch, "prefetch", None)
         if prefetch is not None and cands:
             prefetch([c.doc_id for c in cands])
         sources = {c.doc_id: normalize(fetch(c.doc_id)) for c in cands}
+        if read is not None:
+            read.update(sources)
         out: list[Match] = []
         m = self.margin
         for cand in self._rank(norm, cands, sources):

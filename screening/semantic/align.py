@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 
 from screening.boundaries import tokens_within
 from screening.normalize import NormalizedText
+from screening.semantic.cosine import cosines
 from screening.semantic.latin import (
     LATIN_GIST_PARAMS,
     latin_gist,
@@ -28,7 +30,7 @@ from screening.semantic.passages import Alignment, MeaningPassage
 from screening.semantic.weights import (
     columns,
     key_ids,
-    sentence_matrices,
+    sentence_rows,
     word_weights,
 )
 from screening.semantic.words import (
@@ -51,6 +53,8 @@ __all__ = [
     "prepare",
 ]
 
+
+_T = TypeVar("_T")
 
 # A text's jieba tokens cut at index time, inside the given spans (None: all), or None.
 CachedTokens = Callable[
@@ -142,16 +146,36 @@ class MeaningSide:
         renumber = np.full(len(self.sents) + 1, -1, dtype=np.int64)
         renumber[order] = np.arange(len(order), dtype=np.int64)
         kept = renumber[self.word_sent]
-        chosen = np.flatnonzero(kept >= 0).tolist()
+        chosen = np.flatnonzero(kept >= 0)
+        runs = _runs(chosen)
         return MeaningSide(
             self.norm,
             self.chinese,
             [self.sents[i] for i in order],
-            [self.words[i] for i in chosen],
+            _runs_of(self.words, runs),
             kept[chosen],
-            [self.native[i] for i in chosen],
-            None if self.projected is None else [self.projected[i] for i in chosen],
+            _runs_of(self.native, runs),
+            None if self.projected is None else _runs_of(self.projected, runs),
         )
+
+
+def _runs(chosen: np.ndarray) -> list[tuple[int, int]]:
+    """The [start, end) runs of consecutive numbers in `chosen` (ascending): kept
+    words come whole sentences at a time, and are copied slice by slice."""
+    if not len(chosen):
+        return []
+    cut = np.flatnonzero(np.diff(chosen) != 1) + 1
+    lo = chosen[np.concatenate([[0], cut])]
+    hi = chosen[np.append(cut - 1, len(chosen) - 1)] + 1
+    return list(zip(lo.tolist(), hi.tolist(), strict=True))
+
+
+def _runs_of(items: list[_T], runs: list[tuple[int, int]]) -> list[_T]:
+    """The items of the given [start, end) runs, in order."""
+    out: list[_T] = []
+    for lo, hi in runs:
+        out += items[lo:hi]
+    return out
 
 
 def prepare(
@@ -216,8 +240,34 @@ def prepare(
     )
     if native is None:
         native = [native_keys(w, lexicon) for w in words]
-    projected = None if chinese else [projected_keys(w, lexicon) for w in words]
+    projected = None if chinese else _projected(words, lexicon)
     return MeaningSide(norm, chinese, sents, words, word_sent, native, projected)
+
+
+# English words' projected keys, per lexicon: an English candidate source of a Chinese
+# thesis repeats the words of the last ones, and projecting each (its forms, their
+# translations and classes) was most of preparing it.
+_PROJECTED_LIMIT = 200_000
+_projected_memo: tuple[Lexicon | None, dict[tuple[str, str], tuple[str, ...]]] = (
+    None,
+    {},
+)
+
+
+def _projected(words: list[Word], lexicon: Lexicon) -> list[tuple[str, ...]]:
+    """`projected_keys` of each word, remembered by its text and kind."""
+    global _projected_memo
+    owner, memo = _projected_memo
+    if owner is not lexicon or len(memo) > _PROJECTED_LIMIT:
+        memo = {}
+        _projected_memo = (lexicon, memo)
+    out: list[tuple[str, ...]] = []
+    for w in words:
+        keys = memo.get((w.text, w.kind))
+        if keys is None:
+            keys = memo[w.text, w.kind] = projected_keys(w, lexicon)
+        out.append(keys)
+    return out
 
 
 def _near_sentences(
@@ -255,8 +305,23 @@ def _near_sentences(
     own_sent = pairs >> np.int64(42)
     own = np.bincount(own_sent, minlength=len(sents))
     gram = pairs & np.int64((1 << 42) - 1)
-    at = np.minimum(np.searchsorted(grams, gram), max(len(grams) - 1, 0))
-    hit = grams[at] == gram if len(grams) else np.zeros(len(gram), dtype=bool)
+    hit = np.zeros(len(gram), dtype=bool)
+    if len(grams):
+        # Each bigram is compared with the passage's one bigram of its bucket (a
+        # binary search of every bigram of a thesis-length source was half of this
+        # filter); only the buckets the passage fills twice are searched.
+        bucket = _bucket(grams)
+        slot = np.full(1 << _BUCKET_BITS, -1, dtype=np.int64)
+        slot[bucket] = np.arange(len(grams), dtype=np.int64)
+        crowded = np.bincount(bucket, minlength=1 << _BUCKET_BITS) > 1
+        own_bucket = _bucket(gram)
+        cand = slot[own_bucket]
+        hit = (cand >= 0) & (grams[cand] == gram)
+        search = np.flatnonzero(crowded[own_bucket])
+        if len(search):
+            sub = gram[search]
+            at = np.minimum(np.searchsorted(grams, sub), len(grams) - 1)
+            hit[search] = grams[at] == sub
     shared = np.bincount(own_sent[hit], minlength=len(sents))
     ok = (own > 0) & (shared >= min_share * own)
     firm = np.flatnonzero(ok & (shared >= neighbour_share * own))
@@ -264,6 +329,16 @@ def _near_sentences(
     keep[np.flatnonzero(ok) + 1] = True
     keep[firm] = keep[firm + 2] = True  # a firm hit's neighbours
     return [sents[i] for i in np.flatnonzero(keep[1:-1]).tolist()]
+
+
+_BUCKET_BITS = 16
+
+
+def _bucket(grams: np.ndarray) -> np.ndarray:
+    """A bigram's bucket: both characters' code points mixed, low bits kept."""
+    return ((grams >> np.int64(21)) * np.int64(40503) + grams) & np.int64(
+        (1 << _BUCKET_BITS) - 1
+    )
 
 
 def _bigrams(text: str) -> np.ndarray:
@@ -314,7 +389,7 @@ def align_meaning(
         ids, tgt.words, tgt.word_sent, src.words, src.word_sent, n_sents
     )
     cols = columns(ids, weights.isf_key)
-    qm, sm = sentence_matrices(
+    qm, sm = sentence_rows(
         ids,
         [
             (ids.q, tgt.word_sent, len(tgt.sents)),
@@ -322,13 +397,20 @@ def align_meaning(
         ],
         cols,
     )
-    cos = (qm @ sm.T).tocoo()
+    cos = cosines(qm, sm, cols.width)
+    # Every seed starts from a sentence pair at the prefilter's cosine (English
+    # against English: maybe the gist's looser one): without one, nothing aligns.
+    loose = replace(params, **LATIN_GIST_PARAMS)
+    bar = params.prefilter_cos
+    if not cross and not tgt.chinese:
+        bar = min(bar, loose.prefilter_cos)
+    if not len(cos.data) or float(cos.data.max()) < bar:
+        return []
     q_groups, s_groups = _groups(tgt), _groups(src)
     covered = covered_sentences(tgt, skip)
     # English against English: where the thesis keeps the source's word pairings
     # (a heavy rewrite), sentences are aligned with the looser thresholds of latin.py.
     gist = set() if cross or tgt.chinese else latin_gist(q_groups, tgt, src)
-    loose = replace(params, **LATIN_GIST_PARAMS)
     run = Alignment(
         src,
         tgt,
@@ -348,14 +430,27 @@ def align_meaning(
 
 def covered_sentences(side: MeaningSide, skip: Sequence[tuple[int, int]]) -> set[int]:
     """Sentences more than half inside already reported spans (original offsets)."""
-    if not skip:
+    if not skip or not side.sents:
         return set()
     to_orig = side.norm.to_original
-    spans = sorted(skip)
-    out: set[int] = set()
-    for i, (s0, e0) in enumerate(side.sents):
-        s, e = int(to_orig[s0]), int(to_orig[e0 - 1]) + 1
-        inside = sum(max(0, min(e, b) - max(s, a)) for a, b in spans if a < e and b > s)
-        if 2 * inside > e - s:
-            out.add(i)
-    return out
+    starts = np.array([s for s, _ in side.sents], dtype=np.int64)
+    ends = np.array([e for _, e in side.sents], dtype=np.int64)
+    s = np.asarray(to_orig[starts], dtype=np.int64)
+    e = np.asarray(to_orig[ends - 1], dtype=np.int64) + 1
+    spans = np.array(skip, dtype=np.int64).reshape(-1, 2)
+    spans = spans[spans[:, 0] < spans[:, 1]]  # an empty span covers nothing
+    # The reported characters before x, spans counted as often as given (a span
+    # [a, b) holds max(0, x - a) - max(0, x - b) of them): a sentence's share inside
+    # is a difference of two, every sentence at once (integers: the same counts).
+    a, b = np.sort(spans[:, 0]), np.sort(spans[:, 1])
+    sum_a = np.concatenate([[0], np.cumsum(a)])
+    sum_b = np.concatenate([[0], np.cumsum(b)])
+
+    def before(x: np.ndarray) -> np.ndarray:
+        """Reported characters before each offset in `x`."""
+        ka = np.searchsorted(a, x, side="right")
+        kb = np.searchsorted(b, x, side="right")
+        return (ka * x - sum_a[ka]) - (kb * x - sum_b[kb])
+
+    inside = before(e) - before(s)
+    return set(np.flatnonzero(2 * inside > e - s).tolist())

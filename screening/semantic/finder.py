@@ -7,7 +7,7 @@ rewritten or translated match never doubles a copied one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -324,9 +324,11 @@ class MeaningFinder:
         excluded: Collection[str] = (),
         exclude: Collection[str] = (),
         reported: Sequence[Match] = (),
+        sources: Mapping[str, NormalizedText] | None = None,
     ) -> list[Match]:
         """Explained meaning matches of the thesis, outside what `reported` covers;
-        `excluded` sources are marked, `exclude` ones not looked at."""
+        `excluded` sources are marked, `exclude` ones not looked at; `sources` are
+        texts `fetch` gave, already normalised (the character layer's)."""
         if len(index) == 0:
             # Nothing to compare with: skip segmenting the thesis and loading the
             # dictionaries (most of a small screen run's fixed cost).
@@ -342,31 +344,32 @@ class MeaningFinder:
         cands = self.candidates(side, index, exclude)
         if not cands:
             return []
+        read = sources or {}
+        missing = [d for d, _ in cands if d not in read]
         prefetch = getattr(fetch, "prefetch", None)
-        if prefetch is not None:
-            prefetch([d for d, _ in cands])
+        if prefetch is not None and missing:
+            prefetch(missing)
         skip = [(m.offset, m.end) for m in reported]
         covered = covered_sentences(side, skip)
         out: list[Match] = []
         words: dict[int, tuple[list[Word], list[Word], list[Word]]] = {}
+        # Candidates found by the same windows share a region: cut out once.
+        regions: dict[frozenset[int], tuple[MeaningSide, str]] = {}
         for doc_id, sents in cands:
             # Only the thesis sentences the retrieval pointed at are aligned (with a
             # sentence either side), and not those the character layer reported.
             core = sents - covered
             if len(core) < 2:
                 continue
-            wide = {
-                j for i in core for j in range(i - self.context, i + self.context + 1)
-            } - covered
-            region = side.subset(wide)
-            near = "".join(norm.text[s:e] for s, e in region.sents)
-            src_norm = normalize(fetch(doc_id))
-            src = prepare(
-                src_norm,
-                self.params,
-                near=near,
-                cached=_cached_tokens(index, doc_id, src_norm.text),
+            wide = frozenset(
+                {j for i in core for j in range(i - self.context, i + self.context + 1)}
+                - covered
             )
+            if wide not in regions:
+                cut = side.subset(set(wide))
+                regions[wide] = cut, "".join(norm.text[s:e] for s, e in cut.sents)
+            region, near = regions[wide]
+            src = self._source(doc_id, near, index, fetch, read)
             for p in align_meaning(src, region, self.params, skip=skip):
                 match = Match(
                     source=doc_id,
@@ -389,6 +392,26 @@ class MeaningFinder:
             out, index, exclude=exclude, chinese=side.chinese, words=words
         )
         return _best_per_span(out)
+
+    def _source(
+        self,
+        doc_id: str,
+        near: str,
+        index: CorpusIndex,
+        fetch: Callable[[str], str],
+        read: Mapping[str, NormalizedText],
+    ) -> MeaningSide:
+        """A candidate source prepared around the thesis region `near` (normalised
+        once: the character layer's reading, in `read`, when it had read it)."""
+        src_norm = read.get(doc_id)
+        if src_norm is None:
+            src_norm = normalize(fetch(doc_id))
+        return prepare(
+            src_norm,
+            self.params,
+            near=near,
+            cached=_cached_tokens(index, doc_id, src_norm.text),
+        )
 
 
 def _cached_tokens(index: CorpusIndex, doc_id: str, text: str) -> CachedTokens:

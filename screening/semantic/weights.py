@@ -25,6 +25,7 @@ __all__ = [
     "key_ids",
     "sentence_matrices",
     "sentence_matrix",
+    "sentence_rows",
     "word_weights",
 ]
 
@@ -380,16 +381,32 @@ def sentence_matrices(
 ) -> list[Any]:
     """`sentence_matrix` of each side (tuple numbers, their sentences, sentence count),
     all built as one matrix: scipy's fixed cost per matrix and per step was most of
-    the cost of the small ones, and every step below is what `sentence_matrix` does
-    row by row (same sums in the same order: the same bits)."""
+    the cost of the small ones (`sentence_rows` does each step as it would)."""
     from scipy import sparse  # not at the top: see `sentence_matrix`
 
-    heights = [n_rows for _, _, n_rows in sides]
     if any(
         len(word_sent) and (word_sent.min() < 0 or word_sent.max() >= n_rows)
         for _, word_sent, n_rows in sides
     ):  # a word out of its rows: as `sentence_matrix` has it (an error)
         return [sentence_matrix(ids, w, ws, n, cols) for w, ws, n in sides]
+    return [
+        sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, cols.width))
+        for data, indices, indptr in sentence_rows(ids, sides, cols)
+    ]
+
+
+def sentence_rows(
+    ids: KeyIds, sides: list[tuple[np.ndarray, np.ndarray, int]], cols: Columns
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """`sentence_matrices` as each side's CSR arrays (data, indices, indptr), words
+    inside their rows: every step is what `sentence_matrix` does row by row (same
+    sums in the same order: the same bits)."""
+    if any(
+        len(word_sent) and (word_sent.min() < 0 or word_sent.max() >= n_rows)
+        for _, word_sent, n_rows in sides
+    ):  # as scipy refuses an entry out of its matrix
+        raise ValueError("a word lies outside its side's sentences")
+    heights = [n_rows for _, _, n_rows in sides]
     offsets = np.cumsum([0, *heights])
     slots = np.concatenate([ids.slots(words) for words, _, _ in sides])
     rows = np.concatenate(
@@ -398,6 +415,8 @@ def sentence_matrices(
             for (words, word_sent, _), off in zip(sides, offsets.tolist(), strict=False)
         ]
     ).astype(np.int32)
+    from scipy import sparse  # not at the top: see `sentence_matrix`
+
     mat = sparse.csr_matrix(
         (cols.val[slots].astype(np.float32), (rows, cols.col[slots])),
         shape=(int(offsets[-1]), cols.width),
@@ -420,10 +439,5 @@ def sentence_matrices(
     out = []
     for lo, hi in pairwise(offsets.tolist()):
         a, b = int(indptr[lo]), int(indptr[hi])
-        out.append(
-            sparse.csr_matrix(
-                (scaled[a:b], columns_of[a:b], indptr[lo : hi + 1] - a),
-                shape=(hi - lo, cols.width),
-            )
-        )
+        out.append((scaled[a:b], columns_of[a:b], indptr[lo : hi + 1] - a))
     return out

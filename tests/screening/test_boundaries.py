@@ -192,3 +192,24 @@ def test_a_thesis_is_cut_once_for_the_corpus_and_the_peers() -> None:
 
     assert finder._last[1] is side and again == first
     assert [m.source for m in first] == ["source"]
+
+
+def test_sources_already_normalised_are_not_fetched_again() -> None:
+    """The meaning layer takes the character layer's normalised sources: same matches,
+    no second fetch of them."""
+    index = CorpusIndex(None)
+    for doc_id, text in _corpus().items():
+        index.add(doc_id, text)
+    norm = normalize(_thesis())
+    fetched: list[str] = []
+
+    def fetch(doc_id: str) -> str:
+        fetched.append(doc_id)
+        return _corpus()[doc_id]
+
+    expected = MeaningFinder().find(norm, index, _corpus().__getitem__)
+    read = {d: normalize(t) for d, t in _corpus().items()}
+    got = MeaningFinder().find(norm, index, fetch, sources=read)
+
+    assert got == expected and fetched == []
+    assert [m.source for m in got] == ["source"]
