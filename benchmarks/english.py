@@ -52,6 +52,18 @@ def load(
     return sources, answers
 
 
+def english_decoys() -> list[str]:
+    """Every English paragraph of this benchmark (sources and answers): decoys in no
+    thesis for `benchmarks.semantic --english-decoys`, filler of
+    `benchmarks.english_theses`."""
+    return [
+        str(json.loads(line)["text"])
+        for name in ("sources.jsonl", "answers.jsonl", "heldout.jsonl")
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
 def covered(length: int, spans: list[tuple[int, int]]) -> float:
     """Share of `length` characters inside the union of half-open spans."""
     marks = bytearray(length)

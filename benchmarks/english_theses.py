@@ -25,9 +25,15 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.accuracy import CSL, load_abstracts
+from benchmarks.english import english_decoys
 from benchmarks.pan_measures import pan_scores
 from benchmarks.screen_cli import screen_with_cli
-from benchmarks.semantic import DATA, all_originals, english_decoys, without_near_copies
+from benchmarks.semantic import (
+    DATA,
+    all_originals,
+    counted,
+    without_near_copies,
+)
 from screening.pan import Detection
 
 
@@ -88,19 +94,7 @@ def run_set(prefix: str, n_docs: int, seed: int) -> None:
     corpus, theses, cases = build(prefix, n_docs, seed)
     with tempfile.TemporaryDirectory(prefix="chengxin-english-theses-") as tmp:
         reports = screen_with_cli(corpus, theses, Path(tmp))
-    dets = [
-        Detection(
-            name,
-            m["offset"],
-            m["length"],
-            m["source"],
-            m["source_offset"],
-            m["source_length"],
-        )
-        for name, matches in reports.items()
-        for m in matches
-        if m["excluded"] is None
-    ]
+    dets = counted(reports)
     s = pan_scores(cases, dets)
     cased = {c.this_reference for c in cases}
     clean = [n for n in theses if n not in cased]

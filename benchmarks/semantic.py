@@ -41,8 +41,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.accuracy import CSL, load_abstracts
+from benchmarks.english import english_decoys
 from benchmarks.pan2014 import align_pair
 from benchmarks.pan_measures import Scores, pan_scores
 from benchmarks.screen_cli import screen_with_cli
@@ -62,10 +64,6 @@ TARGETS: dict[str, float | None] = {
 SETTINGS = ("screen", "pan", "pan2014")
 # Abstracts kept aside to lengthen the corpus documents (--long-sources).
 LONG_SOURCE_POOL = 1000
-# English paragraphs on computer-science topics (the English short-answer benchmark's
-# sources and answers): with --english-decoys they join the corpus, found in no thesis,
-# so that a Chinese thesis meets English documents of fields it may share.
-ENGLISH_DECOYS = Path(__file__).resolve().parent / "data" / "english"
 
 
 @dataclass(frozen=True)
@@ -184,16 +182,6 @@ def without_near_copies(abstracts: list[str], avoid: list[str]) -> list[str]:
     return kept
 
 
-def english_decoys() -> list[str]:
-    """Every English paragraph of the short-answer benchmark (sources and answers)."""
-    return [
-        str(json.loads(line)["text"])
-        for name in ("sources.jsonl", "answers.jsonl", "heldout.jsonl")
-        for line in (ENGLISH_DECOYS / name).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-
-
 def build(
     prefix: str, n_docs: int, seed: int, long_sources: int = 0, decoys: bool = False
 ) -> Bench:
@@ -307,7 +295,11 @@ def _assemble(
 # ------------------------------------------------------------------------- settings
 def run_screen(bench: Bench, tmp: Path) -> list[Detection]:
     """`chengxin corpus add` then `chengxin screen --format json`; counted matches back."""
-    reports = screen_with_cli(bench.corpus, bench.theses, tmp)
+    return counted(screen_with_cli(bench.corpus, bench.theses, tmp))
+
+
+def counted(reports: dict[str, list[dict[str, Any]]]) -> list[Detection]:
+    """The counted (not excluded) matches of `chengxin screen` reports, as PAN features."""
     return [
         Detection(
             name,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks.english import LEVELS, load, thirteen_coverage
+from benchmarks.english import LEVELS, english_decoys, load, thirteen_coverage
 from benchmarks.english_theses import place
 from benchmarks.pan2014 import align_pair
-from benchmarks.semantic import DATA, _lengthen, english_decoys, read_rows
+from benchmarks.semantic import DATA, _lengthen, read_rows
 
 MINIMUM = {
     "tune": {"light": 60, "medium": 60, "heavy": 60, "translated": 30},
