@@ -378,10 +378,8 @@ def _cut_mixed(block: str, jb: Any, fast: Any) -> list[str]:
             continue
         if i % 2:
             words = fast(part, True)
-            if len(words) > 1 and (
-                (parts[i - 1] and len(words[0]) == 1 == len(words[1]))
-                or (parts[i + 1] and len(words[-1]) == 1 == len(words[-2]))
-            ):  # single characters at an edge: see `_han_edges`
+            # Single characters at an edge with a run beyond it: see `_han_edges`.
+            if _edge_singles(words, bool(parts[i - 1]), bool(parts[i + 1])):
                 found = _han_edges(part, words, jb, fast, parts[i - 1], parts[i + 1])
                 if found is None:
                     return jb.lcut(block, HMM=True)
